@@ -1,0 +1,135 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App';
+import { __resetSessionForTests, getAccessToken, REFRESH_LEEWAY_SECONDS } from './auth/session';
+import { gqlRequest } from './api/client';
+import { AUTH_PAYLOAD, installFakeApi, json } from './test/fakeApi';
+import { setUrl } from './test/render';
+
+beforeEach(() => {
+  setUrl('');
+  __resetSessionForTests('loading');
+  localStorage.clear();
+  sessionStorage.clear();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  __resetSessionForTests('loading');
+});
+
+async function signIn(user: ReturnType<typeof userEvent.setup>, password = 'Leadscore-demo-1') {
+  await user.type(await screen.findByLabelText('Email'), 'manager@acme.example');
+  await user.type(screen.getByLabelText('Password'), password);
+  await user.click(screen.getByRole('button', { name: 'Sign in' }));
+}
+
+describe('auth flow', () => {
+  it('shows the sign-in page when there is no refresh cookie', async () => {
+    const api = installFakeApi();
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Sign in to your workspace' })).toBeInTheDocument();
+    expect(api.authCalls).toEqual(['/auth/refresh']);
+    const refreshInit = api.fetchMock.mock.calls[0]![1]!;
+    expect(refreshInit.body).toBe('{}');
+    expect(refreshInit.credentials).toBe('same-origin');
+    expect(screen.getByTestId('demo-hint')).toHaveTextContent('manager@acme.example');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+  });
+
+  it('restores the session from the refresh cookie on load', async () => {
+    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    render(<App />);
+    expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
+    expect(within(screen.getByTestId('current-user')).getByText('Maria Manager')).toBeInTheDocument();
+    expect(within(screen.getByTestId('current-user')).getByText('Manager')).toBeInTheDocument();
+  });
+
+  it('signs in, keeps the token in memory only, and signs out', async () => {
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    render(<App />);
+    await signIn(user);
+    expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
+    expect(getAccessToken()).toBe('access-1');
+    // Never persisted where XSS could read it later.
+    expect(localStorage.length).toBe(0);
+    expect(sessionStorage.length).toBe(0);
+    await waitFor(() => expect(api.leadsCalls()[0]?.headers.Authorization).toBe('Bearer access-1'));
+
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByRole('heading', { name: 'Sign in to your workspace' })).toBeInTheDocument();
+    expect(api.authCalls).toContain('/auth/logout');
+    expect(getAccessToken()).toBeNull();
+  });
+
+  it('shows the error message on bad credentials and disables the button while submitting', async () => {
+    let release!: (r: Response) => void;
+    installFakeApi({
+      login: () => undefined as unknown as Response,
+    });
+    const slow = vi.fn(() => new Promise<Response>((r) => (release = r)));
+    const original = globalThis.fetch;
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
+      input === '/auth/login' ? slow() : original(input, init),
+    );
+    const user = userEvent.setup();
+    render(<App />);
+    await signIn(user, 'wrong');
+    const button = screen.getByRole('button', { name: 'Signing in…' });
+    expect(button).toBeDisabled();
+    release(json({ error: { code: 'UNAUTHENTICATED', message: 'Invalid email or password.', details: [] } }, 401));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Invalid email or password.');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+
+  it('reports rate limiting with Retry-After', async () => {
+    installFakeApi({
+      login: () => json({ error: { code: 'RATE_LIMITED', message: 'Too many', details: [] } }, 429, { 'Retry-After': '30' }),
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await signIn(user);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many sign-in attempts. Try again in 30 s.');
+  });
+
+  it('on UNAUTHENTICATED refreshes once and retries the query', async () => {
+    const refresh = vi.fn(() => json({ ...AUTH_PAYLOAD, accessToken: 'access-2' }));
+    const api = installFakeApi({ refresh });
+    render(<App />); // load: refresh → access-2
+    await screen.findByRole('table', { name: /^Leads/ });
+    expect(refresh).toHaveBeenCalledTimes(1);
+
+    const apiAgain = installFakeApi({ refresh: () => json({ ...AUTH_PAYLOAD, accessToken: 'access-3' }), graphqlUnauthenticatedOnce: true });
+    const data = await gqlRequest<{ owners: unknown[] }>('query Owners { owners { userId name } }');
+    expect(data.owners).toHaveLength(2);
+    expect(apiAgain.authCalls).toEqual(['/auth/refresh']);
+    expect(apiAgain.calls.map((c) => c.headers.Authorization)).toEqual(['Bearer access-2', 'Bearer access-3']);
+    expect(api).toBeDefined();
+  });
+
+  it('falls back to the sign-in page when the refresh fails', async () => {
+    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+
+    installFakeApi({ graphqlUnauthenticatedOnce: true }); // refresh → 401
+    await expect(gqlRequest('query Owners { owners { userId name } }')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await screen.findByRole('heading', { name: 'Sign in to your workspace' })).toBeInTheDocument();
+    expect(screen.getByText('Your session expired. Please sign in again.')).toBeInTheDocument();
+  });
+
+  it('schedules a refresh about 60 s before the token expires', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const refresh = vi.fn(() => json({ ...AUTH_PAYLOAD, expiresIn: 300 }));
+    installFakeApi({ refresh });
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+    expect(refresh).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync((300 - REFRESH_LEEWAY_SECONDS - 10) * 1000);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+});

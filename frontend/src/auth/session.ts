@@ -1,0 +1,219 @@
+/**
+ * In-memory session: the access token lives only in this module (never in
+ * localStorage/sessionStorage). The refresh token is an httpOnly, SameSite=Strict
+ * cookie (`ls_refresh`, Path=/auth) set by the API — JavaScript never sees it; the
+ * `refreshToken` field of auth responses is deliberately ignored.
+ *
+ *   POST /auth/login   {email, password} → AuthPayload (+ Set-Cookie ls_refresh)
+ *   POST /auth/refresh {}                 → AuthPayload (cookie rotated), 401 without a valid cookie
+ *   POST /auth/logout  {}                 → 204 (cookie revoked and cleared)
+ */
+
+export interface AuthUser {
+  userId: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  role: string;
+}
+
+interface AuthPayload {
+  accessToken: string;
+  expiresIn: number;
+  user: AuthUser;
+}
+
+export type SessionStatus = 'loading' | 'anonymous' | 'authenticated';
+
+export interface SessionState {
+  status: SessionStatus;
+  user: AuthUser | null;
+  /** Increments on every sign-in so per-session caches can be reset. */
+  generation: number;
+  /** Why the session ended, e.g. when a refresh failed; shown on the sign-in page. */
+  notice: string | null;
+}
+
+export class AuthError extends Error {
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly retryAfter: number | undefined;
+  constructor(message: string, status: number, code?: string, retryAfter?: number) {
+    super(message);
+    this.name = 'AuthError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Refresh this many seconds before the access token expires. */
+export const REFRESH_LEEWAY_SECONDS = 60;
+const MIN_REFRESH_DELAY_SECONDS = 5;
+
+let accessToken: string | null = null;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+let inflightRefresh: Promise<boolean> | null = null;
+let state: SessionState = { status: 'loading', user: null, generation: 0, notice: null };
+const listeners = new Set<() => void>();
+
+function setState(next: Partial<SessionState>) {
+  state = { ...state, ...next };
+  listeners.forEach((l) => l());
+}
+
+export function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function getSessionState(): SessionState {
+  return state;
+}
+
+export function getAccessToken(): string | null {
+  return accessToken;
+}
+
+function isAuthPayload(x: unknown): x is AuthPayload {
+  if (!x || typeof x !== 'object') return false;
+  const o = x as Record<string, unknown>;
+  return typeof o.accessToken === 'string' && typeof o.expiresIn === 'number' && !!o.user && typeof o.user === 'object';
+}
+
+function scheduleRefresh(expiresIn: number) {
+  if (refreshTimer) clearTimeout(refreshTimer);
+  const delay = Math.max(MIN_REFRESH_DELAY_SECONDS, expiresIn - REFRESH_LEEWAY_SECONDS) * 1000;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    // A failed background refresh is not fatal by itself (e.g. a network blip):
+    // the next GraphQL call that answers UNAUTHENTICATED retries once and only
+    // then falls back to the sign-in page.
+    void refreshSession();
+  }, delay);
+}
+
+function applyPayload(payload: AuthPayload) {
+  const wasAuthenticated = state.status === 'authenticated' && state.user?.userId === payload.user.userId;
+  accessToken = payload.accessToken;
+  scheduleRefresh(payload.expiresIn);
+  setState({
+    status: 'authenticated',
+    user: payload.user,
+    generation: wasAuthenticated ? state.generation : state.generation + 1,
+    notice: null,
+  });
+}
+
+/** Clears the in-memory session and shows the sign-in page. */
+export function endSession(notice: string | null = null) {
+  accessToken = null;
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  setState({ status: 'anonymous', user: null, notice });
+}
+
+async function postJson(path: string, body: unknown): Promise<Response> {
+  return fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+async function errorFrom(res: Response, fallback: string): Promise<AuthError> {
+  let message = fallback;
+  let code: string | undefined;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (body?.error?.message) message = body.error.message;
+    code = body?.error?.code;
+  } catch {
+    /* non-JSON body */
+  }
+  const ra = Number(res.headers.get('Retry-After'));
+  return new AuthError(message, res.status, code, Number.isFinite(ra) && ra > 0 ? ra : undefined);
+}
+
+export async function login(email: string, password: string): Promise<AuthUser> {
+  let res: Response;
+  try {
+    res = await postJson('/auth/login', { email, password });
+  } catch {
+    throw new AuthError('Cannot reach the server. Check your connection and try again.', 0);
+  }
+  if (res.status === 401) throw await errorFrom(res, 'Invalid email or password.');
+  if (res.status === 429) {
+    const err = await errorFrom(res, 'Too many sign-in attempts.');
+    const wait = err.retryAfter ? ` Try again in ${err.retryAfter} s.` : ' Try again shortly.';
+    throw new AuthError('Too many sign-in attempts.' + wait, 429, err.code, err.retryAfter);
+  }
+  if (!res.ok) throw await errorFrom(res, `Sign-in failed (HTTP ${res.status}).`);
+  const payload: unknown = await res.json();
+  if (!isAuthPayload(payload)) throw new AuthError('Unexpected response from the server.', res.status);
+  applyPayload(payload);
+  return payload.user;
+}
+
+async function doRefresh(): Promise<boolean> {
+  try {
+    const res = await postJson('/auth/refresh', {});
+    if (!res.ok) return false;
+    const payload: unknown = await res.json();
+    if (!isAuthPayload(payload)) return false;
+    applyPayload(payload);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Exchanges the refresh cookie for a new access token. Concurrent callers share
+ * one request; across tabs the Web Locks API (where available) serialises
+ * refreshes so a rotated cookie is never presented twice.
+ */
+export function refreshSession(): Promise<boolean> {
+  if (inflightRefresh) return inflightRefresh;
+  const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  const run: Promise<boolean> = locks
+    ? (locks.request('leadscore-auth-refresh', () => doRefresh()) as unknown as Promise<boolean>)
+    : doRefresh();
+  const p = run.finally(() => {
+    inflightRefresh = null;
+  });
+  inflightRefresh = p;
+  return p;
+}
+
+/** Called once at start-up: restores the session from the refresh cookie, if any. */
+export async function restoreSession(): Promise<void> {
+  const ok = await refreshSession();
+  if (!ok && state.status !== 'authenticated') endSession(null);
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await postJson('/auth/logout', {});
+  } catch {
+    /* the local session is cleared regardless */
+  }
+  endSession(null);
+}
+
+/** Test helper: resets module state. */
+export function __resetSessionForTests(status: SessionStatus = 'loading') {
+  accessToken = null;
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  inflightRefresh = null;
+  state = { status, user: null, generation: 0, notice: null };
+}
+
+/** Test helper: installs a session without a network round trip. */
+export function __setSessionForTests(user: AuthUser, token = 'test-token') {
+  accessToken = token;
+  state = { status: 'authenticated', user, generation: state.generation + 1, notice: null };
+  listeners.forEach((l) => l());
+}

@@ -1,0 +1,93 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { __setSessionForTests } from '../auth/session';
+import { AUTH_PAYLOAD, installFakeApi } from '../test/fakeApi';
+import { renderWithSWR, setUrl } from '../test/render';
+import { LeadBreakdownPanel } from './LeadBreakdownPanel';
+import { LeadScoringDashboard } from './LeadScoringDashboard';
+
+beforeEach(() => {
+  setUrl('');
+  __setSessionForTests(AUTH_PAYLOAD.user, 'access-1');
+});
+
+describe('LeadBreakdownPanel', () => {
+  it('shows contributions, the decay and raw counts vs caps', async () => {
+    const api = installFakeApi();
+    renderWithSWR(<LeadBreakdownPanel leadId="lead-0" onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog');
+    await waitFor(() => expect(dialog).toHaveAccessibleName('Lead 0'));
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    expect(api.calls.find((c) => c.operationName === 'LeadDetail')?.variables).toEqual({ leadId: 'lead-0' });
+
+    // Contributions (points before decay), in the legend and the stacked bar.
+    const contributions = within(dialog).getByRole('list', { name: 'Contributions' });
+    expect(within(contributions).getByText('Email opens').closest('li')).toHaveTextContent('12 pts');
+    expect(within(contributions).getByText('Website visits').closest('li')).toHaveTextContent('12.25 pts');
+    expect(within(contributions).getByText('Time spent').closest('li')).toHaveTextContent('5.21 pts');
+    expect(within(contributions).getByText('Sum of contributions').closest('li')).toHaveTextContent('29.46 pts');
+    const bar = within(dialog).getByRole('img', { name: /Contributions before decay/ });
+    expect(bar).toHaveAccessibleName(
+      'Contributions before decay: Email opens 12 points, Website visits 12.25 points, Time spent 5.21 points; total 29.46 points',
+    );
+    expect(bar.children).toHaveLength(3);
+
+    // Score ≈ sum × decay.
+    expect(within(dialog).getByTestId('score-equation')).toHaveTextContent('29.46 pts × decay 0.707 = 20.83 ≈ score 20.8');
+    expect(within(dialog).getByText('Cold 20.8')).toBeInTheDocument();
+
+    // Decay factor and days since last activity (at computation time: 3.5 days).
+    expect(within(dialog).getByTestId('decay-factor')).toHaveTextContent('0.707 (70.71% kept)');
+    expect(within(dialog).getByTestId('days-since')).toHaveTextContent(/^3\.5 days when computed/);
+    expect(within(dialog).getByText('7 days')).toBeInTheDocument();
+
+    // Raw counts vs caps.
+    const table = within(dialog).getByTestId('raw-vs-caps');
+    const row = (name: string) => within(table).getByRole('rowheader', { name }).closest('tr')!;
+    expect(within(row('Email opens')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['3', '10', '0.4', '12']);
+    expect(within(row('Website visits')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['7', '20', '0.35', '12.25']);
+    expect(within(row('Time spent')).getAllByRole('cell').map((c) => c.textContent)).toEqual([
+      '2 min (125 s)',
+      '10 min (600 s)',
+      '0.25',
+      '5.21',
+    ]);
+
+    // When the score was computed, and the config version.
+    expect(within(dialog).getByText(/2026-11-23T22:00:00.000Z/)).toBeInTheDocument();
+    expect(within(dialog).getByText('Scoring config version 3')).toBeInTheDocument();
+  });
+
+  it('opens from the lead name (Enter), focuses the dialog, closes on Esc and restores focus', async () => {
+    installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    const nameButton = await screen.findByRole('button', { name: 'Lead 0' });
+    nameButton.focus();
+    await user.keyboard('{Enter}');
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveAttribute('aria-labelledby');
+    await waitFor(() => expect(dialog).toHaveAccessibleName('Lead 0'));
+    expect(within(dialog).getByRole('button', { name: /Close/ })).toHaveFocus();
+
+    // Focus stays inside the dialog.
+    await user.tab();
+    await user.tab();
+    expect(dialog.contains(document.activeElement)).toBe(true);
+
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Lead 0' })).toHaveFocus());
+  });
+
+  it('closes with the Close button', async () => {
+    installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await user.click(await screen.findByRole('button', { name: 'Lead 1' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: /Close/ }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});

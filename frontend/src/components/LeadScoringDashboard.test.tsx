@@ -1,0 +1,260 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { __setSessionForTests } from '../auth/session';
+import { AUTH_PAYLOAD, installFakeApi, json, makeLead } from '../test/fakeApi';
+import { renderWithSWR, setUrl } from '../test/render';
+import { LeadScoringDashboard } from './LeadScoringDashboard';
+
+function leadsTable() {
+  return screen.getByRole('table', { name: /^Leads, sorted by/ });
+}
+
+async function waitForRows() {
+  await waitFor(() => expect(leadsTable()).toHaveAttribute('data-state', 'ready'));
+  return within(leadsTable()).getAllByRole('row').slice(1);
+}
+
+function columnHeader(name: RegExp) {
+  return within(leadsTable()).getByRole('columnheader', { name });
+}
+
+beforeEach(() => {
+  setUrl('');
+  __setSessionForTests(AUTH_PAYLOAD.user, 'access-1');
+});
+
+describe('LeadScoringDashboard — table', () => {
+  it('renders the columns with table semantics and sends the default variables', async () => {
+    const api = installFakeApi();
+    renderWithSWR(<LeadScoringDashboard />);
+    const rows = await waitForRows();
+    expect(rows).toHaveLength(12);
+
+    const headers = within(leadsTable()).getAllByRole('columnheader');
+    expect(headers.map((h) => h.textContent?.replace(/▼|\(.*\)/g, '').trim())).toEqual([
+      'Lead Name',
+      'Score',
+      'Priority',
+      'Email Opens',
+      'Website Visits',
+      'Time Spent',
+      'Last Activity',
+      'Owner',
+    ]);
+    headers.forEach((h) => expect(h).toHaveAttribute('scope', 'col'));
+
+    expect(api.lastLeadsVars()).toEqual({ filter: null, sort: 'SCORE_DESC', page: 1, limit: 50, refresh: false });
+    expect(api.leadsCalls()[0]!.headers.Authorization).toBe('Bearer access-1');
+
+    // Human formats with exact values on hover.
+    const first = rows[0]!;
+    expect(within(first).getByText('Hot 95')).toBeInTheDocument();
+    expect(within(first).getByText('1 min')).toHaveAttribute('title', '60 seconds');
+    const time = within(first).getByText('1 day ago');
+    expect(time.tagName).toBe('TIME');
+    expect(time.getAttribute('title')).toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(within(first).getByText('Rep One')).toBeInTheDocument();
+    expect(screen.getByText('Page 1 of 1')).toBeInTheDocument();
+  });
+
+  it('sort toggle flips aria-sort and the GraphQL sort variable, and is stored in the URL', async () => {
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+
+    expect(columnHeader(/^Score/)).toHaveAttribute('aria-sort', 'descending');
+    expect(columnHeader(/^Last Activity/)).toHaveAttribute('aria-sort', 'none');
+    // Non-sortable columns carry no aria-sort.
+    expect(columnHeader(/^Owner/)).not.toHaveAttribute('aria-sort');
+
+    await user.click(within(columnHeader(/^Last Activity/)).getByRole('button'));
+    await waitFor(() => expect(api.lastLeadsVars()?.sort).toBe('LAST_ACTIVITY_DESC'));
+    expect(columnHeader(/^Last Activity/)).toHaveAttribute('aria-sort', 'descending');
+    expect(columnHeader(/^Score/)).toHaveAttribute('aria-sort', 'none');
+    expect(window.location.search).toBe('?sort=lastActivity');
+
+    // Keyboard operable: the header is a real button.
+    within(columnHeader(/^Score/)).getByRole('button').focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(api.lastLeadsVars()?.sort).toBe('SCORE_DESC'));
+    expect(columnHeader(/^Score/)).toHaveAttribute('aria-sort', 'descending');
+    expect(window.location.search).toBe('');
+  });
+
+  it('min score filter changes the variables and the URL, and resets the page', async () => {
+    setUrl('?page=2&limit=25');
+    const api = installFakeApi({ leads: Array.from({ length: 60 }, (_, i) => makeLead(i % 12, { leadId: `l${i}` })) });
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    expect(api.lastLeadsVars()).toMatchObject({ page: 2, limit: 25 });
+
+    await user.type(screen.getByLabelText('Min score'), '40');
+    await waitFor(() => expect(api.lastLeadsVars()?.filter).toEqual({ minScore: 40, ownerId: null }));
+    expect(api.lastLeadsVars()?.page).toBe(1);
+    expect(new URLSearchParams(window.location.search).get('minScore')).toBe('40');
+    expect(new URLSearchParams(window.location.search).get('page')).toBeNull();
+    await waitForRows();
+    for (const row of within(leadsTable()).getAllByRole('row').slice(1)) {
+      expect(Number(row.getAttribute('data-score'))).toBeGreaterThanOrEqual(40);
+    }
+  });
+
+  it('rejects an out-of-range min score without querying', async () => {
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    const before = api.leadsCalls().length;
+    await user.type(screen.getByLabelText('Min score'), '150');
+    expect(screen.getByLabelText('Min score')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByText('Enter a number from 0 to 100.')).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(api.leadsCalls()).toHaveLength(before);
+  });
+
+  it('owner filter uses the owners query and changes the variables and the URL', async () => {
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    const select = screen.getByLabelText('Owner');
+    await waitFor(() => expect(within(select).getByRole('option', { name: 'Rep Two' })).toBeInTheDocument());
+    await user.selectOptions(select, 'u2');
+    await waitFor(() => expect(api.lastLeadsVars()?.filter).toEqual({ minScore: null, ownerId: 'u2' }));
+    expect(new URLSearchParams(window.location.search).get('owner')).toBe('u2');
+    const rows = await waitForRows();
+    rows.forEach((r) => expect(within(r).getByText('Rep Two')).toBeInTheDocument());
+    // The distribution follows the same filter.
+    const dist = api.calls.filter((c) => c.operationName === 'ScoreDistribution').at(-1);
+    expect(dist?.variables).toEqual({ filter: { minScore: null, ownerId: 'u2' } });
+  });
+
+  it('paginates with Prev/Next and page size, reflecting it in the variables and URL', async () => {
+    const api = installFakeApi({ leads: Array.from({ length: 60 }, (_, i) => makeLead(i % 12, { leadId: `l${i}` })) });
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    expect(screen.getByText('Page 1 of 2')).toBeInTheDocument();
+    const prev = screen.getByRole('button', { name: /Prev/ });
+    const next = screen.getByRole('button', { name: /Next/ });
+    expect(prev).toBeDisabled();
+    expect(next).toBeEnabled();
+
+    await user.click(next);
+    await waitFor(() => expect(api.lastLeadsVars()?.page).toBe(2));
+    expect(window.location.search).toBe('?page=2');
+    await waitFor(() => expect(screen.getByText('Page 2 of 2')).toBeInTheDocument());
+    await waitFor(() => expect(screen.getByRole('button', { name: /Next/ })).toBeDisabled());
+
+    await user.click(screen.getByRole('button', { name: /Prev/ }));
+    await waitFor(() => expect(api.lastLeadsVars()?.page).toBe(1));
+
+    await user.selectOptions(screen.getByLabelText('Rows per page'), '25');
+    await waitFor(() => expect(api.lastLeadsVars()).toMatchObject({ page: 1, limit: 25 }));
+    expect(window.location.search).toBe('?limit=25');
+    await waitFor(() => expect(screen.getByText('Page 1 of 3')).toBeInTheDocument());
+  });
+
+  it('reads the initial view from the URL', async () => {
+    setUrl('?sort=lastActivity&minScore=40&owner=u123&page=2&limit=100');
+    const api = installFakeApi();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitFor(() => expect(api.leadsCalls().length).toBeGreaterThan(0));
+    expect(api.lastLeadsVars()).toEqual({
+      filter: { minScore: 40, ownerId: 'u123' },
+      sort: 'LAST_ACTIVITY_DESC',
+      page: 2,
+      limit: 100,
+      refresh: false,
+    });
+    expect(screen.getByLabelText('Min score')).toHaveValue(40);
+    expect(screen.getByLabelText('Owner')).toHaveValue('u123');
+    expect(screen.getByLabelText('Rows per page')).toHaveValue('100');
+  });
+});
+
+describe('LeadScoringDashboard — states', () => {
+  it('shows skeleton rows while loading', async () => {
+    let release!: (r: Response) => void;
+    installFakeApi({ leadsHandler: () => new Promise<Response>((r) => (release = r)) });
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitFor(() => expect(screen.getAllByTestId('skeleton-row').length).toBeGreaterThan(0));
+    expect(leadsTable()).toHaveAttribute('aria-busy', 'true');
+    expect(leadsTable()).toHaveAttribute('data-state', 'loading');
+    await act(async () => {
+      release(
+        json({ data: { leads: { totalCount: 1, page: 1, limit: 50, hasNextPage: false, refreshed: false, items: [makeLead(0)] } } }),
+      );
+    });
+    await waitForRows();
+    expect(screen.queryAllByTestId('skeleton-row')).toHaveLength(0);
+  });
+
+  it('shows the empty state with a Clear filters button', async () => {
+    setUrl('?minScore=99&owner=u1');
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    const empty = await screen.findByTestId('empty-state');
+    expect(within(empty).getByText('No leads match')).toBeInTheDocument();
+    await user.click(within(empty).getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(api.lastLeadsVars()?.filter).toBeNull());
+    expect(window.location.search).toBe('');
+    await waitForRows();
+    expect(screen.getByLabelText('Min score')).toHaveValue(null);
+    expect(screen.getByLabelText('Owner')).toHaveValue('');
+  });
+
+  it('shows an error with a Retry button that refetches', async () => {
+    let failing = true;
+    const api = installFakeApi({
+      leadsHandler: () =>
+        failing
+          ? json({ data: null, errors: [{ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
+          : undefined,
+    });
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    const alert = await screen.findByTestId('leads-error');
+    expect(alert).toHaveAttribute('role', 'alert');
+    expect(within(alert).getByText('Could not load leads.')).toBeInTheDocument();
+    expect(within(alert).getByText(/could not load this data/)).toBeInTheDocument();
+    failing = false;
+    const before = api.leadsCalls().length;
+    await user.click(within(alert).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(api.leadsCalls().length).toBeGreaterThan(before));
+    await waitForRows();
+    expect(screen.queryByTestId('leads-error')).toBeNull();
+  });
+
+  it('names the problem for RATE_LIMITED errors', async () => {
+    installFakeApi({
+      leadsHandler: () => json({ data: null, errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }] }),
+    });
+    renderWithSWR(<LeadScoringDashboard />);
+    const alert = await screen.findByTestId('leads-error');
+    expect(alert).toHaveTextContent(/Too many requests/);
+  });
+
+  it('shows a "no data" badge for leads without activity', async () => {
+    installFakeApi({ leads: [makeLead(0), makeLead(1, { hasActivity: false, raw: null, lastActivityAt: null })] });
+    renderWithSWR(<LeadScoringDashboard />);
+    const rows = await waitForRows();
+    expect(within(rows[0]!).queryByText('no data')).toBeNull();
+    expect(within(rows[1]!).getByText('no data')).toBeInTheDocument();
+  });
+
+  it('Refresh runs the query with refresh: true and shows "updated … ago"', async () => {
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    expect(screen.getByTestId('updated-ago')).toHaveTextContent(/updated (just now|\d+ s ago)/);
+    await user.click(screen.getByRole('button', { name: /Refresh/ }));
+    await waitFor(() => expect(api.lastLeadsVars()?.refresh).toBe(true));
+    await waitFor(() => expect(screen.getByRole('button', { name: /Refresh/ })).toBeEnabled());
+  });
+});

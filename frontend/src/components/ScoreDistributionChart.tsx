@@ -1,0 +1,93 @@
+import { useId } from 'react';
+import { useScoreDistribution } from '../api/hooks';
+import { describeError } from '../api/client';
+import type { LeadFilter, Priority } from '../gql/graphql';
+import { PriorityLabel } from './ScoreBadge';
+
+const PRIORITY_ORDER: Priority[] = ['HOT', 'WARM', 'COLD'];
+
+function bandLabel(min: number, max: number): string {
+  return `${min}–${max}`;
+}
+
+/**
+ * Counts per 10-point score band for the current filter: a small div bar chart
+ * (hidden from assistive tech) plus a text alternative listing every band.
+ */
+export function ScoreDistributionChart({ filter }: { filter: LeadFilter | null }) {
+  const { data, error, isLoading } = useScoreDistribution(filter);
+  const titleId = useId();
+  const dist = data?.scoreDistribution;
+  const bands = dist ? [...dist.bands].sort((a, b) => a.min - b.min) : [];
+  const maxCount = Math.max(1, ...bands.map((b) => b.count));
+
+  return (
+    <figure
+      aria-labelledby={titleId}
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      data-testid="score-distribution"
+    >
+      <figcaption id={titleId} className="flex flex-wrap items-baseline justify-between gap-2">
+        <span className="text-sm font-semibold text-slate-800">Score distribution</span>
+        {dist && (
+          <span className="text-xs text-slate-600">
+            {dist.total} {dist.total === 1 ? 'lead' : 'leads'} in view
+          </span>
+        )}
+      </figcaption>
+
+      {isLoading && !dist && (
+        <div className="mt-3 h-24 rounded bg-slate-100 ls-skeleton" aria-hidden="true" />
+      )}
+      {error && !dist && (
+        <p className="mt-3 text-sm text-red-700" role="status">
+          Distribution unavailable: {describeError(error)}
+        </p>
+      )}
+
+      {dist && (
+        <>
+          <div className="mt-3 flex h-28 items-end gap-1" aria-hidden="true">
+            {bands.map((b) => (
+              <div key={b.min} className="flex h-full min-w-0 flex-1 flex-col items-center justify-end">
+                <span className="text-[10px] leading-4 text-slate-600 tabular-nums">{b.count > 0 ? b.count : ''}</span>
+                <div
+                  className="w-full rounded-t bg-blue-500"
+                  style={{ height: `${(b.count / maxCount) * 80}%`, minHeight: b.count > 0 ? 2 : 0 }}
+                  title={`${bandLabel(b.min, b.max)}: ${b.count}`}
+                />
+              </div>
+            ))}
+          </div>
+          <div className="mt-1 flex gap-1 border-t border-slate-300 pt-1" aria-hidden="true">
+            {bands.map((b) => (
+              <span key={b.min} className="min-w-0 flex-1 text-center text-[10px] text-slate-600 tabular-nums">
+                {b.min}
+              </span>
+            ))}
+          </div>
+          <ul className="sr-only">
+            {bands.map((b) => (
+              <li key={b.min}>
+                Score {bandLabel(b.min, b.max)}: {b.count} {b.count === 1 ? 'lead' : 'leads'}
+              </li>
+            ))}
+          </ul>
+          {dist.priorities.length > 0 && (
+            <p className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700">
+              {PRIORITY_ORDER.map((p) => {
+                const c = dist.priorities.find((x) => x.priority === p)?.count ?? 0;
+                return (
+                  <span key={p} className="inline-flex items-center gap-1">
+                    <PriorityLabel priority={p} />
+                    <span className="tabular-nums">{c}</span>
+                  </span>
+                );
+              })}
+            </p>
+          )}
+        </>
+      )}
+    </figure>
+  );
+}

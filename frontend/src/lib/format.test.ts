@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { formatAgoShort, formatDuration, formatRelative, formatRole, parseDate } from './format';
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [45, '45 s'],
+    [59, '59 s'],
+    [60, '1 min'],
+    [480, '8 min'],
+    [485, '8 min'],
+    [3600, '1 h'],
+    [3900, '1 h 5 min'],
+    [7260, '2 h 1 min'],
+    [-5, '0 s'],
+  ])('%d s → %s', (s, out) => {
+    expect(formatDuration(s)).toBe(out);
+  });
+  it('shows a dash without data', () => {
+    expect(formatDuration(null)).toBe('—');
+  });
+});
+
+describe('formatRelative', () => {
+  const now = new Date('2026-11-27T12:00:00Z');
+  it.each([
+    ['2026-11-27T11:59:50Z', 'just now'],
+    ['2026-11-27T11:55:00Z', '5 minutes ago'],
+    ['2026-11-27T09:00:00Z', '3 hours ago'],
+    ['2026-11-24T12:00:00Z', '3 days ago'],
+    ['2026-09-27T12:00:00Z', '2 months ago'],
+    ['2024-11-27T12:00:00Z', '2 years ago'],
+  ])('%s → %s', (iso, out) => {
+    expect(formatRelative(new Date(iso), now)).toBe(out);
+  });
+});
+
+describe('misc', () => {
+  it('parses timestamps with or without a zone as UTC', () => {
+    expect(parseDate('2026-11-27T10:00:00Z')?.toISOString()).toBe('2026-11-27T10:00:00.000Z');
+    expect(parseDate('2026-11-27T10:00:00+00:00')?.toISOString()).toBe('2026-11-27T10:00:00.000Z');
+    expect(parseDate('2026-11-27T10:00:00')?.toISOString()).toBe('2026-11-27T10:00:00.000Z');
+    expect(parseDate(null)).toBeNull();
+    expect(parseDate('nope')).toBeNull();
+  });
+  it('formats "updated … ago"', () => {
+    expect(formatAgoShort(2000)).toBe('just now');
+    expect(formatAgoShort(20_000)).toBe('20 s ago');
+    expect(formatAgoShort(125_000)).toBe('2 min ago');
+  });
+  it('formats roles', () => {
+    expect(formatRole('MANAGER')).toBe('Manager');
+    expect(formatRole('rep')).toBe('Rep');
+  });
+});
