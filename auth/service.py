@@ -1,0 +1,310 @@
+"""Registering, signing in, refreshing and signing out; verifying who is calling."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError, OperationFailure
+
+from auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
+from auth.tokens import Claims, TokenCodec
+from models import RefreshFamily, RevokedToken, Role, Tenant, User
+from models.base import utcnow
+from server.audit import record_event
+from server.errors import BadInput, Conflict, Forbidden, Unauthenticated, field_error
+from server.settings import Settings
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
+DUPLICATE_KEY = 11000
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The verified caller of a request: a user of one tenant."""
+
+    user_id: str
+    tenant_id: str
+    role: str
+    jti: str
+    expires_at: datetime
+
+    @property
+    def can_manage_scoring(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MANAGER)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """What a successful sign-in or refresh hands back."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+    tenant_name: str
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body of the auth routes."""
+        return {
+            "accessToken": self.access_token,
+            "refreshToken": self.refresh_token,
+            "tokenType": "Bearer",
+            "expiresIn": self.expires_in,
+            "user": user_to_wire(self.user),
+        }
+
+
+def user_to_wire(user: User) -> dict[str, Any]:
+    """A user as the auth routes show it."""
+    return {
+        "userId": user.user_id,
+        "tenantId": user.tenant_id,
+        "email": user.email,
+        "name": user.name,
+        "role": str(user.role),
+    }
+
+
+class AuthService:
+    """Accounts and tokens of every tenant; each call is scoped by what it is given."""
+
+    def __init__(self, settings: Settings, codec: TokenCodec) -> None:
+        self.settings = settings
+        self.codec = codec
+
+    async def register(
+        self,
+        *,
+        email: str,
+        password: str,
+        name: str,
+        tenant_name: str | None = None,
+        role: str | None = None,
+        actor: Principal | None = None,
+    ) -> Session:
+        """Create a tenant with its admin, or (for an admin caller) a user in their tenant."""
+        email = _normalise_email(email)
+        name = _require_text("name", name, 200)
+        check_password_policy(password, self.settings.password_min_length, email=email)
+        if actor is None:
+            self._require_local_login()
+            tenant = await self._create_tenant(_require_text("tenantName", tenant_name, 200))
+            user_role = Role.ADMIN
+        else:
+            if not actor.is_admin:
+                raise Forbidden("only an admin can add users to a tenant")
+            tenant = await self._tenant(actor.tenant_id)
+            user_role = _parse_role(role)
+        user = User(
+            user_id=uuid.uuid4().hex,
+            tenant_id=tenant.tenant_id,
+            email=email,
+            password_hash=await hash_password(password),
+            name=name,
+            role=user_role,
+        )
+        try:
+            await user.insert()
+        except (DuplicateKeyError, OperationFailure) as exc:
+            if _is_duplicate(exc):
+                raise Conflict(
+                    "email already registered", [field_error("email", "already registered")]
+                ) from None
+            raise
+        await record_event("user.created", tenant.tenant_id, actor.user_id if actor else None,
+                           {"userId": user.user_id, "role": str(user_role)})
+        return await self._start_session(user, tenant.name)
+
+    async def login(self, email: str, password: str) -> Session:
+        """A new session for valid credentials of an active user."""
+        self._require_local_login()
+        user = await User.find_one({"email": _normalise_email(email, strict=False)})
+        if not await verify_password(user.password_hash if user else None, password):
+            await record_event("login", user.tenant_id if user else None,
+                               user.user_id if user else None, outcome="failure")
+            raise Unauthenticated("invalid email or password")
+        assert user is not None
+        if not user.is_active:
+            await record_event("login", user.tenant_id, user.user_id, outcome="inactive")
+            raise Unauthenticated("invalid email or password")
+        updates: dict[str, Any] = {"lastLoginAt": utcnow()}
+        if needs_rehash(user.password_hash):
+            updates["passwordHash"] = await hash_password(password)
+        await User.get_pymongo_collection().update_one({"userId": user.user_id}, {"$set": updates})
+        await record_event("login", user.tenant_id, user.user_id)
+        tenant = await self._tenant(user.tenant_id)
+        return await self._start_session(user, tenant.name)
+
+    async def refresh(self, refresh_token: str) -> Session:
+        """Rotate a refresh token; a reused (already rotated) token revokes its whole family."""
+        claims = await self.codec.verify(refresh_token, typ="refresh")
+        family = await RefreshFamily.find_one({"familyId": claims.family_id or ""})
+        if family is None or family.revoked or family.tenant_id != claims.tenant_id:
+            raise Unauthenticated("refresh token revoked")
+        if family.current_jti != claims.jti:
+            await self._revoke_family(family.family_id)
+            await record_event("token.reuse", family.tenant_id, family.user_id, outcome="blocked")
+            raise Unauthenticated("refresh token reused; sign in again")
+        user = await User.find_one({"userId": claims.user_id, "tenantId": claims.tenant_id})
+        if user is None or not user.is_active:
+            await self._revoke_family(family.family_id)
+            raise Unauthenticated("account disabled")
+        tenant = await self._tenant(user.tenant_id)
+        return await self._issue(user, tenant.name, family.family_id, previous_jti=claims.jti)
+
+    async def logout(self, refresh_token: str, access: Principal | None = None) -> None:
+        """Revoke the refresh family and, when given, the caller's access token."""
+        try:
+            claims = await self.codec.verify(refresh_token, typ="refresh")
+        except Unauthenticated:
+            claims = None
+        if claims is not None and claims.family_id:
+            await self._revoke_family(claims.family_id)
+            await record_event("logout", claims.tenant_id, claims.user_id)
+        if access is not None:
+            await revoke_access_token(access.jti, access.expires_at)
+
+    async def authenticate(self, authorization: str | None) -> Principal:
+        """The principal of a `Bearer` Authorization header, or Unauthenticated."""
+        token = bearer_token(authorization)
+        claims = await self.codec.verify(token, typ="access")
+        if await RevokedToken.find_one({"jti": claims.jti}) is not None:
+            raise Unauthenticated("token revoked")
+        return _principal(claims)
+
+    async def _start_session(self, user: User, tenant_name: str) -> Session:
+        family_id = uuid.uuid4().hex
+        return await self._issue(user, tenant_name, family_id, previous_jti=None)
+
+    async def _issue(
+        self, user: User, tenant_name: str, family_id: str, *, previous_jti: str | None
+    ) -> Session:
+        access = self.codec.issue(
+            user_id=user.user_id, tenant_id=user.tenant_id, role=str(user.role), typ="access"
+        )
+        refresh = self.codec.issue(
+            user_id=user.user_id,
+            tenant_id=user.tenant_id,
+            role=str(user.role),
+            typ="refresh",
+            family_id=family_id,
+        )
+        families = RefreshFamily.get_pymongo_collection()
+        if previous_jti is None:
+            await RefreshFamily(
+                family_id=family_id,
+                tenant_id=user.tenant_id,
+                user_id=user.user_id,
+                current_jti=refresh.jti,
+                expires_at=refresh.expires_at,
+            ).insert()
+        else:
+            result = await families.update_one(
+                {"familyId": family_id, "currentJti": previous_jti, "revoked": False},
+                {"$set": {"currentJti": refresh.jti, "expiresAt": refresh.expires_at}},
+            )
+            if result.modified_count != 1:
+                await self._revoke_family(family_id)
+                raise Unauthenticated("refresh token reused; sign in again")
+        return Session(
+            access_token=access.token,
+            refresh_token=refresh.token,
+            expires_in=int(self.codec.access_ttl.total_seconds()),
+            user=user,
+            tenant_name=tenant_name,
+        )
+
+    async def _revoke_family(self, family_id: str) -> None:
+        await RefreshFamily.get_pymongo_collection().update_one(
+            {"familyId": family_id}, {"$set": {"revoked": True}}
+        )
+
+    async def _create_tenant(self, name: str) -> Tenant:
+        tenant = Tenant(tenant_id=uuid.uuid4().hex, name=name)
+        await tenant.insert()
+        return tenant
+
+    async def _tenant(self, tenant_id: str) -> Tenant:
+        tenant = await Tenant.find_one({"tenantId": tenant_id})
+        if tenant is None:
+            raise Unauthenticated("tenant no longer exists")
+        return tenant
+
+    def _require_local_login(self) -> None:
+        if not self.settings.local_login_enabled:
+            raise Forbidden("local sign-in is disabled; use your identity provider")
+
+
+async def revoke_access_token(jti: str, expires_at: datetime) -> None:
+    """Refuse this access token until it would have expired anyway."""
+    await RevokedToken.get_pymongo_collection().update_one(
+        {"jti": jti}, {"$set": {"expiresAt": expires_at}}, upsert=True
+    )
+
+
+async def purge_expired_revocations(now: datetime | None = None) -> int:
+    """Delete revocations and refresh families past their expiry (FerretDB has no TTL index)."""
+    cutoff = now or datetime.now(UTC)
+    revoked = await RevokedToken.get_pymongo_collection().delete_many({"expiresAt": {"$lt": cutoff}})
+    families = await RefreshFamily.get_pymongo_collection().delete_many(
+        {"expiresAt": {"$lt": cutoff}}
+    )
+    return int(revoked.deleted_count + families.deleted_count)
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header."""
+    if not authorization:
+        raise Unauthenticated("missing bearer token")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Authorization must be `Bearer <token>`")
+    return token.strip()
+
+
+def _principal(claims: Claims) -> Principal:
+    return Principal(
+        user_id=claims.user_id,
+        tenant_id=claims.tenant_id,
+        role=claims.role,
+        jti=claims.jti,
+        expires_at=claims.expires_at,
+    )
+
+
+def _normalise_email(email: str, *, strict: bool = True) -> str:
+    value = (email or "").strip().lower()
+    if strict and not _EMAIL.match(value):
+        raise BadInput("invalid email", [field_error("email", "must be an email address")])
+    return value
+
+
+def _require_text(field_name: str, value: str | None, max_length: int) -> str:
+    text = (value or "").strip()
+    if not text or len(text) > max_length:
+        raise BadInput(
+            f"invalid {field_name}",
+            [field_error(field_name, f"required, at most {max_length} characters")],
+        )
+    return text
+
+
+def _parse_role(role: str | None) -> Role:
+    try:
+        return Role((role or "rep").lower())
+    except ValueError:
+        raise BadInput(
+            "invalid role", [field_error("role", "must be one of admin, manager, rep")]
+        ) from None
+
+
+def _is_duplicate(exc: Exception) -> bool:
+    return getattr(exc, "code", None) == DUPLICATE_KEY

@@ -1,0 +1,61 @@
+"""The typed per-request context: who is calling, the services, fresh DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from auth.service import Principal
+from gql.loaders import OwnerLoader, RawInteractionLoader
+from server.errors import AppError, Unauthenticated
+from server.services import Services
+
+
+@dataclass
+class Context:
+    """Built per request by the GraphQL view; resolvers read it through `info.context`."""
+
+    request: Request
+    response: Response | None
+    services: Services
+    principal: Principal | None
+    auth_error: AppError | None = None
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def user(self) -> Principal:
+        """The verified caller, or the reason there is none."""
+        if self.auth_error is not None:
+            raise self.auth_error
+        if self.principal is None:
+            raise Unauthenticated("authentication required")
+        return self.principal
+
+    @property
+    def client_address(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+    def owner_loader(self) -> OwnerLoader:
+        """Owners by user id, batched per request (never shared across tenants)."""
+        return self.loaders.setdefault("owners", OwnerLoader(self.user.tenant_id))
+
+    def raw_loader(self) -> RawInteractionLoader:
+        """Raw interaction counts by lead id, batched per request."""
+        return self.loaders.setdefault(
+            "raw", RawInteractionLoader(self.services.scores, self.user.tenant_id)
+        )
+
+
+async def build_context(request: Request, response: Response | None, services: Services) -> Context:
+    """Authenticate the request (if it carries a token) and build its context."""
+    context = Context(request=request, response=response, services=services, principal=None)
+    authorization = request.headers.get("authorization")
+    if authorization:
+        try:
+            context.principal = await services.principal_for(authorization)
+        except AppError as error:
+            context.auth_error = error
+    return context

@@ -1,0 +1,66 @@
+"""Mapping failures to GraphQL errors with `extensions.code`; unexpected ones are masked."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from server.errors import AppError
+from server.request_context import current_request_id
+
+log = logging.getLogger(__name__)
+INTERNAL = "INTERNAL_SERVER_ERROR"
+
+
+def coded_error(error: AppError) -> GraphQLError:
+    """A GraphQL error carrying the AppError's code and details."""
+    return GraphQLError(error.message, extensions=_extensions(error))
+
+
+def _extensions(error: AppError) -> dict[str, Any]:
+    extensions: dict[str, Any] = {"code": error.graphql_code}
+    if error.details:
+        extensions["details"] = error.details
+        extensions["field"] = error.details[0].get("field")
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        extensions["retryAfter"] = retry_after
+    return extensions
+
+
+class CodedErrors(MaskErrors):
+    """Keeps expected errors (with their code), masks and logs everything else."""
+
+    def __init__(self) -> None:
+        super().__init__(error_message="Internal server error")
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._process(error) for error in errors]
+
+    def _process(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, AppError):
+            return GraphQLError(
+                original.message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions=_extensions(original),
+            )
+        if original is None or isinstance(original, GraphQLError):
+            if not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+            return error
+        log.error("unexpected GraphQL error", exc_info=original)
+        return GraphQLError(
+            self.error_message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": INTERNAL, "requestId": current_request_id()},
+        )

@@ -1,0 +1,133 @@
+"""Mutation resolvers: validate, call a service, map the result."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.errors import coded_error
+from gql.permissions import CanManageScoring, IsAuthenticated
+from gql.types import (
+    AuthPayload,
+    InteractionInput,
+    ItemError,
+    RecordInteractionsResult,
+    RefreshResult,
+    RegisterInput,
+    ScoringConfig,
+    ScoringConfigInput,
+    ScoringPreview,
+)
+from scoring.engine import ScoringConfig as EngineConfig
+from scoring.engine import ScoringConfigError
+from server.audit import record_event
+from server.errors import AppError, BadInput, field_error
+
+MAX_BATCH = 1000
+
+
+def _engine_config(value: ScoringConfigInput) -> EngineConfig:
+    try:
+        return value.to_engine()
+    except ScoringConfigError as exc:
+        raise coded_error(
+            BadInput(f"invalid {exc.field}", [field_error(exc.field, exc.message)])
+        ) from None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Sign in with email and password")
+    async def login(self, info: strawberry.Info, email: str, password: str) -> AuthPayload:
+        context = info.context
+        session = await context.services.sign_in(email, password, context.client_address)
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="Rotate a refresh token for a new session")
+    async def refresh(self, info: strawberry.Info, refresh_token: str) -> AuthPayload:
+        session = await info.context.services.auth.refresh(refresh_token)
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="Revoke a session (and the caller's access token)")
+    async def logout(self, info: strawberry.Info, refresh_token: str) -> bool:
+        context = info.context
+        await context.services.auth.logout(refresh_token, context.principal)
+        return True
+
+    @strawberry.mutation(description="A new tenant and its admin, or (as an admin) a new user")
+    async def register(self, info: strawberry.Info, input: RegisterInput) -> AuthPayload:
+        context = info.context
+        actor = context.user if (context.principal or context.auth_error) else None
+        session = await context.services.auth.register(
+            email=input.email,
+            password=input.password,
+            name=input.name,
+            tenant_name=input.tenant_name,
+            role=input.role.value if input.role else None,
+            actor=actor,
+        )
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated], description="Recompute some or all scores now"
+    )
+    async def refresh_scores(
+        self, info: strawberry.Info, lead_ids: list[str] | None = None
+    ) -> RefreshResult:
+        if lead_ids is not None and len(lead_ids) > MAX_BATCH:
+            raise coded_error(
+                BadInput("too many lead ids", [field_error("leadIds", f"at most {MAX_BATCH}")])
+            )
+        count = await info.context.services.scores.refresh(info.context.user.tenant_id, lead_ids)
+        return RefreshResult(recomputed=count)
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Batch ingest (at most 1000 items); valid items are stored, the rest reported",
+    )
+    async def record_interactions(
+        self, info: strawberry.Info, input: list[InteractionInput]
+    ) -> RecordInteractionsResult:
+        if len(input) > MAX_BATCH:
+            raise coded_error(
+                BadInput("batch too large", [field_error("input", f"at most {MAX_BATCH} items")])
+            )
+        result = await info.context.services.scores.record_interactions(
+            info.context.user.tenant_id, [item.to_record() for item in input]
+        )
+        return RecordInteractionsResult(
+            accepted=result.accepted,
+            errors=[
+                ItemError(index=index, field=error.field, message=error.message)
+                for index, error in result.errors
+            ],
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated, CanManageScoring],
+        description="Apply a new scoring model; every score is recomputed under it",
+    )
+    async def update_scoring_config(
+        self, info: strawberry.Info, input: ScoringConfigInput
+    ) -> ScoringConfig:
+        config = _engine_config(input)
+        principal = info.context.user
+        effective = await info.context.services.scores.update_config(principal.tenant_id, config)
+        await record_event(
+            "scoring.updated", principal.tenant_id, principal.user_id,
+            {"version": effective.version},
+        )
+        return ScoringConfig.from_effective(effective)
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated, CanManageScoring],
+        description="How the tenant's leads would be distributed under a model (nothing changes)",
+    )
+    async def preview_scoring_config(
+        self, info: strawberry.Info, input: ScoringConfigInput
+    ) -> ScoringPreview:
+        config = _engine_config(input)
+        result = await info.context.services.scores.preview(info.context.user.tenant_id, config)
+        return ScoringPreview.from_distribution(result)
+
+
+__all__ = ["AppError", "Mutation"]

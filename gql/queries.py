@@ -1,0 +1,107 @@
+"""Query resolvers: validate, call a service, map the result."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.errors import coded_error
+from gql.permissions import IsAuthenticated
+from gql.types import (
+    Lead,
+    LeadFilter,
+    LeadPageType,
+    LeadSort,
+    Owner,
+    ScoreDistribution,
+    ScoringConfig,
+    User,
+)
+from models import Tenant
+from models import User as UserDocument
+from scoring.service import LeadFilter as ServiceFilter
+from scoring.service import PageQuery
+from server.errors import BadInput, Unauthenticated, field_error
+
+MAX_LIMIT = 200
+
+
+def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
+    """The service's filter for a GraphQL filter input, validated."""
+    if value is None:
+        return ServiceFilter()
+    if value.min_score is not None and not 0 <= value.min_score <= 100:
+        raise coded_error(
+            BadInput("minScore out of range", [field_error("minScore", "must be 0-100")])
+        )
+    return ServiceFilter(
+        min_score=value.min_score,
+        owner_id=value.owner_id,
+        priority=value.priority.value if value.priority else None,
+    )
+
+
+def _page_query(
+    filter: LeadFilter | None, sort: LeadSort, page: int, limit: int, refresh: bool
+) -> PageQuery:
+    errors = []
+    if not 1 <= limit <= MAX_LIMIT:
+        errors.append(field_error("limit", f"must be between 1 and {MAX_LIMIT}"))
+    if page < 1:
+        errors.append(field_error("page", "must be at least 1"))
+    if errors:
+        raise coded_error(BadInput("invalid paging", errors))
+    return PageQuery(
+        filter=to_service_filter(filter), sort=sort.value, page=page, limit=limit, refresh=refresh
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(permission_classes=[IsAuthenticated], description="The signed-in user")
+    async def me(self, info: strawberry.Info) -> User:
+        principal = info.context.user
+        user = await UserDocument.find_one(
+            {"userId": principal.user_id, "tenantId": principal.tenant_id}
+        )
+        tenant = await Tenant.find_one({"tenantId": principal.tenant_id})
+        if user is None or tenant is None:
+            raise coded_error(Unauthenticated("user no longer exists"))
+        return User.from_model(user, tenant.name)
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description="A page of scored leads")
+    async def leads(
+        self,
+        info: strawberry.Info,
+        filter: LeadFilter | None = None,
+        sort: LeadSort = LeadSort.SCORE_DESC,
+        page: int = 1,
+        limit: int = 50,
+        refresh: bool = False,
+    ) -> LeadPageType:
+        query = _page_query(filter, sort, page, limit, refresh)
+        result = await info.context.services.scores.page(info.context.user.tenant_id, query)
+        return LeadPageType.from_page(result)
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description="One lead, or null")
+    async def lead(self, info: strawberry.Info, lead_id: str) -> Lead | None:
+        doc = await info.context.services.scores.lead(info.context.user.tenant_id, lead_id)
+        return None if doc is None else Lead.from_document(doc)
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description="Who owns leads")
+    async def owners(self, info: strawberry.Info) -> list[Owner]:
+        owners = await info.context.services.scores.owners(info.context.user.tenant_id)
+        return [Owner(user_id=user_id, name=name) for user_id, name in owners]
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description="The model in force")
+    async def scoring_config(self, info: strawberry.Info) -> ScoringConfig:
+        scores = info.context.services.scores
+        tenant = await scores.tenant(info.context.user.tenant_id)
+        return ScoringConfig.from_effective(scores.effective_config(tenant))
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description="Counts per band")
+    async def score_distribution(
+        self, info: strawberry.Info, filter: LeadFilter | None = None
+    ) -> ScoreDistribution:
+        scores = info.context.services.scores
+        result = await scores.distribution(info.context.user.tenant_id, to_service_filter(filter))
+        return ScoreDistribution.from_distribution(result)

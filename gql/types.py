@@ -1,0 +1,351 @@
+"""The GraphQL object, input and enum types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from auth.service import Session
+from models import User as UserDocument
+from scoring.engine import ScoringConfig as EngineConfig
+from scoring.service import Distribution, EffectiveConfig, LeadPage
+
+
+@strawberry.enum(description="Priority tier of a lead, from its score and the tenant's thresholds")
+class Priority(Enum):
+    HOT = "hot"
+    WARM = "warm"
+    COLD = "cold"
+
+
+@strawberry.enum(description="What a user may do within their tenant")
+class Role(Enum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    REP = "rep"
+
+
+@strawberry.enum(description="Order of a leads page (ties broken by lead id)")
+class LeadSort(Enum):
+    SCORE_DESC = "score:desc"
+    LAST_ACTIVITY_DESC = "lastActivityAt:desc"
+
+
+@strawberry.type(description="A signed-in user")
+class User:
+    user_id: str
+    tenant_id: str
+    tenant_name: str
+    email: str
+    name: str
+    role: Role
+
+    @classmethod
+    def from_model(cls, user: UserDocument, tenant_name: str) -> User:
+        return cls(
+            user_id=user.user_id,
+            tenant_id=user.tenant_id,
+            tenant_name=tenant_name,
+            email=user.email,
+            name=user.name,
+            role=Role(str(user.role)),
+        )
+
+
+@strawberry.type(description="A sales rep who owns leads")
+class Owner:
+    user_id: str
+    name: str
+
+
+@strawberry.type(description="Tokens of a new or refreshed session")
+class AuthPayload:
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    user: User
+
+    @classmethod
+    def from_session(cls, session: Session) -> AuthPayload:
+        return cls(
+            access_token=session.access_token,
+            refresh_token=session.refresh_token,
+            token_type="Bearer",
+            expires_in=session.expires_in,
+            user=User.from_model(session.user, session.tenant_name),
+        )
+
+
+@strawberry.type(description="Each factor's contribution in points before decay, and the decay")
+class Breakdown:
+    email_opens: float
+    website_visits: float
+    time_spent: float
+    decay_factor: float
+
+
+@strawberry.type(description="The interaction counts a score was computed from")
+class RawInteractions:
+    email_opens: float
+    website_visits: float
+    time_spent: float
+
+
+@strawberry.type(description="A lead with its score and the breakdown that explains it")
+class Lead:
+    lead_id: str
+    name: str
+    owner_id: str | None
+    score: float
+    priority: Priority
+    breakdown: Breakdown
+    last_activity_at: datetime | None
+    computed_at: datetime
+    stale: bool = strawberry.field(description="True when served over the latency budget")
+    has_activity: bool = strawberry.field(description="False when the lead has no recorded data")
+
+    @strawberry.field(description="The lead's email (from its interactions)")
+    async def email(self, info: strawberry.Info) -> str | None:
+        doc = await info.context.raw_loader().load(self.lead_id)
+        return None if doc is None else doc.get("leadEmail")
+
+    @strawberry.field(description="The sales rep who owns the lead")
+    async def owner(self, info: strawberry.Info) -> Owner | None:
+        if not self.owner_id:
+            return None
+        found: Owner | None = await info.context.owner_loader().load(self.owner_id)
+        return found or Owner(user_id=self.owner_id, name=self.owner_id)
+
+    @strawberry.field(description="Raw interaction counts, fetched only when selected")
+    async def raw(self, info: strawberry.Info) -> RawInteractions | None:
+        from gql.loaders import raw_counts
+
+        return raw_counts(await info.context.raw_loader().load(self.lead_id))
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any], *, stale: bool = False) -> Lead:
+        breakdown = doc.get("breakdown") or {}
+        return cls(
+            lead_id=doc["leadId"],
+            name=doc.get("leadName") or doc["leadId"],
+            owner_id=doc.get("ownerId"),
+            score=doc["score"],
+            priority=Priority(doc["priority"]),
+            breakdown=Breakdown(
+                email_opens=breakdown.get("emailOpens", 0.0),
+                website_visits=breakdown.get("websiteVisits", 0.0),
+                time_spent=breakdown.get("timeSpent", 0.0),
+                decay_factor=breakdown.get("decayFactor", 0.0),
+            ),
+            last_activity_at=doc.get("lastActivityAt"),
+            computed_at=doc["computedAt"],
+            stale=stale,
+            has_activity=bool(doc.get("hasActivity", True)),
+        )
+
+
+@strawberry.type(name="LeadPage", description="One page of leads")
+class LeadPageType:
+    items: list[Lead]
+    total_count: int
+    page: int
+    limit: int
+    has_next_page: bool
+    refreshed: bool
+
+    @classmethod
+    def from_page(cls, page: LeadPage) -> LeadPageType:
+        return cls(
+            items=[Lead.from_document(doc, stale=page.stale) for doc in page.items],
+            total_count=page.total,
+            page=page.page,
+            limit=page.limit,
+            has_next_page=page.has_next_page,
+            refreshed=page.refreshed,
+        )
+
+
+@strawberry.input(description="Which leads to return")
+class LeadFilter:
+    min_score: float | None = None
+    owner_id: str | None = None
+    priority: Priority | None = None
+
+
+@strawberry.type
+class FactorValues:
+    email_opens: float
+    website_visits: float
+    time_spent: float
+
+    @classmethod
+    def from_triple(cls, values: tuple[float, float, float]) -> FactorValues:
+        return cls(email_opens=values[0], website_visits=values[1], time_spent=values[2])
+
+
+@strawberry.input
+class FactorValuesInput:
+    email_opens: float
+    website_visits: float
+    time_spent: float
+
+    def triple(self) -> tuple[float, float, float]:
+        return (self.email_opens, self.website_visits, self.time_spent)
+
+
+@strawberry.type
+class Thresholds:
+    hot: float
+    warm: float
+
+
+@strawberry.input
+class ThresholdsInput:
+    hot: float
+    warm: float
+
+
+@strawberry.type(description="The scoring model in force for the tenant")
+class ScoringConfig:
+    weights: FactorValues
+    caps: FactorValues
+    half_life_days: float
+    thresholds: Thresholds
+    version: int
+
+    @classmethod
+    def from_effective(cls, effective: EffectiveConfig) -> ScoringConfig:
+        config = effective.config
+        return cls(
+            weights=FactorValues.from_triple(config.weights),
+            caps=FactorValues.from_triple(config.caps),
+            half_life_days=config.half_life_days,
+            thresholds=Thresholds(hot=config.hot_threshold, warm=config.warm_threshold),
+            version=effective.version,
+        )
+
+
+@strawberry.input(description="A new scoring model (validated before it is applied)")
+class ScoringConfigInput:
+    weights: FactorValuesInput
+    caps: FactorValuesInput
+    half_life_days: float
+    thresholds: ThresholdsInput
+
+    def to_engine(self) -> EngineConfig:
+        return EngineConfig(
+            weights=self.weights.triple(),
+            caps=self.caps.triple(),
+            half_life_days=self.half_life_days,
+            hot_threshold=self.thresholds.hot,
+            warm_threshold=self.thresholds.warm,
+        )
+
+
+@strawberry.type
+class ScoreBand:
+    min: int
+    max: int
+    count: int
+
+
+@strawberry.type
+class PriorityCount:
+    priority: Priority
+    count: int
+
+
+def _bands(distribution: Distribution) -> list[ScoreBand]:
+    return [
+        ScoreBand(min=i * 10, max=i * 10 + 10, count=count)
+        for i, count in enumerate(distribution.bands)
+    ]
+
+
+def _priorities(distribution: Distribution) -> list[PriorityCount]:
+    return [PriorityCount(priority=Priority(p), count=c) for p, c in distribution.priorities.items()]
+
+
+@strawberry.type(description="Lead counts per 10-point band and per priority")
+class ScoreDistribution:
+    bands: list[ScoreBand]
+    priorities: list[PriorityCount]
+    total: int
+
+    @classmethod
+    def from_distribution(cls, distribution: Distribution) -> ScoreDistribution:
+        return cls(
+            bands=_bands(distribution),
+            priorities=_priorities(distribution),
+            total=distribution.total,
+        )
+
+
+@strawberry.type(description="What the tenant's leads would look like under a proposed model")
+class ScoringPreview:
+    total: int
+    priorities: list[PriorityCount]
+    bands: list[ScoreBand]
+
+    @classmethod
+    def from_distribution(cls, distribution: Distribution) -> ScoringPreview:
+        return cls(
+            total=distribution.total,
+            priorities=_priorities(distribution),
+            bands=_bands(distribution),
+        )
+
+
+@strawberry.input(description="One lead's interaction counts")
+class InteractionInput:
+    lead_id: str
+    lead_name: str
+    lead_email: str | None = None
+    owner_id: str | None = None
+    email_opens: float
+    website_visits: float
+    time_spent: float
+    last_activity_at: datetime | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "leadId": self.lead_id,
+            "leadName": self.lead_name,
+            "leadEmail": self.lead_email,
+            "ownerId": self.owner_id,
+            "emailOpens": self.email_opens,
+            "websiteVisits": self.website_visits,
+            "timeSpent": self.time_spent,
+            "lastActivityAt": self.last_activity_at,
+        }
+
+
+@strawberry.type(description="A problem with one item of a batch")
+class ItemError:
+    index: int
+    field: str
+    message: str
+
+
+@strawberry.type
+class RecordInteractionsResult:
+    accepted: int
+    errors: list[ItemError]
+
+
+@strawberry.type
+class RefreshResult:
+    recomputed: int
+
+
+@strawberry.input
+class RegisterInput:
+    email: str
+    password: str
+    name: str
+    tenant_name: str | None = None
+    role: Role | None = None

@@ -1,0 +1,24 @@
+"""Beanie documents and their indexes."""
+
+from models.interaction import Interaction
+from models.lead_score import LeadScore, StoredBreakdown
+from models.security import AuditEvent, Lease, RefreshFamily, RevokedToken
+from models.tenant import ScoringOverride, Tenant
+from models.user import Role, User
+
+DOCUMENTS = (Tenant, User, Interaction, LeadScore, RefreshFamily, RevokedToken, AuditEvent, Lease)
+
+__all__ = [
+    "DOCUMENTS",
+    "AuditEvent",
+    "Interaction",
+    "LeadScore",
+    "Lease",
+    "RefreshFamily",
+    "RevokedToken",
+    "Role",
+    "ScoringOverride",
+    "StoredBreakdown",
+    "Tenant",
+    "User",
+]

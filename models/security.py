@@ -1,0 +1,80 @@
+"""Token bookkeeping: refresh-token families, revoked access tokens, and the audit trail."""
+
+from datetime import datetime
+from typing import Any
+
+from beanie import Document
+from pydantic import Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from models.base import CAMEL, utcnow
+
+
+class RefreshFamily(Document):
+    """One sign-in's chain of refresh tokens; only the newest jti may be used."""
+
+    model_config = CAMEL
+
+    family_id: str
+    tenant_id: str
+    user_id: str
+    current_jti: str
+    revoked: bool = False
+    expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)
+
+    class Settings:
+        name = "refreshFamilies"
+        indexes = [
+            IndexModel([("familyId", ASCENDING)], name="familyId_unique", unique=True),
+            IndexModel([("expiresAt", ASCENDING)], name="expiresAt"),
+            IndexModel([("tenantId", ASCENDING), ("userId", ASCENDING)], name="tenant_user"),
+        ]
+
+
+class RevokedToken(Document):
+    """An access token revoked before its expiry (purged once expired)."""
+
+    model_config = CAMEL
+
+    jti: str
+    expires_at: datetime
+
+    class Settings:
+        name = "revokedTokens"
+        indexes = [
+            IndexModel([("jti", ASCENDING)], name="jti_unique", unique=True),
+            IndexModel([("expiresAt", ASCENDING)], name="expiresAt"),
+        ]
+
+
+class AuditEvent(Document):
+    """Something a security reviewer wants to know happened."""
+
+    model_config = CAMEL
+
+    tenant_id: str | None
+    actor_id: str | None
+    action: str
+    outcome: str = "success"
+    request_id: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    at: datetime = Field(default_factory=utcnow)
+
+    class Settings:
+        name = "auditEvents"
+        indexes = [IndexModel([("tenantId", ASCENDING), ("at", DESCENDING)], name="tenant_at")]
+
+
+class Lease(Document):
+    """A time-limited claim on a job, so one API replica runs it at a time."""
+
+    model_config = CAMEL
+
+    name: str
+    holder: str
+    expires_at: datetime
+
+    class Settings:
+        name = "leases"
+        indexes = [IndexModel([("name", ASCENDING)], name="name_unique", unique=True)]

@@ -1,0 +1,42 @@
+"""Users who sign in: reps own leads, managers tune the model, admins manage users."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from beanie import Document
+from pydantic import Field
+from pymongo import ASCENDING, IndexModel
+
+from models.base import CAMEL, utcnow
+
+
+class Role(StrEnum):
+    """What a user may do within their tenant."""
+
+    ADMIN = "admin"
+    MANAGER = "manager"
+    REP = "rep"
+
+
+class User(Document):
+    """A person who signs in to one tenant."""
+
+    model_config = CAMEL
+
+    user_id: str
+    tenant_id: str
+    email: str
+    password_hash: str
+    name: str
+    role: Role = Role.REP
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+    class Settings:
+        name = "users"
+        indexes = [
+            IndexModel([("email", ASCENDING)], name="email_unique", unique=True),
+            IndexModel([("userId", ASCENDING)], name="userId_unique", unique=True),
+            IndexModel([("tenantId", ASCENDING)], name="tenantId"),
+        ]

@@ -1,0 +1,115 @@
+"""Validating incoming interaction records (batch API and CSV import alike)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+MAX_ID_LENGTH = 200
+MAX_NAME_LENGTH = 200
+MAX_EMAIL_LENGTH = 320
+MAX_COUNT = 1e12
+COUNT_FIELDS = ("emailOpens", "websiteVisits", "timeSpent")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One rule one record broke."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRecord:
+    """A validated interaction record, in wire (camelCase) field names."""
+
+    values: dict[str, Any]
+
+    @property
+    def lead_id(self) -> str:
+        return str(self.values["leadId"])
+
+
+def validate_interaction(raw: Mapping[str, Any]) -> InteractionRecord | list[FieldError]:
+    """The record if every field is valid, else every problem found."""
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {
+        "leadId": _text(raw, "leadId", MAX_ID_LENGTH, errors, required=True),
+        "leadName": _text(raw, "leadName", MAX_NAME_LENGTH, errors, required=True),
+        "leadEmail": _email(raw, errors),
+        "ownerId": _text(raw, "ownerId", MAX_ID_LENGTH, errors, required=False),
+        "lastActivityAt": _datetime(raw, "lastActivityAt", errors),
+    }
+    for name in COUNT_FIELDS:
+        values[name] = _count(raw, name, errors)
+    return errors or InteractionRecord(values)
+
+
+def _text(
+    raw: Mapping[str, Any], name: str, max_length: int, errors: list[FieldError], *, required: bool
+) -> str | None:
+    value = raw.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors.append(FieldError(name, "is required"))
+        return None
+    if not isinstance(value, str):
+        errors.append(FieldError(name, "must be a string"))
+        return None
+    value = value.strip()
+    if len(value) > max_length:
+        errors.append(FieldError(name, f"must be at most {max_length} characters"))
+        return None
+    return value
+
+
+def _email(raw: Mapping[str, Any], errors: list[FieldError]) -> str | None:
+    value = _text(raw, "leadEmail", MAX_EMAIL_LENGTH, errors, required=False)
+    if value is not None and not _EMAIL.match(value):
+        errors.append(FieldError("leadEmail", "must be an email address"))
+        return None
+    return value
+
+
+def _count(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> float:
+    value = raw.get(name)
+    if value is None or value == "":
+        errors.append(FieldError(name, "is required"))
+        return 0.0
+    if isinstance(value, bool):
+        errors.append(FieldError(name, "must be a number"))
+        return 0.0
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        errors.append(FieldError(name, "must be a number"))
+        return 0.0
+    if not math.isfinite(number) or abs(number) > MAX_COUNT:
+        errors.append(FieldError(name, "must be a finite number"))
+        return 0.0
+    return int(number) if number.is_integer() else number
+
+
+def _datetime(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> datetime | None:
+    value = raw.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            errors.append(FieldError(name, "must be an ISO 8601 date-time"))
+            return None
+    else:
+        errors.append(FieldError(name, "must be an ISO 8601 date-time"))
+        return None
+    aware = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return aware.replace(microsecond=aware.microsecond // 1000 * 1000)

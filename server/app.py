@@ -1,0 +1,146 @@
+"""The application factory: settings in, a Starlette app with its lifespan out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from auth.service import AuthService
+from auth.tokens import TokenCodec
+from gql.app import graphql_app
+from scoring.service import ScoreService
+from server.cache import build_cache
+from server.database import connect, init_database
+from server.errors import AppError, NotFound
+from server.frontend import frontend_routes
+from server.middleware import (
+    DASHBOARD_CSP,
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from server.ratelimit import RateLimits
+from server.refresher import run_refresher
+from server.request_context import current_request_id
+from server.rest import ROUTES
+from server.services import Services
+from server.settings import Settings
+from server.wire import error_response
+
+log = logging.getLogger(__name__)
+FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+
+
+def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> Starlette:
+    """A configured application; the database is opened by its lifespan."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        services = await build_services(settings)
+        refresher = None
+        if settings.background_refresh_seconds > 0:
+            interval = timedelta(seconds=settings.background_refresh_seconds)
+            refresher = asyncio.create_task(run_refresher(services.scores, interval))
+        try:
+            yield {"services": services}
+        finally:
+            if refresher is not None:
+                refresher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresher
+            await services.scores.drain()
+            await services.cache.close()
+            await services.client.close()
+
+    routes: list[Route | Mount] = [
+        *ROUTES,
+        Route("/graphql", graphql_app(settings), methods=["GET", "POST"]),
+        *frontend_routes(frontend_dist),
+    ]
+    middleware = [
+        Middleware(RequestContextMiddleware),
+        Middleware(SecurityHeadersMiddleware, csp=DASHBOARD_CSP),
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+    ]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+                allow_credentials=True,
+            )
+        )
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={
+            AppError: _app_error,
+            HTTPException: _http_error,
+            Exception: _internal_error,
+        },
+    )
+
+
+async def build_services(settings: Settings) -> Services:
+    """Open the database and build the shared service objects."""
+    if not settings.mongodb_uri:
+        raise RuntimeError("MONGODB_URI is not set")
+    client = connect(settings.mongodb_uri)
+    db = client[settings.mongodb_db]
+    await init_database(db)
+    cache = build_cache(settings.redis_url)
+    secret = settings.auth_secret.get_secret_value() if settings.auth_secret else ""
+    scores = ScoreService(
+        settings.scoring_config(),
+        cache,
+        freshness=timedelta(minutes=settings.score_freshness_minutes),
+        latency_budget=timedelta(milliseconds=settings.score_latency_budget_ms),
+        cache_ttl=settings.cache_ttl_seconds,
+    )
+    auth = AuthService(settings, TokenCodec(settings, secret))
+    return Services(settings, client, db, cache, scores, auth, RateLimits(settings))
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    response = error_response(exc, current_request_id())
+    allowance = getattr(exc, "limit", 0)
+    if allowance:
+        response.headers["RateLimit-Limit"] = str(allowance)
+        response.headers["RateLimit-Remaining"] = "0"
+        response.headers["RateLimit-Reset"] = str(getattr(exc, "reset_after", 60))
+    return response
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return error_response(NotFound("no such route"), current_request_id())
+    error = AppError(exc.detail or "request failed")
+    error.status = exc.status_code
+    error.code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "HTTP_ERROR"
+    return error_response(error, current_request_id())
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    error = AppError("internal error; quote the request id when reporting it")
+    error.status = 500
+    error.code = "INTERNAL"
+    return error_response(error, current_request_id())

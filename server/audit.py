@@ -1,0 +1,32 @@
+"""The audit trail: who did what, in which tenant, under which request."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from models import AuditEvent
+from server.request_context import current_request_id
+
+log = logging.getLogger("leadscore.audit")
+
+
+async def record_event(
+    action: str,
+    tenant_id: str | None,
+    actor_id: str | None,
+    details: dict[str, Any] | None = None,
+    *,
+    outcome: str = "success",
+) -> None:
+    """Store an audit event (ids only, never emails, names or tokens)."""
+    event = AuditEvent(
+        tenant_id=tenant_id,
+        actor_id=actor_id,
+        action=action,
+        outcome=outcome,
+        request_id=current_request_id(),
+        details=details or {},
+    )
+    await event.insert()
+    log.info("audit %s %s", action, outcome, extra={"tenant_id": tenant_id, "actor_id": actor_id})

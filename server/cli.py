@@ -1,0 +1,245 @@
+"""The `leadscore` command: serve, dev, seed, import, recompute."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from models import Tenant
+from server.app import build_services, create_app
+from server.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB
+from server.importer import ImportFileError, import_csv
+from server.logging_setup import configure_logging
+from server.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
+from server.services import Services
+from server.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(help="Leadscore: explainable lead scoring.", no_args_is_help=True)
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        console.print(f"[red]configuration error[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "0.0.0.0",  # noqa: S104
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve in production: needs MONGODB_URI and AUTH_SECRET (or JWKS_URI)."""
+    settings = _settings()
+    try:
+        settings.require_production_ready()
+    except SettingsError as exc:
+        console.print(f"[red]configuration error[/red] {exc}")
+        raise typer.Exit(2) from None
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        "server.asgi:app", host=host, port=port, workers=workers, factory=False,
+        loop="uvloop", http="httptools", proxy_headers=True, log_config=None,
+    )
+
+
+@app.command()
+def dev(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    seed: Annotated[bool, typer.Option(help="Seed the demo tenant on first run")] = True,
+) -> None:
+    """Develop locally: embedded FerretDB unless MONGODB_URI is set, demo data, GraphiQL."""
+    os.environ.setdefault("LEADSCORE_ENV", "development")
+    base = _settings()
+    overrides: dict[str, Any] = {}
+    if not base.auth_secret:
+        overrides["auth_secret"] = _dev_secret(base.data_dir)
+    database: EmbeddedFerretDB | None = None
+    if not base.mongodb_uri:
+        database = _start_embedded(base)
+        overrides["mongodb_uri"] = database.uri
+    settings = _settings(**overrides)
+    configure_logging(settings.log_level)
+    try:
+        _run(_prepare(settings, seed=seed))
+        console.print(f"[green]Leadscore[/green] on http://{host}:{port}  "
+                      f"(GraphiQL: http://{host}:{port}/graphql) — Ctrl-C stops it")
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None,
+                    loop="uvloop", http="httptools")
+    finally:
+        if database is not None:
+            database.stop()
+            console.print("embedded database stopped; data kept in "
+                          f"{(base.data_dir / 'ferretdb').resolve()}")
+
+
+@app.command("seed")
+def seed_command() -> None:
+    """Create the demo tenant (admin, manager, 4 reps, 240 leads) unless it exists."""
+    settings = _connected_settings()
+    _run(_prepare(settings, seed=True))
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV with a header row of interaction fields")],
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant id to import into")],
+) -> None:
+    """Import interactions from CSV: bad rows are reported by line, good rows upserted."""
+    settings = _connected_settings()
+    if not file.exists():
+        console.print(f"[red]error[/red] {file}: no such file")
+        raise typer.Exit(2)
+    total = max(sum(1 for _ in file.open(encoding="utf-8-sig")) - 1, 0)
+
+    async def run(services: Services) -> int:
+        if await Tenant.find_one({"tenantId": tenant}) is None:
+            console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
+            return 2
+        with _progress() as progress:
+            task = progress.add_task("importing", total=total)
+            try:
+                report = await import_csv(
+                    file, tenant, services.scores,
+                    on_progress=lambda n: progress.advance(task, n),
+                )
+            except ImportFileError as exc:
+                console.print(f"[red]error[/red] {exc}")
+                return 2
+        for line, errors in report.rejected:
+            problems = "; ".join(f"{e.field} {e.message}" for e in errors)
+            console.print(f"line {line}: {problems}")
+        console.print(
+            f"{report.rows} row(s) read, {report.imported} lead(s) imported, "
+            f"{len(report.rejected)} row(s) rejected"
+        )
+        return 1 if report.rejected else 0
+
+    raise typer.Exit(_run(_with_services(settings, run)))
+
+
+@app.command()
+def recompute(
+    tenant: Annotated[str | None, typer.Option("--tenant", help="Only this tenant")] = None,
+) -> None:
+    """Recompute every score now (all tenants, or one)."""
+    settings = _connected_settings()
+
+    async def run(services: Services) -> int:
+        ids = [tenant] if tenant else await Tenant.get_pymongo_collection().distinct("tenantId")
+        with _progress() as progress:
+            task = progress.add_task("recomputing", total=len(ids))
+            count = 0
+            for tenant_id in ids:
+                count += await services.scores.refresh(tenant_id)
+                progress.advance(task)
+        console.print(f"{count} score(s) recomputed in {len(ids)} tenant(s)")
+        return 0
+
+    raise typer.Exit(_run(_with_services(settings, run)))
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[Path, typer.Option(help="Where to write the SDL")] = Path("schema.graphql"),
+) -> None:
+    """Write the GraphQL schema (SDL) to schema.graphql."""
+    from gql.schema import export_sdl
+
+    output.write_text(export_sdl())
+    console.print(f"wrote {output}")
+
+
+def _connected_settings() -> Settings:
+    settings = _settings()
+    if not settings.mongodb_uri:
+        console.print("[red]configuration error[/red] MONGODB_URI: required for this command "
+                      "(start `make run` and use the URI it prints, or your MongoDB)")
+        raise typer.Exit(2)
+    configure_logging(settings.log_level)
+    return settings
+
+
+async def _prepare(settings: Settings, *, seed: bool) -> None:
+    async def run(services: Services) -> int:
+        if seed:
+            result = await seed_demo(services.scores)
+            if result.created:
+                console.print(f"seeded the demo tenant: {result.users} users, {result.leads} leads")
+            _print_demo_logins()
+        return 0
+
+    await _with_services(settings, run)
+
+
+def _print_demo_logins() -> None:
+    console.print(f"demo tenant [bold]{DEMO_TENANT_ID}[/bold]; sign in with password "
+                  f"[bold]{DEMO_PASSWORD}[/bold] as:")
+    for email, name, role in DEMO_USERS:
+        console.print(f"  {email:<24} {role.value:<8} {name}")
+
+
+async def _with_services(settings: Settings, run: Callable[[Services], Awaitable[int]]) -> int:
+    services = await build_services(settings)
+    try:
+        return await run(services)
+    finally:
+        await services.cache.close()
+        await services.client.close()
+
+
+def _run(coro: Awaitable[T]) -> T:
+    return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+def _start_embedded(settings: Settings) -> EmbeddedFerretDB:
+    console.print("starting the embedded FerretDB (SQLite) …")
+    try:
+        return EmbeddedFerretDB(
+            binary=settings.ferretdb_bin, data_dir=settings.data_dir / "ferretdb"
+        ).start()
+    except EmbeddedDatabaseError as exc:
+        console.print(f"[red]database error[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+def _dev_secret(data_dir: Path) -> str:
+    path = data_dir / "dev-auth-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def main() -> None:
+    """Entry point for `python -m server.cli`."""
+    logging.basicConfig(level=logging.WARNING)
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Connecting to MongoDB (or FerretDB), initialising Beanie and ensuring indexes safely."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from beanie import Document, init_beanie
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from models import DOCUMENTS
+
+log = logging.getLogger(__name__)
+
+
+def connect(uri: str, *, timeout_ms: int = 5000) -> AsyncMongoClient[dict[str, Any]]:
+    """A client that fails fast when the server is unreachable."""
+    return AsyncMongoClient(
+        uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
+
+
+async def init_database(db: AsyncDatabase[dict[str, Any]]) -> None:
+    """Initialise Beanie without its index creation, then ensure indexes one at a time."""
+    await init_beanie(database=db, document_models=list(DOCUMENTS), skip_indexes=True)
+    created = await ensure_indexes(DOCUMENTS)
+    if created:
+        log.info("created %d index(es)", created)
+
+
+async def ensure_indexes(documents: tuple[type[Document], ...]) -> int:
+    """Create each missing index with its own call (FerretDB breaks on batched re-creation)."""
+    created = 0
+    for document in documents:
+        collection = document.get_pymongo_collection()
+        existing = await _index_names(collection)
+        for index in document.get_settings().indexes or []:
+            spec = getattr(index, "index", index).document
+            if spec["name"] in existing:
+                continue
+            options = {k: v for k, v in spec.items() if k not in ("key", "name")}
+            await collection.create_index(list(spec["key"].items()), name=spec["name"], **options)
+            created += 1
+    return created
+
+
+async def _index_names(collection: Any) -> set[str]:
+    try:
+        return set(await collection.index_information())
+    except Exception:  # the collection does not exist yet
+        return set()
+
+
+async def ping(db: AsyncDatabase[dict[str, Any]]) -> None:
+    """Raise unless the database answers."""
+    await db.command("ping")

@@ -1,0 +1,111 @@
+"""The embedded development database: FerretDB with SQLite storage in a local folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUILD_SCRIPT = REPO_ROOT / "tools" / "ferretdb" / "build.sh"
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded FerretDB could not be built or started."""
+
+
+@dataclass
+class EmbeddedFerretDB:
+    """A FerretDB child process listening on 127.0.0.1:port, storing data under data_dir."""
+
+    binary: Path
+    data_dir: Path
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = 30.0) -> EmbeddedFerretDB:
+        """Start FerretDB and wait until it accepts connections."""
+        ensure_binary(self.binary)
+        sqlite_dir = self.data_dir / "sqlite"
+        state_dir = self.data_dir / "state"
+        sqlite_dir.mkdir(parents=True, exist_ok=True)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or free_port()
+        log_file = (self.data_dir / "ferretdb.log").open("ab")
+        self.process = subprocess.Popen(
+            [
+                str(self.binary),
+                "--handler=sqlite",
+                f"--sqlite-url=file:{sqlite_dir.resolve()}/",
+                f"--listen-addr=127.0.0.1:{self.port}",
+                "--telemetry=disable",
+                "--debug-addr=-",
+                f"--state-dir={state_dir.resolve()}",
+                "--log-level=warn",
+            ],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log_file.close()
+        self._wait_ready(timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise EmbeddedDatabaseError(
+                    f"FerretDB exited with code {self.process.returncode}; "
+                    f"see {self.data_dir / 'ferretdb.log'}"
+                )
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise EmbeddedDatabaseError(f"FerretDB did not listen on port {self.port} in {timeout}s")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop FerretDB gracefully (SIGTERM), killing it if it does not exit in time."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_binary(binary: Path) -> None:
+    """Build FerretDB from tools/ferretdb when the binary is missing (needs Go)."""
+    if binary.exists():
+        return
+    if shutil.which("go") is None:
+        raise EmbeddedDatabaseError(
+            "Go is needed to build the embedded FerretDB; install Go >= 1.24 or set MONGODB_URI"
+        )
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GOFLAGS": os.environ.get("GOFLAGS", "")}
+    result = subprocess.run(
+        ["bash", str(BUILD_SCRIPT), str(binary.resolve())], env=env, check=False
+    )
+    if result.returncode != 0 or not binary.exists():
+        raise EmbeddedDatabaseError(f"building FerretDB failed (exit {result.returncode})")
