@@ -1,0 +1,59 @@
+# Leadscore — `make run` serves the app, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION   := 0.13.9
+TOOLS        := .cache/tools
+UV           := $(TOOLS)/bin/uv
+VENV         := .venv
+FERRETDB     := .cache/bin/ferretdb
+FRONTEND_OUT := frontend/dist/index.html
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts schema.graphql -type f 2>/dev/null)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test test-python test-frontend test-e2e lint check deps system-deps schema bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: deps $(FERRETDB) $(FRONTEND_OUT) ## serve on http://127.0.0.1:8000 (embedded FerretDB unless MONGODB_URI)
+	$(UV) run --frozen leadscore dev --host $(HOST) --port $(PORT)
+
+test: deps system-deps $(FERRETDB) $(FRONTEND_OUT) ## install what is missing, run every test
+	$(UV) run --frozen pytest tests/unit/test_engine.py -q -p no:cacheprovider \
+	  --cov=scoring.engine --cov-branch --cov-report=term-missing --cov-fail-under=95
+	$(UV) run --frozen pytest -q
+	cd frontend && npm test --silent
+
+lint: deps ## ruff + mypy
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen mypy
+
+schema: deps ## re-export schema.graphql from the code
+	$(UV) run --frozen leadscore export-schema
+
+bench: deps $(FERRETDB) ## benchmark GET /leads/scoring on the embedded FerretDB
+	$(UV) run --frozen python scripts/bench_leads.py
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+
+deps: $(UV) ## Python virtualenv from uv.lock
+	$(UV) sync --frozen -q
+
+system-deps: ## Debian packages the tests need (chromium, redis-server), when missing
+	bash scripts/system-deps.sh
+
+$(FERRETDB): tools/ferretdb/go.mod
+	bash tools/ferretdb/build.sh $(abspath $(FERRETDB))
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+$(FRONTEND_OUT): frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+clean: ## remove build outputs and caches (keeps .data)
+	rm -rf .cache .venv frontend/dist frontend/node_modules test-artifacts

@@ -1,0 +1,186 @@
+"""The REST shim's contract: response shape, validation, auth errors, headers."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from scoring.engine import Counts, ScoringConfig, score_lead
+from tests.conftest import TEST_SECRET, ingest, register_tenant
+
+
+def leads(n: int, *, owner: str | None = None, prefix: str = "l") -> list[dict]:
+    now = datetime.now(UTC)
+    return [
+        {
+            "leadId": f"{prefix}{i:03d}",
+            "leadName": f"Lead {i}",
+            "leadEmail": f"lead{i}@example.com",
+            "ownerId": owner,
+            "emailOpens": i % 12,
+            "websiteVisits": (i * 7) % 25,
+            "timeSpent": (i * 37) % 700,
+            "lastActivityAt": (now - timedelta(hours=i * 5)).isoformat(),
+        }
+        for i in range(n)
+    ]
+
+
+async def test_response_shape_and_breakdown_reproduces_score(client):
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, leads(12))
+    response = await client.get("/leads/scoring?includeRaw=true", headers=tenant.headers)
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body["meta"]) >= {"page", "limit", "sort", "minScore", "ownerId", "refreshed", "total"}
+    assert body["meta"]["total"] == 12 and body["meta"]["page"] == 1 and body["meta"]["limit"] == 50
+    config = ScoringConfig()
+    for item in body["data"]:
+        assert set(item) == {
+            "tenantId", "leadId", "leadName", "score", "priority", "breakdown",
+            "lastActivityAt", "computedAt", "ownerId", "raw",
+        }
+        assert item["tenantId"] == tenant.tenant_id
+        assert item["lastActivityAt"].endswith("Z") and item["computedAt"].endswith("Z")
+        parts = item["breakdown"]
+        total = parts["emailOpens"] + parts["websiteVisits"] + parts["timeSpent"]
+        assert total * parts["decayFactor"] == pytest.approx(item["score"], abs=0.01)
+        raw = item["raw"]
+        computed = datetime.fromisoformat(item["computedAt"].replace("Z", "+00:00"))
+        expected = score_lead(
+            Counts(raw["emailOpens"], raw["websiteVisits"], raw["timeSpent"],
+                   datetime.fromisoformat(item["lastActivityAt"].replace("Z", "+00:00"))),
+            config, computed,
+        )
+        assert item["score"] == pytest.approx(expected.score, abs=0.02)
+    scores = [(d["score"], d["lastActivityAt"]) for d in body["data"]]
+    assert scores == sorted(scores, key=lambda s: (-s[0], _neg_time(s[1])))
+
+
+def _neg_time(iso: str) -> float:
+    return -datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+async def test_raw_only_when_asked(client):
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, leads(2))
+    body = (await client.get("/leads/scoring", headers=tenant.headers)).json()
+    assert all("raw" not in item for item in body["data"])
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("limit=201", "limit"),
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("page=0", "page"),
+        ("sort=foo", "sort"),
+        ("minScore=101", "minScore"),
+        ("minScore=-1", "minScore"),
+        ("minScore=nan", "minScore"),
+        ("includeRaw=maybe", "includeRaw"),
+        ("refresh=yes", "refresh"),
+        ("bogus=1", "bogus"),
+        ("limit=5&limit=6", "limit"),
+    ],
+)
+async def test_invalid_params_are_named(client, query, param):
+    tenant = await register_tenant(client)
+    response = await client.get(f"/leads/scoring?{query}", headers=tenant.headers)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "INVALID_PARAMS"
+    assert param in [d["field"] for d in error["details"]]
+
+
+async def test_every_bad_param_is_reported_at_once(client):
+    tenant = await register_tenant(client)
+    response = await client.get("/leads/scoring?limit=500&page=0&sort=x", headers=tenant.headers)
+    fields = {d["field"] for d in response.json()["error"]["details"]}
+    assert fields == {"limit", "page", "sort"}
+
+
+def _token(**overrides):
+    now = int(time.time())
+    claims = {
+        "iss": "leadscore", "aud": "leadscore-api", "sub": "u", "tid": "t", "role": "rep",
+        "jti": "j", "typ": "access", "iat": now, "exp": now + 600,
+    }
+    claims.update(overrides)
+    return jwt.encode(claims, overrides.pop("_secret", TEST_SECRET), algorithm="HS256")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer not-a-jwt"},
+        {"Authorization": "Bearer " + _token(exp=int(time.time()) - 60)},
+        {"Authorization": "Bearer " + jwt.encode(
+            {"iss": "leadscore", "aud": "leadscore-api", "sub": "u", "tid": "t", "role": "rep",
+             "jti": "j", "typ": "access", "iat": int(time.time()),
+             "exp": int(time.time()) + 600}, "another-secret-" + "y" * 40, algorithm="HS256")},
+    ],
+    ids=["none", "empty", "basic", "garbage", "expired", "other-secret"],
+)
+async def test_unauthenticated_requests_get_401(client, headers):
+    response = await client.get("/leads/scoring", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_request_id_on_every_response(client):
+    ok = await client.get("/health")
+    assert ok.status_code == 200 and len(ok.headers["X-Request-ID"]) >= 8
+    missing = await client.get("/nope/nothing")
+    assert "X-Request-ID" in missing.headers
+    echoed = await client.get("/health", headers={"X-Request-ID": "abc12345-trace"})
+    assert echoed.headers["X-Request-ID"] == "abc12345-trace"
+    error = await client.get("/leads/scoring")
+    assert error.json()["error"]["requestId"] == error.headers["X-Request-ID"]
+
+
+async def test_unknown_api_route_is_json_404(client):
+    response = await client.get("/leads/x/y/z")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
+async def test_health_openapi_and_metrics(client):
+    assert (await client.get("/health")).json() == {"status": "ok", "database": "ok"}
+    spec = (await client.get("/openapi.json")).json()
+    assert "/leads/scoring" in spec["paths"]
+    metrics = await client.get("/metrics")
+    assert "leadscore_http_requests_total" in metrics.text
+
+
+async def test_single_lead_and_refresh_routes(client):
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, leads(3))
+    one = await client.get("/leads/l001/score?includeRaw=true", headers=tenant.headers)
+    assert one.status_code == 200
+    assert one.json()["data"]["leadId"] == "l001" and "raw" in one.json()["data"]
+    missing = await client.get("/leads/nope/score", headers=tenant.headers)
+    assert missing.status_code == 404
+    refreshed = await client.post("/leads/scoring/refresh", headers=tenant.headers)
+    assert refreshed.json() == {"recomputed": 3}
+    some = await client.post(
+        "/leads/scoring/refresh", headers=tenant.headers, json={"leadIds": ["l000"]}
+    )
+    assert some.json() == {"recomputed": 1}
+    bad = await client.post("/leads/scoring/refresh", headers=tenant.headers, json={"leadIds": 3})
+    assert bad.status_code == 400
+
+
+async def test_no_stack_trace_on_bad_json(client):
+    response = await client.post("/auth/login", content=b"{not json", headers={
+        "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "Traceback" not in response.text
