@@ -19,8 +19,8 @@ type FactorKey = 'emailOpens' | 'websiteVisits' | 'timeSpent';
 
 const FACTORS: { key: FactorKey; label: string; color: string; swatch: string }[] = [
   { key: 'emailOpens', label: 'Email opens', color: 'bg-indigo-600', swatch: 'bg-indigo-600' },
-  { key: 'websiteVisits', label: 'Website visits', color: 'bg-teal-600', swatch: 'bg-teal-600' },
-  { key: 'timeSpent', label: 'Time spent', color: 'bg-orange-500', swatch: 'bg-orange-500' },
+  { key: 'websiteVisits', label: 'Website visits', color: 'bg-teal-700', swatch: 'bg-teal-700' },
+  { key: 'timeSpent', label: 'Time spent', color: 'bg-orange-700', swatch: 'bg-orange-700' },
 ];
 
 const MS_PER_DAY = 86_400_000;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNod
 import { fetchLeads, filterFromParams, leadsVariables, useLeads, useOwners } from '../api/hooks';
 import { describeError } from '../api/client';
 import type { LeadsQuery } from '../gql/graphql';
-import { PAGE_SIZES, useDashboardParams, type PageSize, type SortKey } from '../hooks/useDashboardParams';
+import { PAGE_SIZES, serializeParams, useDashboardParams, type PageSize, type SortKey } from '../hooks/useDashboardParams';
 import { useNow } from '../hooks/useNow';
 import {
   formatAgoShort,
@@ -55,7 +55,7 @@ function SortHeader({
       <button
         type="button"
         onClick={() => onSort(sortKey)}
-        className={`inline-flex items-center gap-1 rounded font-semibold hover:text-blue-800 ${active ? 'text-blue-800' : ''}`}
+        className={`inline-flex items-center gap-1 rounded font-semibold uppercase tracking-wide hover:text-blue-800 ${active ? 'text-blue-800' : ''}`}
       >
         {label}
         <span aria-hidden="true" className={active ? 'opacity-100' : 'opacity-30'}>
@@ -369,7 +369,7 @@ export function LeadScoringDashboard() {
           </button>
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="table-wrapper">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="table-wrapper">
           <table
             className="min-w-full text-sm"
             aria-labelledby={captionId}
@@ -377,6 +377,7 @@ export function LeadScoringDashboard() {
             data-state={showSkeleton ? 'loading' : items.length === 0 ? 'empty' : 'ready'}
             data-page={page?.page ?? ''}
             data-sort={params.sort}
+            data-view={serializeParams(params)}
           >
             <caption id={captionId} className="sr-only">
               Leads, sorted by {SORT_LABEL[params.sort]}

@@ -24,7 +24,7 @@ export function ScoreDistributionChart({ filter }: { filter: LeadFilter | null }
   return (
     <figure
       aria-labelledby={titleId}
-      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      className="relative rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
       data-testid="score-distribution"
     >
       <figcaption id={titleId} className="flex flex-wrap items-baseline justify-between gap-2">
