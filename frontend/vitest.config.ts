@@ -11,6 +11,8 @@ export default mergeConfig(
       include: ['src/**/*.test.{ts,tsx}'],
       css: false,
       restoreMocks: true,
+      // Generous limits: CI machines are small (2 cores) and may be busy.
+      testTimeout: 20_000,
     },
   }),
 );

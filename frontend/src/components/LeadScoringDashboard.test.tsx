@@ -253,8 +253,12 @@ describe('LeadScoringDashboard — states', () => {
     renderWithSWR(<LeadScoringDashboard />);
     await waitForRows();
     expect(screen.getByTestId('updated-ago')).toHaveTextContent(/updated (just now|\d+ s ago)/);
+    const distCalls = () => api.calls.filter((c) => c.operationName === 'ScoreDistribution').length;
+    await waitFor(() => expect(distCalls()).toBeGreaterThan(0));
+    const distBefore = distCalls();
     await user.click(screen.getByRole('button', { name: /Refresh/ }));
     await waitFor(() => expect(api.lastLeadsVars()?.refresh).toBe(true));
+    await waitFor(() => expect(distCalls()).toBeGreaterThan(distBefore));
     await waitFor(() => expect(screen.getByRole('button', { name: /Refresh/ })).toBeEnabled());
   });
 });

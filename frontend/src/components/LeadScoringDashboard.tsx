@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useSWRConfig } from 'swr';
 import { fetchLeads, filterFromParams, leadsVariables, useLeads, useOwners } from '../api/hooks';
 import { describeError } from '../api/client';
 import type { LeadsQuery } from '../gql/graphql';
@@ -228,6 +229,7 @@ export function LeadScoringDashboard() {
   const filter = useMemo(() => filterFromParams(params), [params]);
   const { data, error, isLoading, isValidating, mutate } = useLeads(vars);
   const owners = useOwners();
+  const { mutate: mutateCache } = useSWRConfig();
   const now = useNow(1000);
   const [refreshing, setRefreshing] = useState(false);
   const [refreshError, setRefreshError] = useState<string | null>(null);
@@ -252,12 +254,14 @@ export function LeadScoringDashboard() {
     setRefreshError(null);
     try {
       await mutate(fetchLeads(vars, true), { revalidate: false, rollbackOnError: true });
+      // Recomputed scores change the distribution (and any cached breakdowns) too.
+      void mutateCache((key) => Array.isArray(key) && (key[0] === 'ScoreDistribution' || key[0] === 'LeadDetail'));
     } catch (e) {
       setRefreshError(describeError(e));
     } finally {
       setRefreshing(false);
     }
-  }, [mutate, vars]);
+  }, [mutate, mutateCache, vars]);
 
   const clearFilters = useCallback(() => update({ minScore: null, owner: null, page: 1 }), [update]);
 
