@@ -45,7 +45,8 @@ export function ScoreDistributionChart({ filter }: { filter: LeadFilter | null }
         </p>
       )}
 
-      {dist && (
+      {dist && dist.total === 0 && <p className="mt-3 text-sm text-slate-600">No leads in this view.</p>}
+      {dist && dist.total > 0 && (
         <>
           <div className="mt-3 flex h-28 items-end gap-1" aria-hidden="true">
             {bands.map((b) => (
