@@ -103,8 +103,10 @@ class AuthService:
                 raise Forbidden("only an admin can add users to a tenant")
             tenant = await self._tenant(actor.tenant_id)
             user_role = _parse_role(role)
+        user_id = uuid.uuid4().hex
         user = User(
-            user_id=uuid.uuid4().hex,
+            id=user_id,
+            user_id=user_id,
             tenant_id=tenant.tenant_id,
             email=email,
             password_hash=await hash_password(password),
@@ -138,7 +140,7 @@ class AuthService:
         updates: dict[str, Any] = {"lastLoginAt": utcnow()}
         if needs_rehash(user.password_hash):
             updates["passwordHash"] = await hash_password(password)
-        await User.get_pymongo_collection().update_one({"userId": user.user_id}, {"$set": updates})
+        await User.get_pymongo_collection().update_one({"_id": user.user_id}, {"$set": updates})
         await record_event("login", user.tenant_id, user.user_id)
         tenant = await self._tenant(user.tenant_id)
         return await self._start_session(user, tenant.name)
@@ -146,15 +148,15 @@ class AuthService:
     async def refresh(self, refresh_token: str) -> Session:
         """Rotate a refresh token; a reused (already rotated) token revokes its whole family."""
         claims = await self.codec.verify(refresh_token, typ="refresh")
-        family = await RefreshFamily.find_one({"familyId": claims.family_id or ""})
+        family = await RefreshFamily.find_one({"_id": claims.family_id or ""})
         if family is None or family.revoked or family.tenant_id != claims.tenant_id:
             raise Unauthenticated("refresh token revoked")
         if family.current_jti != claims.jti:
             await self._revoke_family(family.family_id)
             await record_event("token.reuse", family.tenant_id, family.user_id, outcome="blocked")
             raise Unauthenticated("refresh token reused; sign in again")
-        user = await User.find_one({"userId": claims.user_id, "tenantId": claims.tenant_id})
-        if user is None or not user.is_active:
+        user = await User.find_one({"_id": claims.user_id})
+        if user is None or user.tenant_id != claims.tenant_id or not user.is_active:
             await self._revoke_family(family.family_id)
             raise Unauthenticated("account disabled")
         tenant = await self._tenant(user.tenant_id)
@@ -176,7 +178,7 @@ class AuthService:
         """The principal of a `Bearer` Authorization header, or Unauthenticated."""
         token = bearer_token(authorization)
         claims = await self.codec.verify(token, typ="access")
-        if await RevokedToken.find_one({"jti": claims.jti}) is not None:
+        if await RevokedToken.find_one({"_id": claims.jti}) is not None:
             raise Unauthenticated("token revoked")
         return _principal(claims)
 
@@ -200,6 +202,7 @@ class AuthService:
         families = RefreshFamily.get_pymongo_collection()
         if previous_jti is None:
             await RefreshFamily(
+                id=family_id,
                 family_id=family_id,
                 tenant_id=user.tenant_id,
                 user_id=user.user_id,
@@ -208,7 +211,7 @@ class AuthService:
             ).insert()
         else:
             result = await families.update_one(
-                {"familyId": family_id, "currentJti": previous_jti, "revoked": False},
+                {"_id": family_id, "currentJti": previous_jti, "revoked": False},
                 {"$set": {"currentJti": refresh.jti, "expiresAt": refresh.expires_at}},
             )
             if result.modified_count != 1:
@@ -224,16 +227,17 @@ class AuthService:
 
     async def _revoke_family(self, family_id: str) -> None:
         await RefreshFamily.get_pymongo_collection().update_one(
-            {"familyId": family_id}, {"$set": {"revoked": True}}
+            {"_id": family_id}, {"$set": {"revoked": True}}
         )
 
     async def _create_tenant(self, name: str) -> Tenant:
-        tenant = Tenant(tenant_id=uuid.uuid4().hex, name=name)
+        tenant_id = uuid.uuid4().hex
+        tenant = Tenant(id=tenant_id, tenant_id=tenant_id, name=name)
         await tenant.insert()
         return tenant
 
     async def _tenant(self, tenant_id: str) -> Tenant:
-        tenant = await Tenant.find_one({"tenantId": tenant_id})
+        tenant = await Tenant.find_one({"_id": tenant_id})
         if tenant is None:
             raise Unauthenticated("tenant no longer exists")
         return tenant
@@ -246,7 +250,7 @@ class AuthService:
 async def revoke_access_token(jti: str, expires_at: datetime) -> None:
     """Refuse this access token until it would have expired anyway."""
     await RevokedToken.get_pymongo_collection().update_one(
-        {"jti": jti}, {"$set": {"expiresAt": expires_at}}, upsert=True
+        {"_id": jti}, {"$set": {"expiresAt": expires_at}}, upsert=True
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from gql.context import Context, build_context
@@ -17,8 +18,11 @@ from server.settings import Settings
 class LeadscoreGraphQL(GraphQL[Context, None]):
     """Strawberry's view, building our context from the app's services."""
 
-    async def get_context(self, request: Request, response: Response | None = None) -> Context:
-        return await build_context(request, response, services_of(request))
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
+        http_response = response if isinstance(response, Response) else None
+        return await build_context(request, http_response, services_of(request))
 
 
 def graphql_app(settings: Settings) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from auth.service import Principal
@@ -18,7 +18,7 @@ from server.services import Services
 class Context:
     """Built per request by the GraphQL view; resolvers read it through `info.context`."""
 
-    request: Request
+    request: HTTPConnection
     response: Response | None
     services: Services
     principal: Principal | None
@@ -38,6 +38,12 @@ class Context:
     def client_address(self) -> str:
         return self.request.client.host if self.request.client else "unknown"
 
+    async def limit_by_address(self, *, login: bool = False) -> None:
+        """Count the request against its client address, as the REST auth routes do."""
+        limits = self.services.limits
+        item, kind = (limits.login, "login-ip") if login else (limits.per_ip, "ip")
+        await limits.hit(item, kind, self.client_address)
+
     def owner_loader(self) -> OwnerLoader:
         """Owners by user id, batched per request (never shared across tenants)."""
         return self.loaders.setdefault("owners", OwnerLoader(self.user.tenant_id))
@@ -49,7 +55,9 @@ class Context:
         )
 
 
-async def build_context(request: Request, response: Response | None, services: Services) -> Context:
+async def build_context(
+    request: HTTPConnection, response: Response | None, services: Services
+) -> Context:
     """Authenticate the request (if it carries a token) and build its context."""
     context = Context(request=request, response=response, services=services, principal=None)
     authorization = request.headers.get("authorization")

@@ -23,7 +23,9 @@ class OwnerLoader(DataLoader[str, Owner | None]):
             {"tenantId": self.tenant_id, "userId": {"$in": list(keys)}},
             {"_id": 0, "userId": 1, "name": 1},
         )
-        found = {doc["userId"]: Owner(user_id=doc["userId"], name=doc["name"]) async for doc in cursor}
+        found = {
+            doc["userId"]: Owner(user_id=doc["userId"], name=doc["name"]) async for doc in cursor
+        }
         return [found.get(key) for key in keys]
 
 

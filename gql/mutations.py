@@ -44,18 +44,21 @@ class Mutation:
 
     @strawberry.mutation(description="Rotate a refresh token for a new session")
     async def refresh(self, info: strawberry.Info, refresh_token: str) -> AuthPayload:
+        await info.context.limit_by_address()
         session = await info.context.services.auth.refresh(refresh_token)
         return AuthPayload.from_session(session)
 
     @strawberry.mutation(description="Revoke a session (and the caller's access token)")
     async def logout(self, info: strawberry.Info, refresh_token: str) -> bool:
         context = info.context
+        await context.limit_by_address()
         await context.services.auth.logout(refresh_token, context.principal)
         return True
 
     @strawberry.mutation(description="A new tenant and its admin, or (as an admin) a new user")
     async def register(self, info: strawberry.Info, input: RegisterInput) -> AuthPayload:
         context = info.context
+        await context.limit_by_address(login=True)
         actor = context.user if (context.principal or context.auth_error) else None
         session = await context.services.auth.register(
             email=input.email,

@@ -60,11 +60,9 @@ class Query:
     @strawberry.field(permission_classes=[IsAuthenticated], description="The signed-in user")
     async def me(self, info: strawberry.Info) -> User:
         principal = info.context.user
-        user = await UserDocument.find_one(
-            {"userId": principal.user_id, "tenantId": principal.tenant_id}
-        )
-        tenant = await Tenant.find_one({"tenantId": principal.tenant_id})
-        if user is None or tenant is None:
+        user = await UserDocument.find_one({"_id": principal.user_id})
+        tenant = await Tenant.find_one({"_id": principal.tenant_id})
+        if user is None or tenant is None or user.tenant_id != principal.tenant_id:
             raise coded_error(Unauthenticated("user no longer exists"))
         return User.from_model(user, tenant.name)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
-    SchemaExtension,
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
+    SchemaExtension,
 )
-from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from gql.errors import CodedErrors
 from gql.mutations import Mutation

@@ -267,7 +267,8 @@ def _bands(distribution: Distribution) -> list[ScoreBand]:
 
 
 def _priorities(distribution: Distribution) -> list[PriorityCount]:
-    return [PriorityCount(priority=Priority(p), count=c) for p, c in distribution.priorities.items()]
+    counts = distribution.priorities.items()
+    return [PriorityCount(priority=Priority(p), count=c) for p, c in counts]
 
 
 @strawberry.type(description="Lead counts per 10-point band and per priority")

@@ -14,6 +14,7 @@ class Interaction(Document):
 
     model_config = CAMEL
 
+    id: str = Field(alias="_id", description="lead_key(tenantId, leadId)")
     tenant_id: str
     lead_id: str
     owner_id: str | None = None

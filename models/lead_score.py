@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from beanie import Document
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from models.base import CAMEL
@@ -25,6 +25,7 @@ class LeadScore(Document):
 
     model_config = CAMEL
 
+    id: str = Field(alias="_id", description="lead_key(tenantId, leadId)")
     tenant_id: str
     lead_id: str
     owner_id: str | None = None

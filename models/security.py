@@ -15,6 +15,7 @@ class RefreshFamily(Document):
 
     model_config = CAMEL
 
+    id: str = Field(alias="_id", description="the familyId")
     family_id: str
     tenant_id: str
     user_id: str
@@ -37,13 +38,12 @@ class RevokedToken(Document):
 
     model_config = CAMEL
 
-    jti: str
+    id: str = Field(alias="_id", description="the jti")
     expires_at: datetime
 
     class Settings:
         name = "revokedTokens"
         indexes = [
-            IndexModel([("jti", ASCENDING)], name="jti_unique", unique=True),
             IndexModel([("expiresAt", ASCENDING)], name="expiresAt"),
         ]
 
@@ -71,10 +71,10 @@ class Lease(Document):
 
     model_config = CAMEL
 
-    name: str
+    id: str = Field(alias="_id", description="the lease name")
     holder: str
     expires_at: datetime
 
     class Settings:
         name = "leases"
-        indexes = [IndexModel([("name", ASCENDING)], name="name_unique", unique=True)]
+        indexes = [IndexModel([("expiresAt", ASCENDING)], name="expiresAt")]

@@ -26,6 +26,7 @@ class Tenant(Document):
 
     model_config = CAMEL
 
+    id: str = Field(alias="_id", description="the tenantId")
     tenant_id: str
     name: str
     scoring: ScoringOverride | None = None

@@ -23,6 +23,7 @@ class User(Document):
 
     model_config = CAMEL
 
+    id: str = Field(alias="_id", description="the userId")
     user_id: str
     tenant_id: str
     email: str

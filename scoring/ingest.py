@@ -111,5 +111,9 @@ def _datetime(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> da
     else:
         errors.append(FieldError(name, "must be an ISO 8601 date-time"))
         return None
-    aware = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        aware = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:
+        errors.append(FieldError(name, "is out of range"))
+        return None
     return aware.replace(microsecond=aware.microsecond // 1000 * 1000)

@@ -13,7 +13,7 @@ from typing import Any
 from pymongo import DESCENDING, UpdateOne
 
 from models import Interaction, LeadScore, ScoringOverride, Tenant, User
-from models.base import utcnow
+from models.base import lead_key, utcnow
 from scoring.engine import Counts, ScoreResult, ScoringConfig, score_leads
 from scoring.ingest import FieldError, InteractionRecord, validate_interaction
 from server import metrics
@@ -26,6 +26,11 @@ SORTS: dict[str, list[tuple[str, int]]] = {
 }
 PRIORITIES = ("hot", "warm", "cold")
 BATCH = 500
+# FerretDB v1.24.2 keeps one SQLite query open per statement of an `update` command until the
+# command ends (msg_update.go defers each iterator's close inside its loop); past ~100 statements
+# matching existing documents the connection pool runs dry and the database deadlocks. Every
+# bulk write is therefore sent in commands of at most WRITE_BATCH operations.
+WRITE_BATCH = 50
 _STAMP_FIELDS = {"_id": 0, "leadId": 1, "computedAt": 1, "configVersion": 1, "configFingerprint": 1}
 _RAW_FIELDS = {
     "_id": 0, "leadId": 1, "leadEmail": 1, "emailOpens": 1, "websiteVisits": 1, "timeSpent": 1,
@@ -134,7 +139,7 @@ class ScoreService:
 
     async def tenant(self, tenant_id: str) -> Tenant:
         """The tenant document (read each time: other replicas may have changed it)."""
-        tenant = await Tenant.find_one({"tenantId": tenant_id})
+        tenant = await Tenant.find_one({"_id": tenant_id})
         if tenant is None:
             raise LookupError(tenant_id)
         return tenant
@@ -178,16 +183,15 @@ class ScoreService:
         tenant = await self.tenant(tenant_id)
         effective = self.effective_config(tenant)
         moment = now or utcnow()
-        interaction = await _interactions().find_one(
-            {"tenantId": tenant_id, "leadId": lead_id}, {"_id": 0}
-        )
+        key = lead_key(tenant_id, lead_id)
+        interaction = await _interactions().find_one({"_id": key})
         if interaction is None:
             return None
-        score = await _scores().find_one({"tenantId": tenant_id, "leadId": lead_id}, {"_id": 0})
+        score = await _scores().find_one({"_id": key})
         updated = interaction.get("updatedAt")
         if score is None or not self._is_fresh(score, updated, effective, moment):
             await self._write_scores(tenant_id, [interaction], effective, moment)
-            score = await _scores().find_one({"tenantId": tenant_id, "leadId": lead_id}, {"_id": 0})
+            score = await _scores().find_one({"_id": key})
         return score
 
     async def raw_interactions(
@@ -333,15 +337,15 @@ class ScoreService:
         computed_at = utcnow()
         operations = [
             UpdateOne(
-                {"tenantId": tenant_id, "leadId": doc["leadId"]},
+                {"_id": lead_key(tenant_id, doc["leadId"])},
                 {"$set": _score_document(tenant_id, doc, result, effective, computed_at)},
                 upsert=True,
             )
             for doc, result in zip(interactions, results, strict=True)
         ]
-        await _scores().bulk_write(operations, ordered=False)
+        await bulk_write(_scores(), operations)
         await Tenant.get_pymongo_collection().update_one(
-            {"tenantId": tenant_id}, {"$inc": {"scoresVersion": 1}}
+            {"_id": tenant_id}, {"$inc": {"scoresVersion": 1}}
         )
         metrics.LEADS_SCORED.inc(len(operations))
         return len(operations)
@@ -422,7 +426,7 @@ class ScoreService:
         now = utcnow()
         operations = [
             UpdateOne(
-                {"tenantId": tenant_id, "leadId": lead_id},
+                {"_id": lead_key(tenant_id, lead_id)},
                 {
                     "$set": {**record.values, "tenantId": tenant_id, "updatedAt": now},
                     "$setOnInsert": {"createdAt": now},
@@ -431,10 +435,9 @@ class ScoreService:
             )
             for lead_id, record in latest.items()
         ]
-        for start in range(0, len(operations), BATCH):
-            await _interactions().bulk_write(operations[start : start + BATCH], ordered=False)
+        await bulk_write(_interactions(), operations)
         await Tenant.get_pymongo_collection().update_one(
-            {"tenantId": tenant_id}, {"$inc": {"dataVersion": 1}}
+            {"_id": tenant_id}, {"$inc": {"dataVersion": 1}}
         )
         return len(operations)
 
@@ -458,7 +461,7 @@ class ScoreService:
             warm_threshold=config.warm_threshold,
         )
         await Tenant.get_pymongo_collection().update_one(
-            {"tenantId": tenant_id},
+            {"_id": tenant_id},
             {"$set": {"scoring": override.model_dump(by_alias=True)}, "$inc": {"configVersion": 1}},
         )
         return self.effective_config(await self.tenant(tenant_id))
@@ -474,6 +477,12 @@ class ScoreService:
 
     def _lock(self, tenant_id: str) -> asyncio.Lock:
         return self._locks.setdefault(tenant_id, asyncio.Lock())
+
+
+async def bulk_write(collection: Any, operations: Sequence[UpdateOne]) -> None:
+    """Unordered bulk write in commands of at most WRITE_BATCH operations (see WRITE_BATCH)."""
+    for start in range(0, len(operations), WRITE_BATCH):
+        await collection.bulk_write(list(operations[start : start + WRITE_BATCH]), ordered=False)
 
 
 def band_of(score: float) -> int:

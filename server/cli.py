@@ -109,7 +109,7 @@ def import_command(
     total = max(sum(1 for _ in file.open(encoding="utf-8-sig")) - 1, 0)
 
     async def run(services: Services) -> int:
-        if await Tenant.find_one({"tenantId": tenant}) is None:
+        if await Tenant.find_one({"_id": tenant}) is None:
             console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
             return 2
         with _progress() as progress:

@@ -26,7 +26,7 @@ async def acquire_lease(name: str, duration: timedelta, holder: str = HOLDER) ->
     now = utcnow()
     try:
         await Lease.get_pymongo_collection().update_one(
-            {"name": name, "expiresAt": {"$lt": now}},
+            {"_id": name, "expiresAt": {"$lt": now}},
             {"$set": {"holder": holder, "expiresAt": now + duration}},
             upsert=True,
         )
@@ -34,7 +34,7 @@ async def acquire_lease(name: str, duration: timedelta, holder: str = HOLDER) ->
         if getattr(exc, "code", None) == DUPLICATE_KEY:
             return False
         raise
-    lease = await Lease.get_pymongo_collection().find_one({"name": name})
+    lease = await Lease.get_pymongo_collection().find_one({"_id": name})
     return lease is not None and lease.get("holder") == holder
 
 

@@ -41,12 +41,13 @@ class SeedResult:
 
 async def seed_demo(scores: ScoreService, *, now: datetime | None = None) -> SeedResult:
     """Create the demo tenant once; a second call changes nothing."""
-    if await Tenant.find_one({"tenantId": DEMO_TENANT_ID}) is not None:
+    if await Tenant.find_one({"_id": DEMO_TENANT_ID}) is not None:
         return SeedResult(created=False, users=0, leads=0)
-    await Tenant(tenant_id=DEMO_TENANT_ID, name=DEMO_TENANT_NAME).insert()
+    await Tenant(id=DEMO_TENANT_ID, tenant_id=DEMO_TENANT_ID, name=DEMO_TENANT_NAME).insert()
     password_hash = await hash_password(DEMO_PASSWORD)
     users = [
         User(
+            id=f"demo-{email.split('@')[0]}",
             user_id=f"demo-{email.split('@')[0]}",
             tenant_id=DEMO_TENANT_ID,
             email=email,

@@ -23,7 +23,7 @@ def service(**overrides) -> ScoreService:
 
 async def new_tenant() -> str:
     tenant_id = uuid.uuid4().hex
-    await Tenant(tenant_id=tenant_id, name="t").insert()
+    await Tenant(id=tenant_id, tenant_id=tenant_id, name="t").insert()
     return tenant_id
 
 
@@ -54,64 +54,64 @@ async def scored(app):
     assert result.accepted == 6
     first = await scores.page(tenant_id, PageQuery(), now=NOW)
     assert first.refreshed and first.total == 6
-    return scores, tenant_id
+    return scores, tenant_id, datetime.now(UTC)
 
 
 async def test_fresh_scores_are_served_without_recomputing(scored, commands):
-    scores, tenant_id = scored
+    scores, tenant_id, t0 = scored
     before = commands.snapshot()
-    page = await scores.page(tenant_id, PageQuery(), now=NOW + timedelta(minutes=5))
+    page = await scores.page(tenant_id, PageQuery(), now=t0 + timedelta(minutes=5))
     assert not page.refreshed and writes(commands, before) == 0
     other = service()  # another replica: no memo, it must scan, and still write nothing
-    page = await other.page(tenant_id, PageQuery(), now=NOW + timedelta(minutes=5))
+    page = await other.page(tenant_id, PageQuery(), now=t0 + timedelta(minutes=5))
     assert not page.refreshed and writes(commands, before) == 0
 
 
 async def test_stale_scores_are_recomputed(scored, commands):
-    scores, tenant_id = scored
+    scores, tenant_id, t0 = scored
     before = commands.snapshot()
-    page = await scores.page(tenant_id, PageQuery(), now=NOW + timedelta(minutes=16))
+    page = await scores.page(tenant_id, PageQuery(), now=t0 + timedelta(minutes=16))
     assert page.refreshed
     assert writes(commands, before) >= 1
-    stored = await scores.lead(tenant_id, "lead-000", now=NOW + timedelta(minutes=16))
+    stored = await scores.lead(tenant_id, "lead-000", now=t0 + timedelta(minutes=16))
     assert stored is not None and stored["computedAt"] >= NOW
 
 
 async def test_refresh_forces_recompute(scored, commands):
-    scores, tenant_id = scored
+    scores, tenant_id, t0 = scored
     page = await scores.page(tenant_id, PageQuery(refresh=True), now=NOW)
     assert page.refreshed
 
 
 async def test_changed_interaction_invalidates_only_its_lead(scored, commands):
-    scores, tenant_id = scored
+    scores, tenant_id, t0 = scored
     changed = records(6)[2] | {"emailOpens": 10, "websiteVisits": 20, "timeSpent": 600}
     await scores.record_interactions(tenant_id, [changed])
     tenant = await scores.tenant(tenant_id)
-    recomputed, pending = await scores.ensure_fresh(tenant, NOW + timedelta(minutes=1))
+    recomputed, pending = await scores.ensure_fresh(tenant, t0 + timedelta(minutes=1))
     assert (recomputed, pending) == (1, False)
-    lead = await scores.lead(tenant_id, "lead-002", now=NOW + timedelta(minutes=1))
+    lead = await scores.lead(tenant_id, "lead-002", now=t0 + timedelta(minutes=1))
     assert lead["breakdown"]["emailOpens"] == 40
 
 
 async def test_config_change_invalidates_the_tenant(scored):
-    scores, tenant_id = scored
+    scores, tenant_id, t0 = scored
     before = await scores.lead(tenant_id, "lead-005", now=NOW)
     await scores.update_config(tenant_id, ScoringConfig(weights=(1, 0, 0)))
     tenant = await scores.tenant(tenant_id)
-    recomputed, _ = await scores.ensure_fresh(tenant, NOW + timedelta(minutes=1))
+    recomputed, _ = await scores.ensure_fresh(tenant, t0 + timedelta(minutes=1))
     assert recomputed == 6
-    after = await scores.lead(tenant_id, "lead-005", now=NOW + timedelta(minutes=1))
+    after = await scores.lead(tenant_id, "lead-005", now=t0 + timedelta(minutes=1))
     assert after["configVersion"] == before["configVersion"] + 1
     assert after["breakdown"]["websiteVisits"] == 0 and after["breakdown"]["emailOpens"] == 50
 
 
 async def test_env_default_change_invalidates_too(scored):
-    scores, tenant_id = scored
+    scores, tenant_id, t0 = scored
     changed = service()
     changed.defaults = ScoringConfig(half_life_days=1)
     tenant = await changed.tenant(tenant_id)
-    recomputed, _ = await changed.ensure_fresh(tenant, NOW + timedelta(minutes=1))
+    recomputed, _ = await changed.ensure_fresh(tenant, t0 + timedelta(minutes=1))
     assert recomputed == 6
 
 

@@ -1,0 +1,91 @@
+"""The `leadscore` command: seed (idempotent), import (bad rows reported, good rows kept)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, TEST_SECRET
+
+
+@pytest.fixture(scope="module")
+def cli_env(ferretdb):
+    return os.environ | {
+        "MONGODB_URI": ferretdb.uri,
+        "MONGODB_DB": "leadscore_cli",
+        "AUTH_SECRET": TEST_SECRET,
+        "LEADSCORE_ENV": "test",
+        "COLUMNS": "200",
+    }
+
+
+def leadscore(env, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args], cwd=REPO, env=env,
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+
+
+def test_seed_is_idempotent(cli_env):
+    first = leadscore(cli_env, "seed")
+    assert first.returncode == 0, first.stderr
+    assert "seeded the demo tenant" in first.stderr
+    assert "manager@acme.example" in first.stderr
+    second = leadscore(cli_env, "seed")
+    assert second.returncode == 0
+    assert "seeded the demo tenant" not in second.stderr
+
+
+def test_import_reports_bad_rows_and_keeps_good_ones(cli_env, tmp_path: Path):
+    assert leadscore(cli_env, "seed").returncode == 0
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text(
+        "leadId,leadName,leadEmail,ownerId,emailOpens,websiteVisits,timeSpent,lastActivityAt\n"
+        "imp-1,Good One,good@example.com,demo-rep1,3,4,100,2026-11-01T10:00:00Z\n"
+        "imp-2,,bad@example.com,demo-rep1,3,4,100,2026-11-01T10:00:00Z\n"
+        "imp-3,Bad Count,,demo-rep1,three,4,100,2026-11-01T10:00:00Z\n"
+        "imp-4,Bad Date,,demo-rep2,1,1,1,yesterday\n"
+        "imp-5,Good Two,,demo-rep2,-2,0,0,\n"
+    )
+    result = leadscore(cli_env, "import", str(csv_file), "--tenant", "acme-demo")
+    assert result.returncode == 1, result.stderr
+    out = result.stderr
+    assert "line 3: leadName is required" in out
+    assert "line 4: emailOpens must be a number" in out
+    assert "line 5: lastActivityAt must be an ISO 8601 date-time" in out
+    assert "5 row(s) read, 2 lead(s) imported, 3 row(s) rejected" in out
+
+
+def test_import_refuses_wrong_header_and_unknown_tenant(cli_env, tmp_path: Path):
+    bad_header = tmp_path / "bad.csv"
+    bad_header.write_text("id,name\n1,x\n")
+    result = leadscore(cli_env, "import", str(bad_header), "--tenant", "acme-demo")
+    assert result.returncode == 2 and "header lacks column(s)" in result.stderr
+    good = tmp_path / "good.csv"
+    good.write_text("leadId,leadName,emailOpens,websiteVisits,timeSpent\nx,X,1,1,1\n")
+    unknown = leadscore(cli_env, "import", str(good), "--tenant", "no-such-tenant")
+    assert unknown.returncode == 2 and "no such tenant" in unknown.stderr
+
+
+def test_recompute(cli_env):
+    assert leadscore(cli_env, "seed").returncode == 0
+    result = leadscore(cli_env, "recompute", "--tenant", "acme-demo")
+    assert result.returncode == 0, result.stderr
+    assert "score(s) recomputed in 1 tenant(s)" in result.stderr
+
+
+def test_serve_refuses_placeholder_secret(cli_env):
+    result = leadscore(cli_env | {"AUTH_SECRET": "changeme"}, "serve")
+    assert result.returncode == 2
+    assert "AUTH_SECRET" in result.stderr
+
+
+def test_bad_setting_stops_with_the_variable_named(cli_env):
+    result = leadscore(cli_env | {"LEAD_SCORE_WEIGHTS": "0.4,abc,0.2"}, "seed")
+    assert result.returncode == 2
+    assert "LEAD_SCORE_WEIGHTS" in result.stderr
+    assert "Traceback" not in result.stderr
