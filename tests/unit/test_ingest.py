@@ -1,0 +1,53 @@
+"""Validation of interaction records (shared by the batch API and the CSV import)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from scoring.ingest import InteractionRecord, validate_interaction
+
+GOOD = {"leadId": "l1", "leadName": "Lead", "emailOpens": 1, "websiteVisits": 2, "timeSpent": 3}
+
+
+def fields(outcome) -> set[str]:
+    assert not isinstance(outcome, InteractionRecord)
+    return {e.field for e in outcome}
+
+
+def test_valid_record_is_normalised():
+    outcome = validate_interaction(GOOD | {"leadEmail": " a@b.co ", "lastActivityAt": "2026-11-01T10:00:00Z"})
+    assert isinstance(outcome, InteractionRecord)
+    assert outcome.values["leadEmail"] == "a@b.co"
+    assert outcome.values["lastActivityAt"] == datetime(2026, 11, 1, 10, tzinfo=UTC)
+
+
+def test_negative_counts_are_kept_as_given():
+    outcome = validate_interaction(GOOD | {"emailOpens": -3})
+    assert isinstance(outcome, InteractionRecord) and outcome.values["emailOpens"] == -3
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"leadId": ""}, "leadId"),
+        ({"leadId": "x" * 201}, "leadId"),
+        ({"leadName": None}, "leadName"),
+        ({"leadEmail": "nope"}, "leadEmail"),
+        ({"emailOpens": "many"}, "emailOpens"),
+        ({"websiteVisits": True}, "websiteVisits"),
+        ({"timeSpent": float("inf")}, "timeSpent"),
+        ({"timeSpent": None}, "timeSpent"),
+        ({"lastActivityAt": "yesterday"}, "lastActivityAt"),
+        ({"lastActivityAt": 12}, "lastActivityAt"),
+        ({"ownerId": 5}, "ownerId"),
+    ],
+)
+def test_each_bad_field_is_named(change, field):
+    assert field in fields(validate_interaction(GOOD | change))
+
+
+def test_all_problems_reported_together():
+    outcome = validate_interaction({"leadId": "", "emailOpens": "x"})
+    assert fields(outcome) >= {"leadId", "leadName", "emailOpens", "websiteVisits", "timeSpent"}
