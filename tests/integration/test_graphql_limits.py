@@ -1,16 +1,95 @@
-import json
-from tests.conftest import graphql, register_tenant
+"""Abuse limits of /graphql: over-deep, alias-bomb and oversized queries are refused at
+validation (errors, no data, nothing executed)."""
 
-DEEP = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }"
+from __future__ import annotations
 
-async def test_probe(client):
-    t = await register_tenant(client)
-    for q in [DEEP, "{" + " ".join(f"a{i}: me {{ userId }}" for i in range(50)) + "}",
-              "{ me { " + " ".join(["userId"] * 2100) + " } }", "{ nope }"]:
-        r = await client.post("/graphql", json={"query": q}, headers=t.headers)
-        print(r.status_code, r.text[:600])
-    r = await client.post("/graphql", json={"query": "{ me { userId } }"})
-    print(r.status_code, r.text[:600])
-    r = await client.post("/graphql", json={"query": "{ leads(limit: 201) { totalCount } }"}, headers=t.headers)
-    print(r.status_code, r.text[:600])
-    assert 0
+from typing import Any
+
+import httpx
+from graphql import get_introspection_query
+
+from gql.schema import build_schema
+from tests.conftest import graphql, make_settings, register_tenant
+
+# Every `fields { type { fields ...` level is another walk over the whole schema.
+CYCLIC_INTROSPECTION = """
+{ __schema { types { fields { type { fields { type { fields { type { fields { type {
+  ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } }
+"""
+
+
+def aliases_of_me(count: int) -> str:
+    return "{ " + " ".join(f"me{n}: me {{ userId }}" for n in range(count)) + " }"
+
+
+def oversized(fields: int) -> str:
+    """A query of well over `fields` tokens, without a single alias."""
+    return "{ me { " + " ".join(["userId"] * fields) + " } }"
+
+
+async def refused(
+    client: httpx.AsyncClient, query: str, token: str | None = None
+) -> dict[str, Any]:
+    """The single validation error of a refused query; the body carries no data."""
+    body = await graphql(client, query, token=token)
+    assert body.get("data") is None, body
+    assert len(body.get("errors") or []) == 1, body
+    error: dict[str, Any] = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "path" not in error
+    return error
+
+
+async def test_over_deep_introspection_is_refused(client):
+    tenant = await register_tenant(client)
+    for token in (tenant.token, None):
+        error = await refused(client, CYCLIC_INTROSPECTION, token)
+        assert error["message"] == "Maximum introspection depth exceeded"
+
+
+async def test_the_standard_introspection_query_is_served(client):
+    """GraphiQL's own introspection (15 levels deep) must keep working."""
+    body = await graphql(client, get_introspection_query(descriptions=True))
+    assert "errors" not in body, body
+    names = {t["name"] for t in body["data"]["__schema"]["types"]}
+    assert {"Query", "Mutation", "Lead", "LeadPage"} <= names
+
+
+async def test_the_configured_depth_limit_refuses_deeper_queries(ferretdb):
+    """The schema built from settings enforces GRAPHQL_MAX_DEPTH. Outside introspection (which
+    the limiter skips) no query of this acyclic schema reaches the default of 10, so the lowest
+    allowed setting shows the limit is wired. Root fields are depth 0."""
+    schema = build_schema(make_settings(ferretdb, graphql_max_depth=2))
+    result = await schema.execute("{ leads { items { owner { name } } } }")
+    assert result.data is None
+    assert [e.message for e in result.errors or []] == [
+        "'anonymous' exceeds maximum operation depth of 2"
+    ]
+
+
+async def test_alias_bomb_is_refused(client):
+    tenant = await register_tenant(client)
+    for token in (tenant.token, None):
+        error = await refused(client, aliases_of_me(50), token)
+        assert error["message"] == "50 aliases found. Allowed: 30"
+
+
+async def test_aliases_up_to_the_limit_are_served(client):
+    tenant = await register_tenant(client)
+    body = await graphql(client, aliases_of_me(30), token=tenant.token)
+    assert "errors" not in body, body
+    assert {me["userId"] for me in body["data"].values()} == {tenant.user_id}
+
+
+async def test_oversized_query_is_refused(client):
+    tenant = await register_tenant(client)
+    for token in (tenant.token, None):
+        error = await refused(client, oversized(2100), token)
+        assert "more than 2000 tokens" in error["message"]
+
+
+async def test_refused_queries_never_reach_the_database(client, commands):
+    for query in (CYCLIC_INTROSPECTION, aliases_of_me(50), oversized(2100)):
+        before = commands.snapshot()
+        await refused(client, query)
+        assert commands.snapshot() - before == {}, query[:40]
