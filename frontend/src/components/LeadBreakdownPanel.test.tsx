@@ -38,7 +38,7 @@ describe('LeadBreakdownPanel', () => {
     expect(within(dialog).getByText('Cold 20.8')).toBeInTheDocument();
 
     // Decay factor and days since last activity (at computation time: 3.5 days).
-    expect(within(dialog).getByTestId('decay-factor')).toHaveTextContent('0.707 (70.71% kept)');
+    expect(within(dialog).getByTestId('decay-factor')).toHaveTextContent('0.707 (70.7% kept)');
     expect(within(dialog).getByTestId('days-since')).toHaveTextContent(/^3\.5 days when computed/);
     expect(within(dialog).getByText('7 days')).toBeInTheDocument();
 

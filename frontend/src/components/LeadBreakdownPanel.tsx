@@ -4,8 +4,10 @@ import { describeError } from '../api/client';
 import type { LeadDetailQuery } from '../gql/graphql';
 import {
   formatCount,
+  formatDecay,
   formatDuration,
   formatExactDate,
+  formatPercent,
   formatPoints,
   formatRelative,
   formatScore,
@@ -210,7 +212,7 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
 
         <p className="mt-3 rounded-md bg-slate-50 p-3 text-sm text-slate-800" data-testid="score-equation">
           <span className="tabular-nums">{formatPoints(sum)}</span> pts × decay{' '}
-          <span className="tabular-nums">{b.decayFactor.toFixed(3)}</span> ={' '}
+          <span className="tabular-nums">{formatDecay(b.decayFactor)}</span> ={' '}
           <span className="tabular-nums">{formatPoints(Math.round(product * 100) / 100)}</span> ≈ score{' '}
           <strong className="tabular-nums">{formatScore(lead.score)}</strong>
           <span className="mt-1 block text-xs text-slate-600">
@@ -226,7 +228,7 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
         <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-slate-600">Decay factor</dt>
           <dd className="tabular-nums" data-testid="decay-factor">
-            {b.decayFactor.toFixed(3)} ({formatPoints(b.decayFactor * 100)}% kept)
+            {formatDecay(b.decayFactor)} ({formatPercent(b.decayFactor)} kept)
           </dd>
           <dt className="text-slate-600">Days since last activity</dt>
           <dd className="tabular-nums" data-testid="days-since">

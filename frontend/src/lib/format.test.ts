@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgoShort, formatDuration, formatRelative, formatRole, parseDate } from './format';
+import { formatAgoShort, formatDecay, formatDuration, formatPercent, formatRelative, formatRole, parseDate } from './format';
 
 describe('formatDuration', () => {
   it.each([
@@ -47,6 +47,11 @@ describe('misc', () => {
     expect(formatAgoShort(2000)).toBe('just now');
     expect(formatAgoShort(20_000)).toBe('20 s ago');
     expect(formatAgoShort(125_000)).toBe('2 min ago');
+  });
+  it('formats the decay factor and its percentage consistently', () => {
+    expect(formatDecay(0.9875)).toBe('0.988');
+    expect(formatPercent(0.9875)).toBe('98.8%');
+    expect(formatDecay(1)).toBe('1.000');
   });
   it('formats roles', () => {
     expect(formatRole('MANAGER')).toBe('Manager');

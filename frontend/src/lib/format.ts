@@ -27,6 +27,18 @@ export function formatCount(n: number | null | undefined): string {
   return Number.isInteger(n) ? intFmt.format(n) : numberFmt.format(n);
 }
 
+const decayFmt = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+const percentFmt = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1 });
+
+/** Decay factor with three decimals, rounded consistently with the percentage. */
+export function formatDecay(n: number): string {
+  return decayFmt.format(n);
+}
+
+export function formatPercent(fraction: number): string {
+  return percentFmt.format(fraction);
+}
+
 export function formatPoints(n: number): string {
   return new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 }).format(n);
 }
