@@ -11,7 +11,7 @@ import orjson
 
 from server.request_context import current_request_id
 
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 
 def hash_id(value: str | None) -> str | None:
