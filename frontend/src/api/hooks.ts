@@ -22,6 +22,12 @@ import { SORT_TO_API, type DashboardParams } from '../hooks/useDashboardParams';
 
 /** Auto-refresh period for the leads table and the distribution chart. */
 export const AUTO_REFRESH_MS = 60_000;
+/** While the page shows stale scores (being recomputed in the background), poll sooner. */
+export const STALE_REFRESH_MS = 5_000;
+
+export function leadsRefreshInterval(latest: Timed<LeadsQuery> | undefined): number {
+  return latest?.data.leads.items.some((i) => i.stale) ? STALE_REFRESH_MS : AUTO_REFRESH_MS;
+}
 
 export interface Timed<T> {
   data: T;
@@ -59,7 +65,7 @@ const baseOptions: SWRConfiguration = {
 export function useLeads(vars: LeadsVariables) {
   return useSWR<Timed<LeadsQuery>>(['Leads', vars], ([, v]: [string, LeadsVariables]) => fetchLeads(v), {
     ...baseOptions,
-    refreshInterval: AUTO_REFRESH_MS,
+    refreshInterval: leadsRefreshInterval,
   });
 }
 
