@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 out="${1:-../../.cache/bin/ferretdb}"
-version="$(awk '/github.com\/FerretDB\/FerretDB /{print $2; exit}' go.mod)"
+version="$(awk '/github.com\/FerretDB\/FerretDB /{print $NF; exit}' go.mod)"
 go mod vendor
 printf '%s\n' "$version" > vendor/github.com/FerretDB/FerretDB/build/version/version.txt
 go build -mod=vendor -trimpath -o "$out" github.com/FerretDB/FerretDB/cmd/ferretdb
