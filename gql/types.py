@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -12,6 +12,7 @@ from auth.service import Session
 from models import User as UserDocument
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.service import Distribution, EffectiveConfig, LeadPage
+from server.wire import iso
 
 
 @strawberry.enum(description="Priority tier of a lead, from its score and the tenant's thresholds")
@@ -350,3 +351,18 @@ class RegisterInput:
     name: str
     tenant_name: str | None = None
     role: Role | None = None
+
+
+def _parse_datetime(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("DateTime must be an ISO 8601 string")
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+DateTimeUTC = strawberry.scalar(
+    name="DateTime",
+    description="ISO 8601 date-time; served in UTC with a Z suffix (no offset means UTC)",
+    serialize=iso,
+    parse_value=_parse_datetime,
+)

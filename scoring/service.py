@@ -256,7 +256,8 @@ class ScoreService:
             query["leadId"] = {"$in": stale_ids}
         count = len(stale_ids) if not force else None
         work = asyncio.create_task(self._recompute(tenant.tenant_id, query, effective, moment))
-        done, _ = await asyncio.wait({work}, timeout=self._budget_seconds())
+        budget = None if force else self._budget_seconds()
+        done, _ = await asyncio.wait({work}, timeout=budget)
         if not done:
             self._background.add(work)
             work.add_done_callback(self._background.discard)

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from models import Tenant
 from server.app import build_services, create_app
-from server.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB
+from server.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
 from server.importer import ImportFileError, import_csv
 from server.logging_setup import configure_logging
 from server.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
@@ -169,9 +169,13 @@ def export_schema(
 def _connected_settings() -> Settings:
     settings = _settings()
     if not settings.mongodb_uri:
-        console.print("[red]configuration error[/red] MONGODB_URI: required for this command "
-                      "(start `make run` and use the URI it prints, or your MongoDB)")
-        raise typer.Exit(2)
+        embedded = running_uri(settings.data_dir / "ferretdb")
+        if embedded is None:
+            console.print("[red]configuration error[/red] MONGODB_URI: required for this command "
+                          "(or keep `make run` running: its embedded database is then used)")
+            raise typer.Exit(2)
+        console.print(f"using the embedded database of `make run` ({embedded})")
+        settings = _settings(mongodb_uri=embedded)
     configure_logging(settings.log_level)
     return settings
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SCRIPT = REPO_ROOT / "tools" / "ferretdb" / "build.sh"
+URI_FILE = "uri"
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -58,6 +59,7 @@ class EmbeddedFerretDB:
         )
         log_file.close()
         self._wait_ready(timeout)
+        (self.data_dir / URI_FILE).write_text(self.uri)
         return self
 
     def _wait_ready(self, timeout: float) -> None:
@@ -77,6 +79,7 @@ class EmbeddedFerretDB:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop FerretDB gracefully (SIGTERM), killing it if it does not exit in time."""
+        (self.data_dir / URI_FILE).unlink(missing_ok=True)
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
@@ -85,6 +88,17 @@ class EmbeddedFerretDB:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def running_uri(data_dir: Path) -> str | None:
+    """The URI of an embedded FerretDB started from data_dir that still accepts connections."""
+    path = data_dir / URI_FILE
+    if not path.exists():
+        return None
+    uri = path.read_text().strip()
+    port = int(uri.rstrip("/").rsplit(":", 1)[-1])
+    with socket.socket() as sock:
+        return uri if sock.connect_ex(("127.0.0.1", port)) == 0 else None
 
 
 def free_port() -> int:
