@@ -24,7 +24,7 @@ test: deps system-deps $(FERRETDB) $(FRONTEND_OUT) ## install what is missing, r
 	$(UV) run --frozen pytest tests/unit/test_engine.py -q -p no:cacheprovider \
 	  --cov=scoring.engine --cov-branch --cov-report=term-missing --cov-fail-under=95
 	$(UV) run --frozen pytest -q
-	cd frontend && npm test --silent
+	cd frontend && npm test --silent && npm run size --silent
 
 lint: deps ## ruff + mypy
 	$(UV) run --frozen ruff check .
