@@ -82,8 +82,14 @@ class Query:
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="One lead, or null")
     async def lead(self, info: strawberry.Info, lead_id: str) -> Lead | None:
-        doc = await info.context.services.scores.lead(info.context.user.tenant_id, lead_id)
-        return None if doc is None else Lead.from_document(doc)
+        detail = await info.context.services.scores.lead_detail(
+            info.context.user.tenant_id, lead_id
+        )
+        if detail is None:
+            return None
+        score, interaction = detail
+        info.context.raw_loader().prime(lead_id, interaction)
+        return Lead.from_document(score)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Who owns leads")
     async def owners(self, info: strawberry.Info) -> list[Owner]:

@@ -180,6 +180,13 @@ class ScoreService:
         self, tenant_id: str, lead_id: str, now: datetime | None = None
     ) -> dict[str, Any] | None:
         """One lead's score document, recomputed first when stale; None if unknown."""
+        detail = await self.lead_detail(tenant_id, lead_id, now)
+        return None if detail is None else detail[0]
+
+    async def lead_detail(
+        self, tenant_id: str, lead_id: str, now: datetime | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(score, interaction) documents of one lead, the score fresh; None if unknown."""
         tenant = await self.tenant(tenant_id)
         effective = self.effective_config(tenant)
         moment = now or utcnow()
@@ -192,7 +199,7 @@ class ScoreService:
         if score is None or not self._is_fresh(score, updated, effective, moment):
             await self._write_scores(tenant_id, [interaction], effective, moment)
             score = await _scores().find_one({"_id": key})
-        return score
+        return (score, interaction) if score is not None else None
 
     async def raw_interactions(
         self, tenant_id: str, lead_ids: Sequence[str]
