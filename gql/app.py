@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -14,15 +15,50 @@ from gql.schema import build_schema
 from server.services import services_of
 from server.settings import Settings
 
+# The self-hosted GraphiQL page, built from npm by `npm run build` in frontend/
+# (frontend/graphiql.html + src/graphiql/); its scripts, styles, fonts and Monaco workers
+# are hashed files under /assets/, so nothing is loaded from a third-party host.
+GRAPHIQL_HTML = Path(__file__).resolve().parent.parent / "frontend" / "dist" / "graphiql.html"
+
+# Fits that bundle and nothing more: GraphiQL/Monaco inject <style> elements (hence
+# 'unsafe-inline' for styles only), its CSS embeds fonts and icons as data: URLs, Monaco's
+# workers are same-origin files. No 'unsafe-eval', no inline scripts, no CDN.
+GRAPHIQL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+_NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Leadscore GraphQL</title></head><body><main><h1>Leadscore GraphQL</h1>
+<p>The GraphQL explorer (GraphiQL) is not built. Run <code>make run</code> (it builds
+<code>frontend/</code>), or <code>cd frontend &amp;&amp; npm run build</code>.</p>
+<p>The endpoint itself works: <code>POST /graphql</code> with a JSON body
+<code>{"query": "..."}</code> and an <code>Authorization: Bearer &lt;token&gt;</code> header.</p>
+</main></body></html>"""
+
 
 class LeadscoreGraphQL(GraphQL[Context, None]):
     """Strawberry's view, building our context from the app's services."""
+
+    graphiql_page: Path = GRAPHIQL_HTML
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
         http_response = response if isinstance(response, Response) else None
         return await build_context(request, http_response, services_of(request))
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our built GraphiQL (never Strawberry's CDN page), or a note that it is not built."""
+        try:
+            html = self.graphiql_page.read_bytes()
+        except FileNotFoundError:
+            html = _NOT_BUILT.encode()
+        return HTMLResponse(
+            html,
+            headers={"Content-Security-Policy": GRAPHIQL_CSP, "Cache-Control": "no-cache"},
+        )
 
 
 def graphql_app(settings: Settings) -> Any:
