@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Principal:
     role: str
     jti: str
     expires_at: datetime
+    external: bool = False
 
     @property
     def can_manage_scoring(self) -> bool:
@@ -146,18 +148,26 @@ class AuthService:
         return await self._start_session(user, tenant.name)
 
     async def refresh(self, refresh_token: str) -> Session:
-        """Rotate a refresh token; a reused (already rotated) token revokes its whole family."""
+        """Rotate a refresh token; a reused (already rotated) token revokes its whole family.
+
+        Each refresh token is spent by inserting its jti as a revocation: the unique `_id`
+        makes that atomic on FerretDB too (whose conditional updates are not), so of two
+        concurrent uses of one token at most one wins and the other counts as reuse.
+        """
         claims = await self.codec.verify(refresh_token, typ="refresh")
         family = await RefreshFamily.find_one({"_id": claims.family_id or ""})
-        if family is None or family.revoked or family.tenant_id != claims.tenant_id:
+        if family is None or (family.tenant_id, family.user_id) != (
+            claims.tenant_id, claims.user_id
+        ) or await _family_revoked(family):
             raise Unauthenticated("refresh token revoked")
-        if family.current_jti != claims.jti:
+        if family.current_jti != claims.jti or not await _spend(claims):
             await self._revoke_family(family.family_id)
             await record_event("token.reuse", family.tenant_id, family.user_id, outcome="blocked")
             raise Unauthenticated("refresh token reused; sign in again")
         user = await User.find_one({"_id": claims.user_id})
         if user is None or user.tenant_id != claims.tenant_id or not user.is_active:
             await self._revoke_family(family.family_id)
+            await record_event("refresh", family.tenant_id, family.user_id, outcome="inactive")
             raise Unauthenticated("account disabled")
         tenant = await self._tenant(user.tenant_id)
         return await self._issue(user, tenant.name, family.family_id, previous_jti=claims.jti)
@@ -175,12 +185,52 @@ class AuthService:
             await revoke_access_token(access.jti, access.expires_at)
 
     async def authenticate(self, authorization: str | None) -> Principal:
-        """The principal of a `Bearer` Authorization header, or Unauthenticated."""
+        """The principal of a `Bearer` Authorization header, or Unauthenticated.
+
+        The role and the account's state are read from the users collection on every request,
+        so a deactivation or a role change takes effect at once, not when the token expires.
+        External (JWKS) users are provisioned on first sight; their role comes from the token.
+        """
         token = bearer_token(authorization)
         claims = await self.codec.verify(token, typ="access")
         if await RevokedToken.find_one({"_id": claims.jti}) is not None:
             raise Unauthenticated("token revoked")
-        return _principal(claims)
+        if claims.external:
+            await self._admit_external(claims)
+            return _principal(claims, claims.role)
+        account = await _account(claims.user_id)
+        if account is None or account.get("tenantId") != claims.tenant_id:
+            raise Unauthenticated("account disabled")
+        if not account.get("isActive", True) or account.get("external"):
+            raise Unauthenticated("account disabled")
+        return _principal(claims, str(account.get("role", Role.REP)))
+
+    async def _admit_external(self, claims: Claims) -> None:
+        account = await _account(claims.user_id)
+        if account is None:
+            await self._provision_external(claims)
+            return
+        if account.get("tenantId") != claims.tenant_id or not account.get("external"):
+            raise Unauthenticated("account mismatch")
+        if not account.get("isActive", True):
+            raise Unauthenticated("account disabled")
+        if account.get("role") != claims.role:
+            await User.get_pymongo_collection().update_one(
+                {"_id": claims.user_id}, {"$set": {"role": claims.role}}
+            )
+
+    async def _provision_external(self, claims: Claims) -> None:
+        """Create the tenant and the user an identity provider vouches for, once."""
+        await _ensure_tenant(claims.tenant_id)
+        claimed = _normalise_email(claims.email or "", strict=False)
+        for email in (claimed, _placeholder_email(claims)):
+            if email and await _insert_external(claims, email):
+                await record_event("user.provisioned", claims.tenant_id, claims.user_id,
+                                   {"userId": claims.user_id, "role": claims.role})
+                return
+            if await _account(claims.user_id) is not None:
+                return  # provisioned by a concurrent request
+        raise Unauthenticated("account could not be provisioned")
 
     async def _start_session(self, user: User, tenant_name: str) -> Session:
         family_id = uuid.uuid4().hex
@@ -226,9 +276,16 @@ class AuthService:
         )
 
     async def _revoke_family(self, family_id: str) -> None:
+        """Flag the family and insert a marker no concurrent rotation can overwrite.
+
+        FerretDB applies an update by rewriting the document, so a rotation racing this one
+        could write `revoked: false` back; the marker (outliving every token of the family)
+        cannot be lost that way.
+        """
         await RefreshFamily.get_pymongo_collection().update_one(
             {"_id": family_id}, {"$set": {"revoked": True}}
         )
+        await revoke_access_token(_family_marker(family_id), utcnow() + self.codec.refresh_ttl)
 
     async def _create_tenant(self, name: str) -> Tenant:
         tenant_id = uuid.uuid4().hex
@@ -243,24 +300,49 @@ class AuthService:
         return tenant
 
     def _require_local_login(self) -> None:
-        if not self.settings.local_login_enabled:
+        if not (self.settings.local_login_enabled and self.codec.can_issue):
             raise Forbidden("local sign-in is disabled; use your identity provider")
 
 
+def _family_marker(family_id: str) -> str:
+    return f"family:{family_id}"
+
+
+async def _family_revoked(family: RefreshFamily) -> bool:
+    """True when the family was revoked (by its flag, or by its marker when the flag was lost)."""
+    if family.revoked:
+        return True
+    return await RevokedToken.find_one({"_id": _family_marker(family.family_id)}) is not None
+
+
+async def _spend(claims: Claims) -> bool:
+    """Mark a refresh token used; False when it already was (atomic via the unique `_id`)."""
+    try:
+        await RevokedToken(id=claims.jti, expires_at=claims.expires_at).insert()
+    except (DuplicateKeyError, OperationFailure) as exc:
+        if not _is_duplicate(exc):
+            raise
+        return False
+    return True
+
+
 async def revoke_access_token(jti: str, expires_at: datetime) -> None:
-    """Refuse this access token until it would have expired anyway."""
-    await RevokedToken.get_pymongo_collection().update_one(
-        {"_id": jti}, {"$set": {"expiresAt": expires_at}}, upsert=True
-    )
+    """Refuse this token id until it would have expired anyway (idempotent under races)."""
+    try:
+        await RevokedToken.get_pymongo_collection().update_one(
+            {"_id": jti}, {"$set": {"expiresAt": expires_at}}, upsert=True
+        )
+    except (DuplicateKeyError, OperationFailure) as exc:
+        if not _is_duplicate(exc):  # a duplicate: a concurrent upsert inserted it first
+            raise
 
 
 async def purge_expired_revocations(now: datetime | None = None) -> int:
     """Delete revocations and refresh families past their expiry (FerretDB has no TTL index)."""
     cutoff = now or datetime.now(UTC)
-    revoked = await RevokedToken.get_pymongo_collection().delete_many({"expiresAt": {"$lt": cutoff}})
-    families = await RefreshFamily.get_pymongo_collection().delete_many(
-        {"expiresAt": {"$lt": cutoff}}
-    )
+    expired = {"expiresAt": {"$lt": cutoff}}
+    revoked = await RevokedToken.get_pymongo_collection().delete_many(expired)
+    families = await RefreshFamily.get_pymongo_collection().delete_many(expired)
     return int(revoked.deleted_count + families.deleted_count)
 
 
@@ -274,14 +356,60 @@ def bearer_token(authorization: str | None) -> str:
     return token.strip()
 
 
-def _principal(claims: Claims) -> Principal:
+def _principal(claims: Claims, role: str) -> Principal:
     return Principal(
         user_id=claims.user_id,
         tenant_id=claims.tenant_id,
-        role=claims.role,
+        role=role,
         jti=claims.jti,
         expires_at=claims.expires_at,
+        external=claims.external,
     )
+
+
+async def _account(user_id: str) -> dict[str, Any] | None:
+    """The access-relevant fields of a user (one point read by `_id`)."""
+    found: dict[str, Any] | None = await User.get_pymongo_collection().find_one(
+        {"_id": user_id}, {"tenantId": 1, "role": 1, "isActive": 1, "external": 1}
+    )
+    return found
+
+
+async def _insert_external(claims: Claims, email: str) -> bool:
+    """Insert the external user with this email; False when the email or id is taken."""
+    user = User(
+        id=claims.user_id,
+        user_id=claims.user_id,
+        tenant_id=claims.tenant_id,
+        email=email,
+        name=claims.name or claims.user_id,
+        role=Role(claims.role),
+        external=True,
+    )
+    try:
+        await user.insert()
+    except (DuplicateKeyError, OperationFailure) as exc:
+        if not _is_duplicate(exc):
+            raise
+        return False
+    return True
+
+
+async def _ensure_tenant(tenant_id: str) -> None:
+    """Create the tenant document unless it exists (external tenants appear on first sign-in)."""
+    if await Tenant.find_one({"_id": tenant_id}) is not None:
+        return
+    try:
+        await Tenant(id=tenant_id, tenant_id=tenant_id, name=tenant_id).insert()
+    except (DuplicateKeyError, OperationFailure) as exc:
+        if not _is_duplicate(exc):
+            raise
+
+
+def _placeholder_email(claims: Claims) -> str:
+    """A unique, undeliverable address for an external user without a usable email claim."""
+    digest = hashlib.sha256(f"{claims.tenant_id}/{claims.user_id}".encode()).hexdigest()[:24]
+    return f"{digest}@external.invalid"
 
 
 def _normalise_email(email: str, *, strict: bool = True) -> str:

@@ -1,8 +1,15 @@
-"""Issuing and verifying JWTs (HS256 locally, or an identity provider's keys via JWKS)."""
+"""Issuing and verifying JWTs (HS256 locally, or an identity provider's keys via JWKS).
+
+Algorithms are fixed by configuration: local tokens are HS256 with AUTH_SECRET; external access
+tokens are verified against the provider's keys with the JWKS_ALGORITHMS only. A token's header
+merely picks which of the two configured verifiers to try, each with its own fixed key and
+algorithm list, so an HS256 token "signed" with a provider's public key is checked against
+AUTH_SECRET (and fails), and an `alg: none` token matches neither.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,11 +17,16 @@ from typing import Any
 
 import jwt
 
+from auth.jwks import JwksKeys, KeyUnavailable
 from server.errors import Unauthenticated
-from server.settings import Settings
+from server.settings import MIN_SECRET_LENGTH, Settings
 
 LOCAL_ALGORITHM = "HS256"
-REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti"]
+LOCAL_REQUIRED = ["iss", "aud", "sub", "exp", "iat", "nbf", "jti", "tid", "typ"]
+EXTERNAL_REQUIRED = ["iss", "aud", "sub", "exp", "iat"]
+EXTERNAL_ACCESS_TYPES = frozenset({"access", "bearer", "at+jwt"})
+ROLES = ("admin", "manager", "rep")
+LEEWAY_SECONDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +40,9 @@ class Claims:
     typ: str
     expires_at: datetime
     family_id: str | None = None
+    external: bool = False
+    email: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +57,12 @@ class IssuedToken:
 class TokenCodec:
     """Signs and verifies the service's tokens with algorithms fixed by configuration."""
 
-    def __init__(self, settings: Settings, secret: str) -> None:
+    def __init__(self, settings: Settings, secret: str, *, jwks: JwksKeys | None = None) -> None:
         self._settings = settings
-        self._secret = secret
-        self._jwks = jwt.PyJWKClient(settings.jwks_uri, cache_keys=True, lifespan=300) if (
-            settings.jwks_uri
-        ) else None
+        self._secret = secret if len(secret) >= MIN_SECRET_LENGTH else ""
+        if jwks is None and settings.jwks_uri:
+            jwks = JwksKeys(settings.jwks_uri)
+        self._jwks = jwks
 
     @property
     def access_ttl(self) -> timedelta:
@@ -57,10 +72,22 @@ class TokenCodec:
     def refresh_ttl(self) -> timedelta:
         return timedelta(days=self._settings.refresh_token_ttl_days)
 
+    @property
+    def can_issue(self) -> bool:
+        """True when local tokens can be signed (a real AUTH_SECRET is configured)."""
+        return bool(self._secret)
+
+    @property
+    def accepts_local(self) -> bool:
+        """Local tokens are accepted unless an identity provider replaced local sign-in."""
+        return self.can_issue and (self._jwks is None or self._settings.local_login_enabled)
+
     def issue(
         self, *, user_id: str, tenant_id: str, role: str, typ: str, family_id: str | None = None
     ) -> IssuedToken:
         """A signed access or refresh token for the user."""
+        if not self.can_issue:
+            raise RuntimeError("AUTH_SECRET is not configured; local tokens cannot be issued")
         now = datetime.now(UTC)
         expires = now + (self.access_ttl if typ == "access" else self.refresh_ttl)
         jti = uuid.uuid4().hex
@@ -83,58 +110,111 @@ class TokenCodec:
 
     async def verify(self, token: str, *, typ: str) -> Claims:
         """Verified claims of a token of the expected type, or Unauthenticated."""
-        if self._jwks is not None and typ == "access":
-            return await self._verify_external(token)
-        payload = self._decode(token, self._secret, [LOCAL_ALGORITHM])
-        return self._claims(payload, typ, tenant_claim="tid", role_claim="role")
+        header = _header(token)
+        alg = header.get("alg")
+        if typ == "access" and self._jwks is not None and alg in self._settings.jwks_algorithms:
+            return await self._verify_external(token, header.get("kid"))
+        if alg == LOCAL_ALGORITHM and self.accepts_local:
+            payload = self._decode(token, self._secret, [LOCAL_ALGORITHM], LOCAL_REQUIRED)
+            return _local_claims(payload, typ)
+        raise Unauthenticated("invalid token")
 
-    async def _verify_external(self, token: str) -> Claims:
+    async def _verify_external(self, token: str, kid: Any) -> Claims:
         assert self._jwks is not None
         try:
-            key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
-        except (jwt.PyJWKClientError, jwt.DecodeError) as exc:
-            raise Unauthenticated("invalid token") from exc
-        payload = self._decode(token, key.key, list(self._settings.jwks_algorithms))
-        payload.setdefault("typ", "access")
-        return self._claims(
-            payload,
-            "access",
-            tenant_claim=self._settings.jwt_tenant_claim,
-            role_claim=self._settings.jwt_role_claim,
-        )
+            key = await self._jwks.key_for(kid if isinstance(kid, str) else None)
+        except KeyUnavailable:
+            raise Unauthenticated("invalid token") from None
+        algorithms = list(self._settings.jwks_algorithms)
+        payload = self._decode(token, key, algorithms, EXTERNAL_REQUIRED)
+        return _external_claims(payload, token, self._settings)
 
-    def _decode(self, token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
+    def _decode(
+        self, token: str, key: Any, algorithms: list[str], required: list[str]
+    ) -> dict[str, Any]:
         try:
-            return jwt.decode(
+            payload: dict[str, Any] = jwt.decode(
                 token,
                 key,
                 algorithms=algorithms,
                 audience=self._settings.jwt_audience,
                 issuer=self._settings.jwt_issuer,
-                options={"require": REQUIRED_CLAIMS},
-                leeway=5,
+                options={"require": required, "enforce_minimum_key_length": True},
+                leeway=LEEWAY_SECONDS,
             )
-        except jwt.ExpiredSignatureError as exc:
-            raise Unauthenticated("token expired") from exc
-        except jwt.InvalidTokenError as exc:
-            raise Unauthenticated("invalid token") from exc
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("token expired") from None
+        except (jwt.InvalidTokenError, jwt.PyJWKError):
+            raise Unauthenticated("invalid token") from None
+        return payload
 
-    @staticmethod
-    def _claims(payload: dict[str, Any], typ: str, *, tenant_claim: str, role_claim: str) -> Claims:
-        if payload.get("typ") != typ:
-            raise Unauthenticated(f"a {typ} token is required")
-        tenant_id = payload.get(tenant_claim)
-        role = payload.get(role_claim, "rep")
-        if not isinstance(tenant_id, str) or not tenant_id:
-            raise Unauthenticated("token has no tenant")
-        if role not in ("admin", "manager", "rep"):
-            raise Unauthenticated("token has an unknown role")
-        return Claims(
-            user_id=str(payload["sub"]),
-            tenant_id=tenant_id,
-            role=role,
-            jti=str(payload["jti"]),
-            typ=typ,
-            expires_at=datetime.fromtimestamp(int(payload["exp"]), UTC),
-            family_id=payload.get("fam"),
-        )
+
+def _header(token: str) -> dict[str, Any]:
+    try:
+        return jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise Unauthenticated("invalid token") from None
+
+
+def _local_claims(payload: dict[str, Any], typ: str) -> Claims:
+    if payload.get("typ") != typ:
+        raise Unauthenticated(f"a {typ} token is required")
+    return Claims(
+        user_id=_text(payload, "sub"),
+        tenant_id=_tenant(payload, "tid"),
+        role=_role(payload.get("role")),
+        jti=_text(payload, "jti"),
+        typ=typ,
+        expires_at=_expiry(payload),
+        family_id=payload.get("fam") if isinstance(payload.get("fam"), str) else None,
+    )
+
+
+def _external_claims(payload: dict[str, Any], token: str, settings: Settings) -> Claims:
+    if str(payload.get("typ", "access")).lower() not in EXTERNAL_ACCESS_TYPES:
+        raise Unauthenticated("an access token is required")
+    jti = payload.get("jti")
+    return Claims(
+        user_id=_text(payload, "sub"),
+        tenant_id=_tenant(payload, settings.jwt_tenant_claim),
+        role=_role(payload.get(settings.jwt_role_claim, "rep")),
+        jti=jti if isinstance(jti, str) and jti else _token_digest(token),
+        typ="access",
+        expires_at=_expiry(payload),
+        external=True,
+        email=_optional_text(payload.get("email")),
+        name=_optional_text(payload.get("name") or payload.get("preferred_username")),
+    )
+
+
+def _text(payload: dict[str, Any], claim: str) -> str:
+    value = payload.get(claim)
+    if not isinstance(value, str) or not value or len(value) > 255:
+        raise Unauthenticated("invalid token")
+    return value
+
+
+def _tenant(payload: dict[str, Any], claim: str) -> str:
+    value = payload.get(claim)
+    if not isinstance(value, str) or not value or len(value) > 255:
+        raise Unauthenticated("token has no tenant")
+    return value
+
+
+def _role(value: Any) -> str:
+    if value not in ROLES:
+        raise Unauthenticated("token has an unknown role")
+    return str(value)
+
+
+def _expiry(payload: dict[str, Any]) -> datetime:
+    return datetime.fromtimestamp(int(payload["exp"]), UTC)
+
+
+def _optional_text(value: Any) -> str | None:
+    return value[:200] if isinstance(value, str) and value else None
+
+
+def _token_digest(token: str) -> str:
+    """A stable id for a token without a jti, so it can still be revoked."""
+    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()

@@ -10,8 +10,8 @@ from starlette.responses import Response
 
 from auth.service import Principal
 from gql.loaders import OwnerLoader, RawInteractionLoader
-from server.errors import AppError, Unauthenticated
-from server.services import Services
+from server.errors import AppError, RateLimited, Unauthenticated
+from server.services import Services, client_address
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Context:
     principal: Principal | None
     auth_error: AppError | None = None
     loaders: dict[str, Any] = field(default_factory=dict)
+    address_counted: bool = False
 
     @property
     def user(self) -> Principal:
@@ -36,13 +37,22 @@ class Context:
 
     @property
     def client_address(self) -> str:
-        return self.request.client.host if self.request.client else "unknown"
+        return client_address(self.request)
 
     async def limit_by_address(self, *, login: bool = False) -> None:
-        """Count the request against its client address, as the REST auth routes do."""
+        """Count the request against its client address, as the REST auth routes do.
+
+        The per-address limit is counted once per request (an unauthenticated request already
+        was, when its context was built); the stricter sign-in limit is counted on top.
+        """
+        if isinstance(self.auth_error, RateLimited):
+            raise self.auth_error
         limits = self.services.limits
-        item, kind = (limits.login, "login-ip") if login else (limits.per_ip, "ip")
-        await limits.hit(item, kind, self.client_address)
+        if login:
+            await limits.hit(limits.login, "login-ip", self.client_address)
+        elif not self.address_counted:
+            self.address_counted = True
+            await limits.hit(limits.per_ip, "ip", self.client_address)
 
     def owner_loader(self) -> OwnerLoader:
         """Owners by user id, batched per request (never shared across tenants)."""
@@ -61,9 +71,13 @@ async def build_context(
     """Authenticate the request (if it carries a token) and build its context."""
     context = Context(request=request, response=response, services=services, principal=None)
     authorization = request.headers.get("authorization")
-    if authorization:
-        try:
-            context.principal = await services.principal_for(authorization)
-        except AppError as error:
-            context.auth_error = error
+    address = context.client_address
+    try:
+        if authorization:
+            context.principal = await services.principal_for(authorization, address)
+        else:
+            await context.limit_by_address()
+    except AppError as error:
+        context.auth_error = error
+        context.address_counted = True
     return context

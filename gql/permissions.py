@@ -1,4 +1,9 @@
-"""Permission classes: who may read and change what."""
+"""Permission classes: who may read and change what.
+
+Each one first requires a verified caller, so an unauthenticated (or rate-limited) request gets
+UNAUTHENTICATED (or RATE_LIMITED) from any of them, and a signed-in caller without the role gets
+FORBIDDEN. Roles are read from the users collection per request (see AuthService.authenticate).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,17 @@ from typing import Any
 import strawberry
 from strawberry.permission import BasePermission
 
+from auth.service import Principal
 from gql.errors import coded_error
 from server.errors import AppError, Forbidden
 
 
-def _principal(info: strawberry.Info) -> Any:
+def _principal(info: strawberry.Info) -> Principal:
     try:
-        return info.context.user
+        principal: Principal = info.context.user
     except AppError as error:
         raise coded_error(error) from None
+    return principal
 
 
 class IsAuthenticated(BasePermission):
@@ -28,23 +35,34 @@ class IsAuthenticated(BasePermission):
         return _principal(info) is not None
 
 
-class CanManageScoring(BasePermission):
+class _RolePermission(BasePermission):
+    """A signed-in user whose role passes `allows`; FORBIDDEN otherwise."""
+
+    message = "not allowed"
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        if not self.allows(_principal(info)):
+            raise coded_error(Forbidden(self.message))
+        return True
+
+    def allows(self, principal: Principal) -> bool:
+        raise NotImplementedError
+
+
+class CanManageScoring(_RolePermission):
     """Managers and admins: change the scoring model."""
 
     message = "only a manager or an admin can change the scoring model"
-    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012
 
-    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        return bool(_principal(info).can_manage_scoring)
+    def allows(self, principal: Principal) -> bool:
+        return principal.can_manage_scoring
 
 
-class IsAdmin(BasePermission):
+class IsAdmin(_RolePermission):
     """Admins: manage users and read the audit log."""
 
     message = "only an admin can do this"
-    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012
 
-    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        if not _principal(info).is_admin:
-            raise coded_error(Forbidden(self.message))
-        return True
+    def allows(self, principal: Principal) -> bool:
+        return principal.is_admin

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import strawberry
+from graphql.error import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -13,11 +15,32 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
+from gql.admin import AdminMutation, AdminQuery
 from gql.errors import CodedErrors
-from gql.mutations import Mutation
-from gql.queries import Query
+from gql.mutations import Mutation as BaseMutation
+from gql.queries import Query as BaseQuery
+from gql.types import DateTimeUTC
 from server.settings import Settings
+
+Query = merge_types("Query", (BaseQuery, AdminQuery))
+Mutation = merge_types("Mutation", (BaseMutation, AdminMutation))
+
+
+class _Schema(strawberry.Schema):
+    """Strawberry's schema without its own error log line.
+
+    Strawberry logs every error as `str(GraphQLError)`, which prints the query source around
+    the error, inline arguments included (`login(password: "…")`). CodedErrors logs the
+    unexpected errors instead, without the query.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log nothing: expected errors are answers, unexpected ones CodedErrors logs."""
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -34,7 +57,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.graphql_introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return _Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        scalar_overrides={datetime: DateTimeUTC},
+    )
 
 
 def export_sdl() -> str:

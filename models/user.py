@@ -27,10 +27,11 @@ class User(Document):
     user_id: str
     tenant_id: str
     email: str
-    password_hash: str
+    password_hash: str = Field("", description="empty for external users: no local password")
     name: str
     role: Role = Role.REP
     is_active: bool = True
+    external: bool = Field(False, description="signs in through the identity provider (JWKS)")
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from models import AuditEvent
@@ -30,3 +31,14 @@ async def record_event(
     )
     await event.insert()
     log.info("audit %s %s", action, outcome, extra={"tenant_id": tenant_id, "actor_id": actor_id})
+
+
+async def list_events(
+    tenant_id: str, *, limit: int, before: datetime | None = None
+) -> list[AuditEvent]:
+    """A tenant's events, newest first (strictly before `before`, when given)."""
+    query: dict[str, Any] = {"tenantId": tenant_id}
+    if before is not None:
+        query["at"] = {"$lt": before}
+    cursor = AuditEvent.get_pymongo_collection().find(query).sort([("at", -1), ("_id", -1)])
+    return [AuditEvent.model_validate(doc) async for doc in cursor.limit(limit)]

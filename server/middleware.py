@@ -69,7 +69,12 @@ def _route_name(scope: Scope) -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Adds CSP, nosniff, referrer, frame and (over https) HSTS headers to every response."""
+    """Adds CSP, nosniff, referrer, frame, permissions and (over https) HSTS headers.
+
+    A route may set its own CSP (the GraphiQL page does); every other response gets `csp`.
+    JSON responses (API data, tokens) also get `Cache-Control: no-store` unless the route set
+    its own, so no shared or browser cache keeps one tenant's data or a session's tokens.
+    """
 
     def __init__(self, app: ASGIApp, *, csp: str) -> None:
         self.app = app
@@ -80,35 +85,37 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         https = scope.get("scheme") == "https"
-        graphiql = scope.get("path") == "/graphql" and scope.get("method") == "GET"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                if not graphiql:
-                    headers.setdefault("Content-Security-Policy", self.csp)
-                else:
-                    headers.setdefault("Content-Security-Policy", GRAPHIQL_CSP)
-                if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=63072000")
+                _secure(MutableHeaders(scope=message), self.csp, https=https)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
+def _secure(headers: MutableHeaders, csp: str, *, https: bool) -> None:
+    for name, value in STATIC_HEADERS.items():
+        headers.setdefault(name, value)
+    headers.setdefault("Content-Security-Policy", csp)
+    if headers.get("content-type", "").startswith("application/json"):
+        headers.setdefault("Cache-Control", "no-store")
+    if https:
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+
+
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
 DASHBOARD_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-GRAPHIQL_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' https://unpkg.com; "
-    "style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self' data: https://unpkg.com; frame-ancestors 'none'"
 )
 
 

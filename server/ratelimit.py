@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 
 from server.errors import RateLimited
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
+REDIS_RETRY_SECONDS = 5.0
+STORAGE_ERRORS = (StorageError, ConnectionError, TimeoutError, OSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +30,12 @@ class Allowance:
 
 
 class RateLimits:
-    """Per-user, per-IP and sign-in limits; a storage failure falls back to memory."""
+    """Per-user, per-IP and sign-in limits.
+
+    With REDIS_URL the counters live in Redis, shared by every replica. When Redis fails, requests
+    are counted in this process's memory instead (a warning is logged once per outage) and Redis
+    is not tried again for REDIS_RETRY_SECONDS, so an outage costs neither errors nor latency.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.per_user = parse(settings.rate_limit_per_user)
@@ -35,18 +43,14 @@ class RateLimits:
         self.login = parse(settings.rate_limit_login)
         self._memory = MovingWindowRateLimiter(MemoryStorage())
         self._shared: MovingWindowRateLimiter | None = None
+        self._shared_down_until = 0.0
         if settings.redis_url:
-            storage: Storage = RedisStorage(
-                "async+" + settings.redis_url, implementation="redispy", wrap_exceptions=True,
-                socket_timeout=0.5, socket_connect_timeout=0.5,
-            )
-            self._shared = MovingWindowRateLimiter(storage)
+            self._shared = MovingWindowRateLimiter(_redis_storage(settings.redis_url))
 
     async def hit(self, item: RateLimitItem, *identifiers: str) -> Allowance:
         """Count one request against the limit, or raise RateLimited."""
-        allowed, limiter = await self._hit(item, identifiers)
-        stats = await limiter.get_window_stats(item, *identifiers)
-        reset_after = max(1, math.ceil(stats.reset_time - time.time()))
+        allowed, reset_at, remaining = await self._count(item, identifiers)
+        reset_after = max(1, math.ceil(reset_at - time.time()))
         if not allowed:
             raise RateLimited(
                 "rate limit exceeded; retry later",
@@ -55,15 +59,46 @@ class RateLimits:
                 remaining=0,
                 reset_after=reset_after,
             )
-        return Allowance(item.amount, stats.remaining, reset_after)
+        return Allowance(item.amount, remaining, reset_after)
 
-    async def _hit(
+    async def _count(
         self, item: RateLimitItem, identifiers: tuple[str, ...]
-    ) -> tuple[bool, MovingWindowRateLimiter]:
-        if self._shared is not None:
+    ) -> tuple[bool, float, int]:
+        if self._shared is not None and time.monotonic() >= self._shared_down_until:
             try:
-                return await self._shared.hit(item, *identifiers), self._shared
-            except Exception as exc:
-                log.warning("shared rate-limit storage unavailable (%s); using memory",
-                            type(exc).__name__)
-        return await self._memory.hit(item, *identifiers), self._memory
+                counted = await _hit_with_stats(self._shared, item, identifiers)
+            except STORAGE_ERRORS as exc:
+                self._mark_shared_down(exc)
+            else:
+                self._mark_shared_up()
+                return counted
+        return await _hit_with_stats(self._memory, item, identifiers)
+
+    def _mark_shared_down(self, exc: Exception) -> None:
+        if self._shared_down_until == 0.0:
+            log.warning("shared rate-limit storage unavailable (%s); counting in memory",
+                        type(exc).__name__)
+        self._shared_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+
+    def _mark_shared_up(self) -> None:
+        if self._shared_down_until != 0.0:
+            log.warning("shared rate-limit storage is back")
+            self._shared_down_until = 0.0
+
+
+async def _hit_with_stats(
+    limiter: MovingWindowRateLimiter, item: RateLimitItem, identifiers: tuple[str, ...]
+) -> tuple[bool, float, int]:
+    allowed = await limiter.hit(item, *identifiers)
+    stats = await limiter.get_window_stats(item, *identifiers)
+    return allowed, stats.reset_time, stats.remaining
+
+
+def _redis_storage(redis_url: str) -> Storage:
+    return RedisStorage(
+        "async+" + redis_url,
+        implementation="redispy",
+        wrap_exceptions=True,
+        socket_timeout=0.5,
+        socket_connect_timeout=0.5,
+    )

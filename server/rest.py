@@ -15,7 +15,7 @@ from auth.service import Principal, Session
 from server.errors import BadInput, NotFound, Unauthenticated, field_error
 from server.openapi import OPENAPI
 from server.params import parse_page_query
-from server.services import Services, services_of
+from server.services import Services, client_address, services_of
 from server.wire import JSONResponse, lead_to_wire
 
 log = logging.getLogger(__name__)
@@ -23,16 +23,16 @@ REFRESH_COOKIE = "ls_refresh"
 
 
 async def require_principal(request: Request) -> Principal:
-    """The verified caller, counted against the per-user rate limit."""
-    return await services_of(request).principal_for(request.headers.get("authorization"))
+    """The verified caller (any role), counted against the per-user rate limit."""
+    authorization = request.headers.get("authorization")
+    return await services_of(request).principal_for(authorization, client_address(request))
 
 
 async def limit_by_ip(request: Request, *, login: bool = False) -> None:
     """Count an unauthenticated request against its client address."""
     services = services_of(request)
-    address = request.client.host if request.client else "unknown"
     item = services.limits.login if login else services.limits.per_ip
-    await services.limits.hit(item, "login-ip" if login else "ip", address)
+    await services.limits.hit(item, "login-ip" if login else "ip", client_address(request))
 
 
 async def list_scores(request: Request) -> Response:
@@ -84,12 +84,12 @@ async def lead_score(request: Request) -> Response:
     principal = await require_principal(request)
     lead_id = request.path_params["lead_id"]
     services = services_of(request)
-    score = await services.scores.lead(principal.tenant_id, lead_id)
-    if score is None:
+    detail = await services.scores.lead_detail(principal.tenant_id, lead_id)
+    if detail is None:
         raise NotFound("no such lead", [field_error("leadId", "not found")])
+    score, interaction = detail
     include_raw = request.query_params.get("includeRaw", "false").lower() in ("true", "1")
-    raw = await services.scores.raw_interactions(principal.tenant_id, [lead_id])
-    return JSONResponse({"data": lead_to_wire(score, raw.get(lead_id), include_raw=include_raw)})
+    return JSONResponse({"data": lead_to_wire(score, interaction, include_raw=include_raw)})
 
 
 async def register(request: Request) -> Response:
@@ -116,8 +116,7 @@ async def login(request: Request) -> Response:
     body = await _json_body(request)
     email = _string(body, "email")
     password = _string(body, "password")
-    address = request.client.host if request.client else "unknown"
-    session = await services_of(request).sign_in(email, password, address)
+    session = await services_of(request).sign_in(email, password, client_address(request))
     return _session_response(request, session)
 
 

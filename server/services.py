@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from starlette.requests import HTTPConnection
 from auth.service import AuthService, Principal, Session
 from scoring.service import ScoreService
 from server.cache import FailOpenCache
+from server.errors import Unauthenticated
 from server.ratelimit import RateLimits
 from server.settings import Settings
 
@@ -28,21 +30,39 @@ class Services:
     auth: AuthService
     limits: RateLimits
 
-    async def principal_for(self, authorization: str | None) -> Principal:
-        """The verified caller of a request, counted against the per-user rate limit."""
-        principal = await self.auth.authenticate(authorization)
+    async def principal_for(self, authorization: str | None, address: str) -> Principal:
+        """The verified caller, counted against the per-user limit.
+
+        A failed authentication is counted against the client address instead, so floods of
+        bad or guessed tokens end in 429 like any other unauthenticated traffic.
+        """
+        try:
+            principal = await self.auth.authenticate(authorization)
+        except Unauthenticated:
+            await self.limits.hit(self.limits.per_ip, "ip", address)
+            raise
         await self.limits.hit(self.limits.per_user, "user", principal.user_id)
         return principal
 
     async def sign_in(self, email: str, password: str, address: str) -> Session:
         """Sign in, within the per-address and per-account sign-in limits."""
         await self.limits.hit(self.limits.login, "login-ip", address)
-        await self.limits.hit(self.limits.login, "login-account", email.strip().lower())
+        await self.limits.hit(self.limits.login, "login-account", _account_key(email))
         return await self.auth.login(email, password)
 
     async def ping(self) -> None:
         """Raise unless the database answers."""
         await self.db.command("ping")
+
+
+def _account_key(email: str) -> str:
+    """The sign-in limit's key for an account: a digest, so no email lands in Redis."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def client_address(connection: HTTPConnection) -> str:
+    """The address the request came from (the proxy's, unless uvicorn trusts its headers)."""
+    return connection.client.host if connection.client else "unknown"
 
 
 def services_of(connection: HTTPConnection) -> Services:

@@ -1,0 +1,165 @@
+"""TokenCodec and JwksKeys without a database: algorithms fixed by configuration, claims
+mapping of external tokens, and the JWKS cache (lifespan, refresh on unknown kid, cooldown)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from auth.jwks import JwksKeys, KeyUnavailable
+from auth.tokens import TokenCodec
+from server.errors import Unauthenticated
+from server.settings import Settings
+
+SECRET = "unit-secret-" + "z" * 40
+
+
+def settings(**overrides: Any) -> Settings:
+    return Settings(_env_file=None, leadscore_env="test", **overrides)
+
+
+def rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
+    return {**RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": kid, "use": "sig"}
+
+
+class FakeProvider:
+    """Stands in for the HTTP fetch of a JWKS document; counts fetches."""
+
+    def __init__(self, *keys: dict[str, Any]) -> None:
+        self.document: dict[str, Any] = {"keys": list(keys)}
+        self.fetches = 0
+        self.down = False
+
+    async def fetch(self) -> dict[str, Any]:
+        self.fetches += 1
+        if self.down:
+            raise httpx.ConnectError("down")
+        return self.document
+
+
+def jwks_with(provider: FakeProvider, **options: float) -> JwksKeys:
+    keys = JwksKeys("http://idp.invalid/jwks.json", **options)
+    keys._fetch = provider.fetch  # type: ignore[method-assign]
+    return keys
+
+
+async def test_local_tokens_round_trip():
+    codec = TokenCodec(settings(), SECRET)
+    issued = codec.issue(user_id="u1", tenant_id="t1", role="manager", typ="access")
+    claims = await codec.verify(issued.token, typ="access")
+    assert (claims.user_id, claims.tenant_id, claims.role, claims.jti) == (
+        "u1", "t1", "manager", issued.jti)
+    assert not claims.external
+    with pytest.raises(Unauthenticated):
+        await codec.verify(issued.token, typ="refresh")
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+@pytest.mark.parametrize("secret", ["", "short", "x" * 31])
+async def test_without_a_real_secret_no_local_token_is_issued_or_accepted(secret):
+    codec = TokenCodec(settings(), secret)
+    assert not codec.can_issue
+    with pytest.raises(RuntimeError):
+        codec.issue(user_id="u", tenant_id="t", role="rep", typ="access")
+    forged = jwt.encode({"sub": "u"}, secret or "k", algorithm="HS256")
+    with pytest.raises(Unauthenticated):
+        await codec.verify(forged, typ="access")
+
+
+async def test_external_claims_are_mapped_from_the_configured_claims():
+    key = rsa_key()
+    provider = FakeProvider(jwk(key, "k1"))
+    config = settings(jwks_uri="http://idp.invalid/jwks.json", jwt_issuer="idp",
+                      jwt_tenant_claim="org", jwt_role_claim="app_role")
+    codec = TokenCodec(config, SECRET, jwks=jwks_with(provider))
+    now = int(time.time())
+    base = {"iss": "idp", "aud": "leadscore-api", "sub": "ext-1", "org": "acme",
+            "iat": now, "exp": now + 60}
+    token = jwt.encode({**base, "typ": "Bearer"}, key, algorithm="RS256", headers={"kid": "k1"})
+    claims = await codec.verify(token, typ="access")
+    assert (claims.user_id, claims.tenant_id, claims.role) == ("ext-1", "acme", "rep")
+    assert claims.external
+    assert claims.jti.startswith("sha256:")  # no jti in the token: a digest stands in
+    assert claims.jti == (await codec.verify(token, typ="access")).jti
+    for bad in ({"typ": "refresh"}, {"org": ""}, {"app_role": "root"}, {"sub": None}):
+        forged = jwt.encode({**base, **bad}, key, algorithm="RS256", headers={"kid": "k1"})
+        with pytest.raises(Unauthenticated):
+            await codec.verify(forged, typ="access")
+
+
+async def test_refresh_tokens_are_never_verified_against_the_provider():
+    key = rsa_key()
+    provider = FakeProvider(jwk(key, "k1"))
+    codec = TokenCodec(settings(jwks_uri="http://idp.invalid/jwks.json"), SECRET,
+                       jwks=jwks_with(provider))
+    token = jwt.encode({"typ": "refresh", "sub": "x"}, key, algorithm="RS256",
+                       headers={"kid": "k1"})
+    with pytest.raises(Unauthenticated):
+        await codec.verify(token, typ="refresh")
+    assert provider.fetches == 0
+
+
+async def test_keys_are_cached_for_their_lifespan():
+    provider = FakeProvider(jwk(rsa_key(), "k1"))
+    keys = jwks_with(provider, lifespan=0.2)
+    await keys.key_for("k1")
+    await keys.key_for("k1")
+    assert provider.fetches == 1
+    await asyncio.sleep(0.25)
+    await keys.key_for("k1")
+    assert provider.fetches == 2
+
+
+async def test_an_unknown_kid_refreshes_once_per_cooldown():
+    provider = FakeProvider(jwk(rsa_key(), "k1"))
+    keys = jwks_with(provider, cooldown=0.2)
+    await keys.key_for("k1")
+    provider.document["keys"].append(jwk(rsa_key(), "k2"))
+    assert await keys.key_for("k2")  # rotation: fetched at once
+    assert provider.fetches == 2
+    for kid in ("made-up-1", "made-up-2", "made-up-3"):
+        with pytest.raises(KeyUnavailable):
+            await keys.key_for(kid)
+    assert provider.fetches == 2  # within the cooldown of the last forced refresh
+    await asyncio.sleep(0.25)
+    with pytest.raises(KeyUnavailable):
+        await keys.key_for("made-up-4")
+    assert provider.fetches == 3
+
+
+async def test_an_outage_keeps_the_cached_keys():
+    provider = FakeProvider(jwk(rsa_key(), "k1"))
+    keys = jwks_with(provider, lifespan=0.1, cooldown=0.1)
+    await keys.key_for("k1")
+    provider.down = True
+    await asyncio.sleep(0.15)
+    assert await keys.key_for("k1")
+    assert provider.fetches == 2
+
+
+async def test_a_token_without_kid_uses_the_only_key_and_never_a_shared_secret():
+    only = FakeProvider(jwk(rsa_key(), "k1"), {"kty": "oct", "k": "c2VjcmV0", "kid": "hmac"})
+    keys = jwks_with(only)
+    assert (await keys.key_for(None)).key_type == "RSA"
+    with pytest.raises(KeyUnavailable):
+        await keys.key_for("hmac")
+    two = FakeProvider(jwk(rsa_key(), "k1"), jwk(rsa_key(), "k2"))
+    with pytest.raises(KeyUnavailable):
+        await jwks_with(two).key_for(None)
+
+
+async def test_a_document_without_usable_keys_is_unavailable():
+    provider = FakeProvider({"kty": "oct", "k": "c2VjcmV0", "kid": "hmac"})
+    with pytest.raises(KeyUnavailable):
+        await jwks_with(provider).key_for("hmac")
