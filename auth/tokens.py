@@ -10,17 +10,20 @@ AUTH_SECRET (and fails), and an `alg: none` token matches neither.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 
 from auth.jwks import JwksKeys, KeyUnavailable
 from server.errors import Unauthenticated
-from server.settings import MIN_SECRET_LENGTH, Settings
+from server.settings import MIN_SECRET_LENGTH, Settings, SettingsError
 
+log = logging.getLogger(__name__)
 LOCAL_ALGORITHM = "HS256"
 LOCAL_REQUIRED = ["iss", "aud", "sub", "exp", "iat", "nbf", "jti", "tid", "typ"]
 EXTERNAL_REQUIRED = ["iss", "aud", "sub", "exp", "iat"]
@@ -60,8 +63,11 @@ class TokenCodec:
     def __init__(self, settings: Settings, secret: str, *, jwks: JwksKeys | None = None) -> None:
         self._settings = settings
         self._secret = secret if len(secret) >= MIN_SECRET_LENGTH else ""
+        if secret and not self._secret:
+            log.warning("AUTH_SECRET is shorter than %d characters: local tokens are disabled",
+                        MIN_SECRET_LENGTH)
         if jwks is None and settings.jwks_uri:
-            jwks = JwksKeys(settings.jwks_uri)
+            jwks = JwksKeys(_checked_jwks_uri(settings))
         self._jwks = jwks
 
     @property
@@ -147,6 +153,15 @@ class TokenCodec:
         except (jwt.InvalidTokenError, jwt.PyJWKError):
             raise Unauthenticated("invalid token") from None
         return payload
+
+
+def _checked_jwks_uri(settings: Settings) -> str:
+    """JWKS_URI, refused unless https (keys fetched in clear text could be swapped) outside
+    development and tests."""
+    uri = settings.jwks_uri or ""
+    if urlsplit(uri).scheme != "https" and not settings.is_development:
+        raise SettingsError(f"JWKS_URI: must be an https:// URL (got {uri!r})")
+    return uri
 
 
 def _header(token: str) -> dict[str, Any]:

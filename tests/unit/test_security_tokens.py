@@ -16,7 +16,7 @@ from jwt.algorithms import RSAAlgorithm
 from auth.jwks import JwksKeys, KeyUnavailable
 from auth.tokens import TokenCodec
 from server.errors import Unauthenticated
-from server.settings import Settings
+from server.settings import Settings, SettingsError
 
 SECRET = "unit-secret-" + "z" * 40
 
@@ -163,3 +163,11 @@ async def test_a_document_without_usable_keys_is_unavailable():
     provider = FakeProvider({"kty": "oct", "k": "c2VjcmV0", "kid": "hmac"})
     with pytest.raises(KeyUnavailable):
         await jwks_with(provider).key_for("hmac")
+
+
+def test_jwks_must_be_fetched_over_https_in_production():
+    with pytest.raises(SettingsError, match="JWKS_URI"):
+        TokenCodec(Settings(_env_file=None, leadscore_env="production",
+                            jwks_uri="http://idp.example/jwks.json"), SECRET)
+    TokenCodec(Settings(_env_file=None, leadscore_env="production",
+                        jwks_uri="https://idp.example/jwks.json"), SECRET)
