@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import DESCENDING, UpdateOne
+from pymongo.errors import BulkWriteError
 
 from models import Interaction, LeadScore, ScoringOverride, Tenant, User
 from models.base import lead_key, utcnow
@@ -31,6 +32,7 @@ BATCH = 500
 # matching existing documents the connection pool runs dry and the database deadlocks. Every
 # bulk write is therefore sent in commands of at most WRITE_BATCH operations.
 WRITE_BATCH = 50
+DUPLICATE_KEY = 11000
 _STAMP_FIELDS = {"_id": 0, "leadId": 1, "computedAt": 1, "configVersion": 1, "configFingerprint": 1}
 _RAW_FIELDS = {
     "_id": 0, "leadId": 1, "leadEmail": 1, "emailOpens": 1, "websiteVisits": 1, "timeSpent": 1,
@@ -343,20 +345,18 @@ class ScoreService:
     ) -> int:
         results = score_leads((_counts(doc) for doc in interactions), effective.config, moment)
         computed_at = utcnow()
-        operations = [
-            UpdateOne(
-                {"_id": lead_key(tenant_id, doc["leadId"])},
-                {"$set": _score_document(tenant_id, doc, result, effective, computed_at)},
-                upsert=True,
+        documents = {
+            lead_key(tenant_id, doc["leadId"]): _score_document(
+                tenant_id, doc, result, effective, computed_at
             )
             for doc, result in zip(interactions, results, strict=True)
-        ]
-        await bulk_write(_scores(), operations)
+        }
+        await write_documents(_scores(), documents)
         await Tenant.get_pymongo_collection().update_one(
             {"_id": tenant_id}, {"$inc": {"scoresVersion": 1}}
         )
-        metrics.LEADS_SCORED.inc(len(operations))
-        return len(operations)
+        metrics.LEADS_SCORED.inc(len(documents))
+        return len(documents)
 
     async def _cached_page(self, tenant: Tenant, query: PageQuery) -> tuple[list[dict[str, Any]], int]:
         key = (
@@ -430,24 +430,18 @@ class ScoreService:
         """Write validated records (last one wins per lead) and bump the tenant's data version."""
         if not records:
             return 0
-        latest = {record.lead_id: record for record in records}
         now = utcnow()
-        operations = [
-            UpdateOne(
-                {"_id": lead_key(tenant_id, lead_id)},
-                {
-                    "$set": {**record.values, "tenantId": tenant_id, "updatedAt": now},
-                    "$setOnInsert": {"createdAt": now},
-                },
-                upsert=True,
-            )
-            for lead_id, record in latest.items()
-        ]
-        await bulk_write(_interactions(), operations)
+        documents = {
+            lead_key(tenant_id, record.lead_id): {
+                **record.values, "tenantId": tenant_id, "updatedAt": now
+            }
+            for record in records
+        }
+        await write_documents(_interactions(), documents, on_insert={"createdAt": now})
         await Tenant.get_pymongo_collection().update_one(
             {"_id": tenant_id}, {"$inc": {"dataVersion": 1}}
         )
-        return len(operations)
+        return len(documents)
 
     async def owners(self, tenant_id: str) -> list[tuple[str, str]]:
         """(userId, name) of everyone who owns leads in the tenant, by name."""
@@ -487,10 +481,40 @@ class ScoreService:
         return self._locks.setdefault(tenant_id, asyncio.Lock())
 
 
-async def bulk_write(collection: Any, operations: Sequence[UpdateOne]) -> None:
-    """Unordered bulk write in commands of at most WRITE_BATCH operations (see WRITE_BATCH)."""
-    for start in range(0, len(operations), WRITE_BATCH):
-        await collection.bulk_write(list(operations[start : start + WRITE_BATCH]), ordered=False)
+async def write_documents(
+    collection: Any, documents: Mapping[str, dict[str, Any]], *, on_insert: dict[str, Any] | None = None
+) -> None:
+    """Upsert documents by `_id`: new ones with insert_many, existing ones with `$set`.
+
+    On FerretDB-SQLite an update costs a scan of the collection while an insert does not, so
+    first writes (imports, first scoring) stay linear. A key inserted concurrently by another
+    writer comes back as a duplicate (11000) and is updated instead: the write is idempotent.
+    """
+    keys = list(documents)
+    existing: set[str] = set()
+    for start in range(0, len(keys), BATCH):
+        cursor = collection.find({"_id": {"$in": keys[start : start + BATCH]}}, {"_id": 1})
+        existing.update([doc["_id"] async for doc in cursor])
+    fresh = [{"_id": k, **(on_insert or {}), **documents[k]} for k in keys if k not in existing]
+    existing.update(await _insert_new(collection, fresh))
+    updates = [UpdateOne({"_id": k}, {"$set": documents[k]}, upsert=True) for k in keys if k in existing]
+    for start in range(0, len(updates), WRITE_BATCH):
+        await collection.bulk_write(updates[start : start + WRITE_BATCH], ordered=False)
+
+
+async def _insert_new(collection: Any, documents: list[dict[str, Any]]) -> set[str]:
+    """Insert the documents; returns the keys that turned out to exist already."""
+    duplicates: set[str] = set()
+    for start in range(0, len(documents), BATCH):
+        chunk = documents[start : start + BATCH]
+        try:
+            await collection.insert_many(chunk, ordered=False)
+        except BulkWriteError as exc:
+            failed = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in failed):
+                raise
+            duplicates.update(chunk[error["index"]]["_id"] for error in failed)
+    return duplicates
 
 
 def band_of(score: float) -> int:

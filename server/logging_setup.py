@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sys
 from typing import Any
@@ -11,6 +12,8 @@ import orjson
 
 from server.request_context import current_request_id
 
+# Their DEBUG lines carry documents (emails, names, hashes) and cache keys: never below INFO.
+QUIET_LOGGERS = ("pymongo", "aiocache", "httpx", "httpcore")
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 
@@ -38,7 +41,10 @@ class JsonFormatter(logging.Formatter):
             entry[key] = hash_id(value) if key in ("actor_id", "user_id") else value
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return orjson.dumps(entry, default=str).decode()
+        try:
+            return orjson.dumps(entry, default=str).decode()
+        except TypeError:  # e.g. a lone surrogate, which orjson refuses
+            return json.dumps(entry, default=str)
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -53,3 +59,5 @@ def configure_logging(level: str = "INFO") -> None:
         logger.handlers[:] = []
         logger.propagate = True
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))

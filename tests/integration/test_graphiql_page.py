@@ -7,11 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from gql.app import GRAPHIQL_HTML, LeadscoreGraphQL
-from server.app import create_app
-from tests.conftest import make_settings
+from tests.conftest import extra_app, make_settings
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']?(https?:)?//", re.IGNORECASE)
@@ -70,12 +68,9 @@ async def test_graphql_api_is_unchanged_for_clients(client):
 
 
 @pytest.fixture
-async def graphiql_off_client(ferretdb):
-    app = create_app(make_settings(ferretdb, graphiql_enabled=False))
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+async def graphiql_off_client(app, ferretdb):
+    async with extra_app(make_settings(ferretdb, graphiql_enabled=False)) as http:
+        yield http
 
 
 async def test_setting_turns_graphiql_off(graphiql_off_client):

@@ -169,11 +169,6 @@ async def test_no_pii_or_secret_in_any_log_line(client, captured):
     assert masked, "the masked error is logged with its request id"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/logging_setup.configure_logging must keep the pymongo and aiocache loggers "
-           "at INFO or above (their DEBUG lines print documents and cache keys)",
-)
 def test_debug_logging_keeps_third_party_loggers_quiet():
     """At LOG_LEVEL=DEBUG, PyMongo logs every command with its documents (emails, names,
     password hashes) and aiocache every key (filter values): the setup must hold them back."""
