@@ -173,11 +173,16 @@ def test_debug_logging_keeps_third_party_loggers_quiet():
     """At LOG_LEVEL=DEBUG, PyMongo logs every command with its documents (emails, names,
     password hashes) and aiocache every key (filter values): the setup must hold them back."""
     root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
+    handlers = root.handlers[:]
+    touched = [logging.getLogger(n) for n in ("", "pymongo", "aiocache", "httpx", "httpcore",
+                                               "uvicorn", "uvicorn.error", "uvicorn.access")]
+    levels = [(logger, logger.level, logger.propagate) for logger in touched]
     try:
         configure_logging("DEBUG")
         for name in ("pymongo.command", "pymongo.connection", "aiocache.base"):
             assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
     finally:
         root.handlers[:] = handlers
-        root.setLevel(level)
+        for logger, level, propagate in levels:
+            logger.setLevel(level)
+            logger.propagate = propagate
