@@ -35,7 +35,12 @@ WRITE_BATCH = 50
 DUPLICATE_KEY = 11000
 _STAMP_FIELDS = {"_id": 0, "leadId": 1, "computedAt": 1, "configVersion": 1, "configFingerprint": 1}
 _RAW_FIELDS = {
-    "_id": 0, "leadId": 1, "leadEmail": 1, "emailOpens": 1, "websiteVisits": 1, "timeSpent": 1,
+    "_id": 0,
+    "leadId": 1,
+    "leadEmail": 1,
+    "emailOpens": 1,
+    "websiteVisits": 1,
+    "timeSpent": 1,
 }
 
 
@@ -239,10 +244,9 @@ class ScoreService:
         memo_key = f"fresh:{tenant.tenant_id}"
         stamp = [tenant.data_version, effective.version, effective.fingerprint]
         memo = await self.cache.get(memo_key)
-        if not force and not early and memo is not None and memo[:3] == stamp:
-            if moment < datetime.fromtimestamp(memo[3], UTC):
-                metrics.FRESHNESS_CHECKS.labels("memo").inc()
-                return 0, False
+        if not (force or early) and _memo_holds(memo, stamp, moment):
+            metrics.FRESHNESS_CHECKS.labels("memo").inc()
+            return 0, False
         async with self._lock(tenant.tenant_id):
             return await self._refresh_stale(tenant, effective, moment, force, early, stamp)
 
@@ -265,8 +269,7 @@ class ScoreService:
             query["leadId"] = {"$in": stale_ids}
         count = len(stale_ids) if not force else None
         work = asyncio.create_task(self._recompute(tenant.tenant_id, query, effective, moment))
-        budget = None if force else self._budget_seconds()
-        done, _ = await asyncio.wait({work}, timeout=budget)
+        done, _ = await asyncio.wait({work}, timeout=self._budget_seconds())
         if not done:
             self._background.add(work)
             work.add_done_callback(self._background.discard)
@@ -300,7 +303,9 @@ class ScoreService:
         )
         async for doc in cursor:
             score = scores.get(doc["leadId"])
-            if score is None or not self._is_fresh(score, doc.get("updatedAt"), effective, check_at):
+            if score is None or not self._is_fresh(
+                score, doc.get("updatedAt"), effective, check_at
+            ):
                 stale.append(doc["leadId"])
             else:
                 oldest = min(oldest, score["computedAt"])
@@ -358,7 +363,9 @@ class ScoreService:
         metrics.LEADS_SCORED.inc(len(documents))
         return len(documents)
 
-    async def _cached_page(self, tenant: Tenant, query: PageQuery) -> tuple[list[dict[str, Any]], int]:
+    async def _cached_page(
+        self, tenant: Tenant, query: PageQuery
+    ) -> tuple[list[dict[str, Any]], int]:
         key = (
             f"page:{tenant.tenant_id}:{tenant.scores_version}:{query.sort}:{query.page}:{query.limit}:"
             f"{query.filter.key()}"
@@ -426,14 +433,18 @@ class ScoreService:
         await self.upsert_interactions(tenant_id, valid)
         return IngestResult(accepted=len(valid), errors=errors)
 
-    async def upsert_interactions(self, tenant_id: str, records: Sequence[InteractionRecord]) -> int:
+    async def upsert_interactions(
+        self, tenant_id: str, records: Sequence[InteractionRecord]
+    ) -> int:
         """Write validated records (last one wins per lead) and bump the tenant's data version."""
         if not records:
             return 0
         now = utcnow()
         documents = {
             lead_key(tenant_id, record.lead_id): {
-                **record.values, "tenantId": tenant_id, "updatedAt": now
+                **record.values,
+                "tenantId": tenant_id,
+                "updatedAt": now,
             }
             for record in records
         }
@@ -448,7 +459,8 @@ class ScoreService:
         values = await _interactions().distinct("ownerId", {"tenantId": tenant_id})
         owner_ids = [v for v in values if isinstance(v, str) and v]
         cursor = User.get_pymongo_collection().find(
-            {"tenantId": tenant_id, "userId": {"$in": owner_ids}}, {"_id": 0, "userId": 1, "name": 1}
+            {"tenantId": tenant_id, "userId": {"$in": owner_ids}},
+            {"_id": 0, "userId": 1, "name": 1},
         )
         names = {doc["userId"]: doc["name"] async for doc in cursor}
         return sorted(((oid, names.get(oid, oid)) for oid in owner_ids), key=lambda o: o[1].lower())
@@ -482,39 +494,59 @@ class ScoreService:
 
 
 async def write_documents(
-    collection: Any, documents: Mapping[str, dict[str, Any]], *, on_insert: dict[str, Any] | None = None
+    collection: Any,
+    documents: Mapping[str, dict[str, Any]],
+    *,
+    on_insert: dict[str, Any] | None = None,
 ) -> None:
-    """Upsert documents by `_id`: new ones with insert_many, existing ones with `$set`.
+    """Upsert whole documents by `_id`, in chunks: existing ones are deleted and re-inserted.
 
-    On FerretDB-SQLite an update costs a scan of the collection while an insert does not, so
-    first writes (imports, first scoring) stay linear. A key inserted concurrently by another
-    writer comes back as a duplicate (11000) and is updated instead: the write is idempotent.
+    FerretDB-SQLite evaluates every row of the collection for each `update` statement (there is
+    no SQLite index on `_id`), while a chunk's `delete_many` costs one pass and `insert_many`
+    almost nothing; so rewriting N documents costs N/BATCH passes instead of N. The fields in
+    `on_insert` are set on first insert and carried over on rewrites. A key inserted meanwhile
+    by another writer comes back as a duplicate (11000) and is updated instead: idempotent.
     """
     keys = list(documents)
-    existing: set[str] = set()
     for start in range(0, len(keys), BATCH):
-        cursor = collection.find({"_id": {"$in": keys[start : start + BATCH]}}, {"_id": 1})
-        existing.update([doc["_id"] async for doc in cursor])
-    fresh = [{"_id": k, **(on_insert or {}), **documents[k]} for k in keys if k not in existing]
-    existing.update(await _insert_new(collection, fresh))
-    updates = [UpdateOne({"_id": k}, {"$set": documents[k]}, upsert=True) for k in keys if k in existing]
-    for start in range(0, len(updates), WRITE_BATCH):
-        await collection.bulk_write(updates[start : start + WRITE_BATCH], ordered=False)
+        chunk = keys[start : start + BATCH]
+        kept = await _existing(collection, chunk, list(on_insert or {}))
+        if kept:
+            await collection.delete_many({"_id": {"$in": list(kept)}})
+        rows = [
+            {"_id": key, **(on_insert or {}), **kept.get(key, {}), **documents[key]}
+            for key in chunk
+        ]
+        duplicates = await _insert_new(collection, rows)
+        updates = [UpdateOne({"_id": k}, {"$set": documents[k]}) for k in duplicates]
+        for first in range(0, len(updates), WRITE_BATCH):
+            await collection.bulk_write(updates[first : first + WRITE_BATCH], ordered=False)
 
 
-async def _insert_new(collection: Any, documents: list[dict[str, Any]]) -> set[str]:
+async def _existing(
+    collection: Any, keys: list[str], carried: list[str]
+) -> dict[str, dict[str, Any]]:
+    """The given keys that exist, with the values of the carried-over fields."""
+    projection = {"_id": 1, **dict.fromkeys(carried, 1)}
+    cursor = collection.find({"_id": {"$in": keys}}, projection)
+    return {doc.pop("_id"): doc async for doc in cursor}
+
+
+async def _insert_new(collection: Any, documents: list[dict[str, Any]]) -> list[str]:
     """Insert the documents; returns the keys that turned out to exist already."""
-    duplicates: set[str] = set()
-    for start in range(0, len(documents), BATCH):
-        chunk = documents[start : start + BATCH]
-        try:
-            await collection.insert_many(chunk, ordered=False)
-        except BulkWriteError as exc:
-            failed = exc.details.get("writeErrors", [])
-            if any(error.get("code") != DUPLICATE_KEY for error in failed):
-                raise
-            duplicates.update(chunk[error["index"]]["_id"] for error in failed)
-    return duplicates
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as exc:
+        failed = exc.details.get("writeErrors", [])
+        if any(error.get("code") != DUPLICATE_KEY for error in failed):
+            raise
+        return [documents[error["index"]]["_id"] for error in failed]
+    return []
+
+
+def _memo_holds(memo: Any, stamp: list[Any], moment: datetime) -> bool:
+    """True when a freshness memo was made for this data and config and has not expired."""
+    return memo is not None and memo[:3] == stamp and moment < datetime.fromtimestamp(memo[3], UTC)
 
 
 def band_of(score: float) -> int:
@@ -572,8 +604,15 @@ def _has_activity(interaction: Mapping[str, Any]) -> bool:
 
 
 def _fingerprint(config: ScoringConfig) -> str:
-    text = repr((config.weights, config.caps, config.half_life_days,
-                 config.hot_threshold, config.warm_threshold))
+    text = repr(
+        (
+            config.weights,
+            config.caps,
+            config.half_life_days,
+            config.hot_threshold,
+            config.warm_threshold,
+        )
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
