@@ -77,8 +77,11 @@ class JwksKeys:
                 self._keys = _usable_keys(await self._fetch())
             except (httpx.HTTPError, ValueError, jwt.PyJWKError) as exc:
                 self._fetched = False
-                log.warning("JWKS fetch failed (%s); keeping %d cached key(s)",
-                            type(exc).__name__, len(self._keys))
+                log.warning(
+                    "JWKS fetch failed (%s); keeping %d cached key(s)",
+                    type(exc).__name__,
+                    len(self._keys),
+                )
                 return
             self._fetched = True
 

@@ -123,8 +123,12 @@ class AuthService:
                     "email already registered", [field_error("email", "already registered")]
                 ) from None
             raise
-        await record_event("user.created", tenant.tenant_id, actor.user_id if actor else None,
-                           {"userId": user.user_id, "role": str(user_role)})
+        await record_event(
+            "user.created",
+            tenant.tenant_id,
+            actor.user_id if actor else None,
+            {"userId": user.user_id, "role": str(user_role)},
+        )
         return await self._start_session(user, tenant.name)
 
     async def login(self, email: str, password: str) -> Session:
@@ -132,8 +136,12 @@ class AuthService:
         self._require_local_login()
         user = await User.find_one({"email": _normalise_email(email, strict=False)})
         if not await verify_password(user.password_hash if user else None, password):
-            await record_event("login", user.tenant_id if user else None,
-                               user.user_id if user else None, outcome="failure")
+            await record_event(
+                "login",
+                user.tenant_id if user else None,
+                user.user_id if user else None,
+                outcome="failure",
+            )
             raise Unauthenticated("invalid email or password")
         assert user is not None
         if not user.is_active:
@@ -156,9 +164,11 @@ class AuthService:
         """
         claims = await self.codec.verify(refresh_token, typ="refresh")
         family = await RefreshFamily.find_one({"_id": claims.family_id or ""})
-        if family is None or (family.tenant_id, family.user_id) != (
-            claims.tenant_id, claims.user_id
-        ) or await _family_revoked(family):
+        if (
+            family is None
+            or (family.tenant_id, family.user_id) != (claims.tenant_id, claims.user_id)
+            or await _family_revoked(family)
+        ):
             raise Unauthenticated("refresh token revoked")
         if family.current_jti != claims.jti or not await _spend(claims):
             await self._revoke_family(family.family_id)
@@ -225,8 +235,12 @@ class AuthService:
         claimed = _normalise_email(claims.email or "", strict=False)
         for email in (claimed, _placeholder_email(claims)):
             if email and await _insert_external(claims, email):
-                await record_event("user.provisioned", claims.tenant_id, claims.user_id,
-                                   {"userId": claims.user_id, "role": claims.role})
+                await record_event(
+                    "user.provisioned",
+                    claims.tenant_id,
+                    claims.user_id,
+                    {"userId": claims.user_id, "role": claims.role},
+                )
                 return
             if await _account(claims.user_id) is not None:
                 return  # provisioned by a concurrent request

@@ -64,8 +64,10 @@ class TokenCodec:
         self._settings = settings
         self._secret = secret if len(secret) >= MIN_SECRET_LENGTH else ""
         if secret and not self._secret:
-            log.warning("AUTH_SECRET is shorter than %d characters: local tokens are disabled",
-                        MIN_SECRET_LENGTH)
+            log.warning(
+                "AUTH_SECRET is shorter than %d characters: local tokens are disabled",
+                MIN_SECRET_LENGTH,
+            )
         if jwks is None and settings.jwks_uri:
             jwks = JwksKeys(_checked_jwks_uri(settings))
         self._jwks = jwks

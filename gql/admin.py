@@ -104,4 +104,3 @@ class AdminMutation:
             info.context.user, user_id, role=role.value if role else None, is_active=is_active
         )
         return ManagedUser.from_model(user)
-

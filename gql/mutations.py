@@ -116,7 +116,9 @@ class Mutation:
         principal = info.context.user
         effective = await info.context.services.scores.update_config(principal.tenant_id, config)
         await record_event(
-            "scoring.updated", principal.tenant_id, principal.user_id,
+            "scoring.updated",
+            principal.tenant_id,
+            principal.user_id,
             {"version": effective.version},
         )
         return ScoringConfig.from_effective(effective)

@@ -47,7 +47,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema, guarded by depth, alias and token limits from the settings."""
     settings = settings or Settings()
     depth, aliases, tokens = (
-        settings.graphql_max_depth, settings.graphql_max_aliases, settings.graphql_max_tokens
+        settings.graphql_max_depth,
+        settings.graphql_max_aliases,
+        settings.graphql_max_tokens,
     )
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=depth),

@@ -24,9 +24,9 @@ import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server.app import create_app  # noqa: E402
-from server.ferretdb import REPO_ROOT, EmbeddedFerretDB, free_port  # noqa: E402
-from server.settings import Settings  # noqa: E402
+from server.app import create_app
+from server.ferretdb import REPO_ROOT, EmbeddedFerretDB, free_port
+from server.settings import Settings
 
 PASSWORD = "Bench-password-123"
 
@@ -45,7 +45,7 @@ def machine() -> str:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def timed(client: httpx.AsyncClient, n: int, method: str, url: str, **kw) -> list[float]:
@@ -59,41 +59,64 @@ async def timed(client: httpx.AsyncClient, n: int, method: str, url: str, **kw) 
 
 
 def report(name: str, samples: list[float]) -> None:
-    print(f"  {name:<44} n={len(samples):<4} p50={statistics.median(samples):7.1f} ms  "
-          f"p95={percentile(samples, 0.95):7.1f} ms  max={max(samples):7.1f} ms")
+    print(
+        f"  {name:<44} n={len(samples):<4} p50={statistics.median(samples):7.1f} ms  "
+        f"p95={percentile(samples, 0.95):7.1f} ms  max={max(samples):7.1f} ms"
+    )
 
 
 async def run(args: argparse.Namespace, uri: str, backend: str) -> None:
     settings = Settings(
-        _env_file=None, leadscore_env="test", mongodb_uri=uri, mongodb_db="leadscore_bench",
-        auth_secret="b" * 48, background_refresh_seconds=0, score_latency_budget_ms=0,
-        rate_limit_per_user="1000000/minute", rate_limit_per_ip="1000000/minute",
+        _env_file=None,
+        leadscore_env="test",
+        mongodb_uri=uri,
+        mongodb_db="leadscore_bench",
+        auth_secret="b" * 48,
+        background_refresh_seconds=0,
+        score_latency_budget_ms=0,
+        rate_limit_per_user="1000000/minute",
+        rate_limit_per_ip="1000000/minute",
         rate_limit_login="1000000/minute",
     )
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes no start event
         await asyncio.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(base_url=base, timeout=600) as client:
         email = f"bench-{time.time_ns()}@example.com"
-        session = (await client.post("/auth/register", json={
-            "email": email, "password": PASSWORD, "name": "Bench", "tenantName": "Bench"})).json()
+        session = (
+            await client.post(
+                "/auth/register",
+                json={"email": email, "password": PASSWORD, "name": "Bench", "tenantName": "Bench"},
+            )
+        ).json()
         headers = {"Authorization": f"Bearer {session['accessToken']}"}
         now = datetime.now(UTC)
         items = [
-            {"leadId": f"b{i:06d}", "leadName": f"Lead {i}", "ownerId": f"rep{i % 5}",
-             "emailOpens": i % 13, "websiteVisits": (i * 7) % 25, "timeSpent": (i * 37) % 800,
-             "lastActivityAt": (now - timedelta(hours=i % 500)).isoformat()}
+            {
+                "leadId": f"b{i:06d}",
+                "leadName": f"Lead {i}",
+                "ownerId": f"rep{i % 5}",
+                "emailOpens": i % 13,
+                "websiteVisits": (i * 7) % 25,
+                "timeSpent": (i * 37) % 800,
+                "lastActivityAt": (now - timedelta(hours=i % 500)).isoformat(),
+            }
             for i in range(args.leads)
         ]
-        mutation = ("mutation($input: [InteractionInput!]!) "
-                    "{ recordInteractions(input: $input) { accepted } }")
+        mutation = (
+            "mutation($input: [InteractionInput!]!) "
+            "{ recordInteractions(input: $input) { accepted } }"
+        )
         started = time.perf_counter()
         for start in range(0, len(items), 1000):
-            await client.post("/graphql", headers=headers, json={
-                "query": mutation, "variables": {"input": items[start:start + 1000]}})
+            await client.post(
+                "/graphql",
+                headers=headers,
+                json={"query": mutation, "variables": {"input": items[start : start + 1000]}},
+            )
         ingest = time.perf_counter() - started
         started = time.perf_counter()
         first = await client.get("/leads/scoring?limit=50", headers=headers)
@@ -103,20 +126,39 @@ async def run(args: argparse.Namespace, uri: str, backend: str) -> None:
         print(f"  ingest {args.leads} leads via recordInteractions: {ingest:.1f} s")
         print(f"  first page (scores all {args.leads} leads, then pages): {first_page:.2f} s")
         n = args.requests
-        report("GET /leads/scoring (fresh, cached page)",
-               await timed(client, n, "GET", "/leads/scoring?limit=50", headers=headers))
-        report("GET /leads/scoring pages 1..n (limit 50)", [
-            s for p in range(1, 11) for s in await timed(
-                client, max(1, n // 10), "GET",
-                f"/leads/scoring?limit=50&page={p}&sort=lastActivityAt:desc", headers=headers)])
-        report("GET /leads/{id}/score",
-               await timed(client, n, "GET", "/leads/b000001/score", headers=headers))
+        report(
+            "GET /leads/scoring (fresh, cached page)",
+            await timed(client, n, "GET", "/leads/scoring?limit=50", headers=headers),
+        )
+        report(
+            "GET /leads/scoring pages 1..n (limit 50)",
+            [
+                s
+                for p in range(1, 11)
+                for s in await timed(
+                    client,
+                    max(1, n // 10),
+                    "GET",
+                    f"/leads/scoring?limit=50&page={p}&sort=lastActivityAt:desc",
+                    headers=headers,
+                )
+            ],
+        )
+        report(
+            "GET /leads/{id}/score",
+            await timed(client, n, "GET", "/leads/b000001/score", headers=headers),
+        )
         query = "{ leads(limit: 50) { totalCount items { leadId score owner { name } } } }"
-        report("POST /graphql leads(limit 50) + owner",
-               await timed(client, n, "POST", "/graphql", headers=headers, json={"query": query}))
-        report(f"GET /leads/scoring?refresh=true ({args.leads} leads)",
-               await timed(client, max(1, n // 50), "GET", "/leads/scoring?refresh=true",
-                           headers=headers))
+        report(
+            "POST /graphql leads(limit 50) + owner",
+            await timed(client, n, "POST", "/graphql", headers=headers, json={"query": query}),
+        )
+        report(
+            f"GET /leads/scoring?refresh=true ({args.leads} leads)",
+            await timed(
+                client, max(1, n // 50), "GET", "/leads/scoring?refresh=true", headers=headers
+            ),
+        )
     server.should_exit = True
     await serving
 

@@ -82,7 +82,7 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-                allow_credentials=True,
+                allow_credentials=False,
             )
         )
     return Starlette(

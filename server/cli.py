@@ -40,7 +40,7 @@ def _settings(**overrides: Any) -> Settings:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to bind")] = "0.0.0.0",  # noqa: S104
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "0.0.0.0",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
@@ -53,8 +53,15 @@ def serve(
         raise typer.Exit(2) from None
     configure_logging(settings.log_level)
     uvicorn.run(
-        "server.asgi:app", host=host, port=port, workers=workers, factory=False,
-        loop="uvloop", http="httptools", proxy_headers=True, log_config=None,
+        "server.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        factory=False,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        log_config=None,
     )
 
 
@@ -78,15 +85,24 @@ def dev(
     configure_logging(settings.log_level)
     try:
         _run(_prepare(settings, seed=seed))
-        console.print(f"[green]Leadscore[/green] on http://{host}:{port}  "
-                      f"(GraphiQL: http://{host}:{port}/graphql) — Ctrl-C stops it")
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None,
-                    loop="uvloop", http="httptools")
+        console.print(
+            f"[green]Leadscore[/green] on http://{host}:{port}  "
+            f"(GraphiQL: http://{host}:{port}/graphql) — Ctrl-C stops it"
+        )
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_config=None,
+            loop="uvloop",
+            http="httptools",
+        )
     finally:
         if database is not None:
             database.stop()
-            console.print("embedded database stopped; data kept in "
-                          f"{(base.data_dir / 'ferretdb').resolve()}")
+            console.print(
+                f"embedded database stopped; data kept in {(base.data_dir / 'ferretdb').resolve()}"
+            )
 
 
 @app.command("seed")
@@ -116,7 +132,9 @@ def import_command(
             task = progress.add_task("importing", total=total)
             try:
                 report = await import_csv(
-                    file, tenant, services.scores,
+                    file,
+                    tenant,
+                    services.scores,
                     on_progress=lambda n: progress.advance(task, n),
                 )
             except ImportFileError as exc:
@@ -171,8 +189,10 @@ def _connected_settings() -> Settings:
     if not settings.mongodb_uri:
         embedded = running_uri(settings.data_dir / "ferretdb")
         if embedded is None:
-            console.print("[red]configuration error[/red] MONGODB_URI: required for this command "
-                          "(or keep `make run` running: its embedded database is then used)")
+            console.print(
+                "[red]configuration error[/red] MONGODB_URI: required for this command "
+                "(or keep `make run` running: its embedded database is then used)"
+            )
             raise typer.Exit(2)
         console.print(f"using the embedded database of `make run` ({embedded})")
         settings = _settings(mongodb_uri=embedded)
@@ -193,8 +213,10 @@ async def _prepare(settings: Settings, *, seed: bool) -> None:
 
 
 def _print_demo_logins() -> None:
-    console.print(f"demo tenant [bold]{DEMO_TENANT_ID}[/bold]; sign in with password "
-                  f"[bold]{DEMO_PASSWORD}[/bold] as:")
+    console.print(
+        f"demo tenant [bold]{DEMO_TENANT_ID}[/bold]; sign in with password "
+        f"[bold]{DEMO_PASSWORD}[/bold] as:"
+    )
     for email, name, role in DEMO_USERS:
         console.print(f"  {email:<24} {role.value:<8} {name}")
 
@@ -234,7 +256,10 @@ def _dev_secret(data_dir: Path) -> str:
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
         console=console,
     )
 

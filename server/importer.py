@@ -11,8 +11,14 @@ from scoring.ingest import FieldError, InteractionRecord, validate_interaction
 from scoring.service import ScoreService
 
 COLUMNS = (
-    "leadId", "leadName", "leadEmail", "ownerId",
-    "emailOpens", "websiteVisits", "timeSpent", "lastActivityAt",
+    "leadId",
+    "leadName",
+    "leadEmail",
+    "ownerId",
+    "emailOpens",
+    "websiteVisits",
+    "timeSpent",
+    "lastActivityAt",
 )
 REQUIRED_COLUMNS = ("leadId", "leadName", "emailOpens", "websiteVisits", "timeSpent")
 BATCH = 500

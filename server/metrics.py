@@ -6,7 +6,9 @@ REQUESTS = Counter(
     "leadscore_http_requests_total", "HTTP requests served", ["method", "route", "status"]
 )
 LATENCY = Histogram(
-    "leadscore_http_request_seconds", "HTTP request latency", ["method", "route"],
+    "leadscore_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5),
 )
 LEADS_SCORED = Counter("leadscore_leads_scored_total", "Lead scores computed and stored")

@@ -168,7 +168,5 @@ class PayloadTooLarge(AppError):
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
     request_id: Any = scope.get("state", {}).get("request_id")
-    response = error_response(
-        PayloadTooLarge(f"request body over {max_bytes} bytes"), request_id
-    )
+    response = error_response(PayloadTooLarge(f"request body over {max_bytes} bytes"), request_id)
     await response(scope, receive, send)

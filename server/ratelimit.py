@@ -76,8 +76,9 @@ class RateLimits:
 
     def _mark_shared_down(self, exc: Exception) -> None:
         if self._shared_down_until == 0.0:
-            log.warning("shared rate-limit storage unavailable (%s); counting in memory",
-                        type(exc).__name__)
+            log.warning(
+                "shared rate-limit storage unavailable (%s); counting in memory", type(exc).__name__
+            )
         self._shared_down_until = time.monotonic() + REDIS_RETRY_SECONDS
 
     def _mark_shared_up(self) -> None:

@@ -82,11 +82,26 @@ def _lead(rng: random.Random, owner: str, n: int, tier: float, now: datetime) ->
     if tier < 0.05:
         opens, visits, spent, days = 0, 0, 0, None
     elif tier < 0.3:
-        opens, visits, spent, days = rng.randint(8, 15), rng.randint(15, 30), rng.randint(400, 900), rng.uniform(0, 2)
+        opens, visits, spent, days = (
+            rng.randint(8, 15),
+            rng.randint(15, 30),
+            rng.randint(400, 900),
+            rng.uniform(0, 2),
+        )
     elif tier < 0.65:
-        opens, visits, spent, days = rng.randint(3, 9), rng.randint(5, 18), rng.randint(120, 500), rng.uniform(0, 6)
+        opens, visits, spent, days = (
+            rng.randint(3, 9),
+            rng.randint(5, 18),
+            rng.randint(120, 500),
+            rng.uniform(0, 6),
+        )
     else:
-        opens, visits, spent, days = rng.randint(0, 5), rng.randint(0, 8), rng.randint(0, 200), rng.uniform(3, 40)
+        opens, visits, spent, days = (
+            rng.randint(0, 5),
+            rng.randint(0, 8),
+            rng.randint(0, 200),
+            rng.uniform(3, 40),
+        )
     outcome = validate_interaction(
         {
             "leadId": f"lead-{n:04d}",

@@ -107,6 +107,14 @@ class Settings(BaseSettings):
             return tuple(p.strip() for p in value.split(",") if p.strip())
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _explicit_origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [o for o in value if o == "*" or not o.startswith(("http://", "https://"))]
+        if bad:
+            raise ValueError("must list explicit http(s) origins (no `*`)")
+        return value
+
     @field_validator("mongodb_db")
     @classmethod
     def _db_name(cls, value: str) -> str:
@@ -154,6 +162,8 @@ class Settings(BaseSettings):
         if not self.mongodb_uri:
             raise SettingsError("MONGODB_URI: required by `leadscore serve` (use `dev` locally)")
         if self.jwks_uri:
+            if not self.jwks_uri.startswith("https://"):
+                raise SettingsError(f"JWKS_URI: must be an https:// URL (got {self.jwks_uri!r})")
             return
         secret = self.auth_secret.get_secret_value() if self.auth_secret else ""
         if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH:
@@ -178,6 +188,8 @@ def _first_error(exc: ValidationError) -> str:
     message = str(err["msg"]).removeprefix("Value error, ")
     if not name:
         return message
-    return f"{name}: {message} (got {err.get('input')!r})" if "got" not in message else (
-        f"{name}: {message}"
+    return (
+        f"{name}: {message} (got {err.get('input')!r})"
+        if "got" not in message
+        else (f"{name}: {message}")
     )

@@ -32,7 +32,9 @@ def live_server(
 ) -> Iterator[str]:
     """`leadscore dev` on a free port against the session's FerretDB, demo data seeded."""
     if not (REPO / "frontend" / "dist" / "index.html").exists():
-        pytest.fail("frontend/dist is missing: `make test` builds it (cd frontend && npm run build)")
+        pytest.fail(
+            "frontend/dist is missing: `make test` builds it (cd frontend && npm run build)"
+        )
     port = free_port()
     env = os.environ | {
         "MONGODB_URI": ferretdb.uri,
@@ -44,7 +46,10 @@ def live_server(
     log = (tmp_path_factory.mktemp("e2e-log") / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "dev", "--port", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -80,7 +85,12 @@ def run_node_test(script: str, base: str, chromium: str) -> subprocess.Completed
     }
     result = subprocess.run(
         ["node", "--test", "--test-reporter=spec", script],
-        cwd=REPO / "frontend", env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=REPO / "frontend",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     print(result.stdout[-6000:])
     print(result.stderr[-3000:], file=sys.stderr)

@@ -41,35 +41,56 @@ async def test_login_failures_look_the_same(client):
 
 
 async def test_register_validation(client):
-    weak = await client.post("/auth/register", json={
-        "email": _email(), "password": "short", "name": "N", "tenantName": "T"})
+    weak = await client.post(
+        "/auth/register",
+        json={"email": _email(), "password": "short", "name": "N", "tenantName": "T"},
+    )
     assert weak.status_code == 400 and weak.json()["error"]["details"][0]["field"] == "password"
-    bad_email = await client.post("/auth/register", json={
-        "email": "nope", "password": PASSWORD, "name": "N", "tenantName": "T"})
+    bad_email = await client.post(
+        "/auth/register",
+        json={"email": "nope", "password": PASSWORD, "name": "N", "tenantName": "T"},
+    )
     assert bad_email.json()["error"]["details"][0]["field"] == "email"
-    no_tenant = await client.post("/auth/register", json={
-        "email": _email(), "password": PASSWORD, "name": "N"})
+    no_tenant = await client.post(
+        "/auth/register", json={"email": _email(), "password": PASSWORD, "name": "N"}
+    )
     assert no_tenant.json()["error"]["details"][0]["field"] == "tenantName"
     tenant = await register_tenant(client)
-    duplicate = await client.post("/auth/register", json={
-        "email": tenant.session["email"], "password": PASSWORD, "name": "N", "tenantName": "T"})
+    duplicate = await client.post(
+        "/auth/register",
+        json={
+            "email": tenant.session["email"],
+            "password": PASSWORD,
+            "name": "N",
+            "tenantName": "T",
+        },
+    )
     assert duplicate.status_code == 409
 
 
 async def test_admin_adds_user_to_own_tenant_and_rep_cannot(client):
     tenant = await register_tenant(client)
     email = _email()
-    added = await client.post("/auth/register", headers=tenant.headers, json={
-        "email": email, "password": PASSWORD, "name": "Rep", "role": "rep"})
+    added = await client.post(
+        "/auth/register",
+        headers=tenant.headers,
+        json={"email": email, "password": PASSWORD, "name": "Rep", "role": "rep"},
+    )
     assert added.status_code == 201
     assert added.json()["user"]["tenantId"] == tenant.tenant_id
     assert added.json()["user"]["role"] == "rep"
     rep_headers = {"Authorization": f"Bearer {added.json()['accessToken']}"}
-    refused = await client.post("/auth/register", headers=rep_headers, json={
-        "email": _email(), "password": PASSWORD, "name": "X", "role": "admin"})
+    refused = await client.post(
+        "/auth/register",
+        headers=rep_headers,
+        json={"email": _email(), "password": PASSWORD, "name": "X", "role": "admin"},
+    )
     assert refused.status_code == 403
-    bad_role = await client.post("/auth/register", headers=tenant.headers, json={
-        "email": _email(), "password": PASSWORD, "name": "X", "role": "owner"})
+    bad_role = await client.post(
+        "/auth/register",
+        headers=tenant.headers,
+        json={"email": _email(), "password": PASSWORD, "name": "X", "role": "owner"},
+    )
     assert bad_role.status_code == 400
 
 
@@ -107,10 +128,13 @@ async def test_access_token_is_not_a_refresh_token(client):
 async def test_logout_revokes_refresh_and_access(client):
     tenant = await register_tenant(client)
     response = await client.post(
-        "/auth/logout", headers=tenant.headers,
+        "/auth/logout",
+        headers=tenant.headers,
         json={"refreshToken": tenant.session["refreshToken"]},
     )
     assert response.status_code == 204
-    again = await client.post("/auth/refresh", json={"refreshToken": tenant.session["refreshToken"]})
+    again = await client.post(
+        "/auth/refresh", json={"refreshToken": tenant.session["refreshToken"]}
+    )
     assert again.status_code == 401
     assert (await client.get("/leads/scoring", headers=tenant.headers)).status_code == 401

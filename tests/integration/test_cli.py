@@ -25,8 +25,13 @@ def cli_env(ferretdb):
 
 def leadscore(env, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args], cwd=REPO, env=env,
-        capture_output=True, text=True, timeout=180, check=False,
+        [sys.executable, "-m", "server.cli", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
 
 

@@ -145,7 +145,9 @@ async def test_filters_hold(app):
     assert above.total == len(above.items) and all(i["score"] >= 30 for i in above.items)
     everything = await scores.page(tenant_id, PageQuery(limit=200), NOW)
     assert above.total == sum(1 for i in everything.items if i["score"] >= 30)
-    hot = await scores.page(tenant_id, PageQuery(filter=LeadFilter(priority="cold"), limit=200), NOW)
+    hot = await scores.page(
+        tenant_id, PageQuery(filter=LeadFilter(priority="cold"), limit=200), NOW
+    )
     assert all(i["priority"] == "cold" for i in hot.items)
     both = await scores.page(
         tenant_id, PageQuery(filter=LeadFilter(owner_id="owner-2", min_score=20), limit=200), NOW
@@ -158,9 +160,7 @@ async def test_over_budget_serves_stale_then_finishes_in_background(app):
     tenant_id = await new_tenant()
     await scores.record_interactions(tenant_id, records(30))
     await service().page(tenant_id, PageQuery(), NOW)  # stored scores exist
-    await scores.record_interactions(
-        tenant_id, [r | {"emailOpens": 0} for r in records(30)]
-    )
+    await scores.record_interactions(tenant_id, [r | {"emailOpens": 0} for r in records(30)])
     page = await scores.page(tenant_id, PageQuery(limit=200), NOW)
     assert page.stale and page.total == 30
     await scores.drain()

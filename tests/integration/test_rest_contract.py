@@ -35,13 +35,29 @@ async def test_response_shape_and_breakdown_reproduces_score(client):
     response = await client.get("/leads/scoring?includeRaw=true", headers=tenant.headers)
     assert response.status_code == 200
     body = response.json()
-    assert set(body["meta"]) >= {"page", "limit", "sort", "minScore", "ownerId", "refreshed", "total"}
+    assert set(body["meta"]) >= {
+        "page",
+        "limit",
+        "sort",
+        "minScore",
+        "ownerId",
+        "refreshed",
+        "total",
+    }
     assert body["meta"]["total"] == 12 and body["meta"]["page"] == 1 and body["meta"]["limit"] == 50
     config = ScoringConfig()
     for item in body["data"]:
         assert set(item) == {
-            "tenantId", "leadId", "leadName", "score", "priority", "breakdown",
-            "lastActivityAt", "computedAt", "ownerId", "raw",
+            "tenantId",
+            "leadId",
+            "leadName",
+            "score",
+            "priority",
+            "breakdown",
+            "lastActivityAt",
+            "computedAt",
+            "ownerId",
+            "raw",
         }
         assert item["tenantId"] == tenant.tenant_id
         assert item["lastActivityAt"].endswith("Z") and item["computedAt"].endswith("Z")
@@ -51,9 +67,14 @@ async def test_response_shape_and_breakdown_reproduces_score(client):
         raw = item["raw"]
         computed = datetime.fromisoformat(item["computedAt"].replace("Z", "+00:00"))
         expected = score_lead(
-            Counts(raw["emailOpens"], raw["websiteVisits"], raw["timeSpent"],
-                   datetime.fromisoformat(item["lastActivityAt"].replace("Z", "+00:00"))),
-            config, computed,
+            Counts(
+                raw["emailOpens"],
+                raw["websiteVisits"],
+                raw["timeSpent"],
+                datetime.fromisoformat(item["lastActivityAt"].replace("Z", "+00:00")),
+            ),
+            config,
+            computed,
         )
         assert item["score"] == pytest.approx(expected.score, abs=0.02)
     scores = [(d["score"], d["lastActivityAt"]) for d in body["data"]]
@@ -107,8 +128,15 @@ async def test_every_bad_param_is_reported_at_once(client):
 def _token(**overrides):
     now = int(time.time())
     claims = {
-        "iss": "leadscore", "aud": "leadscore-api", "sub": "u", "tid": "t", "role": "rep",
-        "jti": "j", "typ": "access", "iat": now, "exp": now + 600,
+        "iss": "leadscore",
+        "aud": "leadscore-api",
+        "sub": "u",
+        "tid": "t",
+        "role": "rep",
+        "jti": "j",
+        "typ": "access",
+        "iat": now,
+        "exp": now + 600,
     }
     claims.update(overrides)
     return jwt.encode(claims, overrides.pop("_secret", TEST_SECRET), algorithm="HS256")
@@ -122,10 +150,24 @@ def _token(**overrides):
         {"Authorization": "Basic abc"},
         {"Authorization": "Bearer not-a-jwt"},
         {"Authorization": "Bearer " + _token(exp=int(time.time()) - 60)},
-        {"Authorization": "Bearer " + jwt.encode(
-            {"iss": "leadscore", "aud": "leadscore-api", "sub": "u", "tid": "t", "role": "rep",
-             "jti": "j", "typ": "access", "iat": int(time.time()),
-             "exp": int(time.time()) + 600}, "another-secret-" + "y" * 40, algorithm="HS256")},
+        {
+            "Authorization": "Bearer "
+            + jwt.encode(
+                {
+                    "iss": "leadscore",
+                    "aud": "leadscore-api",
+                    "sub": "u",
+                    "tid": "t",
+                    "role": "rep",
+                    "jti": "j",
+                    "typ": "access",
+                    "iat": int(time.time()),
+                    "exp": int(time.time()) + 600,
+                },
+                "another-secret-" + "y" * 40,
+                algorithm="HS256",
+            )
+        },
     ],
     ids=["none", "empty", "basic", "garbage", "expired", "other-secret"],
 )
@@ -180,7 +222,8 @@ async def test_single_lead_and_refresh_routes(client):
 
 
 async def test_no_stack_trace_on_bad_json(client):
-    response = await client.post("/auth/login", content=b"{not json", headers={
-        "Content-Type": "application/json"})
+    response = await client.post(
+        "/auth/login", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert "Traceback" not in response.text

@@ -48,8 +48,13 @@ def test_second_start_on_same_database(ferretdb):
     }
     for attempt in range(2):
         result = subprocess.run(
-            [sys.executable, "-c", START], cwd=REPO, env=env, capture_output=True, text=True,
-            timeout=120, check=False,
+            [sys.executable, "-c", START],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert result.returncode == 0, f"start {attempt + 1} failed:\n{result.stderr[-2000:]}"
         outcome = json.loads(result.stdout.strip().splitlines()[-1])

@@ -19,16 +19,22 @@ AUDIT = """query($limit: Int! = 50, $before: DateTime) {
   auditLog(limit: $limit, before: $before) { action outcome actorId at requestId details } }"""
 PREVIEW = "mutation($i: ScoringConfigInput!) { previewScoringConfig(input: $i) { total } }"
 UPDATE_CONFIG = "mutation($i: ScoringConfigInput!) { updateScoringConfig(input: $i) { version } }"
-CONFIG = {"weights": {"emailOpens": 0.5, "websiteVisits": 0.3, "timeSpent": 0.2},
-          "caps": {"emailOpens": 10, "websiteVisits": 20, "timeSpent": 600},
-          "halfLifeDays": 7, "thresholds": {"hot": 70, "warm": 40}}
+CONFIG = {
+    "weights": {"emailOpens": 0.5, "websiteVisits": 0.3, "timeSpent": 0.2},
+    "caps": {"emailOpens": 10, "websiteVisits": 20, "timeSpent": 600},
+    "halfLifeDays": 7,
+    "thresholds": {"hot": 70, "warm": 40},
+}
 
 
 async def member(client: httpx.AsyncClient, admin: Tenant, role: str) -> dict[str, Any]:
     """A new user of the admin's tenant with the role, and their session."""
     email = f"{role}-{uuid.uuid4().hex[:10]}@example.com"
-    response = await client.post("/auth/register", headers=admin.headers, json={
-        "email": email, "password": PASSWORD, "name": f"A {role}", "role": role})
+    response = await client.post(
+        "/auth/register",
+        headers=admin.headers,
+        json={"email": email, "password": PASSWORD, "name": f"A {role}", "role": role},
+    )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return {**body, "email": email, "userId": body["user"]["userId"]}
@@ -88,12 +94,13 @@ async def test_users_lists_the_tenant_only(client):
 async def test_update_user_changes_role_and_active_flag(client):
     admin = await register_tenant(client)
     rep = await member(client, admin, "rep")
-    body = await graphql(client, UPDATE_USER, {"id": rep["userId"], "role": "MANAGER"},
-                         admin.token)
-    assert body["data"]["updateUser"] == {"userId": rep["userId"], "role": "MANAGER",
-                                          "isActive": True}
-    body = await graphql(client, UPDATE_USER, {"id": rep["userId"], "active": False},
-                         admin.token)
+    body = await graphql(client, UPDATE_USER, {"id": rep["userId"], "role": "MANAGER"}, admin.token)
+    assert body["data"]["updateUser"] == {
+        "userId": rep["userId"],
+        "role": "MANAGER",
+        "isActive": True,
+    }
+    body = await graphql(client, UPDATE_USER, {"id": rep["userId"], "active": False}, admin.token)
     assert body["data"]["updateUser"]["isActive"] is False
 
 
@@ -147,8 +154,11 @@ async def test_the_audit_log_records_security_events_with_request_ids(client):
     failure = next(e for e in events if e["outcome"] == "failure")
     assert failure["requestId"] == bad.headers["X-Request-ID"]
     updated = next(e for e in events if e["action"] == "user.updated")
-    assert json.loads(updated["details"]) == {"userId": rep["userId"], "role": "manager",
-                                              "previousRole": "rep"}
+    assert json.loads(updated["details"]) == {
+        "userId": rep["userId"],
+        "role": "manager",
+        "previousRole": "rep",
+    }
     ats = [e["at"] for e in events]
     assert ats == sorted(ats, reverse=True)
     assert all(e["requestId"] for e in events)
@@ -158,8 +168,9 @@ async def test_the_audit_log_records_security_events_with_request_ids(client):
 async def test_the_audit_log_pages_with_limit_and_before(client):
     admin = await register_tenant(client)
     for _ in range(3):
-        await client.post("/auth/login", json={"email": admin.session["email"],
-                                               "password": PASSWORD})
+        await client.post(
+            "/auth/login", json={"email": admin.session["email"], "password": PASSWORD}
+        )
     everything = await audit(client, admin, limit=200)
     assert len(everything) >= 4
     first_two = await audit(client, admin, limit=2)

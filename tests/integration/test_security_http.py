@@ -56,11 +56,12 @@ async def test_hsts_over_https(app):
 
 async def test_private_json_is_never_cached(client):
     tenant = await register_tenant(client)
-    login = await client.post("/auth/login", json={
-        "email": tenant.session["email"], "password": "Correct-horse-battery-1"})
+    login = await client.post(
+        "/auth/login",
+        json={"email": tenant.session["email"], "password": "Correct-horse-battery-1"},
+    )
     leads = await client.get("/leads/scoring", headers=tenant.headers)
-    gql = await client.post("/graphql", json={"query": "{ me { email } }"},
-                            headers=tenant.headers)
+    gql = await client.post("/graphql", json={"query": "{ me { email } }"}, headers=tenant.headers)
     for response in (login, leads, gql):
         assert response.headers["Cache-Control"] == "no-store"
 
@@ -76,8 +77,11 @@ async def cors_app(app, ferretdb) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def preflight(origin: str) -> dict[str, str]:
-    return {"Origin": origin, "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization,content-type"}
+    return {
+        "Origin": origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
 
 
 async def test_cors_allows_only_the_configured_origins(cors_app):
@@ -110,17 +114,19 @@ async def test_oversized_bodies_get_413_declared_or_streamed(app, ferretdb):
 
     async def streamed() -> AsyncIterator[bytes]:
         for start in range(0, len(big), 512):
-            yield big[start:start + 512]
+            yield big[start : start + 512]
 
     async with running_app(settings) as running, running.client() as client:
         for path in ("/auth/login", "/graphql", "/auth/register"):
-            declared = await client.post(path, content=big,
-                                         headers={"Content-Type": "application/json"})
+            declared = await client.post(
+                path, content=big, headers={"Content-Type": "application/json"}
+            )
             assert declared.status_code == 413, path
             assert declared.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
             assert_hardened(declared)
-            chunked = await client.post(path, content=streamed(),
-                                        headers={"Content-Type": "application/json"})
+            chunked = await client.post(
+                path, content=streamed(), headers={"Content-Type": "application/json"}
+            )
             assert chunked.status_code == 413, path
         assert (await client.get("/health")).status_code == 200
 
@@ -128,27 +134,37 @@ async def test_oversized_bodies_get_413_declared_or_streamed(app, ferretdb):
 async def test_id_lists_are_capped(client):
     tenant = await register_tenant(client)
     ids = [f"lead-{i}" for i in range(1001)]
-    rest = await client.post("/leads/scoring/refresh", headers=tenant.headers,
-                             json={"leadIds": ids})
+    rest = await client.post(
+        "/leads/scoring/refresh", headers=tenant.headers, json={"leadIds": ids}
+    )
     assert rest.status_code == 400
     assert rest.json()["error"]["details"][0]["field"] == "leadIds"
     for bad in ([1, 2], "lead-1", [""]):
-        response = await client.post("/leads/scoring/refresh", headers=tenant.headers,
-                                     json={"leadIds": bad})
+        response = await client.post(
+            "/leads/scoring/refresh", headers=tenant.headers, json={"leadIds": bad}
+        )
         assert response.status_code == 400
-    body = await graphql(client, "mutation($ids: [String!]) { refreshScores(leadIds: $ids) "
-                         "{ recomputed } }", {"ids": ids}, tenant.token)
+    body = await graphql(
+        client,
+        "mutation($ids: [String!]) { refreshScores(leadIds: $ids) { recomputed } }",
+        {"ids": ids},
+        tenant.token,
+    )
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_graphql_is_not_served_over_get_or_as_a_form_post(client):
     """A cross-site page can send GETs and form posts, never `application/json` ones."""
     tenant = await register_tenant(client)
-    get = await client.get("/graphql", params={"query": "{ me { userId } }"},
-                           headers=tenant.headers)
+    get = await client.get(
+        "/graphql", params={"query": "{ me { userId } }"}, headers=tenant.headers
+    )
     assert '"me"' not in get.text
     for content_type in ("text/plain", "application/x-www-form-urlencoded"):
-        form = await client.post("/graphql", content='{"query": "{ me { userId } }"}',
-                                 headers={**tenant.headers, "Content-Type": content_type})
+        form = await client.post(
+            "/graphql",
+            content='{"query": "{ me { userId } }"}',
+            headers={**tenant.headers, "Content-Type": content_type},
+        )
         assert form.status_code >= 400, content_type
         assert tenant.user_id not in form.text

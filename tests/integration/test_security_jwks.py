@@ -43,8 +43,11 @@ class IdentityProvider:
         return f"http://127.0.0.1:{self._server.server_address[1]}/.well-known/jwks.json"
 
     def add_key(self, kid: str, kind: str = "RSA") -> None:
-        key = (rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "RSA"
-               else ec.generate_private_key(ec.SECP256R1()))
+        key = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            if kind == "RSA"
+            else ec.generate_private_key(ec.SECP256R1())
+        )
         self.private[kid] = key
         self.published.append(kid)
 
@@ -60,11 +63,15 @@ class IdentityProvider:
         return {**jwk, "kid": kid, "use": "sig"}
 
     def public_pem(self, kid: str) -> bytes:
-        return bytes(self.private[kid].public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+        return bytes(
+            self.private[kid]
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
 
-    def sign(self, claims: dict[str, Any], kid: str, alg: str | None = None,
-             **headers: Any) -> str:
+    def sign(self, claims: dict[str, Any], kid: str, alg: str | None = None, **headers: Any) -> str:
         key = self.private[kid]
         alg = alg or ("RS256" if isinstance(key, rsa.RSAPrivateKey) else "ES256")
         return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid, **headers})
@@ -111,8 +118,11 @@ def idp() -> Iterator[IdentityProvider]:
 
 def jwks_settings(ferretdb: Any, idp: IdentityProvider, **overrides: Any) -> Any:
     values: dict[str, Any] = {
-        "jwks_uri": idp.uri, "jwt_issuer": ISSUER, "jwt_audience": "leadscore-api",
-        "jwt_tenant_claim": "org_id", "jwt_role_claim": "app_role",
+        "jwks_uri": idp.uri,
+        "jwt_issuer": ISSUER,
+        "jwt_audience": "leadscore-api",
+        "jwt_tenant_claim": "org_id",
+        "jwt_role_claim": "app_role",
         "local_login_enabled": False,
     }
     return make_settings(ferretdb, **(values | overrides))
@@ -122,10 +132,15 @@ def external_claims(org: str | None = None, **changes: Any) -> dict[str, Any]:
     """An identity provider's access-token claims (no jti, as many providers issue them)."""
     now = int(time.time())
     claims: dict[str, Any] = {
-        "iss": ISSUER, "aud": "leadscore-api", "sub": f"idp|{uuid.uuid4().hex}",
-        "org_id": org or f"org-{uuid.uuid4().hex[:12]}", "app_role": "rep",
-        "email": f"ext-{uuid.uuid4().hex[:8]}@example.com", "name": "Ext User",
-        "iat": now, "exp": now + 600,
+        "iss": ISSUER,
+        "aud": "leadscore-api",
+        "sub": f"idp|{uuid.uuid4().hex}",
+        "org_id": org or f"org-{uuid.uuid4().hex[:12]}",
+        "app_role": "rep",
+        "email": f"ext-{uuid.uuid4().hex[:8]}@example.com",
+        "name": "Ext User",
+        "iat": now,
+        "exp": now + 600,
     }
     claims.update(changes)
     return {key: value for key, value in claims.items() if value is not None}
@@ -177,36 +192,54 @@ async def test_an_external_user_without_an_email_claim_gets_a_placeholder(app, f
 @pytest.mark.parametrize(
     "forge",
     [
-        pytest.param(lambda p: hs256(external_claims(), p.public_pem("rsa-1"), "rsa-1"),
-                     id="hs256-with-public-pem"),
-        pytest.param(lambda p: hs256(external_claims(), json.dumps(p.public_jwk("rsa-1")).encode(),
-                                     "rsa-1"), id="hs256-with-public-jwk"),
-        pytest.param(lambda p: hs256(external_claims(), TEST_SECRET.encode(), "rsa-1"),
-                     id="hs256-with-auth-secret-while-local-login-off"),
-        pytest.param(lambda p: jwt.encode(external_claims(), None, algorithm="none",
-                                          headers={"kid": "rsa-1"}), id="alg-none"),
+        pytest.param(
+            lambda p: hs256(external_claims(), p.public_pem("rsa-1"), "rsa-1"),
+            id="hs256-with-public-pem",
+        ),
+        pytest.param(
+            lambda p: hs256(external_claims(), json.dumps(p.public_jwk("rsa-1")).encode(), "rsa-1"),
+            id="hs256-with-public-jwk",
+        ),
+        pytest.param(
+            lambda p: hs256(external_claims(), TEST_SECRET.encode(), "rsa-1"),
+            id="hs256-with-auth-secret-while-local-login-off",
+        ),
+        pytest.param(
+            lambda p: jwt.encode(
+                external_claims(), None, algorithm="none", headers={"kid": "rsa-1"}
+            ),
+            id="alg-none",
+        ),
         pytest.param(lambda p: p.sign(external_claims(), "rsa-1", "RS512"), id="alg-not-allowed"),
         pytest.param(lambda p: p.sign(external_claims(), "rsa-1", "PS256"), id="alg-not-the-keys"),
         pytest.param(lambda p: _signed_by_stranger("rsa-1"), id="stranger-key-same-kid"),
-        pytest.param(lambda p: _signed_by_stranger("rsa-1", jku="http://127.0.0.1:9/jwks.json"),
-                     id="stranger-key-jku-header"),
+        pytest.param(
+            lambda p: _signed_by_stranger("rsa-1", jku="http://127.0.0.1:9/jwks.json"),
+            id="stranger-key-jku-header",
+        ),
         pytest.param(lambda p: _signed_by_stranger("unknown-kid"), id="unknown-kid"),
-        pytest.param(lambda p: p.sign(external_claims(exp=int(time.time()) - 60), "rsa-1"),
-                     id="expired"),
-        pytest.param(lambda p: p.sign(external_claims(nbf=int(time.time()) + 3600), "ec-1"),
-                     id="nbf-future"),
-        pytest.param(lambda p: p.sign(external_claims(iss="https://evil.example"), "rsa-1"),
-                     id="wrong-iss"),
-        pytest.param(lambda p: p.sign(external_claims(aud="another-api"), "rsa-1"),
-                     id="wrong-aud"),
-        pytest.param(lambda p: p.sign({**external_claims(), "org_id": None}, "rsa-1"),
-                     id="missing-tenant-claim"),
-        pytest.param(lambda p: p.sign(external_claims(typ="refresh"), "rsa-1"),
-                     id="typ-refresh"),
-        pytest.param(lambda p: p.sign(external_claims(app_role="superuser"), "rsa-1"),
-                     id="unknown-role"),
-        pytest.param(lambda p: _tampered(p.sign(external_claims(), "rsa-1"), app_role="admin"),
-                     id="tampered-role"),
+        pytest.param(
+            lambda p: p.sign(external_claims(exp=int(time.time()) - 60), "rsa-1"), id="expired"
+        ),
+        pytest.param(
+            lambda p: p.sign(external_claims(nbf=int(time.time()) + 3600), "ec-1"), id="nbf-future"
+        ),
+        pytest.param(
+            lambda p: p.sign(external_claims(iss="https://evil.example"), "rsa-1"), id="wrong-iss"
+        ),
+        pytest.param(lambda p: p.sign(external_claims(aud="another-api"), "rsa-1"), id="wrong-aud"),
+        pytest.param(
+            lambda p: p.sign({**external_claims(), "org_id": None}, "rsa-1"),
+            id="missing-tenant-claim",
+        ),
+        pytest.param(lambda p: p.sign(external_claims(typ="refresh"), "rsa-1"), id="typ-refresh"),
+        pytest.param(
+            lambda p: p.sign(external_claims(app_role="superuser"), "rsa-1"), id="unknown-role"
+        ),
+        pytest.param(
+            lambda p: _tampered(p.sign(external_claims(), "rsa-1"), app_role="admin"),
+            id="tampered-role",
+        ),
     ],
 )
 async def test_forged_external_tokens_are_refused(app, ferretdb, idp, forge):
@@ -218,8 +251,9 @@ async def test_forged_external_tokens_are_refused(app, ferretdb, idp, forge):
 
 def _signed_by_stranger(kid: str, **headers: Any) -> str:
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return jwt.encode(external_claims(), stranger, algorithm="RS256",
-                      headers={"kid": kid, **headers})
+    return jwt.encode(
+        external_claims(), stranger, algorithm="RS256", headers={"kid": kid, **headers}
+    )
 
 
 def _tampered(token: str, **changes: Any) -> str:
@@ -255,22 +289,35 @@ async def test_an_unreachable_provider_means_401_not_500(app, ferretdb, idp):
 
 
 async def test_local_login_is_off_and_local_tokens_are_refused(app, ferretdb, idp, client):
-    local = await client.post("/auth/register", json={
-        "email": f"l-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD,
-        "name": "Local", "tenantName": "Local"})
+    local = await client.post(
+        "/auth/register",
+        json={
+            "email": f"l-{uuid.uuid4().hex[:8]}@example.com",
+            "password": PASSWORD,
+            "name": "Local",
+            "tenantName": "Local",
+        },
+    )
     async with extra_app(jwks_settings(ferretdb, idp)) as external:
         assert await status(external, local.json()["accessToken"]) == 401
-        login = await external.post("/auth/login", json={"email": "a@example.com",
-                                                         "password": PASSWORD})
+        login = await external.post(
+            "/auth/login", json={"email": "a@example.com", "password": PASSWORD}
+        )
         assert login.status_code == 403
 
 
 async def test_local_sessions_can_coexist_with_the_provider(app, ferretdb, idp):
     settings = jwks_settings(ferretdb, idp, local_login_enabled=True)
     async with extra_app(settings) as client:
-        registered = await client.post("/auth/register", json={
-            "email": f"l-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD,
-            "name": "Local", "tenantName": "Local"})
+        registered = await client.post(
+            "/auth/register",
+            json={
+                "email": f"l-{uuid.uuid4().hex[:8]}@example.com",
+                "password": PASSWORD,
+                "name": "Local",
+                "tenantName": "Local",
+            },
+        )
         assert registered.status_code == 201
         assert await status(client, registered.json()["accessToken"]) == 200
         assert await status(client, idp.sign(external_claims(), "ec-1")) == 200
@@ -302,12 +349,13 @@ async def test_an_admin_can_lock_out_an_external_user_but_not_change_their_role(
         assert await status(client, rep) == 200  # first sight: provisioned
         users = await graphql(client, "{ users { userId external } }", token=admin)
         assert {"userId": rep_claims["sub"], "external": True} in users["data"]["users"]
-        role = await graphql(client, UPDATE_USER, {"id": rep_claims["sub"], "role": "ADMIN"},
-                             admin)
+        role = await graphql(client, UPDATE_USER, {"id": rep_claims["sub"], "role": "ADMIN"}, admin)
         assert role["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-        locked = await graphql(client, UPDATE_USER, {"id": rep_claims["sub"], "active": False},
-                               admin)
+        locked = await graphql(
+            client, UPDATE_USER, {"id": rep_claims["sub"], "active": False}, admin
+        )
         assert locked["data"]["updateUser"]["isActive"] is False
         assert await status(client, rep) == 401
-        assert await status(client, idp.sign(rep_claims | {"iat": int(time.time())}, "rsa-1")) \
-            == 401
+        assert (
+            await status(client, idp.sign(rep_claims | {"iat": int(time.time())}, "rsa-1")) == 401
+        )

@@ -24,8 +24,12 @@ from tests.conftest import graphql, ingest
 PASSWORD = "Sesame-Open-" + uuid.uuid4().hex[:8]
 THIRD_PARTY_DEBUG = ("pymongo", "aiocache")
 # a lone UTF-16 surrogate: valid JSON, but no string MongoDB can store (an unexpected error)
-MASKED_ERROR = json.dumps({"query": "query($id: String!) { lead(leadId: $id) { name } }",
-                           "variables": {"id": "SURROGATE"}}).replace("SURROGATE", "\\ud800")
+MASKED_ERROR = json.dumps(
+    {
+        "query": "query($id: String!) { lead(leadId: $id) { name } }",
+        "variables": {"id": "SURROGATE"},
+    }
+).replace("SURROGATE", "\\ud800")
 
 
 class CapturedLines(logging.Handler):
@@ -77,8 +81,15 @@ class Secrets:
         self.admin_name, self.rep_name = f"Ada Lovelace {tag}", f"Bob Builder {tag}"
         self.tenant_name = f"Analytical Engines {tag}"
         self.lead_name, self.lead_email = f"Charles Babbage {tag}", f"charles.{tag}@lead.example"
-        self.values |= {self.admin_email, self.rep_email, self.admin_name, self.rep_name,
-                        self.tenant_name, self.lead_name, self.lead_email}
+        self.values |= {
+            self.admin_email,
+            self.rep_email,
+            self.admin_name,
+            self.rep_name,
+            self.tenant_name,
+            self.lead_name,
+            self.lead_email,
+        }
 
     def add_session(self, body: dict[str, Any]) -> dict[str, Any]:
         for key in ("accessToken", "refreshToken"):
@@ -100,56 +111,129 @@ class Secrets:
 
 async def realistic_flow(client: httpx.AsyncClient, secrets: Secrets) -> dict[str, str]:
     """Register, sign in (right and wrong), refresh, reuse, GraphQL, a masked error, logout."""
-    admin = secrets.add_session((await client.post("/auth/register", json={
-        "email": secrets.admin_email, "password": PASSWORD, "name": secrets.admin_name,
-        "tenantName": secrets.tenant_name})).json())
+    admin = secrets.add_session(
+        (
+            await client.post(
+                "/auth/register",
+                json={
+                    "email": secrets.admin_email,
+                    "password": PASSWORD,
+                    "name": secrets.admin_name,
+                    "tenantName": secrets.tenant_name,
+                },
+            )
+        ).json()
+    )
     headers = {"Authorization": f"Bearer {admin['accessToken']}"}
-    rep = secrets.add_session((await client.post("/auth/register", headers=headers, json={
-        "email": secrets.rep_email, "password": PASSWORD, "name": secrets.rep_name,
-        "role": "rep"})).json())
+    rep = secrets.add_session(
+        (
+            await client.post(
+                "/auth/register",
+                headers=headers,
+                json={
+                    "email": secrets.rep_email,
+                    "password": PASSWORD,
+                    "name": secrets.rep_name,
+                    "role": "rep",
+                },
+            )
+        ).json()
+    )
     wrong = secrets.wrong
-    assert (await client.post("/auth/login", json={"email": secrets.rep_email,
-                                                   "password": wrong})).status_code == 401
-    assert (await client.post("/auth/login", json={"email": "nobody." + secrets.rep_email,
-                                                   "password": PASSWORD})).status_code == 401
-    await client.post("/auth/register", json={"email": secrets.admin_email, "password": PASSWORD,
-                                              "name": secrets.admin_name, "tenantName": "x"})
-    login = secrets.add_session((await client.post("/auth/login", json={
-        "email": secrets.rep_email, "password": PASSWORD})).json())
-    rotated = secrets.add_session((await client.post("/auth/refresh", json={
-        "refreshToken": login["refreshToken"]})).json())
+    assert (
+        await client.post("/auth/login", json={"email": secrets.rep_email, "password": wrong})
+    ).status_code == 401
+    assert (
+        await client.post(
+            "/auth/login", json={"email": "nobody." + secrets.rep_email, "password": PASSWORD}
+        )
+    ).status_code == 401
+    await client.post(
+        "/auth/register",
+        json={
+            "email": secrets.admin_email,
+            "password": PASSWORD,
+            "name": secrets.admin_name,
+            "tenantName": "x",
+        },
+    )
+    login = secrets.add_session(
+        (
+            await client.post(
+                "/auth/login", json={"email": secrets.rep_email, "password": PASSWORD}
+            )
+        ).json()
+    )
+    rotated = secrets.add_session(
+        (await client.post("/auth/refresh", json={"refreshToken": login["refreshToken"]})).json()
+    )
     reused = await client.post("/auth/refresh", json={"refreshToken": login["refreshToken"]})
     assert reused.status_code == 401
     assert rotated["accessToken"]
     token = admin["accessToken"]
     tenant = type("T", (), {"token": token})()
-    await ingest(client, tenant, [{
-        "leadId": "pii-1", "leadName": secrets.lead_name, "leadEmail": secrets.lead_email,
-        "ownerId": rep["user"]["userId"], "emailOpens": 3, "websiteVisits": 4, "timeSpent": 50,
-        "lastActivityAt": "2026-01-01T00:00:00Z"}])
-    await graphql(client, "{ me { email name } leads { items { name email owner { name } } } }",
-                  token=token)
+    await ingest(
+        client,
+        tenant,
+        [
+            {
+                "leadId": "pii-1",
+                "leadName": secrets.lead_name,
+                "leadEmail": secrets.lead_email,
+                "ownerId": rep["user"]["userId"],
+                "emailOpens": 3,
+                "websiteVisits": 4,
+                "timeSpent": 50,
+                "lastActivityAt": "2026-01-01T00:00:00Z",
+            }
+        ],
+    )
+    await graphql(
+        client, "{ me { email name } leads { items { name email owner { name } } } }", token=token
+    )
     await graphql(client, "{ users { email name } auditLog { details } }", token=token)
-    await graphql(client, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) "
-                  "{ accessToken } }", {"e": secrets.rep_email, "p": wrong})
-    await graphql(client, "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
-                  {"i": {"email": secrets.rep_email, "password": PASSWORD,
-                         "name": secrets.rep_name, "role": "MANAGER"}}, token)
+    await graphql(
+        client,
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+        {"e": secrets.rep_email, "p": wrong},
+    )
+    await graphql(
+        client,
+        "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+        {
+            "i": {
+                "email": secrets.rep_email,
+                "password": PASSWORD,
+                "name": secrets.rep_name,
+                "role": "MANAGER",
+            }
+        },
+        token,
+    )
     await graphql(client, "query($r: Role!) { me { name } }", {"r": secrets.lead_email}, token)
     await graphql(client, "{ me { name } }", token=admin["refreshToken"])
-    await graphql(client, f'mutation {{ login(email: "{secrets.rep_email}", password: '
-                  f'"{secrets.wrong}") {{ accessToken }} }}')  # inline literals, not variables
+    await graphql(
+        client,
+        f'mutation {{ login(email: "{secrets.rep_email}", password: '
+        f'"{secrets.wrong}") {{ accessToken }} }}',
+    )  # inline literals, not variables
     await client.get("/leads/scoring?ownerId=" + secrets.rep_email, headers=headers)
     await client.get("/leads/scoring", headers={"Authorization": "Bearer " + PASSWORD})
-    masked = await client.post("/graphql", headers={**headers, "Content-Type": "application/json"},
-                               content=MASKED_ERROR)
+    masked = await client.post(
+        "/graphql", headers={**headers, "Content-Type": "application/json"}, content=MASKED_ERROR
+    )
     assert masked.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
-    logout = await client.post("/auth/logout", headers={
-        "Authorization": f"Bearer {rotated['accessToken']}"},
-        json={"refreshToken": rotated["refreshToken"]})
+    logout = await client.post(
+        "/auth/logout",
+        headers={"Authorization": f"Bearer {rotated['accessToken']}"},
+        json={"refreshToken": rotated["refreshToken"]},
+    )
     assert logout.status_code == 204
-    return {"admin": admin["user"]["userId"], "rep": rep["user"]["userId"],
-            "masked": masked.headers["X-Request-ID"]}
+    return {
+        "admin": admin["user"]["userId"],
+        "rep": rep["user"]["userId"],
+        "masked": masked.headers["X-Request-ID"],
+    }
 
 
 async def test_no_pii_or_secret_in_any_log_line(client, captured):
@@ -174,8 +258,19 @@ def test_debug_logging_keeps_third_party_loggers_quiet():
     password hashes) and aiocache every key (filter values): the setup must hold them back."""
     root = logging.getLogger()
     handlers = root.handlers[:]
-    touched = [logging.getLogger(n) for n in ("", "pymongo", "aiocache", "httpx", "httpcore",
-                                               "uvicorn", "uvicorn.error", "uvicorn.access")]
+    touched = [
+        logging.getLogger(n)
+        for n in (
+            "",
+            "pymongo",
+            "aiocache",
+            "httpx",
+            "httpcore",
+            "uvicorn",
+            "uvicorn.error",
+            "uvicorn.access",
+        )
+    ]
     levels = [(logger, logger.level, logger.propagate) for logger in touched]
     try:
         configure_logging("DEBUG")

@@ -35,8 +35,10 @@ async def test_a_burst_over_the_per_user_limit_gets_429(app, ferretdb):
     async with running_app(settings) as running, running.client() as client:
         tenant = await register_tenant(client)
         other = await register_tenant(client)
-        statuses = [(await client.get("/leads/scoring", headers=tenant.headers)).status_code
-                    for _ in range(5)]
+        statuses = [
+            (await client.get("/leads/scoring", headers=tenant.headers)).status_code
+            for _ in range(5)
+        ]
         assert statuses == [200] * 5
         assert_429(await client.get("/leads/scoring", headers=tenant.headers), 5)
         assert_429(await client.get("/leads/x/score", headers=tenant.headers), 5)
@@ -68,14 +70,16 @@ async def test_sign_in_is_limited_per_account_across_addresses(app, ferretdb):
         email = tenant.session["email"]
         for attempt in range(3):
             async with running.client(f"10.0.1.{attempt}") as client:
-                wrong = await client.post("/auth/login", json={"email": email,
-                                                               "password": "guess-" * 3})
+                wrong = await client.post(
+                    "/auth/login", json={"email": email, "password": "guess-" * 3}
+                )
                 assert wrong.status_code == 401
         async with running.client("10.0.2.1") as client:
             right = await client.post("/auth/login", json={"email": email, "password": PASSWORD})
             assert_429(right, 3)
-            upper = await client.post("/auth/login", json={"email": email.upper(),
-                                                           "password": PASSWORD})
+            upper = await client.post(
+                "/auth/login", json={"email": email.upper(), "password": PASSWORD}
+            )
             assert upper.status_code == 429
         async with running.client("10.0.2.2") as client:
             body = await graphql(client, LOGIN, {"e": email, "p": PASSWORD})
@@ -90,18 +94,30 @@ async def test_sign_in_is_limited_per_address_across_accounts(app, ferretdb):
         async with running.client("10.1.0.2") as client:
             for _ in range(3):
                 unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
-                response = await client.post("/auth/login", json={"email": unknown,
-                                                                  "password": PASSWORD})
+                response = await client.post(
+                    "/auth/login", json={"email": unknown, "password": PASSWORD}
+                )
                 assert response.status_code == 401
-            assert_429(await client.post("/auth/login", json={
-                "email": tenant.session["email"], "password": PASSWORD}), 3)
-            registered = await client.post("/auth/register", json={
-                "email": f"n-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD,
-                "name": "N", "tenantName": "N"})
+            assert_429(
+                await client.post(
+                    "/auth/login", json={"email": tenant.session["email"], "password": PASSWORD}
+                ),
+                3,
+            )
+            registered = await client.post(
+                "/auth/register",
+                json={
+                    "email": f"n-{uuid.uuid4().hex[:8]}@example.com",
+                    "password": PASSWORD,
+                    "name": "N",
+                    "tenantName": "N",
+                },
+            )
             assert registered.status_code == 429
         async with running.client("10.1.0.3") as client:  # another address is not affected
-            ok = await client.post("/auth/login", json={"email": tenant.session["email"],
-                                                         "password": PASSWORD})
+            ok = await client.post(
+                "/auth/login", json={"email": tenant.session["email"], "password": PASSWORD}
+            )
             assert ok.status_code == 200
 
 
@@ -109,19 +125,24 @@ async def test_unauthenticated_traffic_is_limited_per_address(app, ferretdb):
     settings = make_settings(ferretdb, rate_limit_per_ip="4/minute")
     async with running_app(settings) as running:
         async with running.client("10.2.0.1") as client:
-            statuses = [(await client.post("/auth/refresh", json={"refreshToken": "x"})
-                         ).status_code for _ in range(2)]
-            statuses.append((await client.get("/leads/scoring",
-                                              headers={"Authorization": "Bearer forged"})
-                             ).status_code)
+            statuses = [
+                (await client.post("/auth/refresh", json={"refreshToken": "x"})).status_code
+                for _ in range(2)
+            ]
+            statuses.append(
+                (
+                    await client.get("/leads/scoring", headers={"Authorization": "Bearer forged"})
+                ).status_code
+            )
             body = await graphql(client, ME)
             assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
             assert statuses == [401, 401, 401]
             assert_429(await client.post("/auth/logout", json={}), 4)
-            assert_429(await client.get("/leads/scoring",
-                                        headers={"Authorization": "Bearer guess"}), 4)
+            assert_429(
+                await client.get("/leads/scoring", headers={"Authorization": "Bearer guess"}), 4
+            )
             assert rate_limited(await graphql(client, ME))
-            refresh = "mutation { refresh(refreshToken: \"x\") { accessToken } }"
+            refresh = 'mutation { refresh(refreshToken: "x") { accessToken } }'
             assert rate_limited(await graphql(client, refresh))
         async with running.client("10.2.0.2") as client:
             body = await graphql(client, ME)
@@ -132,11 +153,12 @@ async def test_unauthenticated_traffic_is_limited_per_address(app, ferretdb):
 
 
 async def test_replicas_share_the_limit_through_redis(app, ferretdb, redis_server):
-    settings = make_settings(ferretdb, rate_limit_per_user="5/minute",
-                             redis_url=redis_server.url)
+    settings = make_settings(ferretdb, rate_limit_per_user="5/minute", redis_url=redis_server.url)
     async with (
-        running_app(settings) as one, running_app(settings) as two,
-        one.client() as first, two.client() as second,
+        running_app(settings) as one,
+        running_app(settings) as two,
+        one.client() as first,
+        two.client() as second,
     ):
         tenant = await register_tenant(first)
         for client in (first, second, first, second, first):
@@ -146,19 +168,21 @@ async def test_replicas_share_the_limit_through_redis(app, ferretdb, redis_serve
 
 
 async def test_a_redis_outage_never_fails_a_request(app, ferretdb, redis_server, caplog):
-    settings = make_settings(ferretdb, rate_limit_per_user="8/minute",
-                             redis_url=redis_server.url)
+    settings = make_settings(ferretdb, rate_limit_per_user="8/minute", redis_url=redis_server.url)
     async with running_app(settings) as running, running.client() as client:
         tenant = await register_tenant(client)
         assert (await client.get("/leads/scoring", headers=tenant.headers)).status_code == 200
         redis_server.stop()
         try:
             with caplog.at_level(logging.WARNING):
-                login = await client.post("/auth/login", json={
-                    "email": tenant.session["email"], "password": PASSWORD})
+                login = await client.post(
+                    "/auth/login", json={"email": tenant.session["email"], "password": PASSWORD}
+                )
                 assert login.status_code == 200
-                statuses = [(await client.get("/leads/scoring", headers=tenant.headers)
-                             ).status_code for _ in range(12)]
+                statuses = [
+                    (await client.get("/leads/scoring", headers=tenant.headers)).status_code
+                    for _ in range(12)
+                ]
                 body = await graphql(client, "{ leads { totalCount } }", token=tenant.token)
         finally:
             redis_server.start()
@@ -170,11 +194,13 @@ async def test_a_redis_outage_never_fails_a_request(app, ferretdb, redis_server,
 
 
 async def test_redis_down_from_the_start_is_served_from_memory(app, ferretdb):
-    settings = make_settings(ferretdb, rate_limit_per_user="3/minute",
-                             redis_url="redis://127.0.0.1:9/0")
+    settings = make_settings(
+        ferretdb, rate_limit_per_user="3/minute", redis_url="redis://127.0.0.1:9/0"
+    )
     async with running_app(settings) as running, running.client() as client:
         tenant = await register_tenant(client)
-        statuses = [(await client.get("/leads/scoring", headers=tenant.headers)).status_code
-                    for _ in range(4)]
+        statuses = [
+            (await client.get("/leads/scoring", headers=tenant.headers)).status_code
+            for _ in range(4)
+        ]
     assert statuses == [200, 200, 200, 429]
-

@@ -26,10 +26,16 @@ class Victim:
 
 def a_leads(prefix: str, owner: str) -> list[dict[str, Any]]:
     return [
-        {"leadId": f"{prefix}-{i}", "leadName": f"Secret Lead {prefix} {i}",
-         "leadEmail": f"secret-{prefix}-{i}@victim.example", "ownerId": owner,
-         "emailOpens": 5 + i, "websiteVisits": 10, "timeSpent": 300,
-         "lastActivityAt": "2026-01-01T00:00:00Z"}
+        {
+            "leadId": f"{prefix}-{i}",
+            "leadName": f"Secret Lead {prefix} {i}",
+            "leadEmail": f"secret-{prefix}-{i}@victim.example",
+            "ownerId": owner,
+            "emailOpens": 5 + i,
+            "websiteVisits": 10,
+            "timeSpent": 300,
+            "lastActivityAt": "2026-01-01T00:00:00Z",
+        }
         for i in range(3)
     ]
 
@@ -51,24 +57,48 @@ async def victim(client: httpx.AsyncClient) -> Victim:
     tenant = await register_tenant(client, "Victim")
     prefix, owner = f"victim{uuid.uuid4().hex[:6]}", f"owner-{uuid.uuid4().hex[:6]}"
     await ingest(client, tenant, a_leads(prefix, owner))
-    rep = await client.post("/auth/register", headers=tenant.headers, json={
-        "email": f"rep-{uuid.uuid4().hex[:8]}@victim.example", "password": PASSWORD,
-        "name": "Victim Rep", "role": "rep"})
-    return Victim(tenant, [f"{prefix}-{i}" for i in range(3)], owner,
-                  rep.json()["user"]["userId"], await snapshot(client, tenant))
+    rep = await client.post(
+        "/auth/register",
+        headers=tenant.headers,
+        json={
+            "email": f"rep-{uuid.uuid4().hex[:8]}@victim.example",
+            "password": PASSWORD,
+            "name": "Victim Rep",
+            "role": "rep",
+        },
+    )
+    return Victim(
+        tenant,
+        [f"{prefix}-{i}" for i in range(3)],
+        owner,
+        rep.json()["user"]["userId"],
+        await snapshot(client, tenant),
+    )
 
 
 def leaks(victim: Victim, text: str) -> list[str]:
     """Which of A's identifying values occur in a response body."""
-    secrets = [*victim.lead_ids, victim.owner_id, victim.rep_id, victim.tenant.tenant_id,
-               victim.tenant.user_id, "Secret Lead", "victim.example"]
+    secrets = [
+        *victim.lead_ids,
+        victim.owner_id,
+        victim.rep_id,
+        victim.tenant.tenant_id,
+        victim.tenant.user_id,
+        "Secret Lead",
+        "victim.example",
+    ]
     return [secret for secret in secrets if secret in text]
 
 
 async def test_rest_routes_serve_nothing_of_another_tenant(client, victim):
     b = await register_tenant(client, "Attacker")
-    for query in ("", f"?ownerId={victim.owner_id}", "?minScore=0&limit=200&includeRaw=true",
-                  "?refresh=true", f"?sort=lastActivityAt:desc&ownerId={victim.owner_id}"):
+    for query in (
+        "",
+        f"?ownerId={victim.owner_id}",
+        "?minScore=0&limit=200&includeRaw=true",
+        "?refresh=true",
+        f"?sort=lastActivityAt:desc&ownerId={victim.owner_id}",
+    ):
         response = await client.get(f"/leads/scoring{query}", headers=b.headers)
         assert response.status_code == 200
         assert response.json()["data"] == []
@@ -77,18 +107,27 @@ async def test_rest_routes_serve_nothing_of_another_tenant(client, victim):
         response = await client.get(f"/leads/{lead_id}/score?includeRaw=true", headers=b.headers)
         assert response.status_code == 404
         assert leaks(victim, response.text) == []
-    refreshed = await client.post("/leads/scoring/refresh", headers=b.headers,
-                                  json={"leadIds": victim.lead_ids})
+    refreshed = await client.post(
+        "/leads/scoring/refresh", headers=b.headers, json={"leadIds": victim.lead_ids}
+    )
     assert refreshed.json() == {"recomputed": 0}
     assert await snapshot(client, victim.tenant) == victim.before
 
 
 async def test_register_as_an_admin_ignores_any_other_tenant(client, victim):
     b = await register_tenant(client, "Attacker")
-    response = await client.post("/auth/register", headers=b.headers, json={
-        "email": f"x-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD, "name": "X",
-        "role": "admin", "tenantId": victim.tenant.tenant_id,
-        "tenantName": "Victim"})
+    response = await client.post(
+        "/auth/register",
+        headers=b.headers,
+        json={
+            "email": f"x-{uuid.uuid4().hex[:8]}@example.com",
+            "password": PASSWORD,
+            "name": "X",
+            "role": "admin",
+            "tenantId": victim.tenant.tenant_id,
+            "tenantName": "Victim",
+        },
+    )
     assert response.status_code == 201
     assert response.json()["user"]["tenantId"] == b.tenant_id
     assert await snapshot(client, victim.tenant) == victim.before
@@ -114,9 +153,12 @@ async def test_graphql_queries_serve_nothing_of_another_tenant(client, victim):
     assert body["data"]["leads"] == {"totalCount": 0, "items": []}
     body = await graphql(client, DISTRIBUTION, {"owner": victim.owner_id}, b.token)
     assert body["data"]["scoreDistribution"]["total"] == 0
-    for query in ("{ owners { userId name } }", "{ users { userId email name } }",
-                  "{ auditLog(limit: 200) { actorId details } }",
-                  "{ me { userId tenantId tenantName } }"):
+    for query in (
+        "{ owners { userId name } }",
+        "{ users { userId email name } }",
+        "{ auditLog(limit: 200) { actorId details } }",
+        "{ me { userId tenantId tenantName } }",
+    ):
         body = await graphql(client, query, token=b.token)
         assert "errors" not in body, body
         assert leaks(victim, str(body)) == [], query
@@ -133,12 +175,23 @@ async def test_graphql_mutations_change_nothing_of_another_tenant(client, victim
             [error] = body["errors"]
             assert error["extensions"]["code"] == "NOT_FOUND"
             assert leaks(victim, str(body)) == []
-    same_ids = [{"leadId": lead_id, "leadName": "B's own", "emailOpens": 0, "websiteVisits": 0,
-                 "timeSpent": 0} for lead_id in victim.lead_ids]
+    same_ids = [
+        {
+            "leadId": lead_id,
+            "leadName": "B's own",
+            "emailOpens": 0,
+            "websiteVisits": 0,
+            "timeSpent": 0,
+        }
+        for lead_id in victim.lead_ids
+    ]
     await ingest(client, b, same_ids)  # the same lead ids in B are B's own, separate leads
-    config = {"weights": {"emailOpens": 1, "websiteVisits": 0, "timeSpent": 0},
-              "caps": {"emailOpens": 1, "websiteVisits": 1, "timeSpent": 1},
-              "halfLifeDays": 1, "thresholds": {"hot": 90, "warm": 50}}
+    config = {
+        "weights": {"emailOpens": 1, "websiteVisits": 0, "timeSpent": 0},
+        "caps": {"emailOpens": 1, "websiteVisits": 1, "timeSpent": 1},
+        "halfLifeDays": 1,
+        "thresholds": {"hot": 90, "warm": 50},
+    }
     update = "mutation($i: ScoringConfigInput!) { updateScoringConfig(input: $i) { version } }"
     assert "errors" not in await graphql(client, update, {"i": config}, b.token)
     assert await snapshot(client, victim.tenant) == victim.before
@@ -147,7 +200,6 @@ async def test_graphql_mutations_change_nothing_of_another_tenant(client, victim
 async def test_an_unknown_user_and_another_tenants_user_look_the_same(client, victim):
     b = await register_tenant(client, "Attacker")
     foreign = await graphql(client, UPDATE_USER, {"id": victim.rep_id, "active": False}, b.token)
-    unknown = await graphql(client, UPDATE_USER, {"id": uuid.uuid4().hex, "active": False},
-                            b.token)
+    unknown = await graphql(client, UPDATE_USER, {"id": uuid.uuid4().hex, "active": False}, b.token)
     assert foreign["errors"][0]["message"] == unknown["errors"][0]["message"]
     assert foreign["errors"][0]["extensions"] == unknown["errors"][0]["extensions"]

@@ -36,9 +36,16 @@ def claims_of(tenant: Tenant, **changes: Any) -> dict[str, Any]:
     """Valid access-token claims for the tenant's admin, with some changed (None drops one)."""
     now = int(time.time())
     claims: dict[str, Any] = {
-        "iss": "leadscore", "aud": "leadscore-api", "sub": tenant.user_id,
-        "tid": tenant.tenant_id, "role": "admin", "jti": uuid.uuid4().hex, "typ": "access",
-        "iat": now, "nbf": now, "exp": now + 600,
+        "iss": "leadscore",
+        "aud": "leadscore-api",
+        "sub": tenant.user_id,
+        "tid": tenant.tenant_id,
+        "role": "admin",
+        "jti": uuid.uuid4().hex,
+        "typ": "access",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
     }
     claims.update(changes)
     return {key: value for key, value in claims.items() if value is not None}
@@ -69,8 +76,11 @@ def tampered(token: str, **changes: Any) -> str:
 async def assert_refused(client: httpx.AsyncClient, token: str) -> None:
     """401 with WWW-Authenticate on REST, UNAUTHENTICATED and no data on GraphQL."""
     headers = {"Authorization": f"Bearer {token}"}
-    for method, path in (("GET", "/leads/scoring"), ("GET", "/leads/x/score"),
-                         ("POST", "/leads/scoring/refresh")):
+    for method, path in (
+        ("GET", "/leads/scoring"),
+        ("GET", "/leads/x/score"),
+        ("POST", "/leads/scoring/refresh"),
+    ):
         response = await client.request(method, path, headers=headers)
         assert response.status_code == 401, (path, response.text)
         assert response.json()["error"]["code"] == "UNAUTHENTICATED"
@@ -84,8 +94,9 @@ async def test_a_genuine_token_is_accepted(client):
     """The baseline the attacks below deviate from: re-signed genuine claims work."""
     tenant = await register_tenant(client)
     token = sign(claims_of(tenant))
-    assert (await client.get("/leads/scoring", headers={"Authorization": f"Bearer {token}"})
-            ).status_code == 200
+    assert (
+        await client.get("/leads/scoring", headers={"Authorization": f"Bearer {token}"})
+    ).status_code == 200
     body = await graphql(client, ME, token=token)
     assert body["data"]["me"]["userId"] == tenant.user_id
 
@@ -96,8 +107,11 @@ async def test_a_genuine_token_is_accepted(client):
         pytest.param(lambda t: unsigned(claims_of(t)), id="alg-none"),
         pytest.param(lambda t: unsigned(claims_of(t), "None"), id="alg-None"),
         pytest.param(lambda t: sign(claims_of(t), OTHER_SECRET), id="wrong-secret"),
-        pytest.param(lambda t: sign(claims_of(t), TEST_SECRET, "HS512"), id="other-hmac-alg",
-                     marks=SHORT_KEY_OK),
+        pytest.param(
+            lambda t: sign(claims_of(t), TEST_SECRET, "HS512"),
+            id="other-hmac-alg",
+            marks=SHORT_KEY_OK,
+        ),
         pytest.param(lambda t: sign(claims_of(t, exp=int(time.time()) - 60)), id="expired"),
         pytest.param(lambda t: sign(claims_of(t, nbf=int(time.time()) + 3600)), id="nbf-future"),
         pytest.param(lambda t: sign(claims_of(t, iss="evil")), id="wrong-iss"),
@@ -112,8 +126,10 @@ async def test_a_genuine_token_is_accepted(client):
         pytest.param(lambda t: tampered(t.token, role="admin", sub="someone"), id="tampered-sub"),
         pytest.param(lambda t: tampered(t.token, tid=uuid.uuid4().hex), id="tampered-tid"),
         pytest.param(lambda t: tampered(t.token, exp=int(time.time()) + 10**6), id="tampered-exp"),
-        pytest.param(lambda t: t.token[:-4] + ("AAAA" if t.token[-4:] != "AAAA" else "BBBB"),
-                     id="bad-signature"),
+        pytest.param(
+            lambda t: t.token[:-4] + ("AAAA" if t.token[-4:] != "AAAA" else "BBBB"),
+            id="bad-signature",
+        ),
         pytest.param(lambda t: "not-a-jwt", id="garbage"),
         pytest.param(lambda t: "a.b.c", id="garbage-segments"),
     ],
@@ -147,8 +163,11 @@ async def test_malformed_authorization_headers_are_refused(client, header):
 
 async def test_a_revoked_access_token_is_refused_until_it_expires(client):
     tenant = await register_tenant(client)
-    logout = await client.post("/auth/logout", headers=tenant.headers,
-                               json={"refreshToken": tenant.session["refreshToken"]})
+    logout = await client.post(
+        "/auth/logout",
+        headers=tenant.headers,
+        json={"refreshToken": tenant.session["refreshToken"]},
+    )
     assert logout.status_code == 204
     await assert_refused(client, tenant.token)
     claims = jwt.decode(tenant.token, TEST_SECRET, algorithms=["HS256"], audience="leadscore-api")
@@ -159,8 +178,12 @@ async def test_a_revoked_access_token_is_refused_until_it_expires(client):
 
 async def test_graphql_logout_revokes_the_access_token_too(client):
     tenant = await register_tenant(client)
-    body = await graphql(client, "mutation($t: String!) { logout(refreshToken: $t) }",
-                         {"t": tenant.session["refreshToken"]}, tenant.token)
+    body = await graphql(
+        client,
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        {"t": tenant.session["refreshToken"]},
+        tenant.token,
+    )
     assert body["data"] == {"logout": True}
     await assert_refused(client, tenant.token)
     assert (await refresh(client, tenant.session["refreshToken"])).status_code == 401
@@ -172,8 +195,14 @@ async def test_purge_removes_only_expired_revocations_and_families(app):
     await RevokedToken(id=expired, expires_at=now - timedelta(seconds=1)).insert()
     await RevokedToken(id=live, expires_at=now + timedelta(minutes=15)).insert()
     family = uuid.uuid4().hex
-    await RefreshFamily(id=family, family_id=family, tenant_id="t", user_id="u",
-                        current_jti="j", expires_at=now - timedelta(seconds=1)).insert()
+    await RefreshFamily(
+        id=family,
+        family_id=family,
+        tenant_id="t",
+        user_id="u",
+        current_jti="j",
+        expires_at=now - timedelta(seconds=1),
+    ).insert()
     assert await purge_expired_revocations(now) >= 2
     assert await RevokedToken.find_one({"_id": expired}) is None
     assert await RevokedToken.find_one({"_id": live}) is not None
@@ -231,11 +260,14 @@ async def test_concurrent_refreshes_of_one_token_yield_at_most_one_session(clien
 
 async def test_a_forged_refresh_token_is_refused(client):
     tenant = await register_tenant(client)
-    real = jwt.decode(tenant.session["refreshToken"], TEST_SECRET, algorithms=["HS256"],
-                      audience="leadscore-api")
-    for token in (sign({**real, "jti": uuid.uuid4().hex}, OTHER_SECRET),
-                  sign({**real, "jti": uuid.uuid4().hex}),  # right key, not the family's jti
-                  tampered(tenant.session["refreshToken"], sub="x")):
+    real = jwt.decode(
+        tenant.session["refreshToken"], TEST_SECRET, algorithms=["HS256"], audience="leadscore-api"
+    )
+    for token in (
+        sign({**real, "jti": uuid.uuid4().hex}, OTHER_SECRET),
+        sign({**real, "jti": uuid.uuid4().hex}),  # right key, not the family's jti
+        tampered(tenant.session["refreshToken"], sub="x"),
+    ):
         assert (await refresh(client, token)).status_code == 401
 
 
@@ -249,8 +281,11 @@ mutation($id: String!, $role: Role, $active: Boolean) {
 
 async def add_user(client: httpx.AsyncClient, admin: Tenant, role: str) -> dict[str, Any]:
     email = f"{role}-{uuid.uuid4().hex[:10]}@example.com"
-    response = await client.post("/auth/register", headers=admin.headers, json={
-        "email": email, "password": PASSWORD, "name": role.title(), "role": role})
+    response = await client.post(
+        "/auth/register",
+        headers=admin.headers,
+        json={"email": email, "password": PASSWORD, "name": role.title(), "role": role},
+    )
     assert response.status_code == 201, response.text
     session: dict[str, Any] = response.json()
     login = await client.post("/auth/login", json={"email": email, "password": PASSWORD})
@@ -263,8 +298,9 @@ async def test_deactivation_stops_access_refresh_and_sign_in_at_once(client):
     rep = await add_user(client, admin, "rep")
     rep_headers = {"Authorization": f"Bearer {rep['accessToken']}"}
     assert (await client.get("/leads/scoring", headers=rep_headers)).status_code == 200
-    body = await graphql(client, UPDATE_USER, {"id": rep["user"]["userId"], "active": False},
-                         admin.token)
+    body = await graphql(
+        client, UPDATE_USER, {"id": rep["user"]["userId"], "active": False}, admin.token
+    )
     assert body["data"]["updateUser"]["isActive"] is False
     assert (await client.get("/leads/scoring", headers=rep_headers)).status_code == 401
     assert (await refresh(client, rep["refreshToken"])).status_code == 401
@@ -282,13 +318,17 @@ async def test_a_demotion_applies_to_tokens_already_issued(client):
     admin = await register_tenant(client)
     manager = await add_user(client, admin, "manager")
     preview = """mutation($i: ScoringConfigInput!) { previewScoringConfig(input: $i) { total } }"""
-    config = {"weights": {"emailOpens": 1, "websiteVisits": 1, "timeSpent": 1},
-              "caps": {"emailOpens": 1, "websiteVisits": 1, "timeSpent": 1},
-              "halfLifeDays": 7, "thresholds": {"hot": 70, "warm": 40}}
+    config = {
+        "weights": {"emailOpens": 1, "websiteVisits": 1, "timeSpent": 1},
+        "caps": {"emailOpens": 1, "websiteVisits": 1, "timeSpent": 1},
+        "halfLifeDays": 7,
+        "thresholds": {"hot": 70, "warm": 40},
+    }
     allowed = await graphql(client, preview, {"i": config}, manager["accessToken"])
     assert "errors" not in allowed, allowed
-    await graphql(client, UPDATE_USER, {"id": manager["user"]["userId"], "role": "REP"},
-                  admin.token)
+    await graphql(
+        client, UPDATE_USER, {"id": manager["user"]["userId"], "role": "REP"}, admin.token
+    )
     refused = await graphql(client, preview, {"i": config}, manager["accessToken"])
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     renewed = await refresh(client, manager["refreshToken"])
@@ -304,8 +344,9 @@ async def test_token_lifetimes_come_from_the_settings(app, ferretdb):
         tenant = await register_tenant(client)
     assert tenant.session["expiresIn"] == 300
     access = jwt.decode(tenant.token, TEST_SECRET, algorithms=["HS256"], audience="leadscore-api")
-    refresh_claims = jwt.decode(tenant.session["refreshToken"], TEST_SECRET,
-                                algorithms=["HS256"], audience="leadscore-api")
+    refresh_claims = jwt.decode(
+        tenant.session["refreshToken"], TEST_SECRET, algorithms=["HS256"], audience="leadscore-api"
+    )
     assert access["exp"] - access["iat"] == 300
     assert refresh_claims["exp"] - refresh_claims["iat"] == 2 * 86400
 
@@ -314,14 +355,23 @@ async def test_local_sign_in_can_be_turned_off(client, ferretdb):
     tenant = await register_tenant(client)
     settings = make_settings(ferretdb, local_login_enabled=False)
     async with extra_app(settings) as off:
-        login = await off.post("/auth/login", json={"email": tenant.session["email"],
-                                                    "password": PASSWORD})
+        login = await off.post(
+            "/auth/login", json={"email": tenant.session["email"], "password": PASSWORD}
+        )
         assert login.status_code == 403
-        register = await off.post("/auth/register", json={
-            "email": f"x-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD,
-            "name": "X", "tenantName": "X"})
+        register = await off.post(
+            "/auth/register",
+            json={
+                "email": f"x-{uuid.uuid4().hex[:8]}@example.com",
+                "password": PASSWORD,
+                "name": "X",
+                "tenantName": "X",
+            },
+        )
         assert register.status_code == 403
-        body = await graphql(off, "mutation($e: String!, $p: String!) { login(email: $e, "
-                             "password: $p) { accessToken } }",
-                             {"e": tenant.session["email"], "p": PASSWORD})
+        body = await graphql(
+            off,
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+            {"e": tenant.session["email"], "p": PASSWORD},
+        )
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -11,8 +11,15 @@ async def test_tenant_b_never_sees_tenant_a(client):
     b = await register_tenant(client, "B")
     await ingest(client, a, leads(10, owner="owner-a", prefix="a"))
     await ingest(client, b, leads(3, owner="owner-b", prefix="b"))
-    for query in ("", "?ownerId=owner-a", "?minScore=0&limit=200", "?sort=lastActivityAt:desc",
-                  "?refresh=true", "?includeRaw=true", "?tenantId=" + a.tenant_id):
+    for query in (
+        "",
+        "?ownerId=owner-a",
+        "?minScore=0&limit=200",
+        "?sort=lastActivityAt:desc",
+        "?refresh=true",
+        "?includeRaw=true",
+        "?tenantId=" + a.tenant_id,
+    ):
         response = await client.get(f"/leads/scoring{query}", headers=b.headers)
         if response.status_code == 400:
             assert "tenantId" in response.text  # an unknown parameter, refused
@@ -30,11 +37,25 @@ async def test_tenant_b_never_sees_tenant_a(client):
 async def test_same_lead_id_in_two_tenants_stays_separate(client):
     a = await register_tenant(client)
     b = await register_tenant(client)
-    await ingest(client, a, [{"leadId": "x", "leadName": "A's", "emailOpens": 10,
-                              "websiteVisits": 20, "timeSpent": 600,
-                              "lastActivityAt": "2026-01-01T00:00:00Z"}])
-    await ingest(client, b, [{"leadId": "x", "leadName": "B's", "emailOpens": 0,
-                              "websiteVisits": 0, "timeSpent": 0}])
+    await ingest(
+        client,
+        a,
+        [
+            {
+                "leadId": "x",
+                "leadName": "A's",
+                "emailOpens": 10,
+                "websiteVisits": 20,
+                "timeSpent": 600,
+                "lastActivityAt": "2026-01-01T00:00:00Z",
+            }
+        ],
+    )
+    await ingest(
+        client,
+        b,
+        [{"leadId": "x", "leadName": "B's", "emailOpens": 0, "websiteVisits": 0, "timeSpent": 0}],
+    )
     a_lead = (await client.get("/leads/x/score", headers=a.headers)).json()["data"]
     b_lead = (await client.get("/leads/x/score", headers=b.headers)).json()["data"]
     assert a_lead["leadName"] == "A's" and b_lead["leadName"] == "B's"

@@ -17,7 +17,9 @@ def fields(outcome) -> set[str]:
 
 
 def test_valid_record_is_normalised():
-    outcome = validate_interaction(GOOD | {"leadEmail": " a@b.co ", "lastActivityAt": "2026-11-01T10:00:00Z"})
+    outcome = validate_interaction(
+        GOOD | {"leadEmail": " a@b.co ", "lastActivityAt": "2026-11-01T10:00:00Z"}
+    )
     assert isinstance(outcome, InteractionRecord)
     assert outcome.values["leadEmail"] == "a@b.co"
     assert outcome.values["lastActivityAt"] == datetime(2026, 11, 1, 10, tzinfo=UTC)

@@ -9,8 +9,9 @@ from server.logging_setup import JsonFormatter, hash_id
 
 
 def record(msg: str, **extra: object) -> logging.LogRecord:
-    return logging.makeLogRecord({"name": "leadscore.audit", "levelno": 20,
-                                  "levelname": "INFO", "msg": msg, **extra})
+    return logging.makeLogRecord(
+        {"name": "leadscore.audit", "levelno": 20, "levelname": "INFO", "msg": msg, **extra}
+    )
 
 
 def test_user_and_actor_ids_are_hashed():

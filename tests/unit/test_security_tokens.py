@@ -59,7 +59,11 @@ async def test_local_tokens_round_trip():
     issued = codec.issue(user_id="u1", tenant_id="t1", role="manager", typ="access")
     claims = await codec.verify(issued.token, typ="access")
     assert (claims.user_id, claims.tenant_id, claims.role, claims.jti) == (
-        "u1", "t1", "manager", issued.jti)
+        "u1",
+        "t1",
+        "manager",
+        issued.jti,
+    )
     assert not claims.external
     with pytest.raises(Unauthenticated):
         await codec.verify(issued.token, typ="refresh")
@@ -80,12 +84,22 @@ async def test_without_a_real_secret_no_local_token_is_issued_or_accepted(secret
 async def test_external_claims_are_mapped_from_the_configured_claims():
     key = rsa_key()
     provider = FakeProvider(jwk(key, "k1"))
-    config = settings(jwks_uri="http://idp.invalid/jwks.json", jwt_issuer="idp",
-                      jwt_tenant_claim="org", jwt_role_claim="app_role")
+    config = settings(
+        jwks_uri="http://idp.invalid/jwks.json",
+        jwt_issuer="idp",
+        jwt_tenant_claim="org",
+        jwt_role_claim="app_role",
+    )
     codec = TokenCodec(config, SECRET, jwks=jwks_with(provider))
     now = int(time.time())
-    base = {"iss": "idp", "aud": "leadscore-api", "sub": "ext-1", "org": "acme",
-            "iat": now, "exp": now + 60}
+    base = {
+        "iss": "idp",
+        "aud": "leadscore-api",
+        "sub": "ext-1",
+        "org": "acme",
+        "iat": now,
+        "exp": now + 60,
+    }
     token = jwt.encode({**base, "typ": "Bearer"}, key, algorithm="RS256", headers={"kid": "k1"})
     claims = await codec.verify(token, typ="access")
     assert (claims.user_id, claims.tenant_id, claims.role) == ("ext-1", "acme", "rep")
@@ -101,10 +115,12 @@ async def test_external_claims_are_mapped_from_the_configured_claims():
 async def test_refresh_tokens_are_never_verified_against_the_provider():
     key = rsa_key()
     provider = FakeProvider(jwk(key, "k1"))
-    codec = TokenCodec(settings(jwks_uri="http://idp.invalid/jwks.json"), SECRET,
-                       jwks=jwks_with(provider))
-    token = jwt.encode({"typ": "refresh", "sub": "x"}, key, algorithm="RS256",
-                       headers={"kid": "k1"})
+    codec = TokenCodec(
+        settings(jwks_uri="http://idp.invalid/jwks.json"), SECRET, jwks=jwks_with(provider)
+    )
+    token = jwt.encode(
+        {"typ": "refresh", "sub": "x"}, key, algorithm="RS256", headers={"kid": "k1"}
+    )
     with pytest.raises(Unauthenticated):
         await codec.verify(token, typ="refresh")
     assert provider.fetches == 0
@@ -167,7 +183,15 @@ async def test_a_document_without_usable_keys_is_unavailable():
 
 def test_jwks_must_be_fetched_over_https_in_production():
     with pytest.raises(SettingsError, match="JWKS_URI"):
-        TokenCodec(Settings(_env_file=None, leadscore_env="production",
-                            jwks_uri="http://idp.example/jwks.json"), SECRET)
-    TokenCodec(Settings(_env_file=None, leadscore_env="production",
-                        jwks_uri="https://idp.example/jwks.json"), SECRET)
+        TokenCodec(
+            Settings(
+                _env_file=None, leadscore_env="production", jwks_uri="http://idp.example/jwks.json"
+            ),
+            SECRET,
+        )
+    TokenCodec(
+        Settings(
+            _env_file=None, leadscore_env="production", jwks_uri="https://idp.example/jwks.json"
+        ),
+        SECRET,
+    )

@@ -25,8 +25,12 @@ def test_defaults(monkeypatch):
 
 
 def test_scoring_from_env(monkeypatch):
-    s = settings(monkeypatch, LEAD_SCORE_WEIGHTS="0.5, 0.3, 0.2", LEAD_SCORE_CAPS="5,10,300",
-                 LEAD_SCORE_DECAY_HALFLIFE_DAYS="3.5")
+    s = settings(
+        monkeypatch,
+        LEAD_SCORE_WEIGHTS="0.5, 0.3, 0.2",
+        LEAD_SCORE_CAPS="5,10,300",
+        LEAD_SCORE_DECAY_HALFLIFE_DAYS="3.5",
+    )
     config = s.scoring_config()
     assert config.weights == (0.5, 0.3, 0.2)
     assert config.caps == (5, 10, 300)
@@ -72,13 +76,13 @@ def test_production_refuses_missing_or_placeholder_secret(monkeypatch, secret):
     if secret is not None:
         env["AUTH_SECRET"] = secret
     s = settings(monkeypatch, **env)
-    with pytest.raises(SettingsError, match="^AUTH_SECRET"):
+    with pytest.raises(SettingsError, match=r"^AUTH_SECRET"):
         s.require_production_ready()
 
 
 def test_production_needs_a_database(monkeypatch):
     s = settings(monkeypatch, AUTH_SECRET=GOOD_SECRET)
-    with pytest.raises(SettingsError, match="^MONGODB_URI"):
+    with pytest.raises(SettingsError, match=r"^MONGODB_URI"):
         s.require_production_ready()
 
 
@@ -91,3 +95,15 @@ def test_production_ready(monkeypatch):
 def test_graphiql_defaults_on_in_development(monkeypatch):
     assert settings(monkeypatch, LEADSCORE_ENV="development").graphiql
     assert not settings(monkeypatch, LEADSCORE_ENV="development", GRAPHIQL_ENABLED="false").graphiql
+
+
+@pytest.mark.parametrize("origins", ["*", "example.com", "https://ok.example,*"])
+def test_cors_origins_must_be_explicit(monkeypatch, origins):
+    with pytest.raises(SettingsError, match=r"^CORS_ORIGINS"):
+        settings(monkeypatch, CORS_ORIGINS=origins)
+
+
+def test_production_jwks_must_be_https(monkeypatch):
+    s = settings(monkeypatch, MONGODB_URI="mongodb://db", JWKS_URI="http://idp.example/jwks")
+    with pytest.raises(SettingsError, match=r"^JWKS_URI"):
+        s.require_production_ready()
