@@ -20,7 +20,7 @@ from gql.types import (
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.engine import ScoringConfigError
 from server.audit import record_event
-from server.errors import AppError, BadInput, field_error
+from server.errors import BadInput, field_error
 
 MAX_BATCH = 1000
 
@@ -134,5 +134,3 @@ class Mutation:
         result = await info.context.services.scores.preview(info.context.user.tenant_id, config)
         return ScoringPreview.from_distribution(result)
 
-
-__all__ = ["AppError", "Mutation"]

@@ -21,8 +21,7 @@ from models import User as UserDocument
 from scoring.service import LeadFilter as ServiceFilter
 from scoring.service import PageQuery
 from server.errors import BadInput, Unauthenticated, field_error
-
-MAX_LIMIT = 200
+from server.params import MAX_LIMIT
 
 
 def to_service_filter(value: LeadFilter | None) -> ServiceFilter:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -117,7 +116,3 @@ def _lead(rng: random.Random, owner: str, n: int, tier: float, now: datetime) ->
     assert isinstance(outcome, InteractionRecord)
     return outcome
 
-
-def new_id() -> str:
-    """A fresh opaque id."""
-    return uuid.uuid4().hex
