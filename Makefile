@@ -33,7 +33,7 @@ lint: deps ## ruff + mypy
 schema: deps ## re-export schema.graphql from the code
 	$(UV) run --frozen leadscore export-schema
 
-bench: deps $(FERRETDB) ## benchmark GET /leads/scoring on the embedded FerretDB
+bench: deps $(FERRETDB) ## benchmark the lead paths (embedded FerretDB, or --uri via MONGODB_URI)
 	$(UV) run --frozen python scripts/bench_leads.py
 
 $(UV):
