@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, requireServer } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,7 +27,6 @@ const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/+$
 const ARTIFACTS_DIR = process.env.ARTIFACTS_DIR
   ? resolve(process.env.ARTIFACTS_DIR)
   : resolve(frontendDir, '..', 'test-artifacts');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EMAIL = process.env.E2E_EMAIL ?? 'manager@acme.example';
 const PASSWORD = process.env.E2E_PASSWORD ?? 'Leadscore-demo-1';
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -133,26 +132,8 @@ async function screenshot(name, fullPage = true) {
 
 before(async () => {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  try {
-    const res = await fetch(`${BASE_URL}/`, { signal: AbortSignal.timeout(5000) });
-    assert.ok(res.status < 500, `GET ${BASE_URL}/ answered ${res.status}`);
-  } catch (err) {
-    throw new Error(`No server answering at BASE_URL=${BASE_URL} (${err.message}). Start the API first.`);
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  await requireServer(BASE_URL);
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
