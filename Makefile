@@ -26,9 +26,10 @@ test: deps system-deps $(FERRETDB) $(FRONTEND_OUT) ## install what is missing, r
 	$(UV) run --frozen pytest -q
 	cd frontend && npm test --silent && npm run size --silent
 
-lint: deps ## ruff + mypy
+lint: deps ## ruff, mypy and the import layers contract
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports
 
 schema: deps ## re-export schema.graphql from the code
 	$(UV) run --frozen leadscore export-schema

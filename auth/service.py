@@ -13,11 +13,11 @@ from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
 from auth.tokens import Claims, TokenCodec
+from foundation.audit import record_event
+from foundation.errors import BadInput, Conflict, Forbidden, Unauthenticated, field_error
+from foundation.settings import Settings
 from models import RefreshFamily, RevokedToken, Role, Tenant, User
 from models.base import utcnow
-from server.audit import record_event
-from server.errors import BadInput, Conflict, Forbidden, Unauthenticated, field_error
-from server.settings import Settings
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 DUPLICATE_KEY = 11000

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 import jwt
 
 from auth.jwks import JwksKeys, KeyUnavailable
-from server.errors import Unauthenticated
-from server.settings import MIN_SECRET_LENGTH, Settings, SettingsError
+from foundation.errors import Unauthenticated
+from foundation.settings import MIN_SECRET_LENGTH, Settings, SettingsError
 
 log = logging.getLogger(__name__)
 LOCAL_ALGORITHM = "HS256"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from auth.service import Principal
+from foundation.audit import record_event
+from foundation.errors import BadInput, Forbidden, NotFound, field_error
 from models import RefreshFamily, Role, User
-from server.audit import record_event
-from server.errors import BadInput, Forbidden, NotFound, field_error
 
 
 async def list_users(actor: Principal) -> list[User]:

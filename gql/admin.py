@@ -8,12 +8,12 @@ import orjson
 import strawberry
 
 from auth import users as user_admin
+from foundation.audit import list_events
+from foundation.errors import BadInput, field_error
 from gql.permissions import IsAdmin, IsAuthenticated
 from gql.types import Role
 from models import AuditEvent
 from models import User as UserDocument
-from server.audit import list_events
-from server.errors import BadInput, field_error
 
 MAX_AUDIT_LIMIT = 200
 

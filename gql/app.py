@@ -10,10 +10,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.services import services_of
+from foundation.settings import Settings
 from gql.context import Context, build_context
 from gql.schema import build_schema
-from server.services import services_of
-from server.settings import Settings
 
 # The self-hosted GraphiQL page, built from npm by `npm run build` in frontend/
 # (frontend/graphiql.html + src/graphiql/); its scripts, styles, fonts and Monaco workers

@@ -8,10 +8,10 @@ from typing import Any
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from api.services import Services, client_address
 from auth.service import Principal
+from foundation.errors import AppError, RateLimited, Unauthenticated
 from gql.loaders import OwnerLoader, RawInteractionLoader
-from server.errors import AppError, RateLimited, Unauthenticated
-from server.services import Services, client_address
 
 
 @dataclass

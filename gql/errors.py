@@ -8,8 +8,8 @@ from typing import Any
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from server.errors import AppError
-from server.request_context import current_request_id
+from foundation.errors import AppError
+from foundation.request_context import current_request_id
 
 log = logging.getLogger(__name__)
 INTERNAL = "INTERNAL_SERVER_ERROR"

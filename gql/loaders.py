@@ -6,7 +6,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from gql.types import Owner, RawInteractions
+from gql.types import Owner
 from models import User
 from scoring.service import ScoreService
 
@@ -40,14 +40,3 @@ class RawInteractionLoader(DataLoader[str, dict[str, Any] | None]):
     async def _load(self, keys: list[str]) -> list[dict[str, Any] | None]:
         found = await self.scores.raw_interactions(self.tenant_id, keys)
         return [found.get(key) for key in keys]
-
-
-def raw_counts(doc: dict[str, Any] | None) -> RawInteractions | None:
-    """The counts of an interaction document, as the schema shows them."""
-    if doc is None:
-        return None
-    return RawInteractions(
-        email_opens=float(doc.get("emailOpens") or 0),
-        website_visits=float(doc.get("websiteVisits") or 0),
-        time_spent=float(doc.get("timeSpent") or 0),
-    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from foundation.audit import record_event
+from foundation.errors import BadInput, field_error
 from gql.errors import coded_error
 from gql.permissions import CanManageScoring, IsAuthenticated
 from gql.types import (
@@ -19,8 +21,6 @@ from gql.types import (
 )
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.engine import ScoringConfigError
-from server.audit import record_event
-from server.errors import BadInput, field_error
 
 MAX_BATCH = 1000
 
@@ -133,4 +133,3 @@ class Mutation:
         config = _engine_config(input)
         result = await info.context.services.scores.preview(info.context.user.tenant_id, config)
         return ScoringPreview.from_distribution(result)
-

@@ -13,8 +13,8 @@ import strawberry
 from strawberry.permission import BasePermission
 
 from auth.service import Principal
+from foundation.errors import AppError, Forbidden
 from gql.errors import coded_error
-from server.errors import AppError, Forbidden
 
 
 def _principal(info: strawberry.Info) -> Principal:

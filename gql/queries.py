@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from api.params import MAX_LIMIT
+from foundation.errors import BadInput, Unauthenticated, field_error
 from gql.errors import coded_error
 from gql.permissions import IsAuthenticated
 from gql.types import (
@@ -20,8 +22,6 @@ from models import Tenant
 from models import User as UserDocument
 from scoring.service import LeadFilter as ServiceFilter
 from scoring.service import PageQuery
-from server.errors import BadInput, Unauthenticated, field_error
-from server.params import MAX_LIMIT
 
 
 def to_service_filter(value: LeadFilter | None) -> ServiceFilter:

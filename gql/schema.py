@@ -18,12 +18,12 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from foundation.settings import Settings
 from gql.admin import AdminMutation, AdminQuery
 from gql.errors import CodedErrors
 from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
 from gql.types import DateTimeUTC
-from server.settings import Settings
 
 Query = merge_types("Query", (BaseQuery, AdminQuery))
 Mutation = merge_types("Mutation", (BaseMutation, AdminMutation))

@@ -8,11 +8,11 @@ from typing import Any
 
 import strawberry
 
+from api.wire import iso
 from auth.service import Session
 from models import User as UserDocument
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.service import Distribution, EffectiveConfig, LeadPage
-from server.wire import iso
 
 
 @strawberry.enum(description="Priority tier of a lead, from its score and the tenant's thresholds")
@@ -123,8 +123,6 @@ class Lead:
 
     @strawberry.field(description="Raw interaction counts, fetched only when selected")
     async def raw(self, info: strawberry.Info) -> RawInteractions | None:
-        from gql.loaders import raw_counts
-
         return raw_counts(await info.context.raw_loader().load(self.lead_id))
 
     @classmethod
@@ -366,3 +364,14 @@ DateTimeUTC = strawberry.scalar(
     serialize=iso,
     parse_value=_parse_datetime,
 )
+
+
+def raw_counts(doc: dict[str, Any] | None) -> RawInteractions | None:
+    """The counts of an interaction document, as the schema shows them."""
+    if doc is None:
+        return None
+    return RawInteractions(
+        email_opens=float(doc.get("emailOpens") or 0),
+        website_visits=float(doc.get("websiteVisits") or 0),
+        time_spent=float(doc.get("timeSpent") or 0),
+    )

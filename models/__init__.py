@@ -1,8 +1,9 @@
 """Beanie documents and their indexes."""
 
+from foundation.audit import AuditEvent
 from models.interaction import Interaction
 from models.lead_score import LeadScore, StoredBreakdown
-from models.security import AuditEvent, Lease, RefreshFamily, RevokedToken
+from models.security import Lease, RefreshFamily, RevokedToken
 from models.tenant import ScoringOverride, Tenant
 from models.user import Role, User
 

@@ -1,11 +1,10 @@
-"""Token bookkeeping: refresh-token families, revoked access tokens, and the audit trail."""
+"""Token bookkeeping: refresh-token families, revoked access tokens, and job leases."""
 
 from datetime import datetime
-from typing import Any
 
 from beanie import Document
 from pydantic import Field
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel
 
 from models.base import CAMEL, utcnow
 
@@ -46,24 +45,6 @@ class RevokedToken(Document):
         indexes = [
             IndexModel([("expiresAt", ASCENDING)], name="expiresAt"),
         ]
-
-
-class AuditEvent(Document):
-    """Something a security reviewer wants to know happened."""
-
-    model_config = CAMEL
-
-    tenant_id: str | None
-    actor_id: str | None
-    action: str
-    outcome: str = "success"
-    request_id: str | None = None
-    details: dict[str, Any] = Field(default_factory=dict)
-    at: datetime = Field(default_factory=utcnow)
-
-    class Settings:
-        name = "auditEvents"
-        indexes = [IndexModel([("tenantId", ASCENDING), ("at", DESCENDING)], name="tenant_at")]
 
 
 class Lease(Document):

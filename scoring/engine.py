@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from numbers import Real
+
+from foundation.model_rules import ScoringConfigError as ScoringConfigError
+from foundation.model_rules import (
+    check_caps,
+    check_half_life,
+    check_thresholds,
+    check_weights,
+)
 
 FACTORS: tuple[str, str, str] = ("emailOpens", "websiteVisits", "timeSpent")
 
 _SECONDS_PER_DAY = 86_400.0
-
-
-class ScoringConfigError(ValueError):
-    """A scoring configuration value breaks a rule."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +32,10 @@ class ScoringConfig:
     version: int = 1
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weights", _weights(self.weights))
-        object.__setattr__(self, "caps", _caps(self.caps))
-        object.__setattr__(self, "half_life_days", _half_life(self.half_life_days))
-        warm, hot = _thresholds(self.warm_threshold, self.hot_threshold)
+        object.__setattr__(self, "weights", check_weights(self.weights))
+        object.__setattr__(self, "caps", check_caps(self.caps))
+        object.__setattr__(self, "half_life_days", check_half_life(self.half_life_days))
+        warm, hot = check_thresholds(self.warm_threshold, self.hot_threshold)
         object.__setattr__(self, "warm_threshold", warm)
         object.__setattr__(self, "hot_threshold", hot)
 
@@ -146,53 +141,3 @@ def _as_utc(moment: datetime) -> datetime:
     if moment.utcoffset() is None:
         return moment.replace(tzinfo=UTC)
     return moment
-
-
-def _weights(values: object) -> tuple[float, float, float]:
-    weights = _triple("weights", values)
-    if min(weights) < 0:
-        raise ScoringConfigError("weights", f"must not be negative, got {values!r}")
-    if max(weights) == 0:
-        raise ScoringConfigError("weights", "at least one weight must be positive")
-    return weights
-
-
-def _caps(values: object) -> tuple[float, float, float]:
-    caps = _triple("caps", values)
-    if min(caps) <= 0:
-        raise ScoringConfigError("caps", f"must all be positive, got {values!r}")
-    return caps
-
-
-def _half_life(value: object) -> float:
-    days = _real("halfLifeDays", value)
-    if days <= 0:
-        raise ScoringConfigError("halfLifeDays", f"must be positive, got {value!r}")
-    return days
-
-
-def _thresholds(warm: object, hot: object) -> tuple[float, float]:
-    warm_value, hot_value = _real("thresholds", warm), _real("thresholds", hot)
-    if not 0 <= warm_value <= hot_value <= 100:
-        message = f"need 0 <= warm ({warm!r}) <= hot ({hot!r}) <= 100"
-        raise ScoringConfigError("thresholds", message)
-    return warm_value, hot_value
-
-
-def _triple(field: str, values: object) -> tuple[float, float, float]:
-    if isinstance(values, str | bytes) or not isinstance(values, Sequence) or len(values) != 3:
-        raise ScoringConfigError(field, f"expected exactly 3 numbers, got {values!r}")
-    first, second, third = (_real(field, value) for value in values)
-    return first, second, third
-
-
-def _real(field: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise ScoringConfigError(field, f"{value!r} is not a number")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ScoringConfigError(field, f"{value!r} is not finite")
-    return number

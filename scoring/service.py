@@ -13,11 +13,11 @@ from typing import Any
 from pymongo import DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError
 
+from foundation import metrics
 from models import Interaction, LeadScore, ScoringOverride, Tenant, User
 from models.base import lead_key, utcnow
 from scoring.engine import Counts, ScoreResult, ScoringConfig, score_leads
 from scoring.ingest import FieldError, InteractionRecord, validate_interaction
-from server import metrics
 
 log = logging.getLogger(__name__)
 

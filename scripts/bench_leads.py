@@ -24,9 +24,9 @@ import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from cli.ferretdb import REPO_ROOT, EmbeddedFerretDB, free_port
+from foundation.settings import Settings
 from server.app import create_app
-from server.ferretdb import REPO_ROOT, EmbeddedFerretDB, free_port
-from server.settings import Settings
 
 PASSWORD = "Bench-password-123"
 

@@ -18,13 +18,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
+from api.cache import build_cache
+from api.database import connect, init_database
+from api.ratelimit import RateLimits
+from api.services import Services
+from api.wire import error_response
 from auth.service import AuthService
 from auth.tokens import TokenCodec
+from foundation.errors import AppError, NotFound
+from foundation.request_context import current_request_id
+from foundation.settings import Settings
 from gql.app import graphql_app
+from scoring.config import default_config
 from scoring.service import ScoreService
-from server.cache import build_cache
-from server.database import connect, init_database
-from server.errors import AppError, NotFound
 from server.frontend import frontend_routes
 from server.middleware import (
     DASHBOARD_CSP,
@@ -32,13 +38,8 @@ from server.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from server.ratelimit import RateLimits
 from server.refresher import run_refresher
-from server.request_context import current_request_id
 from server.rest import ROUTES
-from server.services import Services
-from server.settings import Settings
-from server.wire import error_response
 
 log = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
@@ -107,7 +108,7 @@ async def build_services(settings: Settings) -> Services:
     cache = build_cache(settings.redis_url)
     secret = settings.auth_secret.get_secret_value() if settings.auth_secret else ""
     scores = ScoreService(
-        settings.scoring_config(),
+        default_config(settings),
         cache,
         freshness=timedelta(minutes=settings.score_freshness_minutes),
         latency_budget=timedelta(milliseconds=settings.score_latency_budget_ms),

@@ -1,7 +1,7 @@
 """The production ASGI application (`uvicorn server.asgi:app`), configured from the environment."""
 
+from foundation.settings import load_settings
 from server.app import create_app
-from server.settings import load_settings
 
 settings = load_settings()
 settings.require_production_ready()

@@ -11,10 +11,10 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server import metrics
-from server.errors import AppError
-from server.request_context import set_request_id
-from server.wire import error_response
+from api.wire import error_response
+from foundation import metrics
+from foundation.errors import AppError
+from foundation.request_context import set_request_id
 
 log = logging.getLogger("leadscore.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")

@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.params import parse_page_query
+from api.services import Services, client_address, services_of
+from api.wire import JSONResponse, lead_to_wire
 from auth.service import Principal, Session
-from server.errors import BadInput, NotFound, Unauthenticated, field_error
+from foundation.errors import BadInput, NotFound, Unauthenticated, field_error
 from server.openapi import OPENAPI
-from server.params import parse_page_query
-from server.services import Services, client_address, services_of
-from server.wire import JSONResponse, lead_to_wire
 
 log = logging.getLogger(__name__)
 REFRESH_COOKIE = "ls_refresh"

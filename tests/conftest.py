@@ -23,12 +23,12 @@ from asgi_lifespan import LifespanManager
 from beanie.exceptions import CollectionWasNotInitialized
 from pymongo import monitoring
 
+from api.database import init_database
+from cli.ferretdb import EmbeddedFerretDB, free_port
+from foundation.logs import JsonFormatter
+from foundation.settings import Settings
 from models import User as UserDocument
 from server.app import create_app
-from server.database import init_database
-from server.ferretdb import EmbeddedFerretDB, free_port
-from server.logging_setup import JsonFormatter
-from server.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-" + "x" * 40

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.ferretdb import EmbeddedFerretDB, free_port
+from cli.ferretdb import EmbeddedFerretDB, free_port
 from tests.conftest import REPO, TEST_SECRET
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -45,7 +45,7 @@ def live_server(
     }
     log = (tmp_path_factory.mktemp("e2e-log") / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "dev", "--port", str(port)],
+        [sys.executable, "-m", "cli.main", "dev", "--port", str(port)],
         cwd=REPO,
         env=env,
         stdout=log,

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.cache import build_cache
 from models import Tenant
 from scoring.engine import ScoringConfig
 from scoring.service import LeadFilter, PageQuery, ScoreService
-from server.cache import build_cache
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

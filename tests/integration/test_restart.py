@@ -18,7 +18,7 @@ import asyncio, json, httpx
 from asgi_lifespan import LifespanManager
 from models import DOCUMENTS
 from server.app import create_app
-from server.settings import Settings
+from foundation.settings import Settings
 
 async def main():
     app = create_app(Settings(_env_file=None, background_refresh_seconds=0))

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server.logging_setup import JsonFormatter, configure_logging, hash_id
+from foundation.logs import JsonFormatter, configure_logging, hash_id
 from tests.conftest import graphql, ingest
 
 PASSWORD = "Sesame-Open-" + uuid.uuid4().hex[:8]

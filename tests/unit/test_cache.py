@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.cache import TaggedJsonSerializer
+from api.cache import TaggedJsonSerializer
 
 
 def test_round_trip_keeps_datetimes():

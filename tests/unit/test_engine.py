@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from foundation.model_rules import MAX_CAP, MAX_HALF_LIFE_DAYS, MAX_WEIGHT, MIN_HALF_LIFE_DAYS
 from scoring.engine import (
     FACTORS,
     Breakdown,
@@ -440,8 +441,8 @@ moment = st.datetimes(
 last_activity = st.none() | moment
 counts = st.builds(Counts, any_count, any_count, any_count, last_activity)
 dated_counts = st.builds(Counts, any_count, any_count, any_count, moment)
-cap = st.floats(min_value=1e-3, max_value=1e9)
-half_life = st.floats(min_value=1e-3, max_value=1e4)
+cap = st.floats(min_value=1e-3, max_value=MAX_CAP)
+half_life = st.floats(min_value=MIN_HALF_LIFE_DAYS, max_value=MAX_HALF_LIFE_DAYS)
 
 
 def _configs(weight: st.SearchStrategy[float]) -> st.SearchStrategy[ScoringConfig]:
@@ -449,7 +450,7 @@ def _configs(weight: st.SearchStrategy[float]) -> st.SearchStrategy[ScoringConfi
     return st.builds(ScoringConfig, weights, st.tuples(cap, cap, cap), half_life)
 
 
-configs = _configs(st.floats(min_value=0, max_value=1e6))
+configs = _configs(st.floats(min_value=0, max_value=MAX_WEIGHT))
 configs_up_to_one = _configs(st.floats(min_value=0, max_value=1 / 3))
 
 
@@ -495,7 +496,7 @@ def test_score_halves_every_half_life(lead: Counts, days: float, half_life: floa
     assert score_lead(lead, config, later).score == pytest.approx(halved, abs=0.01)
 
 
-@given(moment, moment, st.floats(min_value=1e-3, max_value=1e4))
+@given(moment, moment, st.floats(min_value=MIN_HALF_LIFE_DAYS, max_value=MAX_HALF_LIFE_DAYS))
 def test_decay_never_grows_with_time(last: datetime, now: datetime, half_life: float) -> None:
     later = now + timedelta(hours=1)
 

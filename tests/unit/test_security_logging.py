@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from server.logging_setup import JsonFormatter, hash_id
+from foundation.logs import JsonFormatter, hash_id
 
 
 def record(msg: str, **extra: object) -> logging.LogRecord:

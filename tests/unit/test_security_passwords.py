@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 
 from auth import passwords
 from auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
-from server.errors import BadInput
+from foundation.errors import BadInput
 
 
 async def test_hashes_are_argon2id_with_owasp_parameters():

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from server import ratelimit
-from server.errors import RateLimited
-from server.ratelimit import RateLimits
-from server.settings import Settings
+from api import ratelimit
+from api.ratelimit import RateLimits
+from foundation.errors import RateLimited
+from foundation.settings import Settings
 
 
 def limits(**overrides: Any) -> RateLimits:
@@ -51,7 +51,7 @@ async def test_unreachable_redis_falls_back_to_memory_once_per_outage(monkeypatc
         return await real(limiter, item, identifiers)
 
     monkeypatch.setattr(ratelimit, "_hit_with_stats", counted)
-    with caplog.at_level(logging.WARNING, logger="server.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="api.ratelimit"):
         for _ in range(3):
             await counter.hit(counter.per_user, "user", "u1")
         with pytest.raises(RateLimited):

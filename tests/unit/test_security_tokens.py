@@ -15,8 +15,8 @@ from jwt.algorithms import RSAAlgorithm
 
 from auth.jwks import JwksKeys, KeyUnavailable
 from auth.tokens import TokenCodec
-from server.errors import Unauthenticated
-from server.settings import Settings, SettingsError
+from foundation.errors import Unauthenticated
+from foundation.settings import Settings, SettingsError
 
 SECRET = "unit-secret-" + "z" * 40
 

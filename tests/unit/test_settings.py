@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.settings import Settings, SettingsError, load_settings
+from foundation.settings import Settings, SettingsError, load_settings
+from scoring.config import default_config
 
 GOOD_SECRET = "s" * 48
 
@@ -31,7 +32,7 @@ def test_scoring_from_env(monkeypatch):
         LEAD_SCORE_CAPS="5,10,300",
         LEAD_SCORE_DECAY_HALFLIFE_DAYS="3.5",
     )
-    config = s.scoring_config()
+    config = default_config(s)
     assert config.weights == (0.5, 0.3, 0.2)
     assert config.caps == (5, 10, 300)
     assert config.half_life_days == 3.5

@@ -12,8 +12,8 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
-from server.errors import RateLimited
-from server.settings import Settings
+from foundation.errors import RateLimited
+from foundation.settings import Settings
 
 log = logging.getLogger(__name__)
 REDIS_RETRY_SECONDS = 5.0

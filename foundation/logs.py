@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from server.request_context import current_request_id
+from foundation.request_context import current_request_id
 
 # Their DEBUG lines carry documents (emails, names, hashes) and cache keys: never below INFO.
 QUIET_LOGGERS = ("pymongo", "aiocache", "httpx", "httpcore")

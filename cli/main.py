@@ -16,14 +16,14 @@ import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.services import Services
+from cli.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
+from cli.importer import ImportFileError, import_csv
+from cli.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
+from foundation.logs import configure_logging
+from foundation.settings import Settings, SettingsError, load_settings
 from models import Tenant
 from server.app import build_services, create_app
-from server.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
-from server.importer import ImportFileError, import_csv
-from server.logging_setup import configure_logging
-from server.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
-from server.services import Services
-from server.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="Leadscore: explainable lead scoring.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -265,7 +265,7 @@ def _progress() -> Progress:
 
 
 def main() -> None:
-    """Entry point for `python -m server.cli`."""
+    """Entry point for `python -m cli.main`."""
     logging.basicConfig(level=logging.WARNING)
     app()
 

@@ -9,7 +9,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from scoring.engine import ScoringConfig, ScoringConfigError
+from foundation.model_rules import (
+    ScoringConfigError,
+    check_caps,
+    check_half_life,
+    check_thresholds,
+    check_weights,
+)
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "please-change-me"})
 MIN_SECRET_LENGTH = 32
@@ -133,7 +139,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_scoring(self) -> Settings:
-        self.scoring_config()
+        try:
+            check_weights(self.lead_score_weights)
+            check_caps(self.lead_score_caps)
+            check_half_life(self.lead_score_decay_halflife_days)
+            check_thresholds(self.lead_score_warm_threshold, self.lead_score_hot_threshold)
+        except ScoringConfigError as exc:
+            raise ValueError(f"{_SCORING_FIELD_VARS[exc.field]}: {exc.message}") from None
         return self
 
     @property
@@ -143,19 +155,6 @@ class Settings(BaseSettings):
     @property
     def graphiql(self) -> bool:
         return self.is_development if self.graphiql_enabled is None else self.graphiql_enabled
-
-    def scoring_config(self) -> ScoringConfig:
-        """The default scoring model for tenants that have not overridden it."""
-        try:
-            return ScoringConfig(
-                weights=self.lead_score_weights,
-                caps=self.lead_score_caps,
-                half_life_days=self.lead_score_decay_halflife_days,
-                hot_threshold=self.lead_score_hot_threshold,
-                warm_threshold=self.lead_score_warm_threshold,
-            )
-        except ScoringConfigError as exc:
-            raise ValueError(f"{_SCORING_FIELD_VARS[exc.field]}: {exc.message}") from None
 
     def require_production_ready(self) -> None:
         """Refuse to serve without a real database and a real signing secret."""

@@ -10,12 +10,12 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.requests import HTTPConnection
 
+from api.cache import FailOpenCache
+from api.ratelimit import RateLimits
 from auth.service import AuthService, Principal, Session
+from foundation.errors import Unauthenticated
+from foundation.settings import Settings
 from scoring.service import ScoreService
-from server.cache import FailOpenCache
-from server.errors import Unauthenticated
-from server.ratelimit import RateLimits
-from server.settings import Settings
 
 
 @dataclass

@@ -6,8 +6,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from foundation.errors import BadInput, field_error
 from scoring.service import SORTS, LeadFilter, PageQuery
-from server.errors import BadInput, field_error
 
 ALLOWED = frozenset({"limit", "page", "sort", "minScore", "ownerId", "includeRaw", "refresh"})
 MAX_LIMIT = 200

@@ -3,13 +3,40 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from models import AuditEvent
-from server.request_context import current_request_id
+from beanie import Document
+from pydantic import ConfigDict, Field
+from pydantic.alias_generators import to_camel
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from foundation.request_context import current_request_id
 
 log = logging.getLogger("leadscore.audit")
+
+
+def _utcnow() -> datetime:
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class AuditEvent(Document):
+    """Something a security reviewer wants to know happened."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    tenant_id: str | None
+    actor_id: str | None
+    action: str
+    outcome: str = "success"
+    request_id: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    at: datetime = Field(default_factory=_utcnow)
+
+    class Settings:
+        name = "auditEvents"
+        indexes = [IndexModel([("tenantId", ASCENDING), ("at", DESCENDING)], name="tenant_at")]
 
 
 async def record_event(

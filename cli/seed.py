@@ -115,4 +115,3 @@ def _lead(rng: random.Random, owner: str, n: int, tier: float, now: datetime) ->
     )
     assert isinstance(outcome, InteractionRecord)
     return outcome
-

@@ -1,0 +1,1 @@
+"""Shared by REST and GraphQL: the service container, wire formats, limits, query rules."""

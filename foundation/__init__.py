@@ -1,0 +1,1 @@
+"""Foundations: settings, errors, logs, metrics, audit, request context; imports nothing of ours."""
