@@ -34,8 +34,14 @@ lint: deps ## ruff, mypy and the import layers contract
 schema: deps ## re-export schema.graphql from the code
 	$(UV) run --frozen leadscore export-schema
 
-bench: deps $(FERRETDB) ## benchmark the lead paths (embedded FerretDB, or --uri via MONGODB_URI)
-	$(UV) run --frozen python scripts/bench_leads.py
+VEGETA_VERSION := v12.13.0
+VEGETA       := .cache/bin/vegeta
+
+bench: deps $(FERRETDB) $(VEGETA) ## open-loop benchmark: 10k and 100k leads, REST/GraphQL/writes (~10 min)
+	$(UV) run --frozen python scripts/bench.py
+
+$(VEGETA):
+	GOBIN=$(abspath .cache/bin) go install github.com/tsenart/vegeta/v12@$(VEGETA_VERSION)
 
 $(UV):
 	python3 -m venv $(TOOLS)

@@ -9,7 +9,9 @@ from typing import Any
 from foundation.errors import BadInput, field_error
 from scoring.service import SORTS, LeadFilter, PageQuery
 
-ALLOWED = frozenset({"limit", "page", "sort", "minScore", "ownerId", "includeRaw", "refresh"})
+ALLOWED = frozenset(
+    {"limit", "page", "sort", "minScore", "ownerId", "includeRaw", "refresh", "search"}
+)
 MAX_LIMIT = 200
 _TRUE = {"true", "1"}
 _FALSE = {"false", "0"}
@@ -34,12 +36,15 @@ def parse_page_query(params: Mapping[str, str], multi: Mapping[str, list[str]]) 
     owner_id = params.get("ownerId")
     if owner_id is not None and not 0 < len(owner_id) <= 200:
         errors.append(field_error("ownerId", "must be 1-200 characters"))
+    search = params.get("search")
+    if search is not None and len(search) > 200:
+        errors.append(field_error("search", "must be at most 200 characters"))
     include_raw = _boolean(params, "includeRaw", errors)
     refresh = _boolean(params, "refresh", errors)
     if errors:
         raise BadInput("invalid query parameters", errors)
     return PageQuery(
-        filter=LeadFilter(min_score=min_score, owner_id=owner_id),
+        filter=LeadFilter(min_score=min_score, owner_id=owner_id, search=search or None),
         sort=sort,
         page=page,
         limit=limit,

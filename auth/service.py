@@ -11,6 +11,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from auth.directory import Directory
 from auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
 from auth.tokens import Claims, TokenCodec
 from foundation.audit import record_event
@@ -81,6 +82,7 @@ class AuthService:
     def __init__(self, settings: Settings, codec: TokenCodec) -> None:
         self.settings = settings
         self.codec = codec
+        self.directory = Directory()
 
     async def register(
         self,
@@ -123,6 +125,7 @@ class AuthService:
                     "email already registered", [field_error("email", "already registered")]
                 ) from None
             raise
+        await self.directory.user_changed(userId=user.user_id)
         await record_event(
             "user.created",
             tenant.tenant_id,
@@ -193,6 +196,7 @@ class AuthService:
             await record_event("logout", claims.tenant_id, claims.user_id)
         if access is not None:
             await revoke_access_token(access.jti, access.expires_at)
+            await self.directory.token_revoked(access.jti, access.expires_at)
 
     async def authenticate(self, authorization: str | None) -> Principal:
         """The principal of a `Bearer` Authorization header, or Unauthenticated.
@@ -203,38 +207,41 @@ class AuthService:
         """
         token = bearer_token(authorization)
         claims = await self.codec.verify(token, typ="access")
-        if await RevokedToken.find_one({"_id": claims.jti}) is not None:
+        if self.directory.is_revoked(claims.jti):
             raise Unauthenticated("token revoked")
         if claims.external:
             await self._admit_external(claims)
             return _principal(claims, claims.role)
-        account = await _account(claims.user_id)
-        if account is None or account.get("tenantId") != claims.tenant_id:
+        account = await self.directory.resolve(claims.user_id)
+        if account is None or account.tenant_id != claims.tenant_id:
             raise Unauthenticated("account disabled")
-        if not account.get("isActive", True) or account.get("external"):
+        if not account.is_active or account.external:
             raise Unauthenticated("account disabled")
-        return _principal(claims, str(account.get("role", Role.REP)))
+        return _principal(claims, account.role)
 
     async def _admit_external(self, claims: Claims) -> None:
-        account = await _account(claims.user_id)
+        account = await self.directory.resolve(claims.user_id)
         if account is None:
             await self._provision_external(claims)
             return
-        if account.get("tenantId") != claims.tenant_id or not account.get("external"):
+        if account.tenant_id != claims.tenant_id or not account.external:
             raise Unauthenticated("account mismatch")
-        if not account.get("isActive", True):
+        if not account.is_active:
             raise Unauthenticated("account disabled")
-        if account.get("role") != claims.role:
+        if account.role != claims.role:
             await User.get_pymongo_collection().update_one(
                 {"_id": claims.user_id}, {"$set": {"role": claims.role}}
             )
+            await self.directory.user_changed(userId=claims.user_id)
 
     async def _provision_external(self, claims: Claims) -> None:
         """Create the tenant and the user an identity provider vouches for, once."""
-        await _ensure_tenant(claims.tenant_id)
+        if await _ensure_tenant(claims.tenant_id):
+            await self.directory.tenant_created(claims.tenant_id, claims.tenant_id)
         claimed = _normalise_email(claims.email or "", strict=False)
         for email in (claimed, _placeholder_email(claims)):
             if email and await _insert_external(claims, email):
+                await self.directory.user_changed(userId=claims.user_id)
                 await record_event(
                     "user.provisioned",
                     claims.tenant_id,
@@ -243,6 +250,7 @@ class AuthService:
                 )
                 return
             if await _account(claims.user_id) is not None:
+                await self.directory.user_changed(userId=claims.user_id)
                 return  # provisioned by a concurrent request
         raise Unauthenticated("account could not be provisioned")
 
@@ -305,6 +313,7 @@ class AuthService:
         tenant_id = uuid.uuid4().hex
         tenant = Tenant(id=tenant_id, tenant_id=tenant_id, name=name)
         await tenant.insert()
+        await self.directory.tenant_created(tenant_id, name)
         return tenant
 
     async def _tenant(self, tenant_id: str) -> Tenant:
@@ -409,15 +418,17 @@ async def _insert_external(claims: Claims, email: str) -> bool:
     return True
 
 
-async def _ensure_tenant(tenant_id: str) -> None:
-    """Create the tenant document unless it exists (external tenants appear on first sign-in)."""
+async def _ensure_tenant(tenant_id: str) -> bool:
+    """Create the tenant document unless it exists; True when this call created it."""
     if await Tenant.find_one({"_id": tenant_id}) is not None:
-        return
+        return False
     try:
         await Tenant(id=tenant_id, tenant_id=tenant_id, name=tenant_id).insert()
     except (DuplicateKeyError, OperationFailure) as exc:
         if not _is_duplicate(exc):
             raise
+        return False
+    return True
 
 
 def _placeholder_email(claims: Claims) -> str:

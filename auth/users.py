@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auth.directory import Directory
 from auth.service import Principal
 from foundation.audit import record_event
 from foundation.errors import BadInput, Forbidden, NotFound, field_error
@@ -18,7 +19,12 @@ async def list_users(actor: Principal) -> list[User]:
 
 
 async def update_user(
-    actor: Principal, user_id: str, *, role: str | None = None, is_active: bool | None = None
+    actor: Principal,
+    user_id: str,
+    *,
+    role: str | None = None,
+    is_active: bool | None = None,
+    directory: Directory | None = None,
 ) -> User:
     """Change a user's role or active flag; another tenant's user is simply not found."""
     _require_admin(actor)
@@ -28,6 +34,8 @@ async def update_user(
     if "role" in changes and user.external:
         raise Forbidden("this user's role is managed by the identity provider")
     await User.get_pymongo_collection().update_one({"_id": user.user_id}, {"$set": changes})
+    if directory is not None:
+        await directory.user_changed(userId=user.user_id)
     if changes.get("isActive") is False:
         await revoke_sessions(user)
     details = _audit_details(user, changes)

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     score_freshness_minutes: float = Field(15, gt=0, le=24 * 60)
     score_latency_budget_ms: int = Field(300, ge=0, le=60_000)
     background_refresh_seconds: float = Field(60, ge=0)
+    index_poll_seconds: float = Field(0.5, ge=0, le=60)
+    external_sync_seconds: float = Field(5, ge=0, le=3600)
 
     redis_url: str | None = None
     cache_ttl_seconds: int = Field(60, ge=1, le=3600)

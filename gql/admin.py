@@ -101,6 +101,10 @@ class AdminMutation:
         is_active: bool | None = None,
     ) -> ManagedUser:
         user = await user_admin.update_user(
-            info.context.user, user_id, role=role.value if role else None, is_active=is_active
+            info.context.user,
+            user_id,
+            role=role.value if role else None,
+            is_active=is_active,
+            directory=info.context.services.auth.directory,
         )
         return ManagedUser.from_model(user)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -11,7 +10,6 @@ from starlette.responses import Response
 from api.services import Services, client_address
 from auth.service import Principal
 from foundation.errors import AppError, RateLimited, Unauthenticated
-from gql.loaders import OwnerLoader, RawInteractionLoader
 
 
 @dataclass
@@ -23,7 +21,6 @@ class Context:
     services: Services
     principal: Principal | None
     auth_error: AppError | None = None
-    loaders: dict[str, Any] = field(default_factory=dict)
     address_counted: bool = False
 
     @property
@@ -54,15 +51,10 @@ class Context:
             self.address_counted = True
             await limits.hit(limits.per_ip, "ip", self.client_address)
 
-    def owner_loader(self) -> OwnerLoader:
-        """Owners by user id, batched per request (never shared across tenants)."""
-        return self.loaders.setdefault("owners", OwnerLoader(self.user.tenant_id))
-
-    def raw_loader(self) -> RawInteractionLoader:
-        """Raw interaction counts by lead id, batched per request."""
-        return self.loaders.setdefault(
-            "raw", RawInteractionLoader(self.services.scores, self.user.tenant_id)
-        )
+    def owner_names(self) -> dict[str, str]:
+        """The names of the caller's tenant's users, by user id (from memory)."""
+        directory = self.services.auth.directory
+        return {a.user_id: a.name for a in directory.users_of(self.user.tenant_id)}
 
 
 async def build_context(

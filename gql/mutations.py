@@ -5,13 +5,15 @@ from __future__ import annotations
 import strawberry
 
 from foundation.audit import record_event
-from foundation.errors import BadInput, field_error
+from foundation.errors import BadInput, NotFound, field_error
 from gql.errors import coded_error
 from gql.permissions import CanManageScoring, IsAuthenticated
 from gql.types import (
     AuthPayload,
     InteractionInput,
     ItemError,
+    Lead,
+    LeadStatus,
     RecordInteractionsResult,
     RefreshResult,
     RegisterInput,
@@ -133,3 +135,25 @@ class Mutation:
         config = _engine_config(input)
         result = await info.context.services.scores.preview(info.context.user.tenant_id, config)
         return ScoringPreview.from_distribution(result)
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Record where a lead stands (new, contacted, qualified, disqualified)",
+    )
+    async def set_lead_status(
+        self, info: strawberry.Info, lead_id: str, status: LeadStatus
+    ) -> Lead:
+        principal = info.context.user
+        scores = info.context.services.scores
+        doc = await scores.set_status(principal.tenant_id, lead_id, status.value, principal.user_id)
+        if doc is None:
+            raise coded_error(NotFound("no such lead", [field_error("leadId", "not found")]))
+        await record_event(
+            "lead.status",
+            principal.tenant_id,
+            principal.user_id,
+            {"leadId": lead_id, "status": status.value},
+        )
+        detail = await scores.lead_detail(principal.tenant_id, lead_id)
+        raw = detail[1] if detail else None
+        return Lead.from_document(doc, raw, info.context.owner_names())

@@ -9,6 +9,7 @@ from foundation.errors import BadInput, Unauthenticated, field_error
 from gql.errors import coded_error
 from gql.permissions import IsAuthenticated
 from gql.types import (
+    DataQuality,
     Lead,
     LeadFilter,
     LeadPageType,
@@ -18,10 +19,11 @@ from gql.types import (
     ScoringConfig,
     User,
 )
-from models import Tenant
-from models import User as UserDocument
 from scoring.service import LeadFilter as ServiceFilter
 from scoring.service import PageQuery
+
+MAX_SEARCH = 200
+MAX_STALE_DAYS = 36_500
 
 
 def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
@@ -32,10 +34,21 @@ def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
         raise coded_error(
             BadInput("minScore out of range", [field_error("minScore", "must be 0-100")])
         )
+    errors = []
+    if value.search is not None and len(value.search) > MAX_SEARCH:
+        errors.append(field_error("search", f"must be at most {MAX_SEARCH} characters"))
+    if value.stale_days is not None and not 0 <= value.stale_days <= MAX_STALE_DAYS:
+        errors.append(field_error("staleDays", f"must be between 0 and {MAX_STALE_DAYS}"))
+    if errors:
+        raise coded_error(BadInput("invalid filter", errors))
     return ServiceFilter(
         min_score=value.min_score,
         owner_id=value.owner_id,
         priority=value.priority.value if value.priority else None,
+        search=value.search or None,
+        status=value.status.value if value.status else None,
+        no_activity=value.no_activity,
+        stale_days=value.stale_days,
     )
 
 
@@ -59,11 +72,11 @@ class Query:
     @strawberry.field(permission_classes=[IsAuthenticated], description="The signed-in user")
     async def me(self, info: strawberry.Info) -> User:
         principal = info.context.user
-        user = await UserDocument.find_one({"_id": principal.user_id})
-        tenant = await Tenant.find_one({"_id": principal.tenant_id})
-        if user is None or tenant is None or user.tenant_id != principal.tenant_id:
+        directory = info.context.services.auth.directory
+        account = await directory.resolve(principal.user_id)
+        if account is None or account.tenant_id != principal.tenant_id:
             raise coded_error(Unauthenticated("user no longer exists"))
-        return User.from_model(user, tenant.name)
+        return User.from_account(account, await directory.tenant_name(account.tenant_id))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="A page of scored leads")
     async def leads(
@@ -77,7 +90,7 @@ class Query:
     ) -> LeadPageType:
         query = _page_query(filter, sort, page, limit, refresh)
         result = await info.context.services.scores.page(info.context.user.tenant_id, query)
-        return LeadPageType.from_page(result)
+        return LeadPageType.from_page(result, info.context.owner_names())
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="One lead, or null")
     async def lead(self, info: strawberry.Info, lead_id: str) -> Lead | None:
@@ -86,20 +99,20 @@ class Query:
         )
         if detail is None:
             return None
-        score, interaction = detail
-        info.context.raw_loader().prime(lead_id, interaction)
-        return Lead.from_document(score)
+        score, raw = detail
+        return Lead.from_document(score, raw, info.context.owner_names())
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Who owns leads")
     async def owners(self, info: strawberry.Info) -> list[Owner]:
-        owners = await info.context.services.scores.owners(info.context.user.tenant_id)
-        return [Owner(user_id=user_id, name=name) for user_id, name in owners]
+        owner_ids = await info.context.services.scores.owners(info.context.user.tenant_id)
+        names = info.context.owner_names()
+        owners = [Owner(user_id=oid, name=names.get(oid, oid)) for oid in owner_ids]
+        return sorted(owners, key=lambda owner: (owner.name.lower(), owner.user_id))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="The model in force")
     async def scoring_config(self, info: strawberry.Info) -> ScoringConfig:
-        scores = info.context.services.scores
-        tenant = await scores.tenant(info.context.user.tenant_id)
-        return ScoringConfig.from_effective(scores.effective_config(tenant))
+        effective = await info.context.services.scores.config(info.context.user.tenant_id)
+        return ScoringConfig.from_effective(effective)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Counts per band")
     async def score_distribution(
@@ -108,3 +121,20 @@ class Query:
         scores = info.context.services.scores
         result = await scores.distribution(info.context.user.tenant_id, to_service_filter(filter))
         return ScoreDistribution.from_distribution(result)
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="How many leads have no activity data, or none in the last staleDays days",
+    )
+    async def data_quality(self, info: strawberry.Info, stale_days: int = 30) -> DataQuality:
+        if not 0 <= stale_days <= MAX_STALE_DAYS:
+            rule = f"must be between 0 and {MAX_STALE_DAYS}"
+            raise coded_error(BadInput("invalid staleDays", [field_error("staleDays", rule)]))
+        scores = info.context.services.scores
+        tenant_id = info.context.user.tenant_id
+        return DataQuality(
+            total=await scores.count(tenant_id, ServiceFilter()),
+            no_activity=await scores.count(tenant_id, ServiceFilter(no_activity=True)),
+            stale=await scores.count(tenant_id, ServiceFilter(stale_days=stale_days)),
+            stale_days=stale_days,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import strawberry
 
 from api.wire import iso
+from auth.directory import Account
 from auth.service import Session
 from models import User as UserDocument
 from scoring.engine import ScoringConfig as EngineConfig
@@ -43,6 +45,17 @@ class User:
     email: str
     name: str
     role: Role
+
+    @classmethod
+    def from_account(cls, account: Account, tenant_name: str) -> User:
+        return cls(
+            user_id=account.user_id,
+            tenant_id=account.tenant_id,
+            tenant_name=tenant_name,
+            email=account.email,
+            name=account.name,
+            role=Role(account.role),
+        )
 
     @classmethod
     def from_model(cls, user: UserDocument, tenant_name: str) -> User:
@@ -96,42 +109,52 @@ class RawInteractions:
     time_spent: float
 
 
+@strawberry.enum(description="Where a lead stands in the sales process")
+class LeadStatus(Enum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    QUALIFIED = "qualified"
+    DISQUALIFIED = "disqualified"
+
+
 @strawberry.type(description="A lead with its score and the breakdown that explains it")
 class Lead:
     lead_id: str
     name: str
+    email: str | None = strawberry.field(description="The lead's email (from its interactions)")
+    company: str | None
     owner_id: str | None
-    score: float
+    owner: Owner | None = strawberry.field(description="The sales rep who owns the lead")
+    score: float = strawberry.field(description="Exact at the moment the request was served")
     priority: Priority
     breakdown: Breakdown
     last_activity_at: datetime | None
-    computed_at: datetime
-    stale: bool = strawberry.field(description="True when served over the latency budget")
+    computed_at: datetime = strawberry.field(description="The moment the score was computed")
+    stale: bool = strawberry.field(description="Always false: scores are exact when served")
     has_activity: bool = strawberry.field(description="False when the lead has no recorded data")
-
-    @strawberry.field(description="The lead's email (from its interactions)")
-    async def email(self, info: strawberry.Info) -> str | None:
-        doc = await info.context.raw_loader().load(self.lead_id)
-        return None if doc is None else doc.get("leadEmail")
-
-    @strawberry.field(description="The sales rep who owns the lead")
-    async def owner(self, info: strawberry.Info) -> Owner | None:
-        if not self.owner_id:
-            return None
-        found: Owner | None = await info.context.owner_loader().load(self.owner_id)
-        return found or Owner(user_id=self.owner_id, name=self.owner_id)
-
-    @strawberry.field(description="Raw interaction counts, fetched only when selected")
-    async def raw(self, info: strawberry.Info) -> RawInteractions | None:
-        return raw_counts(await info.context.raw_loader().load(self.lead_id))
+    raw: RawInteractions | None = strawberry.field(description="Raw interaction counts")
+    status: LeadStatus
+    status_set_by: Owner | None = strawberry.field(description="Who set the status")
+    status_set_at: datetime | None
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any], *, stale: bool = False) -> Lead:
+    def from_document(
+        cls,
+        doc: dict[str, Any],
+        raw: dict[str, Any] | None = None,
+        names: Mapping[str, str] | None = None,
+        *,
+        stale: bool = False,
+    ) -> Lead:
         breakdown = doc.get("breakdown") or {}
+        names = names or {}
         return cls(
             lead_id=doc["leadId"],
             name=doc.get("leadName") or doc["leadId"],
+            email=doc.get("leadEmail"),
+            company=doc.get("company"),
             owner_id=doc.get("ownerId"),
+            owner=_owner(doc.get("ownerId"), names),
             score=doc["score"],
             priority=Priority(doc["priority"]),
             breakdown=Breakdown(
@@ -144,7 +167,17 @@ class Lead:
             computed_at=doc["computedAt"],
             stale=stale,
             has_activity=bool(doc.get("hasActivity", True)),
+            raw=raw_counts(raw),
+            status=LeadStatus(doc.get("status") or "new"),
+            status_set_by=_owner(doc.get("statusSetBy"), names),
+            status_set_at=doc.get("statusSetAt"),
         )
+
+
+def _owner(user_id: str | None, names: Mapping[str, str]) -> Owner | None:
+    if not user_id:
+        return None
+    return Owner(user_id=user_id, name=names.get(user_id, user_id))
 
 
 @strawberry.type(name="LeadPage", description="One page of leads")
@@ -157,9 +190,12 @@ class LeadPageType:
     refreshed: bool
 
     @classmethod
-    def from_page(cls, page: LeadPage) -> LeadPageType:
+    def from_page(cls, page: LeadPage, names: Mapping[str, str]) -> LeadPageType:
         return cls(
-            items=[Lead.from_document(doc, stale=page.stale) for doc in page.items],
+            items=[
+                Lead.from_document(doc, page.raw.get(doc["leadId"]), names, stale=page.stale)
+                for doc in page.items
+            ],
             total_count=page.total,
             page=page.page,
             limit=page.limit,
@@ -168,11 +204,30 @@ class LeadPageType:
         )
 
 
-@strawberry.input(description="Which leads to return")
+@strawberry.input(description="Which leads to return (every filter combines)")
 class LeadFilter:
     min_score: float | None = None
     owner_id: str | None = None
     priority: Priority | None = None
+    search: str | None = strawberry.field(
+        default=None,
+        description="Name, email or company contains this (case- and accent-insensitive)",
+    )
+    status: LeadStatus | None = None
+    no_activity: bool | None = strawberry.field(
+        default=None, description="true: only leads with no activity data; false: only with"
+    )
+    stale_days: int | None = strawberry.field(
+        default=None, description="Only leads whose last activity is older than N days (or none)"
+    )
+
+
+@strawberry.type(description="How many leads lack data or have gone quiet")
+class DataQuality:
+    total: int
+    no_activity: int
+    stale: int
+    stale_days: int
 
 
 @strawberry.type

@@ -17,7 +17,8 @@ from foundation.model_rules import (
 
 FACTORS: tuple[str, str, str] = ("emailOpens", "websiteVisits", "timeSpent")
 
-_SECONDS_PER_DAY = 86_400.0
+MICROS_PER_DAY = 86_400_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +79,38 @@ def norm(value: float, cap: float) -> float:
 
 def decay_factor(last_activity_at: datetime | None, now: datetime, half_life_days: float) -> float:
     """Halve per half-life since the last activity; no activity at all gives 0."""
-    if last_activity_at is None:
+    last = None if last_activity_at is None else epoch_micros(last_activity_at)
+    return decay_at(last, epoch_micros(now), half_life_days)
+
+
+def decay_at(last_micros: int | None, now_micros: int, half_life_days: float) -> float:
+    """The decay factor from epoch microseconds (a future last activity counts as now)."""
+    if last_micros is None:
         return 0.0
-    return math.pow(0.5, _days_between(last_activity_at, now) / half_life_days)
+    days = max(now_micros - last_micros, 0) / MICROS_PER_DAY
+    return math.pow(0.5, days / half_life_days)
+
+
+def raw_score(counts: Counts, config: ScoringConfig) -> float:
+    """The weighted sum of normalised counts, clamped to [0, 1]: the score before decay."""
+    return _clamp01(math.fsum(_contributions(counts, config)))
+
+
+def score_value(raw: float, decay: float) -> float:
+    """The served score: raw times decay, in points, rounded to 2 decimals."""
+    return round(raw * decay * 100, 2)
+
+
+def contributions(counts: Counts, config: ScoringConfig) -> tuple[float, float, float]:
+    """Each factor's contribution in points before decay, as the breakdown shows it."""
+    opens, visits, time_spent = (round(part * 100, 4) for part in _contributions(counts, config))
+    return opens, visits, time_spent
+
+
+def epoch_micros(moment: datetime) -> int:
+    """Microseconds since the Unix epoch; a naive moment means UTC."""
+    delta = _as_utc(moment) - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def priority_for(score: float, config: ScoringConfig) -> str:
@@ -96,7 +126,7 @@ def score_lead(counts: Counts, config: ScoringConfig, now: datetime) -> ScoreRes
     """Score one lead as of ``now``."""
     parts = _contributions(counts, config)
     decay = decay_factor(counts.last_activity_at, now, config.half_life_days)
-    score = round(_clamp01(math.fsum(parts)) * decay * 100, 2)
+    score = score_value(_clamp01(math.fsum(parts)), decay)
     return ScoreResult(
         score=score,
         priority=priority_for(score, config),
@@ -130,11 +160,6 @@ def _breakdown(parts: tuple[float, float, float], decay: float) -> Breakdown:
 
 def _clamp01(value: float) -> float:
     return min(max(value, 0.0), 1.0)
-
-
-def _days_between(start: datetime, end: datetime) -> float:
-    elapsed = _as_utc(end) - _as_utc(start)
-    return max(elapsed.total_seconds(), 0.0) / _SECONDS_PER_DAY
 
 
 def _as_utc(moment: datetime) -> datetime:

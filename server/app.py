@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from foundation.settings import Settings
 from gql.app import graphql_app
 from scoring.config import default_config
 from scoring.service import ScoreService
+from server.background import run_background
 from server.frontend import frontend_routes
 from server.middleware import (
     DASHBOARD_CSP,
@@ -38,7 +38,6 @@ from server.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from server.refresher import run_refresher
 from server.rest import ROUTES
 
 log = logging.getLogger(__name__)
@@ -51,18 +50,18 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         services = await build_services(settings)
-        refresher = None
+        background = None
         if settings.background_refresh_seconds > 0:
-            interval = timedelta(seconds=settings.background_refresh_seconds)
-            refresher = asyncio.create_task(run_refresher(services.scores, interval))
+            background = asyncio.create_task(run_background(services))
         try:
             yield {"services": services}
         finally:
-            if refresher is not None:
-                refresher.cancel()
+            if background is not None:
+                background.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await refresher
-            await services.scores.drain()
+                    await background
+            with contextlib.suppress(Exception):
+                await services.scores.drain()
             await services.cache.close()
             await services.client.close()
 
@@ -107,14 +106,9 @@ async def build_services(settings: Settings) -> Services:
     await init_database(db)
     cache = build_cache(settings.redis_url)
     secret = settings.auth_secret.get_secret_value() if settings.auth_secret else ""
-    scores = ScoreService(
-        default_config(settings),
-        cache,
-        freshness=timedelta(minutes=settings.score_freshness_minutes),
-        latency_budget=timedelta(milliseconds=settings.score_latency_budget_ms),
-        cache_ttl=settings.cache_ttl_seconds,
-    )
+    scores = ScoreService(default_config(settings))
     auth = AuthService(settings, TokenCodec(settings, secret))
+    await auth.directory.load()
     return Services(settings, client, db, cache, scores, auth, RateLimits(settings))
 
 

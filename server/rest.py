@@ -40,11 +40,7 @@ async def list_scores(request: Request) -> Response:
     query = parse_page_query(request.query_params, _multi(request))
     services = services_of(request)
     page = await services.scores.page(principal.tenant_id, query)
-    raw = {}
-    if query.include_raw:
-        raw = await services.scores.raw_interactions(
-            principal.tenant_id, [item["leadId"] for item in page.items]
-        )
+    raw = page.raw
     body = {
         "data": [
             lead_to_wire(item, raw.get(item["leadId"]), include_raw=query.include_raw)

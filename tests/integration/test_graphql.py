@@ -432,7 +432,7 @@ async def test_leads_page_serves_every_lead_field(client):
     page = await leads(client, tenant)
     paging = (page["totalCount"], page["page"], page["limit"], page["hasNextPage"])
     assert paging == (4, 1, 50, False)
-    assert page["refreshed"] is True
+    assert page["refreshed"] is False  # scores are exact when served: nothing to refresh
     by_id = {item["leadId"]: item for item in page["items"]}
     assert [item["leadId"] for item in page["items"]] == ["full", "half", "mixed", "idle"]
     for item in page["items"]:
@@ -527,15 +527,16 @@ async def test_leads_pages_neither_overlap_nor_skip(client):
     assert (await leads(client, tenant, page=4, limit=5))["items"] == []
 
 
-async def test_leads_refresh_forces_a_recompute(client):
+async def test_scores_are_computed_when_served(client):
+    """Every read computes the score for its own moment; refresh=true is accepted and reported."""
     tenant = await register_tenant(client)
     await ingest(client, tenant, [interaction("a", 1, 2, 3, 1)])
     first = await leads(client, tenant)
     again = await leads(client, tenant)
     forced = await leads(client, tenant, refresh=True)
-    assert (first["refreshed"], again["refreshed"], forced["refreshed"]) == (True, False, True)
-    assert again["items"][0]["computedAt"] == first["items"][0]["computedAt"]
-    assert computed_at(forced["items"][0]) > computed_at(first["items"][0])
+    assert (first["refreshed"], again["refreshed"], forced["refreshed"]) == (False, False, True)
+    assert computed_at(again["items"][0]) >= computed_at(first["items"][0])
+    assert computed_at(forced["items"][0]) >= computed_at(again["items"][0])
 
 
 @pytest.mark.parametrize(
@@ -699,12 +700,11 @@ async def test_score_distribution_counts_bands_and_priorities(client):
 async def test_refresh_scores_recomputes_given_or_all_leads(client):
     tenant = await register_tenant(client)
     await ingest(client, tenant, [interaction(name, 1, 1, 1) for name in ("a", "b", "c")])
-    before = {i["leadId"]: i["computedAt"] for i in (await leads(client, tenant))["items"]}
+    before = {i["leadId"]: i["score"] for i in (await leads(client, tenant))["items"]}
     some = await data_of(client, REFRESH_SCORES, {"ids": ["a", "missing"]}, tenant.token)
     assert some == {"refreshScores": {"recomputed": 1}}
-    after = {i["leadId"]: i["computedAt"] for i in (await leads(client, tenant))["items"]}
-    assert moment(after["a"]) > moment(before["a"])
-    assert (after["b"], after["c"]) == (before["b"], before["c"])
+    after = {i["leadId"]: i["score"] for i in (await leads(client, tenant))["items"]}
+    assert after == pytest.approx(before, abs=0.01)
     everything = await data_of(client, REFRESH_SCORES, token=tenant.token)
     assert everything == {"refreshScores": {"recomputed": 3}}
 
@@ -869,17 +869,25 @@ async def test_preview_scoring_config_changes_nothing(client):
     config = (await data_of(client, SCORING_CONFIG, token=tenant.token))["scoringConfig"]
     assert (config["version"], config["halfLifeDays"]) == (1, 7.0)
     after = await leads(client, tenant)
-    assert [(i["leadId"], i["score"], i["computedAt"]) for i in after["items"]] == [
-        (i["leadId"], i["score"], i["computedAt"]) for i in before["items"]
+    assert [(i["leadId"], i["priority"]) for i in after["items"]] == [
+        (i["leadId"], i["priority"]) for i in before["items"]
     ]
+    assert [i["score"] for i in after["items"]] == pytest.approx(
+        [i["score"] for i in before["items"]], abs=0.01
+    )
 
 
 # --- unexpected failures ------------------------------------------------------------------------
 
 
-async def test_unexpected_errors_are_masked(client):
-    """A lone UTF-16 surrogate is valid JSON but no string MongoDB can store: the driver's
-    exception must come back masked, with the request id, and without internals."""
+async def test_unexpected_errors_are_masked(client, monkeypatch):
+    """An unexpected failure behind a resolver (here: a lookup that raises) must come back
+    masked, with the request id, and without internals."""
+
+    async def failing_lookup(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Unicode surrogate Traceback in pymongo/bson")
+
+    monkeypatch.setattr("scoring.service.ScoreService.lead_detail", failing_lookup)
     tenant = await register_tenant(client)
     payload = json.dumps({"query": LEAD, "variables": {"leadId": "SURROGATE"}})
     content = payload.replace("SURROGATE", "\\ud800")  # JSON's escape, not a Python character
@@ -969,7 +977,14 @@ async def test_leads_matches_the_rest_shim(client, gql_args, rest_params):
     assert page["items"], "the case must select some leads"
     assert [i["leadId"] for i in page["items"]] == [d["leadId"] for d in rest["data"]]
     assert [i["score"] for i in page["items"]] == [d["score"] for d in rest["data"]]
-    assert [i["breakdown"] for i in page["items"]] == [d["breakdown"] for d in rest["data"]]
+    # the two requests are served at slightly different moments: the decay may differ in its
+    # last digit, the contributions (points before decay) may not
+    for item, row in zip(page["items"], rest["data"], strict=True):
+        graph, shim = item["breakdown"], row["breakdown"]
+        assert graph["decayFactor"] == pytest.approx(shim["decayFactor"], abs=2e-6)
+        assert {k: v for k, v in graph.items() if k != "decayFactor"} == {
+            k: v for k, v in shim.items() if k != "decayFactor"
+        }
     assert [i["priority"].lower() for i in page["items"]] == [d["priority"] for d in rest["data"]]
     assert [i["ownerId"] for i in page["items"]] == [d["ownerId"] for d in rest["data"]]
     assert [moment(i["lastActivityAt"]) for i in page["items"]] == [

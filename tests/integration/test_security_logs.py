@@ -23,7 +23,8 @@ from tests.conftest import graphql, ingest
 
 PASSWORD = "Sesame-Open-" + uuid.uuid4().hex[:8]
 THIRD_PARTY_DEBUG = ("pymongo", "aiocache")
-# a lone UTF-16 surrogate: valid JSON, but no string MongoDB can store (an unexpected error)
+# a lone UTF-16 surrogate in a query for a lead whose lookup fails unexpectedly (see
+# `failing_lookup`): the error must be masked and logged without PII
 MASKED_ERROR = json.dumps(
     {
         "query": "query($id: String!) { lead(leadId: $id) { name } }",
@@ -236,7 +237,12 @@ async def realistic_flow(client: httpx.AsyncClient, secrets: Secrets) -> dict[st
     }
 
 
-async def test_no_pii_or_secret_in_any_log_line(client, captured):
+async def _failing_lookup(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("boom: pymongo internals, Traceback, surrogate \\ud800")
+
+
+async def test_no_pii_or_secret_in_any_log_line(client, captured, monkeypatch):
+    monkeypatch.setattr("scoring.service.ScoreService.lead_detail", _failing_lookup)
     secrets = Secrets()
     ids = await realistic_flow(client, secrets)
     hits = secrets.found_in(captured.lines)

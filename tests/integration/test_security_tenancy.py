@@ -41,12 +41,17 @@ def a_leads(prefix: str, owner: str) -> list[dict[str, Any]]:
 
 
 async def snapshot(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
-    """What A sees of itself: scores with computedAt, its config version and its users."""
+    """What A sees of itself: its leads' data behind the scores, its config version, its users.
+
+    (Scores are exact at the moment served, so `score` and `computedAt` move with the clock.)"""
     page = (await client.get("/leads/scoring?limit=200", headers=tenant.headers)).json()["data"]
     config = await graphql(client, "{ scoringConfig { version } }", token=tenant.token)
     users = await graphql(client, "{ users { userId role isActive } }", token=tenant.token)
     return {
-        "scores": sorted((i["leadId"], i["score"], i["computedAt"], i["leadName"]) for i in page),
+        "scores": sorted(
+            (i["leadId"], i["lastActivityAt"], tuple(i["breakdown"].values())[:3], i["leadName"])
+            for i in page
+        ),
         "config": config["data"]["scoringConfig"]["version"],
         "users": sorted((u["userId"], u["role"], u["isActive"]) for u in users["data"]["users"]),
     }

@@ -1,0 +1,107 @@
+"""Persisting computed scores to `leadScores` for other consumers, behind the read path.
+
+Scores are served from the index; this writes a lead's score document when its data or the model
+changed (stamped with the interaction's `updatedAt` it was computed from, as `sourceUpdatedAt`),
+inserting new documents and updating existing ones in place. It never deletes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError
+
+from foundation import metrics
+from models import LeadScore
+from models.base import lead_key, utcnow
+from scoring.index import to_micros
+from scoring.read_model import ReadModel
+from scoring.records import score_document
+
+log = logging.getLogger(__name__)
+WRITE_BATCH = 50
+INSERT_BATCH = 1000
+DUPLICATE_KEY = 11000
+
+
+class ScorePersister:
+    """Leads whose stored score is out of date, written in the background."""
+
+    def __init__(self, model: ReadModel) -> None:
+        self.model = model
+        self._pending: dict[str, set[str]] = {}
+
+    def mark(self, tenant_id: str, lead_ids: Iterable[str]) -> None:
+        """Remember leads whose stored score must be rewritten."""
+        self._pending.setdefault(tenant_id, set()).update(lead_ids)
+
+    def mark_all(self, tenant_id: str) -> None:
+        """Every lead of a loaded tenant (after a model change)."""
+        index = self.model.loaded(tenant_id)
+        if index is not None:
+            self.mark(tenant_id, list(index.records))
+
+    @property
+    def pending(self) -> int:
+        """How many leads wait to be written."""
+        return sum(len(ids) for ids in self._pending.values())
+
+    async def flush(self, limit: int = 5000) -> int:
+        """Write up to ``limit`` pending score documents; returns how many were written."""
+        written = 0
+        for tenant_id in list(self._pending):
+            ids = self._pending[tenant_id]
+            batch = [ids.pop() for _ in range(min(len(ids), limit - written))]
+            if not ids:
+                del self._pending[tenant_id]
+            try:
+                written += await self._write(tenant_id, batch)
+            except Exception:
+                self.mark(tenant_id, batch)
+                raise
+            if written >= limit:
+                break
+        return written
+
+    async def _write(self, tenant_id: str, lead_ids: list[str]) -> int:
+        index = self.model.loaded(tenant_id)
+        if index is None or not lead_ids:
+            return 0
+        effective = self.model.config_of(tenant_id)
+        now_us = to_micros(utcnow())
+        documents = []
+        for lead_id in lead_ids:
+            record = index.get(lead_id)
+            if record is not None:
+                doc = score_document(
+                    tenant_id,
+                    index.scored(record, now_us),
+                    effective.version,
+                    effective.fingerprint,
+                )
+                documents.append({"_id": lead_key(tenant_id, lead_id), **doc})
+        await _upsert(documents)
+        metrics.LEADS_SCORED.inc(len(documents))
+        return len(documents)
+
+
+async def _upsert(documents: list[dict[str, object]]) -> None:
+    collection = LeadScore.get_pymongo_collection()
+    existing: list[dict[str, object]] = []
+    for start in range(0, len(documents), INSERT_BATCH):
+        chunk = documents[start : start + INSERT_BATCH]
+        try:
+            await collection.insert_many(chunk, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                raise
+            existing += [chunk[error["index"]] for error in errors]
+    updates = [
+        UpdateOne({"_id": doc["_id"]}, {"$set": {k: v for k, v in doc.items() if k != "_id"}})
+        for doc in existing
+    ]
+    for start in range(0, len(updates), WRITE_BATCH):
+        await collection.bulk_write(updates[start : start + WRITE_BATCH], ordered=False)

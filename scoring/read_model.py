@@ -1,0 +1,216 @@
+"""Every loaded tenant's score index, kept current from this replica's writes, the change feed of
+the other replicas, and a background watermark scan for the collection's other writers."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from foundation.model_rules import ScoringConfigError
+from models import Interaction, Tenant
+from models.base import utcnow
+from scoring.engine import ScoringConfig
+from scoring.index import LeadRecord, TenantIndex, to_micros
+from scoring.records import record_from_doc
+
+log = logging.getLogger(__name__)
+SCAN_SKEW = timedelta(seconds=5)
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveConfig:
+    """The scoring model in force for a tenant, with its version and fingerprint."""
+
+    config: ScoringConfig
+    version: int
+    fingerprint: str
+    overridden: bool
+
+
+class ReadModel:
+    """The tenants' score indexes: built on first use, then updated in place."""
+
+    def __init__(self, defaults: ScoringConfig) -> None:
+        self.defaults = defaults
+        self._indexes: dict[str, TenantIndex] = {}
+        self._configs: dict[str, EffectiveConfig] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._watermark: datetime | None = None
+
+    def lock(self, tenant_id: str) -> asyncio.Lock:
+        """The lock serialising this replica's writes (and index builds) for a tenant."""
+        return self._locks.setdefault(tenant_id, asyncio.Lock())
+
+    def loaded(self, tenant_id: str) -> TenantIndex | None:
+        """The tenant's index if it is in memory."""
+        return self._indexes.get(tenant_id)
+
+    def tenants(self) -> list[str]:
+        """The tenants whose index is in memory."""
+        return list(self._indexes)
+
+    async def index(self, tenant_id: str) -> TenantIndex:
+        """The tenant's index, built from the database on first use; LookupError if no tenant."""
+        found = self._indexes.get(tenant_id)
+        if found is not None:
+            return found
+        async with self.lock(tenant_id):
+            found = self._indexes.get(tenant_id)
+            if found is None:
+                found = await self._build(tenant_id)
+            return found
+
+    async def config(self, tenant_id: str) -> EffectiveConfig:
+        """The model in force for the tenant."""
+        await self.index(tenant_id)
+        return self._configs[tenant_id]
+
+    def config_of(self, tenant_id: str) -> EffectiveConfig:
+        """The model of a loaded tenant."""
+        return self._configs[tenant_id]
+
+    def effective(self, tenant: Mapping[str, Any]) -> EffectiveConfig:
+        """The model a tenant document describes (the defaults unless it overrides them)."""
+        override = tenant.get("scoring")
+        config = self.defaults
+        if isinstance(override, Mapping):
+            try:
+                config = ScoringConfig(
+                    weights=tuple(override["weights"]),  # type: ignore[arg-type]
+                    caps=tuple(override["caps"]),  # type: ignore[arg-type]
+                    half_life_days=override["halfLifeDays"],
+                    hot_threshold=override["hotThreshold"],
+                    warm_threshold=override["warmThreshold"],
+                )
+            except (KeyError, TypeError, ScoringConfigError):
+                log.warning("tenant scoring override unusable; using the defaults")
+                override = None
+        version = int(tenant.get("configVersion", 1))
+        return EffectiveConfig(config, version, fingerprint(config), isinstance(override, Mapping))
+
+    def apply(self, tenant_id: str, records: Iterable[LeadRecord]) -> None:
+        """Put records into a loaded index (no-op for tenants not in memory)."""
+        index = self._indexes.get(tenant_id)
+        if index is not None:
+            index.upsert(records)
+
+    async def reload_config(self, tenant_id: str) -> EffectiveConfig | None:
+        """Read the tenant's model again and re-derive its index under it."""
+        index = self._indexes.get(tenant_id)
+        if index is None:
+            return None
+        tenant = await Tenant.get_pymongo_collection().find_one({"_id": tenant_id})
+        if tenant is None:
+            return None
+        effective = self.effective(tenant)
+        if effective != self._configs.get(tenant_id):
+            self._configs[tenant_id] = effective
+            index.set_config(effective.config)
+        return effective
+
+    def forget(self, tenant_id: str) -> None:
+        """Drop a tenant's index (rebuilt on next use)."""
+        self._indexes.pop(tenant_id, None)
+        self._configs.pop(tenant_id, None)
+
+    async def sync_external(self, *, full: bool = False) -> int:
+        """Pick up writes of other systems: documents updated since the last scan (all if full).
+
+        A record is replaced only when the database shows a newer or different state than the
+        index and the index's copy is older than the scan (this replica's own writes are newer).
+        """
+        if not self._indexes:
+            return 0
+        started = utcnow()
+        query: dict[str, Any] = {"tenantId": {"$in": list(self._indexes)}}
+        if not full and self._watermark is not None:
+            query["updatedAt"] = {"$gt": self._watermark - SCAN_SKEW}
+        seen: dict[str, set[str]] = {}
+        changed = 0
+        async for doc in Interaction.get_pymongo_collection().find(query):
+            tenant_id = doc.get("tenantId")
+            index = self._indexes.get(tenant_id) if isinstance(tenant_id, str) else None
+            record = record_from_doc(doc)
+            if index is None or record is None or not isinstance(tenant_id, str):
+                continue
+            seen.setdefault(tenant_id, set()).add(record.lead_id)
+            if _differs(index.get(record.lead_id), record, to_micros(started)):
+                index.upsert([record])
+                changed += 1
+        if full:
+            changed += self._drop_missing(seen, to_micros(started))
+        self._watermark = started
+        return changed
+
+    def _drop_missing(self, seen: dict[str, set[str]], started_us: int) -> int:
+        dropped = 0
+        for tenant_id, index in self._indexes.items():
+            present = seen.get(tenant_id, set())
+            gone = [
+                r.lead_id
+                for r in index.records.values()
+                if r.lead_id not in present and r.updated_us < started_us
+            ]
+            if gone:
+                index.remove(gone)
+                dropped += len(gone)
+        return dropped
+
+    async def _build(self, tenant_id: str) -> TenantIndex:
+        tenant = await Tenant.get_pymongo_collection().find_one({"_id": tenant_id})
+        if tenant is None:
+            raise LookupError(tenant_id)
+        effective = self.effective(tenant)
+        index = TenantIndex(tenant_id, effective.config)
+        cursor = Interaction.get_pymongo_collection().find({"tenantId": tenant_id})
+        records = [record async for doc in cursor if (record := record_from_doc(doc))]
+        index.upsert(records)
+        self._configs[tenant_id] = effective
+        self._indexes[tenant_id] = index
+        log.info("score index built", extra={"tenant_id": tenant_id, "leads": len(index)})
+        return index
+
+
+def _differs(current: LeadRecord | None, found: LeadRecord, started_us: int) -> bool:
+    if current is None:
+        return True
+    if current.updated_us >= started_us:
+        return False
+    if found.updated_us > current.updated_us:
+        return True
+    return _values(current) != _values(found)
+
+
+def _values(record: LeadRecord) -> tuple[Any, ...]:
+    return (
+        record.owner_id,
+        record.name,
+        record.email,
+        record.company,
+        record.email_opens,
+        record.website_visits,
+        record.time_spent,
+        record.last_us,
+        record.status,
+        record.status_by,
+        record.status_us,
+    )
+
+
+def fingerprint(config: ScoringConfig) -> str:
+    """A short digest of a model's parameters (changing the defaults changes it)."""
+    text = repr(
+        (
+            config.weights,
+            config.caps,
+            config.half_life_days,
+            config.hot_threshold,
+            config.warm_threshold,
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

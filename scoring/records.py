@@ -1,0 +1,131 @@
+"""Lead records to and from documents: interactions in, score documents and wire shapes out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from scoring.index import STATUSES, LeadRecord, ScoredLead, from_micros, to_micros
+
+COUNT_FIELDS = ("emailOpens", "websiteVisits", "timeSpent")
+
+
+def band_of(score: float) -> int:
+    """The 10-point band (0..9) a score falls in; 100 belongs to the top band."""
+    return min(int(score // 10), 9) if score > 0 else 0
+
+
+def record_from_doc(doc: Mapping[str, Any]) -> LeadRecord | None:
+    """The index's record of an interaction document, or None when it is not a lead."""
+    lead_id = doc.get("leadId")
+    if not isinstance(lead_id, str) or not lead_id:
+        return None
+    name = doc.get("leadName")
+    status = doc.get("status")
+    return LeadRecord(
+        lead_id=lead_id,
+        doc_id=doc.get("_id"),
+        owner_id=_text(doc.get("ownerId")),
+        name=name if isinstance(name, str) and name else lead_id,
+        email=_text(doc.get("leadEmail")),
+        company=_text(doc.get("company")),
+        email_opens=count_value(doc.get("emailOpens")),
+        website_visits=count_value(doc.get("websiteVisits")),
+        time_spent=count_value(doc.get("timeSpent")),
+        last_us=_micros(doc.get("lastActivityAt")),
+        updated_us=_micros(doc.get("updatedAt")) or 0,
+        status=status if status in STATUSES else "new",
+        status_by=_text(doc.get("statusSetBy")),
+        status_us=_micros(doc.get("statusSetAt")),
+    )
+
+
+def record_to_doc(record: LeadRecord, tenant_id: str) -> dict[str, Any]:
+    """The interaction document's fields of a record (without `_id` and `createdAt`)."""
+    return {
+        "tenantId": tenant_id,
+        "leadId": record.lead_id,
+        "ownerId": record.owner_id,
+        "leadName": record.name,
+        "leadEmail": record.email,
+        "company": record.company,
+        "emailOpens": record.email_opens,
+        "websiteVisits": record.website_visits,
+        "timeSpent": record.time_spent,
+        "lastActivityAt": None if record.last_us is None else from_micros(record.last_us),
+        "updatedAt": from_micros(record.updated_us),
+        "status": record.status,
+        "statusSetBy": record.status_by,
+        "statusSetAt": None if record.status_us is None else from_micros(record.status_us),
+    }
+
+
+def score_document(
+    tenant_id: str, scored: ScoredLead, config_version: int, fingerprint: str
+) -> dict[str, Any]:
+    """A lead's score as stored in leadScores and served by the APIs."""
+    record = scored.record
+    opens, visits, time_spent = record.parts
+    return {
+        "tenantId": tenant_id,
+        "leadId": record.lead_id,
+        "ownerId": record.owner_id,
+        "leadName": record.name,
+        "leadEmail": record.email,
+        "company": record.company,
+        "score": scored.score,
+        "band": band_of(scored.score),
+        "priority": scored.priority,
+        "breakdown": {
+            "emailOpens": opens,
+            "websiteVisits": visits,
+            "timeSpent": time_spent,
+            "decayFactor": round(scored.decay, 6),
+        },
+        "configVersion": config_version,
+        "configFingerprint": fingerprint,
+        "computedAt": scored.computed_at,
+        "sourceUpdatedAt": from_micros(record.updated_us),
+        "lastActivityAt": None if record.last_us is None else from_micros(record.last_us),
+        "hasActivity": record.has_activity,
+        "status": record.status,
+        "statusSetBy": record.status_by,
+        "statusSetAt": None if record.status_us is None else from_micros(record.status_us),
+    }
+
+
+def raw_document(record: LeadRecord) -> dict[str, Any]:
+    """The interaction counts (and email) of a lead, as `includeRaw` shows them."""
+    return {
+        "leadId": record.lead_id,
+        "leadEmail": record.email,
+        "emailOpens": record.email_opens,
+        "websiteVisits": record.website_visits,
+        "timeSpent": record.time_spent,
+    }
+
+
+def count_value(value: Any) -> float:
+    """A stored count as a number (ints kept as ints); anything else counts as 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    if isinstance(value, float) and not math.isfinite(value):
+        return 0
+    return value
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _micros(value: Any) -> int | None:
+    if isinstance(value, datetime):
+        return to_micros(value)
+    if isinstance(value, str):
+        try:
+            return to_micros(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,203 @@
+"""Writing leads: new documents inserted, existing ones updated field by field (never deleted).
+
+Every write goes to the database first; once acknowledged, the tenant's index is updated at once
+and the change is announced on the feed for the other replicas. A lead another writer created
+(whatever its `_id`) is found by `{tenantId, leadId}` and updated, never silently skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError
+
+from foundation.changes import publish
+from models import Interaction
+from models.base import lead_key, utcnow
+from scoring.index import LeadRecord, to_micros
+from scoring.read_model import ReadModel
+from scoring.records import record_from_doc, record_to_doc
+
+log = logging.getLogger(__name__)
+# FerretDB v1.24.2 deadlocks on an `update` command with more than ~100 statements matching
+# existing documents (each statement's query stays open until the command ends), so updates are
+# sent in commands of at most WRITE_BATCH operations.
+WRITE_BATCH = 50
+INSERT_BATCH = 1000
+FEED_BATCH = 500
+DUPLICATE_KEY = 11000
+_FIELDS = {
+    "ownerId": "owner_id",
+    "leadName": "name",
+    "leadEmail": "email",
+    "company": "company",
+    "emailOpens": "email_opens",
+    "websiteVisits": "website_visits",
+    "timeSpent": "time_spent",
+    "status": "status",
+    "statusSetBy": "status_by",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LeadChange:
+    """The fields a write sets on one lead (wire names); fields not given are kept."""
+
+    lead_id: str
+    fields: Mapping[str, Any]
+
+
+async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadChange]) -> int:
+    """Apply the changes (the last one wins per lead); returns how many leads were written."""
+    if not changes:
+        return 0
+    merged: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        merged.setdefault(change.lead_id, {}).update(change.fields)
+    index = await model.index(tenant_id)
+    async with model.lock(tenant_id):
+        now = utcnow()
+        known = {lead_id: index.get(lead_id) for lead_id in merged}
+        fresh = [lead_id for lead_id, record in known.items() if record is None]
+        found = await _insert_new(tenant_id, {lid: merged[lid] for lid in fresh}, now)
+        existing = {lid: rec for lid, rec in known.items() if rec is not None} | found
+        missing = await _update_existing(tenant_id, existing, merged, now)
+        if missing:
+            await _insert_new(tenant_id, {lid: merged[lid] for lid in missing}, now)
+        records = [
+            _updated(existing.get(lead_id), tenant_id, lead_id, fields, now)
+            for lead_id, fields in merged.items()
+        ]
+        index.upsert(records)
+    await announce(tenant_id, records)
+    return len(records)
+
+
+async def announce(tenant_id: str, records: Sequence[LeadRecord]) -> None:
+    """Tell the other replicas about written leads."""
+    for start in range(0, len(records), FEED_BATCH):
+        docs = [_feed_doc(r, tenant_id) for r in records[start : start + FEED_BATCH]]
+        await publish(tenant_id, "leads", {"leads": docs})
+
+
+def records_from_feed(payload: Mapping[str, Any]) -> list[LeadRecord]:
+    """The records a feed entry of kind `leads` carries."""
+    found = []
+    for doc in payload.get("leads", []):
+        record = record_from_doc(doc)
+        if record is not None:
+            found.append(record)
+    return found
+
+
+def _feed_doc(record: LeadRecord, tenant_id: str) -> dict[str, Any]:
+    return {"_id": record.doc_id, **record_to_doc(record, tenant_id)}
+
+
+async def _insert_new(
+    tenant_id: str, leads: Mapping[str, Mapping[str, Any]], now: datetime
+) -> dict[str, LeadRecord]:
+    """Insert leads as new documents; returns those another writer had created meanwhile."""
+    if not leads:
+        return {}
+    documents = [
+        {
+            "_id": lead_key(tenant_id, lead_id),
+            **record_to_doc(_updated(None, tenant_id, lead_id, fields, now), tenant_id),
+            "createdAt": now,
+        }
+        for lead_id, fields in leads.items()
+    ]
+    taken: list[str] = []
+    collection = Interaction.get_pymongo_collection()
+    for start in range(0, len(documents), INSERT_BATCH):
+        chunk = documents[start : start + INSERT_BATCH]
+        try:
+            await collection.insert_many(chunk, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                raise
+            taken += [chunk[error["index"]]["leadId"] for error in errors]
+    if not taken:
+        return {}
+    cursor = collection.find({"tenantId": tenant_id, "leadId": {"$in": taken}})
+    return {r.lead_id: r async for doc in cursor if (r := record_from_doc(doc))}
+
+
+async def _update_existing(
+    tenant_id: str,
+    existing: Mapping[str, LeadRecord],
+    merged: Mapping[str, Mapping[str, Any]],
+    now: datetime,
+) -> list[str]:
+    """Update the existing documents in place; returns the leads whose document is gone."""
+    operations = [
+        (
+            lead_id,
+            UpdateOne(
+                {"_id": record.doc_id}, {"$set": {**_stored(merged[lead_id]), "updatedAt": now}}
+            ),
+        )
+        for lead_id, record in existing.items()
+    ]
+    collection = Interaction.get_pymongo_collection()
+    missing: list[str] = []
+    for start in range(0, len(operations), WRITE_BATCH):
+        chunk = operations[start : start + WRITE_BATCH]
+        result = await collection.bulk_write([op for _, op in chunk], ordered=False)
+        if result.matched_count < len(chunk):
+            missing += await _absent(tenant_id, [lead_id for lead_id, _ in chunk])
+    return missing
+
+
+async def _absent(tenant_id: str, lead_ids: list[str]) -> list[str]:
+    cursor = Interaction.get_pymongo_collection().find(
+        {"tenantId": tenant_id, "leadId": {"$in": lead_ids}}, {"leadId": 1}
+    )
+    present = {doc.get("leadId") async for doc in cursor}
+    return [lead_id for lead_id in lead_ids if lead_id not in present]
+
+
+def _stored(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if name != "leadId"}
+
+
+def _updated(
+    current: LeadRecord | None,
+    tenant_id: str,
+    lead_id: str,
+    fields: Mapping[str, Any],
+    now: datetime,
+) -> LeadRecord:
+    """The record after applying the fields to the current one (or to an empty lead)."""
+    record = current or LeadRecord(
+        lead_id=lead_id,
+        doc_id=lead_key(tenant_id, lead_id),
+        owner_id=None,
+        name=lead_id,
+        email=None,
+        company=None,
+        email_opens=0,
+        website_visits=0,
+        time_spent=0,
+        last_us=None,
+        updated_us=0,
+    )
+    values: dict[str, Any] = {
+        _FIELDS[name]: value for name, value in fields.items() if name in _FIELDS
+    }
+    if "leadName" in fields and not fields["leadName"]:
+        values["name"] = lead_id
+    if "lastActivityAt" in fields:
+        moment = fields["lastActivityAt"]
+        values["last_us"] = None if moment is None else to_micros(moment)
+    if "statusSetAt" in fields:
+        moment = fields["statusSetAt"]
+        values["status_us"] = None if moment is None else to_micros(moment)
+    return replace(record, **values, updated_us=to_micros(now))

@@ -1,0 +1,348 @@
+"""`make bench`: open-loop load on the production server over the embedded FerretDB.
+
+Starts a throw-away FerretDB (v1.24.2, SQLite) and `leadscore serve` (production mode, one
+worker, uvloop + httptools) on loopback, loads tenants of 10k and 100k leads through the CSV
+import, then drives open-loop arrivals with vegeta (built from the Go module proxy) and prints
+one table: p50/p95/p99/max and errors per scenario, each p95 also as a ratio to a reference
+endpoint (a bare Starlette app serving the identical bytes) measured in the same run.
+
+    uv run python scripts/bench.py [--sizes 10000,100000] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import csv
+import json
+import os
+import platform
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cli.ferretdb import EmbeddedFerretDB, free_port  # noqa: E402
+
+VEGETA = ROOT / ".cache" / "bin" / "vegeta"
+PASSWORD = "Bench-password-123"
+SECRET = "bench-" + "s" * 48
+VIEW_QUERY = (
+    "query View($f: LeadFilter) { leads(filter: $f, limit: 50) { totalCount hasNextPage items {"
+    " leadId name email owner { userId name } score priority lastActivityAt hasActivity status"
+    " raw { emailOpens websiteVisits timeSpent } } } scoreDistribution(filter: $f) { total"
+    " bands { min max count } priorities { priority count } } owners { userId name }"
+    " dataQuality { total noActivity stale } }"
+)
+_FIRST = ("Alex", "Blake", "Casey", "Dana", "Eli", "Jules", "Ana", "Zoë", "Çağla", "Noor")
+_COMPANIES = ("Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell")
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def write_csv(path: Path, size: int, owners: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    with path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            [
+                "leadId",
+                "leadName",
+                "leadEmail",
+                "ownerId",
+                "emailOpens",
+                "websiteVisits",
+                "timeSpent",
+                "lastActivityAt",
+            ]
+        )
+        for i in range(size):
+            first, company = rng.choice(_FIRST), rng.choice(_COMPANIES)
+            days = rng.uniform(0, 60) if rng.random() > 0.05 else None
+            out.writerow(
+                [
+                    f"lead-{i:06d}",
+                    f"{first} {i} ({company})",
+                    f"{first.lower()}.{i}@{company.lower()}.example",
+                    rng.choice(owners),
+                    rng.randint(0, 15),
+                    rng.randint(0, 30),
+                    rng.randint(0, 900),
+                    "" if days is None else (now - timedelta(days=days)).isoformat(),
+                ]
+            )
+
+
+def vegeta(targets: list[dict[str, Any]], rate: int, seconds: float) -> dict[str, Any]:
+    """An open-loop attack at a constant rate; vegeta's JSON report."""
+    lines = "\n".join(json.dumps(t) for t in targets)
+    attack = subprocess.run(
+        [
+            str(VEGETA),
+            "attack",
+            "-format=json",
+            f"-rate={rate}/s",
+            f"-duration={seconds}s",
+            "-timeout=30s",
+            "-max-workers=2000",
+            "-keepalive=true",
+        ],
+        input=lines.encode(),
+        capture_output=True,
+        check=True,
+    )
+    report = subprocess.run(
+        [str(VEGETA), "report", "-type=json"], input=attack.stdout, capture_output=True, check=True
+    )
+    result: dict[str, Any] = json.loads(report.stdout)
+    return result
+
+
+def target(method: str, url: str, token: str | None = None, body: Any = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"method": method, "url": url, "header": {}}
+    if token:
+        entry["header"]["Authorization"] = [f"Bearer {token}"]
+    if body is not None:
+        entry["header"]["Content-Type"] = ["application/json"]
+        entry["body"] = base64.b64encode(json.dumps(body).encode()).decode()
+    return entry
+
+
+class Server:
+    """A `leadscore serve` process (or the reference app) on a free loopback port."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [*argv, "--port", str(self.port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/health", timeout=1).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{argv[0]} did not start")
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def row(name: str, report: dict[str, Any], reference_p95: float | None) -> str:
+    lat = report["latencies"]
+    ms = {k: lat[k] / 1e6 for k in ("50th", "95th", "99th", "max")}
+    errors = sum(v for k, v in report.get("status_codes", {}).items() if k == "0" or int(k) >= 400)
+    ratio = f"{ms['95th'] / reference_p95:6.1f}x" if reference_p95 else "     —"
+    return (
+        f"| {name:<46} | {report['throughput']:7.1f} | {ms['50th']:7.2f} | {ms['95th']:7.2f} |"
+        f" {ms['99th']:7.2f} | {ms['max']:8.2f} | {errors:5d} | {ratio} |"
+    )
+
+
+async def write_burst(base: str, token: str, leads: int, visible: list[float]) -> None:
+    """1000 lead writes in batches of 50; each write's visibility delay after it is acknowledged."""
+    mutation = "mutation R($i: [InteractionInput!]!) { recordInteractions(input: $i) { accepted } }"
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        for start in range(0, leads, 50):
+            items = [
+                {
+                    "leadId": f"burst-{i:05d}",
+                    "leadName": f"Burst {i}",
+                    "emailOpens": 10,
+                    "websiteVisits": 20,
+                    "timeSpent": 600,
+                    "lastActivityAt": datetime.now(UTC).isoformat(),
+                }
+                for i in range(start, start + 50)
+            ]
+            body = {"query": mutation, "variables": {"i": items}}
+            response = await client.post("/graphql", json=body, headers=headers)
+            acked = time.perf_counter()
+            response.raise_for_status()
+            check = await client.get(f"/leads/burst-{start:05d}/score", headers=headers)
+            if check.status_code == 200:
+                visible.append((time.perf_counter() - acked) * 1000)
+            await asyncio.sleep(0.05)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    if not VEGETA.exists():
+        sys.exit(f"{VEGETA} missing: run `make bench` (it builds vegeta)")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="leadscore-bench-"))
+    database = EmbeddedFerretDB(binary=ROOT / ".cache/bin/ferretdb", data_dir=work / "db").start()
+    env = {
+        **os.environ,
+        "LEADSCORE_ENV": "production",
+        "MONGODB_URI": database.uri,
+        "MONGODB_DB": "leadscore_bench",
+        "AUTH_SECRET": SECRET,
+        "SIGNUP_ENABLED": "true",
+        "RATE_LIMIT_PER_USER": "100000000/minute",
+        "RATE_LIMIT_PER_IP": "100000000/minute",
+        "RATE_LIMIT_LOGIN": "100000000/minute",
+        "LOG_LEVEL": "WARNING",
+        "EXTERNAL_SYNC_SECONDS": "60",
+    }
+    lines: list[str] = []
+    server = Server([str(ROOT / ".venv/bin/leadscore"), "serve", "--host", "127.0.0.1"], env)
+    try:
+        for size in sizes:
+            lines += bench_size(server, env, size, args.seconds, work)
+    finally:
+        server.stop()
+        database.stop()
+    print(f"\nLeadscore benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(
+        f"machine: {machine()}; backend: FerretDB v1.24.2 (SQLite), embedded; server:"
+        " `leadscore serve` (1 worker, uvloop + httptools); load: vegeta, open loop, same box"
+    )
+    for line in lines:
+        print(line)
+
+
+def bench_size(
+    server: Server, env: dict[str, str], size: int, seconds: float, work: Path
+) -> list[str]:
+    base = server.base
+    session = httpx.post(
+        f"{base}/auth/register",
+        json={
+            "email": f"bench{size}@example.com",
+            "password": PASSWORD,
+            "name": "Bench",
+            "tenantName": f"Bench {size}",
+        },
+        timeout=30,
+    ).json()
+    token, tenant_id = session["accessToken"], session["user"]["tenantId"]
+    user_id = session["user"]["userId"]
+    owners = [user_id] + [f"rep-{i}" for i in range(9)]
+    path = work / f"leads-{size}.csv"
+    write_csv(path, size, owners, seed=size)
+    started = time.perf_counter()
+    subprocess.run(
+        [str(ROOT / ".venv/bin/leadscore"), "import", str(path), "--tenant", tenant_id],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    import_s = time.perf_counter() - started
+    rss_before = rss_mb(server.process.pid)
+    headers = {"Authorization": f"Bearer {token}"}
+    started = time.perf_counter()
+    default = httpx.get(f"{base}/leads/scoring", headers=headers, timeout=300)
+    build_s = time.perf_counter() - started
+    rss_after = rss_mb(server.process.pid)
+    started = time.perf_counter()
+    httpx.post(f"{base}/leads/scoring/refresh", headers=headers, timeout=300).raise_for_status()
+    refresh_s = time.perf_counter() - started
+    reference = Server(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench_reference.py")],
+        {**env, "REFERENCE_BODY": base64.b64encode(default.content).decode()},
+    )
+    try:
+        ref = vegeta([target("GET", f"{reference.base}/leads/scoring", token)], 500, seconds)
+    finally:
+        reference.stop()
+    ref_p95 = ref["latencies"]["95th"] / 1e6
+    rng = random.Random(size)
+    mix = []
+    for _ in range(400):
+        params = [
+            f"page={rng.randint(1, 20)}",
+            f"sort={rng.choice(['score:desc', 'lastActivityAt:desc'])}",
+        ]
+        if rng.random() < 0.4:
+            params.append(f"minScore={rng.choice([10, 25, 40, 70])}")
+        if rng.random() < 0.4:
+            params.append(f"ownerId={rng.choice(owners)}")
+        if rng.random() < 0.3:
+            params.append("includeRaw=true")
+        mix.append(target("GET", f"{base}/leads/scoring?{'&'.join(params)}", token))
+    view = target("POST", f"{base}/graphql", token, {"query": VIEW_QUERY, "variables": {"f": None}})
+    searches = [
+        target("GET", f"{base}/leads/scoring?search={term}", token)
+        for term in ("ana", "globex", "zoe", "cagla 1", "noor.12", "wonka", "4711", "dana 9")
+    ]
+    out = [
+        "",
+        f"### {size:,} leads — import {import_s:.1f} s, index build (first request)"
+        f" {build_s:.2f} s,"
+        f" forced refresh {refresh_s:.2f} s, server RSS {rss_before:.0f} → {rss_after:.0f} MB"
+        f" ({(rss_after - rss_before) * 1024 * 1024 / size:.0f} B/lead)",
+        "",
+        "| scenario | RPS | p50 ms | p95 ms | p99 ms | max ms | errors | p95/ref |",
+        "|---|---|---|---|---|---|---|---|",
+        row("reference (identical bytes, bare Starlette) 500/s", ref, None),
+    ]
+    for rate in (100, 200, 500):
+        report = vegeta([target("GET", f"{base}/leads/scoring", token)], rate, seconds)
+        out.append(row(f"(a) REST default page {rate}/s", report, ref_p95))
+    out.append(
+        row("(b) REST mix (pages 1-20, filters, sorts) 200/s", vegeta(mix, 200, seconds), ref_p95)
+    )
+    out.append(row("(c) GraphQL dashboard view 200/s", vegeta([view], 200, seconds), ref_p95))
+    out.append(row("    search (REST search=) 100/s", vegeta(searches, 100, seconds), ref_p95))
+    visible: list[float] = []
+
+    async def burst_and_load() -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        load = loop.run_in_executor(
+            None, vegeta, [target("GET", f"{base}/leads/scoring", token)], 200, seconds
+        )
+        await write_burst(base, token, 1000, visible)
+        return await load
+
+    report = asyncio.run(burst_and_load())
+    out.append(row("(d) REST default page 200/s during 1000-lead writes", report, ref_p95))
+    if visible:
+        out.append(
+            f"\nwrite burst: {len(visible)} batches checked, visible after acknowledgement:"
+            f" max {max(visible):.1f} ms"
+        )
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Background work of a replica: follow the change feed, pick up other writers, store scores."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from api.services import Services
+from auth.service import purge_expired_revocations
+from foundation.changes import ORIGIN, ChangeEntry, entries_since, purge_feed
+from models.base import utcnow
+from scoring.writes import records_from_feed
+from server.leases import acquire_lease
+
+log = logging.getLogger(__name__)
+FEED_OVERLAP = timedelta(seconds=3)
+
+
+@dataclass
+class FeedFollower:
+    """Applies the other replicas' feed entries to this replica's read models."""
+
+    services: Services
+    watermark: datetime = field(default_factory=utcnow)
+    seen: dict[str, datetime] = field(default_factory=dict)
+
+    async def poll(self) -> int:
+        """Apply the entries not seen yet; returns how many."""
+        entries = await entries_since(self.watermark - FEED_OVERLAP)
+        applied = 0
+        for entry in entries:
+            if entry.id in self.seen:
+                continue
+            self.seen[entry.id] = entry.at
+            if entry.origin != ORIGIN:
+                await self._apply(entry)
+                applied += 1
+        if entries:
+            self.watermark = max(self.watermark, entries[-1].at)
+        cutoff = self.watermark - FEED_OVERLAP * 4
+        self.seen = {k: at for k, at in self.seen.items() if at >= cutoff}
+        return applied
+
+    async def _apply(self, entry: ChangeEntry) -> None:
+        scores = self.services.scores
+        if entry.kind == "leads" and entry.tenant_id:
+            scores.model.apply(entry.tenant_id, records_from_feed(entry.payload))
+        elif entry.kind == "config" and entry.tenant_id:
+            await scores.model.reload_config(entry.tenant_id)
+        else:
+            self.services.auth.directory.apply(entry.kind, entry.payload)
+
+
+async def run_background(services: Services) -> None:
+    """Run every periodic job until cancelled; a failing job is logged and tried again."""
+    settings = services.settings
+    follower = FeedFollower(services)
+    model = services.scores.model
+    jobs = [
+        _every(settings.index_poll_seconds, "change feed", follower.poll),
+        _every(settings.external_sync_seconds, "external sync", model.sync_external),
+        _every(settings.score_freshness_minutes * 60, "reconcile", _reconcile(services)),
+        _every(2.0, "score storage", services.scores.persister.flush),
+        _every(60.0, "purge", _purge(services)),
+    ]
+    tasks = [asyncio.create_task(job) for job in jobs]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _reconcile(services: Services) -> Callable[[], Awaitable[object]]:
+    async def run() -> int:
+        return await services.scores.model.sync_external(full=True)
+
+    return run
+
+
+def _purge(services: Services) -> Callable[[], Awaitable[object]]:
+    async def run() -> None:
+        services.auth.directory.purge(utcnow())
+        if await acquire_lease("purge", timedelta(seconds=120)):
+            await purge_expired_revocations()
+            await purge_feed()
+
+    return run
+
+
+async def _every(seconds: float, name: str, job: Callable[[], Awaitable[object]]) -> None:
+    """Run a job every ``seconds`` (never when 0), backing off when it takes long."""
+    if seconds <= 0:
+        return
+    while True:
+        started = time.monotonic()
+        try:
+            await job()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background job failed", extra={"job": name})
+        took = time.monotonic() - started
+        await asyncio.sleep(max(seconds, took * 4))

@@ -1,0 +1,173 @@
+"""The score index against a brute-force evaluation: same order, totals and scores, any moment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scoring.engine import Counts, ScoringConfig, score_lead
+from scoring.index import (
+    ACTIVITY_DESC,
+    SCORE_DESC,
+    STATUSES,
+    IndexQuery,
+    LeadRecord,
+    TenantIndex,
+    fold_text,
+    from_micros,
+    to_micros,
+)
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+OWNERS = ("a", "b", "c", None)
+
+
+def record(lead_id: str, opens: float, visits: float, spent: float, days: float | None, **kw):
+    last = None if days is None else to_micros(NOW - timedelta(days=days))
+    return LeadRecord(
+        lead_id=lead_id,
+        doc_id=lead_id,
+        owner_id=kw.get("owner"),
+        name=kw.get("name", f"Lead {lead_id}"),
+        email=kw.get("email"),
+        company=kw.get("company"),
+        email_opens=opens,
+        website_visits=visits,
+        time_spent=spent,
+        last_us=last,
+        updated_us=0,
+        status=kw.get("status", "new"),
+    )
+
+
+def brute_force(records, config, query: IndexQuery, now: datetime):
+    rows = []
+    for r in records:
+        counts = Counts(
+            r.email_opens,
+            r.website_visits,
+            r.time_spent,
+            None if r.last_us is None else from_micros(r.last_us),
+        )
+        result = score_lead(counts, config, now)
+        rows.append((r, result.score, result.priority))
+    now_us = to_micros(now)
+
+    def keep(row):
+        r, score, priority = row
+        if query.owner_id is not None and r.owner_id != query.owner_id:
+            return False
+        if query.min_score is not None and score < query.min_score:
+            return False
+        if query.priority is not None and priority != query.priority:
+            return False
+        if query.status is not None and r.status != query.status:
+            return False
+        if query.no_activity is not None and r.has_activity == query.no_activity:
+            return False
+        if query.stale_days is not None and not (
+            r.last_us is None or r.last_us < now_us - query.stale_days * 86_400_000_000
+        ):
+            return False
+        if query.search:
+            hay = fold_text(" ".join(p for p in (r.name, r.email, r.company, r.lead_id) if p))
+            if fold_text(query.search).strip() not in hay:
+                return False
+        return True
+
+    kept = [row for row in rows if keep(row)]
+    last = lambda r: float("-inf") if r.last_us is None else r.last_us  # noqa: E731
+    if query.sort == SCORE_DESC:
+        kept.sort(key=lambda row: (-row[1], -last(row[0]), row[0].lead_id))
+    else:
+        kept.sort(key=lambda row: (-last(row[0]), -row[1], row[0].lead_id))
+    window = kept[query.offset : query.offset + query.limit]
+    return [(row[0].lead_id, row[1]) for row in window], len(kept)
+
+
+counts = st.one_of(st.just(0), st.integers(-2, 30), st.floats(0, 700))
+ages = st.one_of(st.none(), st.floats(-3, 200), st.sampled_from([0.0, 1.0, 7.0, 70.0]))
+records_strategy = st.lists(
+    st.tuples(
+        counts,
+        counts,
+        st.one_of(st.just(0), st.integers(0, 900)),
+        ages,
+        st.sampled_from(OWNERS),
+        st.sampled_from(STATUSES),
+        st.sampled_from(["Ana Núñez", "Bob Smith", "Çelik Ltd", "zoë"]),
+    ),
+    min_size=0,
+    max_size=60,
+)
+queries = st.builds(
+    IndexQuery,
+    sort=st.sampled_from([SCORE_DESC, ACTIVITY_DESC]),
+    offset=st.integers(0, 70),
+    limit=st.integers(1, 25),
+    owner_id=st.one_of(st.none(), st.sampled_from(["a", "b", "zz"])),
+    min_score=st.one_of(st.none(), st.sampled_from([0.0, 0.01, 10.0, 40.0, 99.99])),
+    priority=st.one_of(st.none(), st.sampled_from(["hot", "warm", "cold"])),
+    search=st.one_of(st.none(), st.sampled_from(["nunez", "SMITH", "lead 1", "o", "xyz"])),
+    status=st.one_of(st.none(), st.sampled_from(STATUSES)),
+    no_activity=st.one_of(st.none(), st.booleans()),
+    stale_days=st.one_of(st.none(), st.sampled_from([0.0, 7.0, 30.0])),
+)
+configs = st.sampled_from(
+    [
+        ScoringConfig(),
+        ScoringConfig(weights=(1, 1, 1), caps=(3, 5, 60), half_life_days=0.5),
+        ScoringConfig(weights=(0, 1, 0), half_life_days=30, hot_threshold=50, warm_threshold=0),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records_strategy, configs, queries, st.floats(-2, 30))
+def test_pages_match_brute_force(rows, config, query, later_days) -> None:
+    records = [
+        record(f"lead-{i:03d}", o, v, t, d, owner=own, status=stat, name=name)
+        for i, (o, v, t, d, own, stat, name) in enumerate(rows)
+    ]
+    index = TenantIndex("t", config)
+    index.upsert(records)
+    for moment in (NOW, NOW + timedelta(days=later_days)):
+        page = index.page(query, to_micros(moment))
+        expected, total = brute_force(records, config, query, moment)
+        assert page.total == total
+        assert [(i.record.lead_id, i.score) for i in page.items] == expected
+
+
+def test_order_key_is_time_invariant_while_scores_decay() -> None:
+    index = TenantIndex("t", ScoringConfig())
+    index.upsert([record("x", 10, 20, 600, 1), record("y", 5, 5, 60, 0), record("z", 1, 0, 0, 3)])
+    first = index.page(IndexQuery(limit=3), to_micros(NOW))
+    later = index.page(IndexQuery(limit=3), to_micros(NOW + timedelta(days=3)))
+    assert [i.record.lead_id for i in first.items] == [i.record.lead_id for i in later.items]
+    assert later.items[0].score == pytest.approx(first.items[0].score * 0.5 ** (3 / 7), abs=0.01)
+
+
+def test_future_activity_counts_as_now_until_it_passes() -> None:
+    index = TenantIndex("t", ScoringConfig())
+    index.upsert([record("future", 10, 20, 600, -2), record("past", 10, 20, 600, 0.5)])
+    now_page = index.page(IndexQuery(), to_micros(NOW))
+    assert [(i.record.lead_id, i.score) for i in now_page.items] == [
+        ("future", 100.0),
+        ("past", 95.17),
+    ]
+    later = index.page(IndexQuery(), to_micros(NOW + timedelta(days=3)))
+    assert [i.record.lead_id for i in later.items] == ["future", "past"]
+    assert later.items[0].score == pytest.approx(100 * 0.5 ** (1 / 7), abs=0.01)
+
+
+def test_distribution_counts_bands_and_priorities() -> None:
+    index = TenantIndex("t", ScoringConfig())
+    index.upsert(
+        [record("a", 10, 20, 600, 0), record("b", 5, 10, 300, 7), record("c", 0, 0, 0, None)]
+    )
+    counted = index.distribution(IndexQuery(), to_micros(NOW))
+    assert counted.bands == [1, 0, 1, 0, 0, 0, 0, 0, 0, 1]
+    assert counted.priorities == {"hot": 1, "warm": 0, "cold": 2}
