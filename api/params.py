@@ -10,7 +10,7 @@ from foundation.errors import BadInput, field_error
 from scoring.service import SORTS, LeadFilter, PageQuery
 
 ALLOWED = frozenset(
-    {"limit", "page", "sort", "minScore", "ownerId", "includeRaw", "refresh", "search"}
+    {"limit", "page", "sort", "minScore", "ownerId", "includeRaw", "refresh", "search", "format"}
 )
 MAX_LIMIT = 200
 _TRUE = {"true", "1"}
@@ -36,6 +36,8 @@ def parse_page_query(params: Mapping[str, str], multi: Mapping[str, list[str]]) 
     owner_id = params.get("ownerId")
     if owner_id is not None and not 0 < len(owner_id) <= 200:
         errors.append(field_error("ownerId", "must be 1-200 characters"))
+    if params.get("format", "json") not in ("json", "csv"):
+        errors.append(field_error("format", "must be json or csv"))
     search = params.get("search")
     if search is not None and len(search) > 200:
         errors.append(field_error("search", "must be at most 200 characters"))

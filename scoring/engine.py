@@ -107,6 +107,20 @@ def contributions(counts: Counts, config: ScoringConfig) -> tuple[float, float, 
     return opens, visits, time_spent
 
 
+def raw_and_contributions(
+    email_opens: float, website_visits: float, time_spent: float, config: ScoringConfig
+) -> tuple[float, tuple[float, float, float]]:
+    """``raw_score`` and ``contributions`` of a lead's counts in one pass (the index's hot path)."""
+    (w1, w2, w3), (c1, c2, c3) = config.weights, config.caps
+    parts = (
+        w1 * norm(email_opens, c1),
+        w2 * norm(website_visits, c2),
+        w3 * norm(time_spent, c3),
+    )
+    points = (round(parts[0] * 100, 4), round(parts[1] * 100, 4), round(parts[2] * 100, 4))
+    return _clamp01(math.fsum(parts)), points
+
+
 def epoch_micros(moment: datetime) -> int:
     """Microseconds since the Unix epoch; a naive moment means UTC."""
     delta = _as_utc(moment) - _EPOCH

@@ -13,6 +13,7 @@ query time. It is a cache of the database, rebuilt from it at any time, never th
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,10 +27,9 @@ from scoring.engine import (
     MICROS_PER_DAY,
     Counts,
     ScoringConfig,
-    contributions,
     decay_at,
     priority_for,
-    raw_score,
+    raw_and_contributions,
     score_value,
 )
 
@@ -62,6 +62,14 @@ class LeadRecord:
     status_us: int | None = None
     raw: float = 0.0
     parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    folded: str = ""
+
+    def search_text(self) -> str:
+        """Name, email, company and id, folded for search (computed once)."""
+        if not self.folded:
+            parts = (self.name, self.email, self.company, self.lead_id)
+            self.folded = fold_text(" ".join(p for p in parts if p)).replace("\n", " ")
+        return self.folded
 
     def counts(self) -> Counts:
         """The engine's view of the lead."""
@@ -152,6 +160,7 @@ class _Arrays:
     status: npt.NDArray[np.int64]
     active: npt.NDArray[np.bool_]
     key: npt.NDArray[np.float64]
+    log2: npt.NDArray[np.float64]
     key_order: Slots
     future: Slots
     future_log2: npt.NDArray[np.float64]
@@ -172,6 +181,10 @@ class TenantIndex:
         self.records: dict[str, LeadRecord] = {}
         self.version = 0
         self._arrays: _Arrays | None = None
+        self._memo: dict[int, float] = {}
+        self._memo_at = -1
+        self._slots: dict[str, int] = {}
+        self._dirty: dict[str, LeadRecord] = {}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -181,11 +194,16 @@ class TenantIndex:
         return self.records.get(lead_id)
 
     def upsert(self, records: Iterable[LeadRecord]) -> None:
-        """Add or replace leads (their derived values computed under the current model)."""
+        """Add or replace leads (their derived values computed under the current model).
+
+        The sorted structures are patched on the next query (or rebuilt when much changed).
+        """
         for record in records:
             self._derive(record)
             self.records[record.lead_id] = record
-        self._changed()
+            self._dirty[record.lead_id] = record
+        self.version += 1
+        self._memo_at = -1
 
     def remove(self, lead_ids: Iterable[str]) -> None:
         """Forget leads that no longer exist."""
@@ -217,8 +235,16 @@ class TenantIndex:
             slots, total = self._score_window(arrays, mask, query, now_us, query.offset, stop)
         else:
             slots, total = self._activity_window(arrays, mask, query, now_us, query.offset, stop)
-        items = [self.scored(arrays.records[slot], now_us) for slot in slots]
+        items = [self._scored_slot(arrays, slot, now_us) for slot in slots]
         return IndexPage(items, total)
+
+    def _scored_slot(self, arrays: _Arrays, slot: int, now_us: int) -> ScoredLead:
+        record = arrays.records[slot]
+        score = self._score_of(arrays, slot, now_us)
+        decay = decay_at(record.last_us, now_us, self.config.half_life_days)
+        return ScoredLead(
+            record, score, priority_for(score, self.config), decay, from_micros(now_us)
+        )
 
     def count(self, query: IndexQuery, now_us: int) -> int:
         """How many leads match the query's filters."""
@@ -255,22 +281,83 @@ class TenantIndex:
     # -- derived values and sorted structures -------------------------------------------------
 
     def _derive(self, record: LeadRecord) -> None:
-        counts = Counts(record.email_opens, record.website_visits, record.time_spent, None)
-        record.raw = raw_score(counts, self.config)
-        record.parts = contributions(counts, self.config)
+        record.raw, record.parts = raw_and_contributions(
+            record.email_opens, record.website_visits, record.time_spent, self.config
+        )
+        record.folded = ""
 
     def _changed(self) -> None:
         self.version += 1
         self._arrays = None
+        self._dirty = {}
+        self._memo_at = -1
 
     def _current(self, now_us: int) -> _Arrays:
         arrays = self._arrays
+        if arrays is not None and self._dirty:
+            if len(self._dirty) * 8 > len(self.records):
+                arrays = None
+            else:
+                arrays = self._patch(arrays, now_us)
         if arrays is None or (arrays.future.size and float(arrays.future_last.min()) <= now_us):
-            arrays = self._arrays = self._build(now_us)
+            arrays = self._build(now_us)
+        self._arrays, self._dirty = arrays, {}
+        return arrays
+
+    def _patch(self, arrays: _Arrays, now_us: int) -> _Arrays:
+        """Apply the changed leads to the sorted structures without sorting everything again."""
+        changed: list[int] = []
+        appended: list[LeadRecord] = []
+        for lead_id, record in self._dirty.items():
+            slot = self._slots.get(lead_id)
+            if slot is None:
+                appended.append(record)
+            else:
+                arrays.records[slot] = record
+                changed.append(slot)
+        if appended:
+            start = len(arrays.records)
+            arrays.records.extend(appended)
+            for offset, record in enumerate(appended):
+                self._slots[record.lead_id] = start + offset
+                changed.append(start + offset)
+            _grow(arrays, len(appended))
+        slots = np.asarray(sorted(changed), np.int64)
+        for slot in changed:
+            record = arrays.records[slot]
+            arrays.raw[slot] = record.raw
+            arrays.last[slot] = -math.inf if record.last_us is None else float(record.last_us)
+            code = arrays.owner_codes.setdefault(record.owner_id, len(arrays.owner_codes))
+            arrays.owner[slot] = code
+            arrays.status[slot] = STATUSES.index(record.status)
+            arrays.active[slot] = record.has_activity
+            arrays.log2[slot] = math.log2(record.raw) if record.raw > 0 else -math.inf
+        scale = MICROS_PER_DAY * self.config.half_life_days
+        raw, last = arrays.raw[slots], arrays.last[slots]
+        past = np.isfinite(last) & (raw > 0) & (last <= now_us)
+        arrays.key[slots] = np.where(
+            past, arrays.log2[slots] + (last - arrays.anchor_us) / scale, -np.inf
+        )
+        kept = arrays.key_order[~np.isin(arrays.key_order, slots)]
+        fresh = slots[past]
+        fresh = fresh[np.argsort(-arrays.key[fresh], kind="stable")]
+        at = np.searchsorted(-arrays.key[kept], -arrays.key[fresh], side="right")
+        arrays.key_order = np.insert(kept, at, fresh)
+        kept = arrays.act_order[~np.isin(arrays.act_order, slots)]
+        moved = slots[np.argsort(-arrays.last[slots], kind="stable")]
+        at = np.searchsorted(-arrays.last[kept], -arrays.last[moved], side="right")
+        arrays.act_order = np.insert(kept, at, moved)
+        keyed = np.isfinite(arrays.last) & (arrays.raw > 0)
+        future = np.flatnonzero(keyed & (arrays.last > now_us))
+        arrays.future = future[np.argsort(-arrays.log2[future], kind="stable")].astype(np.int64)
+        arrays.future_log2 = arrays.log2[arrays.future]
+        arrays.future_last = arrays.last[arrays.future]
+        arrays.haystack = ""
         return arrays
 
     def _build(self, now_us: int) -> _Arrays:
         records = list(self.records.values())
+        self._slots = {record.lead_id: slot for slot, record in enumerate(records)}
         size = len(records)
         raw = np.fromiter((r.raw for r in records), np.float64, size)
         last = np.fromiter(
@@ -298,7 +385,7 @@ class TenantIndex:
         key_order = candidates[np.argsort(-key[candidates], kind="stable")]
         future = np.flatnonzero(future_mask)
         future = future[np.argsort(-log2[future], kind="stable")]
-        act_order = np.lexsort((-raw, -last)).astype(np.int64)
+        act_order = np.argsort(-last, kind="stable").astype(np.int64)
         return _Arrays(
             records=records,
             raw=raw,
@@ -307,6 +394,7 @@ class TenantIndex:
             status=status,
             active=active,
             key=key,
+            log2=log2,
             key_order=key_order.astype(np.int64),
             future=future.astype(np.int64),
             future_log2=log2[future],
@@ -318,10 +406,7 @@ class TenantIndex:
 
     def _haystack(self, arrays: _Arrays) -> tuple[str, npt.NDArray[np.int64]]:
         if not arrays.haystack and arrays.records:
-            parts = [
-                fold_text(" ".join(p for p in (r.name, r.email, r.company, r.lead_id) if p))
-                for r in arrays.records
-            ]
+            parts = [r.search_text() for r in arrays.records]
             lengths = np.fromiter((len(p) + 1 for p in parts), np.int64, len(parts))
             arrays.offsets = np.concatenate(([0], np.cumsum(lengths)))[:-1]
             arrays.haystack = "\n".join(parts)
@@ -358,14 +443,7 @@ class TenantIndex:
         if not needle or "\n" in needle:
             return found if needle else ~found
         haystack, offsets = self._haystack(arrays)
-        positions: list[int] = []
-        start = haystack.find(needle)
-        while start != -1:
-            positions.append(start)
-            slot_end = haystack.find("\n", start)
-            if slot_end == -1:
-                break
-            start = haystack.find(needle, slot_end + 1)
+        positions = [match.start() for match in re.finditer(re.escape(needle), haystack)]
         if positions:
             slots = np.searchsorted(offsets, np.asarray(positions), side="right") - 1
             found[slots] = True
@@ -392,8 +470,16 @@ class TenantIndex:
         return order, positive
 
     def _score_of(self, arrays: _Arrays, slot: Any, now_us: int) -> float:
-        record = arrays.records[int(slot)]
-        return score_value(record.raw, decay_at(record.last_us, now_us, self.config.half_life_days))
+        """A slot's served score at ``now``, memoised for the moment being answered."""
+        if now_us != self._memo_at:
+            self._memo, self._memo_at = {}, now_us
+        key = int(slot)
+        found = self._memo.get(key)
+        if found is None:
+            record = arrays.records[key]
+            decay = decay_at(record.last_us, now_us, self.config.half_life_days)
+            found = self._memo[key] = score_value(record.raw, decay)
+        return found
 
     def _count_ge(
         self, arrays: _Arrays, positive: tuple[Slots, int], points: float, now_us: int
@@ -510,6 +596,17 @@ class TenantIndex:
             ),
         )
         return slots, len(order)
+
+
+def _grow(arrays: _Arrays, count: int) -> None:
+    """Make room for ``count`` more slots in every per-lead array."""
+    arrays.raw = np.concatenate((arrays.raw, np.zeros(count)))
+    arrays.last = np.concatenate((arrays.last, np.full(count, -np.inf)))
+    arrays.owner = np.concatenate((arrays.owner, np.zeros(count, np.int64)))
+    arrays.status = np.concatenate((arrays.status, np.zeros(count, np.int64)))
+    arrays.active = np.concatenate((arrays.active, np.zeros(count, np.bool_)))
+    arrays.key = np.concatenate((arrays.key, np.full(count, -np.inf)))
+    arrays.log2 = np.concatenate((arrays.log2, np.full(count, -np.inf)))
 
 
 def _score_bounds(query: IndexQuery, config: ScoringConfig) -> tuple[float, float | None]:

@@ -16,6 +16,7 @@ from api.services import Services, client_address, services_of
 from api.wire import JSONResponse, lead_to_wire
 from auth.service import Principal, Session
 from foundation.errors import BadInput, NotFound, Unauthenticated, field_error
+from server.export import csv_response, wants_csv
 from server.openapi import OPENAPI
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ async def list_scores(request: Request) -> Response:
     principal = await require_principal(request)
     query = parse_page_query(request.query_params, _multi(request))
     services = services_of(request)
+    if wants_csv(request):
+        return csv_response(services, principal.tenant_id, query)
     page = await services.scores.page(principal.tenant_id, query)
     raw = page.raw
     body = {

@@ -245,3 +245,27 @@ async def test_concurrent_writers_and_readers_serve_matching_scores(client, app)
         if item["score"] != formula(stored[item["leadId"]], ScoringConfig(), now)
     ]
     assert mismatched == []
+
+
+async def test_csv_export_is_the_whole_filtered_sorted_view(client, app) -> None:
+    tenant = await register_tenant(client)
+    rows = records(30, owners=2)
+    rows[3]["leadName"] = "=HYPERLINK(1)"
+    await ingest(client, tenant, rows)
+    params = {"format": "csv", "ownerId": "owner-1", "sort": "lastActivityAt:desc", "limit": "5"}
+    response = await client.get("/leads/scoring", params=params, headers=tenant.headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    lines = response.text.strip().split("\r\n")
+    assert lines[0].startswith("leadId,leadName,leadEmail,company,ownerId,owner,score")
+    json_view = await client.get(
+        "/leads/scoring",
+        params={"ownerId": "owner-1", "sort": "lastActivityAt:desc", "limit": "200"},
+        headers=tenant.headers,
+    )
+    assert [line.split(",")[0] for line in lines[1:]] == [
+        d["leadId"] for d in json_view.json()["data"]
+    ]
+    accept = await client.get("/leads/scoring", headers={**tenant.headers, "Accept": "text/csv"})
+    assert accept.text.count("\r\n") == 31
+    assert "'=HYPERLINK(1)" in accept.text

@@ -21,11 +21,17 @@ from scoring.engine import (
     ScoreResult,
     ScoringConfig,
     ScoringConfigError,
+    contributions,
+    decay_at,
     decay_factor,
+    epoch_micros,
     norm,
     priority_for,
+    raw_and_contributions,
+    raw_score,
     score_lead,
     score_leads,
+    score_value,
 )
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -524,3 +530,20 @@ def test_score_leads_matches_score_lead(
 
     assert score_leads(leads, config, now) == expected
     assert score_leads(iter(leads), config, now) == expected
+
+
+@given(st.tuples(any_count, any_count, any_count), configs)
+def test_raw_and_contributions_match_the_formula(values, config) -> None:
+    counts = Counts(*values, None)
+    raw, points = raw_and_contributions(*values, config)
+    assert raw == raw_score(counts, config)
+    assert points == contributions(counts, config)
+
+
+def test_epoch_micros_and_decay_at_agree_with_decay_factor() -> None:
+    naive = WEEK_AGO.replace(tzinfo=None)
+    assert epoch_micros(naive) == epoch_micros(WEEK_AGO)
+    assert decay_at(None, epoch_micros(NOW), 7) == 0.0
+    assert decay_at(epoch_micros(WEEK_AGO), epoch_micros(NOW), 7) == 0.5
+    assert decay_at(epoch_micros(NOW), epoch_micros(WEEK_AGO), 7) == 1.0  # future counts as now
+    assert score_value(0.5, 0.5) == 25.0

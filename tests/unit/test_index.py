@@ -125,20 +125,33 @@ configs = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records_strategy, configs, queries, st.floats(-2, 30))
-def test_pages_match_brute_force(rows, config, query, later_days) -> None:
-    records = [
-        record(f"lead-{i:03d}", o, v, t, d, owner=own, status=stat, name=name)
+def _records(rows, prefix="lead"):
+    return [
+        record(f"{prefix}-{i:03d}", o, v, t, d, owner=own, status=stat, name=name)
         for i, (o, v, t, d, own, stat, name) in enumerate(rows)
     ]
-    index = TenantIndex("t", config)
-    index.upsert(records)
+
+
+def _check(index, records, config, query, later_days):
     for moment in (NOW, NOW + timedelta(days=later_days)):
         page = index.page(query, to_micros(moment))
         expected, total = brute_force(records, config, query, moment)
         assert page.total == total
         assert [(i.record.lead_id, i.score) for i in page.items] == expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records_strategy, configs, queries, st.floats(-2, 30), records_strategy)
+def test_pages_match_brute_force(rows, config, query, later_days, changes) -> None:
+    records = _records(rows)
+    index = TenantIndex("t", config)
+    index.upsert(records)
+    _check(index, records, config, query, later_days)
+    # a few leads change and a few arrive: the sorted structures are patched, not rebuilt
+    changed = _records(changes[: max(1, len(records) // 9)])
+    index.upsert(changed)
+    merged = {r.lead_id: r for r in records} | {r.lead_id: r for r in changed}
+    _check(index, list(merged.values()), config, query, later_days)
 
 
 def test_order_key_is_time_invariant_while_scores_decay() -> None:
