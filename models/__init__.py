@@ -1,18 +1,33 @@
 """Beanie documents and their indexes."""
 
 from foundation.audit import AuditEvent
+from models.apikey import ApiKey
 from models.interaction import Interaction
+from models.invitation import Invitation
 from models.lead_score import LeadScore, StoredBreakdown
 from models.security import Lease, RefreshFamily, RevokedToken
 from models.tenant import ScoringOverride, Tenant
 from models.user import Role, User
 
-DOCUMENTS = (Tenant, User, Interaction, LeadScore, RefreshFamily, RevokedToken, AuditEvent, Lease)
+DOCUMENTS = (
+    Tenant,
+    User,
+    Interaction,
+    LeadScore,
+    RefreshFamily,
+    RevokedToken,
+    AuditEvent,
+    Lease,
+    ApiKey,
+    Invitation,
+)
 
 __all__ = [
     "DOCUMENTS",
+    "ApiKey",
     "AuditEvent",
     "Interaction",
+    "Invitation",
     "LeadScore",
     "Lease",
     "RefreshFamily",
