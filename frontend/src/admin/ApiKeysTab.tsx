@@ -77,7 +77,7 @@ function KeyRow({ apiKey, onRevoke }: { apiKey: Key; onRevoke: (key: Key) => Pro
 
   return (
     <li className="flex flex-wrap items-center gap-3 px-3 py-3" data-testid={`key-${apiKey.keyId}`}>
-      <div className="min-w-0 flex-1">
+      <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
         <p className="font-medium text-slate-900">{apiKey.name}</p>
         <p className="text-sm text-slate-700">
           <span className="font-mono">{apiKey.prefix}…</span> · {apiKey.isActive ? 'active' : `revoked ${formatWhen(apiKey.revokedAt)}`}

@@ -89,7 +89,7 @@ function UserRow({
 
   return (
     <li className="flex flex-wrap items-center gap-3 px-3 py-3" data-testid={`user-${user.userId}`}>
-      <div className="min-w-0 flex-1">
+      <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
         <p className="truncate font-medium text-slate-900">
           {user.name}
           {isSelf && <span className="ml-2 text-xs font-normal text-slate-600">(you)</span>}
