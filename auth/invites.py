@@ -27,7 +27,7 @@ from auth.service import (
 )
 from foundation.audit import record_event
 from foundation.errors import BadInput, Conflict, Forbidden, field_error
-from models import Invitation, Tenant, User
+from models import Invitation, Role, Tenant, User
 from models.base import utcnow
 
 INVITATION_TTL = timedelta(days=7)
@@ -123,7 +123,23 @@ async def _usable_invitation(token: str) -> Invitation:
             "this invitation has expired; ask your admin for a new one",
             [field_error("token", "expired")],
         )
+    if not await _inviter_still_admin(invitation):
+        raise BadInput(
+            "this invitation is no longer valid; ask an admin for a new one",
+            [field_error("token", "the inviting admin no longer is one")],
+        )
     return invitation
+
+
+async def _inviter_still_admin(invitation: Invitation) -> bool:
+    """An invitation dies with its admin's rights (deactivated or demoted since)."""
+    inviter = await User.find_one({"_id": invitation.invited_by or ""})
+    return (
+        inviter is not None
+        and inviter.tenant_id == invitation.tenant_id
+        and inviter.is_active
+        and inviter.role == Role.ADMIN
+    )
 
 
 async def _insert_invited(user: User) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from models import Invitation
 from models.base import utcnow
-from tests.conftest import PASSWORD, graphql, register_tenant
+from tests.conftest import PASSWORD, Tenant, graphql, register_tenant
 from tests.integration.test_security_admin import code, member
 
 INVITE = """mutation($email: String!, $name: String!, $role: Role!) {
@@ -146,3 +146,14 @@ async def test_invitations_are_audited_without_emails(client):
     assert actions[:2] == ["user.created", "user.invited"]
     assert all("audit-me" not in e["details"] for e in entries)
     assert entries[0]["actorName"] == "Admin"
+
+
+async def test_an_invitation_dies_with_its_admins_rights(client):
+    admin = await register_tenant(client)
+    second = await member(client, admin, "admin")
+    token = token_of(await invite(client, Tenant(second), "orphan@example.com"))
+    demote = """mutation($id: String!) { updateUser(userId: $id, role: MANAGER) { role } }"""
+    assert "errors" not in await graphql(client, demote, {"id": second["userId"]}, admin.token)
+    response = await client.post("/auth/accept-invite", json={"token": token, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "no longer valid" in response.json()["error"]["message"]
