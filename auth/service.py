@@ -11,22 +11,24 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from auth.apikeys import is_api_key, verify_key
 from auth.directory import Directory
 from auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
 from auth.tokens import Claims, TokenCodec
 from foundation.audit import record_event
 from foundation.errors import BadInput, Conflict, Forbidden, Unauthenticated, field_error
 from foundation.settings import Settings
-from models import RefreshFamily, RevokedToken, Role, Tenant, User
+from models import ApiKey, RefreshFamily, RevokedToken, Role, Tenant, User
 from models.base import utcnow
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 DUPLICATE_KEY = 11000
+INGEST_ROLE = "ingest"
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The verified caller of a request: a user of one tenant."""
+    """The verified caller of a request: a user of one tenant, or one of its ingestion keys."""
 
     user_id: str
     tenant_id: str
@@ -34,14 +36,25 @@ class Principal:
     jti: str
     expires_at: datetime
     external: bool = False
+    key_id: str | None = None
+
+    @property
+    def is_ingest_key(self) -> bool:
+        """A machine client's ingestion key: it may only write interactions and events."""
+        return self.key_id is not None
 
     @property
     def can_manage_scoring(self) -> bool:
-        return self.role in (Role.ADMIN, Role.MANAGER)
+        return not self.is_ingest_key and self.role in (Role.ADMIN, Role.MANAGER)
+
+    @property
+    def can_ingest(self) -> bool:
+        """Managers, admins and ingestion keys write leads; reps read."""
+        return self.is_ingest_key or self.role in (Role.ADMIN, Role.MANAGER)
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
+        return not self.is_ingest_key and self.role == Role.ADMIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,18 +207,21 @@ class AuthService:
         if claims is not None and claims.family_id:
             await self._revoke_family(claims.family_id)
             await record_event("logout", claims.tenant_id, claims.user_id)
-        if access is not None:
+        if access is not None and not access.is_ingest_key:
             await revoke_access_token(access.jti, access.expires_at)
             await self.directory.token_revoked(access.jti, access.expires_at)
 
     async def authenticate(self, authorization: str | None) -> Principal:
         """The principal of a `Bearer` Authorization header, or Unauthenticated.
 
-        The role and the account's state are read from the users collection on every request,
-        so a deactivation or a role change takes effect at once, not when the token expires.
+        The role and the account's state come from the in-memory directory, which every write
+        updates at once (and the change feed on other replicas within a second), so a
+        deactivation or a role change takes effect at once, not when the token expires.
         External (JWKS) users are provisioned on first sight; their role comes from the token.
         """
         token = bearer_token(authorization)
+        if is_api_key(token):
+            return _key_principal(await verify_key(token))
         claims = await self.codec.verify(token, typ="access")
         if self.directory.is_revoked(claims.jti):
             raise Unauthenticated("token revoked")
@@ -218,6 +234,11 @@ class AuthService:
         if not account.is_active or account.external:
             raise Unauthenticated("account disabled")
         return _principal(claims, account.role)
+
+    async def start_session(self, user: User) -> Session:
+        """A new session for a user admitted another way (an accepted invitation)."""
+        tenant = await self._tenant(user.tenant_id)
+        return await self._start_session(user, tenant.name)
 
     async def _admit_external(self, claims: Claims) -> None:
         account = await self.directory.resolve(claims.user_id)
@@ -387,6 +408,18 @@ def _principal(claims: Claims, role: str) -> Principal:
         jti=claims.jti,
         expires_at=claims.expires_at,
         external=claims.external,
+    )
+
+
+def _key_principal(key: ApiKey) -> Principal:
+    """An ingestion key as a caller: role `ingest`, its key id as the actor."""
+    return Principal(
+        user_id=key.key_id,
+        tenant_id=key.tenant_id,
+        role=INGEST_ROLE,
+        jti=key.key_id,
+        expires_at=datetime.max.replace(tzinfo=UTC),
+        key_id=key.key_id,
     )
 
 

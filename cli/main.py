@@ -1,4 +1,4 @@
-"""The `leadscore` command: serve, dev, seed, import, recompute."""
+"""The `leadscore` command: serve, dev, seed, import, recompute, apikey."""
 
 from __future__ import annotations
 
@@ -17,15 +17,20 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.services import Services
+from auth import apikeys
 from cli.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
 from cli.importer import ImportFileError, import_csv
 from cli.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
+from foundation.audit import record_write
+from foundation.errors import AppError
 from foundation.logs import configure_logging
 from foundation.settings import Settings, SettingsError, load_settings
 from models import Tenant
 from server.app import build_services, create_app
 
 app = typer.Typer(help="Leadscore: explainable lead scoring.", no_args_is_help=True)
+apikey_app = typer.Typer(help="Ingestion keys (`lsk_…`) of a tenant.", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
 console = Console(stderr=True)
 T = TypeVar("T")
 
@@ -140,6 +145,8 @@ def import_command(
             except ImportFileError as exc:
                 console.print(f"[red]error[/red] {exc}")
                 return 2
+        rejected = len(report.rejected)
+        await record_write(None, "import", report.rows, report.imported, rejected, tenant_id=tenant)
         for line, errors in report.rejected:
             problems = "; ".join(f"{e.field} {e.message}" for e in errors)
             console.print(f"line {line}: {problems}")
@@ -171,6 +178,67 @@ def recompute(
         return 0
 
     raise typer.Exit(_run(_with_services(settings, run)))
+
+
+@apikey_app.command("create")
+def apikey_create(
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant id the key writes to")],
+    name: Annotated[str, typer.Option("--name", help="What uses the key, e.g. hubspot-sync")],
+) -> None:
+    """Create an ingestion key; the key is printed once, to stdout (store it now)."""
+
+    async def run(services: Services) -> int:
+        created = await apikeys.create_key(tenant, name)
+        console.print(f"created {created.record.key_id} ({created.record.name}); shown once:")
+        print(created.secret)
+        return 0
+
+    raise typer.Exit(_run(_with_services(_connected_settings(), _reporting(run))))
+
+
+@apikey_app.command("list")
+def apikey_list(
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant id")],
+) -> None:
+    """List the tenant's ingestion keys (prefixes only; the keys are not stored)."""
+
+    async def run(services: Services) -> int:
+        for key in await apikeys.list_keys(tenant):
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+            used = f"{key.last_used_at:%Y-%m-%d %H:%M}Z" if key.last_used_at else "never"
+            print(f"{key.key_id}\t{key.prefix}…\t{key.name}\t{state}\tlast used {used}")
+        return 0
+
+    raise typer.Exit(_run(_with_services(_connected_settings(), _reporting(run))))
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id (see `apikey list`)")],
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant id")],
+) -> None:
+    """Revoke an ingestion key: requests with it are refused at once."""
+
+    async def run(services: Services) -> int:
+        key = await apikeys.revoke_key(tenant, key_id)
+        console.print(f"revoked {key.key_id} ({key.name})")
+        return 0
+
+    raise typer.Exit(_run(_with_services(_connected_settings(), _reporting(run))))
+
+
+def _reporting(run: Callable[[Services], Awaitable[int]]) -> Callable[[Services], Awaitable[int]]:
+    """The command, with an expected failure printed as one line (exit 1)."""
+
+    async def guarded(services: Services) -> int:
+        try:
+            return await run(services)
+        except AppError as exc:
+            fields = "; ".join(f"{d['field']} {d['message']}" for d in exc.details)
+            console.print(f"[red]error[/red] {exc.message}" + (f" ({fields})" if fields else ""))
+            return 1
+
+    return guarded
 
 
 @app.command("export-schema")

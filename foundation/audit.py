@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from beanie import Document
 from pydantic import ConfigDict, Field
@@ -14,6 +15,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from foundation.request_context import current_request_id
 
 log = logging.getLogger("leadscore.audit")
+_CAMEL_BREAK = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 def _utcnow() -> datetime:
@@ -60,12 +62,112 @@ async def record_event(
     log.info("audit %s %s", action, outcome, extra={"tenant_id": tenant_id, "actor_id": actor_id})
 
 
+class Writer(Protocol):
+    """Who wrote: a signed-in user or an ingestion key (auth.service.Principal fits)."""
+
+    @property
+    def tenant_id(self) -> str: ...
+
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def key_id(self) -> str | None: ...
+
+
+WRITE_SOURCES = frozenset({"graphql", "rest", "import", "events"})
+
+
+async def record_write(
+    principal: Writer | None,
+    source: str,
+    leads: int,
+    accepted: int,
+    rejected: int,
+    *,
+    tenant_id: str | None = None,
+) -> None:
+    """Audit a write of leads: actor (user or key id; none for the CLI), source and counts."""
+    if source not in WRITE_SOURCES:
+        raise ValueError(f"unknown write source {source!r}")
+    details: dict[str, Any] = {
+        "source": source,
+        "leads": leads,
+        "accepted": accepted,
+        "rejected": rejected,
+    }
+    if principal is not None and principal.key_id is not None:
+        details["keyId"] = principal.key_id
+    await record_event(
+        "leads.written",
+        principal.tenant_id if principal is not None else tenant_id,
+        principal.user_id if principal is not None else None,
+        details,
+        outcome="success" if rejected == 0 else "partial",
+    )
+
+
 async def list_events(
-    tenant_id: str, *, limit: int, before: datetime | None = None
+    tenant_id: str,
+    *,
+    limit: int,
+    before: datetime | None = None,
+    since: datetime | None = None,
+    actor_id: str | None = None,
+    action: str | None = None,
 ) -> list[AuditEvent]:
-    """A tenant's events, newest first (strictly before `before`, when given)."""
+    """A tenant's events, newest first, optionally by actor, action and time range.
+
+    `before` is exclusive (for paging), `since` inclusive.
+    """
     query: dict[str, Any] = {"tenantId": tenant_id}
+    window: dict[str, datetime] = {}
     if before is not None:
-        query["at"] = {"$lt": before}
+        window["$lt"] = before
+    if since is not None:
+        window["$gte"] = since
+    if window:
+        query["at"] = window
+    if actor_id is not None:
+        query["actorId"] = actor_id
+    if action is not None:
+        query["action"] = action
     cursor = AuditEvent.get_pymongo_collection().find(query).sort([("at", -1), ("_id", -1)])
     return [AuditEvent.model_validate(doc) async for doc in cursor.limit(limit)]
+
+
+async def list_actions(tenant_id: str) -> list[str]:
+    """The distinct actions of a tenant's events, sorted."""
+    actions = await AuditEvent.get_pymongo_collection().distinct("action", {"tenantId": tenant_id})
+    return sorted(str(action) for action in actions)
+
+
+def readable_fields(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """An event's details as (label, text) pairs for people: nested keys joined by dots."""
+    fields: list[tuple[str, str]] = []
+    for key, value in details.items():
+        if isinstance(value, dict):
+            nested = readable_fields(value)
+            fields.extend((f"{_label(key)} · {name}", text) for name, text in nested)
+        else:
+            fields.append((_label(key), _text(value)))
+    return fields
+
+
+def _label(key: str) -> str:
+    """`previousRole` -> `Previous role`; `keyId` -> `Key id`."""
+    label = _CAMEL_BREAK.sub(" ", key).replace("_", " ").lower()
+    return label[:1].upper() + label[1:]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value)
+    return str(value)

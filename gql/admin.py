@@ -1,15 +1,18 @@
-"""Admin operations: the tenant's users and its audit log (never another tenant's)."""
+"""Admin operations: the tenant's users, audit log, keys and invitations (its own only)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import orjson
 import strawberry
 
 from auth import users as user_admin
-from foundation.audit import list_events
+from auth.apikeys import KEY_ID_PREFIX
+from foundation.audit import list_actions, list_events, readable_fields
 from foundation.errors import BadInput, field_error
+from gql.access import AccessMutation, AccessQuery
 from gql.permissions import IsAdmin, IsAuthenticated
 from gql.types import Role
 from models import AuditEvent
@@ -43,29 +46,72 @@ class ManagedUser:
         )
 
 
+@strawberry.type(description="One detail of an audit event, readable by people")
+class AuditField:
+    name: str
+    value: str
+
+
 @strawberry.type(description="Something that happened in the tenant, for security review")
 class AuditEntry:
     action: str
     outcome: str
     actor_id: str | None
+    actor_name: str | None = strawberry.field(
+        description="The acting user's name; null for ingestion keys and the system"
+    )
+    actor_kind: str = strawberry.field(description="user, key (an ingestion key) or system")
     at: datetime
     request_id: str | None
     details: str = strawberry.field(description="Ids and values of the event, as a JSON object")
+    fields: list[AuditField] = strawberry.field(description="The details as readable fields")
 
     @classmethod
-    def from_model(cls, event: AuditEvent) -> AuditEntry:
+    def from_model(cls, event: AuditEvent, names: dict[str, str]) -> AuditEntry:
         return cls(
             action=event.action,
             outcome=event.outcome,
             actor_id=event.actor_id,
+            actor_name=names.get(event.actor_id or ""),
+            actor_kind=_actor_kind(event.actor_id),
             at=event.at,
             request_id=event.request_id,
             details=orjson.dumps(event.details, default=str).decode(),
+            fields=[
+                AuditField(name=name, value=value)
+                for name, value in readable_fields(_named(event.details, names))
+            ],
         )
 
 
+def _actor_kind(actor_id: str | None) -> str:
+    if actor_id is None:
+        return "system"
+    return "key" if actor_id.startswith(KEY_ID_PREFIX) else "user"
+
+
+def _named(details: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The details with a user id shown as `Name (id)` when the user is known."""
+    user_id = details.get("userId")
+    if not isinstance(user_id, str) or user_id not in names:
+        return details
+    return {**details, "userId": f"{names[user_id]} ({user_id})"}
+
+
+async def _user_names(tenant_id: str, events: list[AuditEvent]) -> dict[str, str]:
+    """Names of the users the events mention, in one query."""
+    ids = {event.actor_id for event in events if event.actor_id}
+    ids |= {e.details["userId"] for e in events if isinstance(e.details.get("userId"), str)}
+    if not ids:
+        return {}
+    cursor = UserDocument.get_pymongo_collection().find(
+        {"tenantId": tenant_id, "_id": {"$in": sorted(ids)}}, {"name": 1}
+    )
+    return {doc["_id"]: str(doc.get("name", "")) async for doc in cursor}
+
+
 @strawberry.type
-class AdminQuery:
+class AdminQuery(AccessQuery):
     @strawberry.field(
         permission_classes=[IsAuthenticated, IsAdmin], description="The tenant's users (admin)"
     )
@@ -78,17 +124,41 @@ class AdminQuery:
         description=f"The tenant's audit events, newest first (admin; limit 1-{MAX_AUDIT_LIMIT})",
     )
     async def audit_log(
-        self, info: strawberry.Info, limit: int = 50, before: datetime | None = None
+        self,
+        info: strawberry.Info,
+        limit: int = 50,
+        before: datetime | None = None,
+        actor_id: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
     ) -> list[AuditEntry]:
         if not 1 <= limit <= MAX_AUDIT_LIMIT:
             rule = f"must be between 1 and {MAX_AUDIT_LIMIT}"
             raise BadInput("invalid limit", [field_error("limit", rule)])
-        events = await list_events(info.context.user.tenant_id, limit=limit, before=before)
-        return [AuditEntry.from_model(event) for event in events]
+        if since is not None and before is not None and since >= before:
+            raise BadInput("invalid time range", [field_error("since", "must be before `before`")])
+        tenant_id = info.context.user.tenant_id
+        events = await list_events(
+            tenant_id,
+            limit=limit,
+            before=before,
+            since=since,
+            actor_id=actor_id or None,
+            action=action or None,
+        )
+        names = await _user_names(tenant_id, events)
+        return [AuditEntry.from_model(event, names) for event in events]
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated, IsAdmin],
+        description="The actions present in the tenant's audit log, for filtering (admin)",
+    )
+    async def audit_actions(self, info: strawberry.Info) -> list[str]:
+        return await list_actions(info.context.user.tenant_id)
 
 
 @strawberry.type
-class AdminMutation:
+class AdminMutation(AccessMutation):
     @strawberry.mutation(
         permission_classes=[IsAuthenticated, IsAdmin],
         description="Change a user's role or active flag (admin; own tenant; not oneself)",

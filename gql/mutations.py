@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from foundation.audit import record_event
+from foundation.audit import record_event, record_write
 from foundation.errors import BadInput, NotFound, field_error
 from gql.errors import coded_error
-from gql.permissions import CanManageScoring, IsAuthenticated
+from gql.permissions import CanIngest, CanManageScoring, IsAuthenticated
 from gql.types import (
     AuthPayload,
     InteractionInput,
@@ -86,8 +86,11 @@ class Mutation:
         return RefreshResult(recomputed=count)
 
     @strawberry.mutation(
-        permission_classes=[IsAuthenticated],
-        description="Batch ingest (at most 1000 items); valid items are stored, the rest reported",
+        permission_classes=[CanIngest],
+        description=(
+            "Batch ingest (at most 1000 items; managers, admins and ingestion keys); "
+            "valid items are stored, the rest reported"
+        ),
     )
     async def record_interactions(
         self, info: strawberry.Info, input: list[InteractionInput]
@@ -96,9 +99,12 @@ class Mutation:
             raise coded_error(
                 BadInput("batch too large", [field_error("input", f"at most {MAX_BATCH} items")])
             )
+        principal = info.context.user
         result = await info.context.services.scores.record_interactions(
-            info.context.user.tenant_id, [item.to_record() for item in input]
+            principal.tenant_id, [item.to_record() for item in input]
         )
+        rejected = len({index for index, _ in result.errors})
+        await record_write(principal, "graphql", len(input), result.accepted, rejected)
         return RecordInteractionsResult(
             accepted=result.accepted,
             errors=[

@@ -3,6 +3,7 @@
 Each one first requires a verified caller, so an unauthenticated (or rate-limited) request gets
 UNAUTHENTICATED (or RATE_LIMITED) from any of them, and a signed-in caller without the role gets
 FORBIDDEN. Roles are read from the users collection per request (see AuthService.authenticate).
+An ingestion key (`lsk_…`) passes CanIngest only: every other permission answers it FORBIDDEN.
 """
 
 from __future__ import annotations
@@ -25,14 +26,20 @@ def _principal(info: strawberry.Info) -> Principal:
     return principal
 
 
+KEY_REFUSED = "an ingestion key may only record interactions and events"
+
+
 class IsAuthenticated(BasePermission):
-    """Any signed-in user of a tenant."""
+    """Any signed-in user of a tenant (not an ingestion key)."""
 
     message = "authentication required"
     error_extensions = {"code": "UNAUTHENTICATED"}  # noqa: RUF012
 
     def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        return _principal(info) is not None
+        principal = _principal(info)
+        if principal.is_ingest_key:
+            raise coded_error(Forbidden(KEY_REFUSED))
+        return True
 
 
 class _RolePermission(BasePermission):
@@ -40,9 +47,13 @@ class _RolePermission(BasePermission):
 
     message = "not allowed"
     error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012
+    admits_keys = False
 
     def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        if not self.allows(_principal(info)):
+        principal = _principal(info)
+        if principal.is_ingest_key and not self.admits_keys:
+            raise coded_error(Forbidden(KEY_REFUSED))
+        if not self.allows(principal):
             raise coded_error(Forbidden(self.message))
         return True
 
@@ -66,3 +77,13 @@ class IsAdmin(_RolePermission):
 
     def allows(self, principal: Principal) -> bool:
         return principal.is_admin
+
+
+class CanIngest(_RolePermission):
+    """Managers, admins and ingestion keys: write interactions and events (reps read)."""
+
+    message = "only a manager, an admin or an ingestion key can write leads"
+    admits_keys = True
+
+    def allows(self, principal: Principal) -> bool:
+        return principal.can_ingest

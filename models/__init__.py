@@ -2,7 +2,9 @@
 
 from foundation.audit import AuditEvent
 from foundation.changes import ChangeEntry
+from models.apikey import ApiKey
 from models.interaction import Interaction
+from models.invitation import Invitation
 from models.lead_score import LeadScore, StoredBreakdown
 from models.security import Lease, RefreshFamily, RevokedToken
 from models.tenant import ScoringOverride, Tenant
@@ -18,13 +20,17 @@ DOCUMENTS = (
     AuditEvent,
     Lease,
     ChangeEntry,
+    ApiKey,
+    Invitation,
 )
 
 __all__ = [
     "DOCUMENTS",
+    "ApiKey",
     "AuditEvent",
     "ChangeEntry",
     "Interaction",
+    "Invitation",
     "LeadScore",
     "Lease",
     "RefreshFamily",

@@ -14,8 +14,9 @@ from starlette.routing import Route
 from api.params import parse_page_query
 from api.services import Services, client_address, services_of
 from api.wire import JSONResponse, lead_to_wire
+from auth.invites import accept_invitation
 from auth.service import Principal, Session
-from foundation.errors import BadInput, NotFound, Unauthenticated, field_error
+from foundation.errors import BadInput, Forbidden, NotFound, Unauthenticated, field_error
 from server.export import csv_response, wants_csv
 from server.openapi import OPENAPI
 
@@ -23,10 +24,16 @@ log = logging.getLogger(__name__)
 REFRESH_COOKIE = "ls_refresh"
 
 
-async def require_principal(request: Request) -> Principal:
-    """The verified caller (any role), counted against the per-user rate limit."""
+async def require_principal(request: Request, *, ingest: bool = False) -> Principal:
+    """The verified caller, counted against the per-user rate limit.
+
+    Any role; an ingestion key only where `ingest` (the routes that write leads).
+    """
     authorization = request.headers.get("authorization")
-    return await services_of(request).principal_for(authorization, client_address(request))
+    principal = await services_of(request).principal_for(authorization, client_address(request))
+    if principal.is_ingest_key and not ingest:
+        raise Forbidden("an ingestion key may only record interactions and events")
+    return principal
 
 
 async def limit_by_ip(request: Request, *, login: bool = False) -> None:
@@ -116,6 +123,14 @@ async def login(request: Request) -> Response:
     email = _string(body, "email")
     password = _string(body, "password")
     session = await services_of(request).sign_in(email, password, client_address(request))
+    return _session_response(request, session)
+
+
+async def accept_invite(request: Request) -> Response:
+    await limit_by_ip(request, login=True)
+    body = await _json_body(request)
+    auth = services_of(request).auth
+    session = await accept_invitation(auth, _string(body, "token"), _string(body, "password"))
     return _session_response(request, session)
 
 
@@ -211,6 +226,7 @@ ROUTES = [
     Route("/leads/{lead_id:str}/score", lead_score, methods=["GET"]),
     Route("/auth/register", register, methods=["POST"]),
     Route("/auth/login", login, methods=["POST"]),
+    Route("/auth/accept-invite", accept_invite, methods=["POST"]),
     Route("/auth/refresh", refresh, methods=["POST"]),
     Route("/auth/logout", logout, methods=["POST"]),
     Route("/health", health, methods=["GET"]),

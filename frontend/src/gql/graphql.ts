@@ -28,6 +28,59 @@ export type Role =
   | 'MANAGER'
   | 'REP';
 
+export type AdminUsersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminUsersQuery = { users: Array<{ userId: string, email: string, name: string, role: Role, isActive: boolean, external: boolean, lastLoginAt: string | null }> };
+
+export type InviteUserMutationVariables = Exact<{
+  email: string;
+  name: string;
+  role: Role;
+}>;
+
+
+export type InviteUserMutation = { inviteUser: { email: string, name: string, role: Role, expiresAt: string, inviteUrl: string } };
+
+export type UpdateUserMutationVariables = Exact<{
+  userId: string;
+  role?: Role | null | undefined;
+  isActive?: boolean | null | undefined;
+}>;
+
+
+export type UpdateUserMutation = { updateUser: { userId: string, role: Role, isActive: boolean } };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ keyId: string, name: string, prefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, isActive: boolean }> };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { key: string, apiKey: { keyId: string, name: string } } };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  keyId: string;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { keyId: string, isActive: boolean } };
+
+export type AuditLogQueryVariables = Exact<{
+  limit: number;
+  before?: string | null | undefined;
+  since?: string | null | undefined;
+  actorId?: string | null | undefined;
+  action?: string | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { auditActions: Array<string>, auditLog: Array<{ action: string, outcome: string, actorId: string | null, actorName: string | null, actorKind: string, at: string, requestId: string | null, fields: Array<{ name: string, value: string }> }> };
+
 export type LeadsQueryVariables = Exact<{
   filter?: LeadFilter | null | undefined;
   sort: LeadSort;

@@ -1,0 +1,196 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import useSWR from 'swr';
+import { gqlRequest } from '../api/client';
+import type {
+  ApiKeysQuery,
+  CreateApiKeyMutation,
+  CreateApiKeyMutationVariables,
+  RevokeApiKeyMutation,
+  RevokeApiKeyMutationVariables,
+} from '../gql/graphql';
+import { API_KEYS_QUERY, CREATE_API_KEY_MUTATION, REVOKE_API_KEY_MUTATION } from './operations';
+import { adminError, adminSWR, formatWhen } from './request';
+import { ShownOnce } from './ShownOnce';
+
+type Key = ApiKeysQuery['apiKeys'][number];
+
+export function ApiKeysTab() {
+  const keys = useSWR<ApiKeysQuery>('ApiKeys', () => gqlRequest<ApiKeysQuery>(API_KEYS_QUERY), adminSWR);
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  async function revoke(key: Key) {
+    setError(null);
+    try {
+      await gqlRequest<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>(REVOKE_API_KEY_MUTATION, { keyId: key.keyId });
+      setNotice(`Key ${key.name} was revoked: requests with it are refused from now on.`);
+      await keys.mutate();
+    } catch (err) {
+      setError(adminError(err));
+    }
+  }
+
+  return (
+    <div className="space-y-6">
+      <p className="text-sm text-slate-700">
+        Ingestion keys let a machine client (a CRM sync) record interactions and events for this tenant, and nothing
+        else. Send one as <code className="rounded bg-slate-100 px-1">Authorization: Bearer lsk_…</code>.
+      </p>
+      <CreateKeyForm onCreated={() => void keys.mutate()} />
+      <div className="space-y-2">
+        <h3 className="text-base font-semibold text-slate-900">Keys</h3>
+        <p role="status" className="text-sm text-slate-700">
+          {notice}
+        </p>
+        {(error || keys.error) && (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {error ?? adminError(keys.error)}
+          </p>
+        )}
+        {!keys.data && !keys.error && <p className="text-sm text-slate-600">Loading keys…</p>}
+        {keys.data && keys.data.apiKeys.length === 0 && <p className="text-sm text-slate-600">No keys yet.</p>}
+        {keys.data && keys.data.apiKeys.length > 0 && (
+          <ul aria-label="Ingestion keys" className="divide-y divide-slate-200 rounded-md border border-slate-200 bg-white">
+            {keys.data.apiKeys.map((key) => (
+              <KeyRow key={key.keyId} apiKey={key} onRevoke={revoke} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function KeyRow({ apiKey, onRevoke }: { apiKey: Key; onRevoke: (key: Key) => Promise<void> }) {
+  const id = useId();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const revokeRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+
+  useEffect(() => {
+    if (confirming) cancelRef.current?.focus();
+    else if (wasConfirming.current) revokeRef.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
+
+  return (
+    <li className="flex flex-wrap items-center gap-3 px-3 py-3" data-testid={`key-${apiKey.keyId}`}>
+      <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
+        <p className="font-medium text-slate-900">{apiKey.name}</p>
+        <p className="text-sm text-slate-700">
+          <span className="font-mono">{apiKey.prefix}…</span> · {apiKey.isActive ? 'active' : `revoked ${formatWhen(apiKey.revokedAt)}`}
+        </p>
+        <p className="text-xs text-slate-600">
+          Created {formatWhen(apiKey.createdAt)} · last used {formatWhen(apiKey.lastUsedAt)}
+        </p>
+      </div>
+      {apiKey.isActive && !confirming && (
+        <button
+          ref={revokeRef}
+          type="button"
+          aria-label={`Revoke ${apiKey.name}`}
+          onClick={() => setConfirming(true)}
+          className="rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50"
+        >
+          Revoke
+        </button>
+      )}
+      {apiKey.isActive && confirming && (
+        <div role="group" aria-labelledby={`${id}-ask`} className="flex flex-wrap items-center gap-2">
+          <p id={`${id}-ask`} className="text-sm text-slate-900">
+            Revoke {apiKey.name}? Clients using it stop at once.
+          </p>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              void onRevoke(apiKey).finally(() => {
+                setBusy(false);
+                setConfirming(false);
+              });
+            }}
+            className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60"
+          >
+            Yes, revoke
+          </button>
+          <button
+            ref={cancelRef}
+            type="button"
+            onClick={() => setConfirming(false)}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
+          >
+            Cancel
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function CreateKeyForm({ onCreated }: { onCreated: () => void }) {
+  const id = useId();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const data = await gqlRequest<CreateApiKeyMutation, CreateApiKeyMutationVariables>(CREATE_API_KEY_MUTATION, {
+        name: name.trim(),
+      });
+      setCreated({ key: data.createApiKey.key, name: data.createApiKey.apiKey.name });
+      setName('');
+      onCreated();
+    } catch (err) {
+      setError(adminError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (created) {
+    return (
+      <ShownOnce
+        title={`New key ${created.name}`}
+        value={created.key}
+        note="Copy the key now and store it in the client's secret store: it is not shown again (only its hash is kept)."
+        onDone={() => setCreated(null)}
+      />
+    );
+  }
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} className="flex flex-wrap items-end gap-3" noValidate>
+      <div className="w-full sm:w-auto">
+        <label htmlFor={`${id}-name`} className="mb-1 block text-sm font-medium text-slate-800">
+          Key name
+        </label>
+        <input
+          id={`${id}-name`}
+          value={name}
+          placeholder="hubspot-sync"
+          onChange={(e) => setName(e.target.value)}
+          className="block w-full rounded-md border border-slate-400 px-2 py-1.5 text-sm"
+        />
+      </div>
+      <button
+        type="submit"
+        disabled={busy || !name.trim()}
+        className="rounded-md bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-60"
+      >
+        Create key
+      </button>
+      {error && (
+        <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

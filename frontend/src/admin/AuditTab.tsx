@@ -1,0 +1,216 @@
+import { useId, useState } from 'react';
+import useSWR from 'swr';
+import useSWRInfinite from 'swr/infinite';
+import { gqlRequest } from '../api/client';
+import type { AdminUsersQuery, ApiKeysQuery, AuditLogQuery, AuditLogQueryVariables } from '../gql/graphql';
+import { ADMIN_USERS_QUERY, API_KEYS_QUERY, AUDIT_LOG_QUERY } from './operations';
+import { adminError, adminSWR, formatWhen } from './request';
+
+export const AUDIT_PAGE = 50;
+
+type Entry = AuditLogQuery['auditLog'][number];
+
+interface Filters {
+  actorId: string;
+  action: string;
+  from: string; // datetime-local value, local time
+  to: string;
+}
+
+const EMPTY: Filters = { actorId: '', action: '', from: '', to: '' };
+
+/** A `datetime-local` value (local time) as ISO 8601 UTC, or null. */
+export function localToIso(value: string): string | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+function variablesFor(filters: Filters, before: string | null): AuditLogQueryVariables {
+  return {
+    limit: AUDIT_PAGE,
+    before: before ?? localToIso(filters.to),
+    since: localToIso(filters.from),
+    actorId: filters.actorId || null,
+    action: filters.action || null,
+  };
+}
+
+export function AuditTab() {
+  const id = useId();
+  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const users = useSWR<AdminUsersQuery>('AdminUsers', () => gqlRequest<AdminUsersQuery>(ADMIN_USERS_QUERY), adminSWR);
+  const keys = useSWR<ApiKeysQuery>('ApiKeys', () => gqlRequest<ApiKeysQuery>(API_KEYS_QUERY), adminSWR);
+  const badRange = !!filters.from && !!filters.to && filters.from >= filters.to;
+  const log = useSWRInfinite<AuditLogQuery>(
+    (index: number, previous: AuditLogQuery | null) => {
+      if (badRange) return null;
+      if (index === 0) return ['AuditLog', filters, null];
+      if (!previous || previous.auditLog.length < AUDIT_PAGE) return null;
+      return ['AuditLog', filters, previous.auditLog[previous.auditLog.length - 1]!.at];
+    },
+    ([, f, before]: [string, Filters, string | null]) =>
+      gqlRequest<AuditLogQuery, AuditLogQueryVariables>(AUDIT_LOG_QUERY, variablesFor(f, before)),
+    { ...adminSWR, revalidateFirstPage: false },
+  );
+  const pages = log.data ?? [];
+  const entries = pages.flatMap((p) => p.auditLog);
+  const actions = pages[0]?.auditActions ?? [];
+  const hasMore = pages.length > 0 && pages[pages.length - 1]!.auditLog.length === AUDIT_PAGE;
+  const keyNames = new Map((keys.data?.apiKeys ?? []).map((k) => [k.keyId, k.name]));
+
+  function set<K extends keyof Filters>(key: K, value: Filters[K]) {
+    setFilters((f) => ({ ...f, [key]: value }));
+  }
+
+  function actorLabel(entry: Entry): string {
+    if (entry.actorName) return entry.actorName;
+    if (entry.actorKind === 'key') return `Ingestion key ${keyNames.get(entry.actorId ?? '') ?? entry.actorId ?? ''}`.trim();
+    if (entry.actorKind === 'system') return 'System (command line or background job)';
+    return entry.actorId ?? 'Unknown';
+  }
+
+  return (
+    <div className="space-y-4">
+      <form
+        aria-label="Filter the audit log"
+        onSubmit={(e) => e.preventDefault()}
+        className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end"
+      >
+        <div>
+          <label htmlFor={`${id}-actor`} className="mb-1 block text-sm font-medium text-slate-800">
+            Actor
+          </label>
+          <select
+            id={`${id}-actor`}
+            value={filters.actorId}
+            onChange={(e) => set('actorId', e.target.value)}
+            className="block w-full rounded-md border border-slate-400 bg-white px-2 py-1.5 text-sm"
+          >
+            <option value="">Anyone</option>
+            <optgroup label="Users">
+              {(users.data?.users ?? []).map((u) => (
+                <option key={u.userId} value={u.userId}>
+                  {u.name}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Ingestion keys">
+              {(keys.data?.apiKeys ?? []).map((k) => (
+                <option key={k.keyId} value={k.keyId}>
+                  {k.name}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${id}-action`} className="mb-1 block text-sm font-medium text-slate-800">
+            Action
+          </label>
+          <select
+            id={`${id}-action`}
+            value={filters.action}
+            onChange={(e) => set('action', e.target.value)}
+            className="block w-full rounded-md border border-slate-400 bg-white px-2 py-1.5 text-sm"
+          >
+            <option value="">Any action</option>
+            {[...new Set([...actions, ...(filters.action ? [filters.action] : [])])].map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${id}-from`} className="mb-1 block text-sm font-medium text-slate-800">
+            From
+          </label>
+          <input
+            id={`${id}-from`}
+            type="datetime-local"
+            value={filters.from}
+            onChange={(e) => set('from', e.target.value)}
+            className="block w-full rounded-md border border-slate-400 px-2 py-1.5 text-sm"
+          />
+        </div>
+        <div>
+          <label htmlFor={`${id}-to`} className="mb-1 block text-sm font-medium text-slate-800">
+            To
+          </label>
+          <input
+            id={`${id}-to`}
+            type="datetime-local"
+            value={filters.to}
+            aria-invalid={badRange || undefined}
+            aria-describedby={badRange ? `${id}-range` : undefined}
+            onChange={(e) => set('to', e.target.value)}
+            className="block w-full rounded-md border border-slate-400 px-2 py-1.5 text-sm"
+          />
+        </div>
+        <button
+          type="button"
+          onClick={() => setFilters(EMPTY)}
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
+        >
+          Clear filters
+        </button>
+        {badRange && (
+          <p id={`${id}-range`} role="alert" className="text-sm text-red-800 sm:col-span-2 lg:col-span-5">
+            “From” must be before “To”.
+          </p>
+        )}
+      </form>
+
+      {log.error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {adminError(log.error)}
+        </p>
+      )}
+      <p role="status" className="text-sm text-slate-700">
+        {log.isLoading ? 'Loading the audit log…' : log.data ? `${entries.length} event${entries.length === 1 ? '' : 's'} shown` : ''}
+      </p>
+      {entries.length > 0 && (
+        <ol aria-label="Audit events" className="space-y-3">
+          {entries.map((entry, i) => (
+            <li key={`${entry.at}-${i}`} className="rounded-md border border-slate-200 bg-white p-3">
+              <div className="flex flex-wrap items-baseline justify-between gap-2">
+                <p className="font-medium text-slate-900">
+                  {entry.action}
+                  {entry.outcome !== 'success' && (
+                    <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">{entry.outcome}</span>
+                  )}
+                </p>
+                <p className="text-xs text-slate-600">
+                  <time dateTime={entry.at}>{formatWhen(entry.at)}</time>
+                </p>
+              </div>
+              <p className="text-sm text-slate-700">By {actorLabel(entry)}</p>
+              {entry.fields.length > 0 && (
+                <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
+                  {entry.fields.map((field) => (
+                    <div key={field.name} className="contents">
+                      <dt className="font-medium text-slate-700">{field.name}</dt>
+                      <dd className="break-all text-slate-900">{field.value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+      {log.data && entries.length === 0 && <p className="text-sm text-slate-600">No events match these filters.</p>}
+      {hasMore && (
+        <button
+          type="button"
+          disabled={log.isValidating}
+          onClick={() => void log.setSize(log.size + 1)}
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60"
+        >
+          Load older events
+        </button>
+      )}
+    </div>
+  );
+}

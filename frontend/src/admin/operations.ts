@@ -1,0 +1,92 @@
+// GraphQL operations of the admin screens (users, ingestion keys, audit log).
+// The `/* GraphQL */` marker lets graphql-codegen type them into src/gql/.
+
+export const ADMIN_USERS_QUERY = /* GraphQL */ `
+  query AdminUsers {
+    users {
+      userId
+      email
+      name
+      role
+      isActive
+      external
+      lastLoginAt
+    }
+  }
+`;
+
+export const INVITE_USER_MUTATION = /* GraphQL */ `
+  mutation InviteUser($email: String!, $name: String!, $role: Role!) {
+    inviteUser(email: $email, name: $name, role: $role) {
+      email
+      name
+      role
+      expiresAt
+      inviteUrl
+    }
+  }
+`;
+
+export const UPDATE_USER_MUTATION = /* GraphQL */ `
+  mutation UpdateUser($userId: String!, $role: Role, $isActive: Boolean) {
+    updateUser(userId: $userId, role: $role, isActive: $isActive) {
+      userId
+      role
+      isActive
+    }
+  }
+`;
+
+export const API_KEYS_QUERY = /* GraphQL */ `
+  query ApiKeys {
+    apiKeys {
+      keyId
+      name
+      prefix
+      createdAt
+      lastUsedAt
+      revokedAt
+      isActive
+    }
+  }
+`;
+
+export const CREATE_API_KEY_MUTATION = /* GraphQL */ `
+  mutation CreateApiKey($name: String!) {
+    createApiKey(name: $name) {
+      key
+      apiKey {
+        keyId
+        name
+      }
+    }
+  }
+`;
+
+export const REVOKE_API_KEY_MUTATION = /* GraphQL */ `
+  mutation RevokeApiKey($keyId: String!) {
+    revokeApiKey(keyId: $keyId) {
+      keyId
+      isActive
+    }
+  }
+`;
+
+export const AUDIT_LOG_QUERY = /* GraphQL */ `
+  query AuditLog($limit: Int!, $before: DateTime, $since: DateTime, $actorId: String, $action: String) {
+    auditLog(limit: $limit, before: $before, since: $since, actorId: $actorId, action: $action) {
+      action
+      outcome
+      actorId
+      actorName
+      actorKind
+      at
+      requestId
+      fields {
+        name
+        value
+      }
+    }
+    auditActions
+  }
+`;

@@ -1,0 +1,22 @@
+import { describeError, GraphQLRequestError } from '../api/client';
+
+/** A message for people: the server's own for bad input (it names the field), else by code. */
+export function adminError(err: unknown): string {
+  if (err instanceof GraphQLRequestError && err.code === 'BAD_USER_INPUT') return err.message;
+  if (err instanceof GraphQLRequestError && err.code === 'NOT_FOUND') return err.message;
+  return describeError(err);
+}
+
+export const adminSWR = {
+  revalidateOnFocus: false,
+  shouldRetryOnError: false,
+} as const;
+
+const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** "Nov 28, 2026, 4:30 AM UTC", or the fallback for no date. */
+export function formatWhen(iso: string | null | undefined, fallback = 'never'): string {
+  if (!iso) return fallback;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? fallback : `${dateFmt.format(d)} UTC`;
+}
