@@ -60,6 +60,10 @@ def lead_to_wire(
             "websiteVisits": counts.get("websiteVisits", 0),
             "timeSpent": counts.get("timeSpent", 0),
         }
+        item["outcome"] = {
+            "status": score.get("outcome", "open"),
+            "at": iso(score.get("outcomeAt")),
+        }
     return item
 
 

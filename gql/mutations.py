@@ -10,10 +10,12 @@ from gql.errors import coded_error
 from gql.permissions import CanIngest, CanManageScoring, IsAuthenticated
 from gql.types import (
     AuthPayload,
+    EventInput,
     InteractionInput,
     ItemError,
     Lead,
     LeadStatus,
+    RecordEventsResult,
     RecordInteractionsResult,
     RefreshResult,
     RegisterInput,
@@ -107,6 +109,36 @@ class Mutation:
         await record_write(principal, "graphql", len(input), result.accepted, rejected)
         return RecordInteractionsResult(
             accepted=result.accepted,
+            errors=[
+                ItemError(index=index, field=error.field, message=error.message)
+                for index, error in result.errors
+            ],
+        )
+
+    @strawberry.mutation(
+        permission_classes=[CanIngest],
+        description=(
+            "Record CRM events (at most 1000; managers, admins and ingestion keys): counts add "
+            "up, a retried eventId counts once, the order of arrival does not matter"
+        ),
+    )
+    async def record_events(
+        self, info: strawberry.Info, input: list[EventInput]
+    ) -> RecordEventsResult:
+        if len(input) > MAX_BATCH:
+            raise coded_error(
+                BadInput("batch too large", [field_error("input", f"at most {MAX_BATCH} items")])
+            )
+        principal = info.context.user
+        result = await info.context.services.scores.record_events(
+            principal.tenant_id, [item.to_record() for item in input]
+        )
+        rejected = len({index for index, _ in result.errors})
+        await record_write(principal, "events", result.leads, result.accepted, rejected)
+        return RecordEventsResult(
+            accepted=result.accepted,
+            duplicates=result.duplicates,
+            leads=result.leads,
             errors=[
                 ItemError(index=index, field=error.field, message=error.message)
                 for index, error in result.errors

@@ -117,6 +117,63 @@ class LeadStatus(Enum):
     DISQUALIFIED = "disqualified"
 
 
+@strawberry.enum(description="Whether a lead's deal is still open, won or lost")
+class OutcomeStatus(Enum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+@strawberry.type(description="A lead's outcome and when it happened")
+class LeadOutcome:
+    status: OutcomeStatus
+    at: datetime | None
+
+
+@strawberry.enum(description="What happened to a lead")
+class EventType(Enum):
+    EMAIL_OPEN = "email_open"
+    WEBSITE_VISIT = "website_visit"
+    TIME_SPENT = "time_spent"
+    CONVERTED = "converted"
+    LOST = "lost"
+
+
+@strawberry.input(description="One event from a CRM (idempotent by eventId)")
+class EventInput:
+    event_id: str
+    lead_id: str
+    type: EventType
+    occurred_at: datetime
+    value: float | None = strawberry.field(
+        default=None, description="Seconds for TIME_SPENT (required); a count otherwise (1)"
+    )
+    lead_name: str | None = None
+    lead_email: str | None = None
+    owner_id: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        record = {
+            "eventId": self.event_id,
+            "leadId": self.lead_id,
+            "type": self.type.value,
+            "occurredAt": self.occurred_at,
+            "value": self.value,
+            "leadName": self.lead_name,
+            "leadEmail": self.lead_email,
+            "ownerId": self.owner_id,
+        }
+        return {k: v for k, v in record.items() if v is not None}
+
+
+@strawberry.type
+class RecordEventsResult:
+    accepted: int = strawberry.field(description="New events counted")
+    duplicates: int = strawberry.field(description="Events already counted (same eventId)")
+    leads: int = strawberry.field(description="Leads changed")
+    errors: list[ItemError]
+
+
 @strawberry.type(description="A lead with its score and the breakdown that explains it")
 class Lead:
     lead_id: str
@@ -136,6 +193,7 @@ class Lead:
     status: LeadStatus
     status_set_by: Owner | None = strawberry.field(description="Who set the status")
     status_set_at: datetime | None
+    outcome: LeadOutcome = strawberry.field(description="Open, won or lost, with its date")
 
     @classmethod
     def from_document(
@@ -171,6 +229,9 @@ class Lead:
             status=LeadStatus(doc.get("status") or "new"),
             status_set_by=_owner(doc.get("statusSetBy"), names),
             status_set_at=doc.get("statusSetAt"),
+            outcome=LeadOutcome(
+                status=OutcomeStatus(doc.get("outcome") or "open"), at=doc.get("outcomeAt")
+            ),
         )
 
 

@@ -3,6 +3,7 @@
 from foundation.audit import AuditEvent
 from foundation.changes import ChangeEntry
 from models.apikey import ApiKey
+from models.event import LeadEvent
 from models.interaction import Interaction
 from models.invitation import Invitation
 from models.lead_score import LeadScore, StoredBreakdown
@@ -20,6 +21,7 @@ DOCUMENTS = (
     AuditEvent,
     Lease,
     ChangeEntry,
+    LeadEvent,
     ApiKey,
     Invitation,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "ChangeEntry",
     "Interaction",
     "Invitation",
+    "LeadEvent",
     "LeadScore",
     "Lease",
     "RefreshFamily",

@@ -60,6 +60,8 @@ class LeadRecord:
     status: str = "new"
     status_by: str | None = None
     status_us: int | None = None
+    outcome: str = "open"
+    outcome_us: int | None = None
     raw: float = 0.0
     parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
     folded: str = ""

@@ -199,6 +199,8 @@ def _values(record: LeadRecord) -> tuple[Any, ...]:
         record.status,
         record.status_by,
         record.status_us,
+        record.outcome,
+        record.outcome_us,
     )
 
 

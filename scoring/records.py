@@ -10,6 +10,7 @@ from typing import Any
 from scoring.index import STATUSES, LeadRecord, ScoredLead, from_micros, to_micros
 
 COUNT_FIELDS = ("emailOpens", "websiteVisits", "timeSpent")
+OUTCOMES = ("open", "won", "lost")
 
 
 def band_of(score: float) -> int:
@@ -24,6 +25,7 @@ def record_from_doc(doc: Mapping[str, Any]) -> LeadRecord | None:
         return None
     name = doc.get("leadName")
     status = doc.get("status")
+    outcome = doc.get("outcome")
     return LeadRecord(
         lead_id=lead_id,
         doc_id=doc.get("_id"),
@@ -39,6 +41,8 @@ def record_from_doc(doc: Mapping[str, Any]) -> LeadRecord | None:
         status=status if status in STATUSES else "new",
         status_by=_text(doc.get("statusSetBy")),
         status_us=_micros(doc.get("statusSetAt")),
+        outcome=outcome if outcome in OUTCOMES else "open",
+        outcome_us=_micros(doc.get("outcomeAt")),
     )
 
 
@@ -59,6 +63,8 @@ def record_to_doc(record: LeadRecord, tenant_id: str) -> dict[str, Any]:
         "status": record.status,
         "statusSetBy": record.status_by,
         "statusSetAt": None if record.status_us is None else from_micros(record.status_us),
+        "outcome": record.outcome,
+        "outcomeAt": None if record.outcome_us is None else from_micros(record.outcome_us),
     }
 
 
@@ -93,6 +99,8 @@ def score_document(
         "status": record.status,
         "statusSetBy": record.status_by,
         "statusSetAt": None if record.status_us is None else from_micros(record.status_us),
+        "outcome": record.outcome,
+        "outcomeAt": None if record.outcome_us is None else from_micros(record.outcome_us),
     }
 
 

@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from foundation.changes import publish
-from models import ScoringOverride, Tenant
+from models import LeadEvent, ScoringOverride, Tenant
 from models.base import utcnow
 from scoring.engine import ScoringConfig, decay_at, priority_for, raw_score, score_value
+from scoring.events import Event, EventResult, deltas, store_events, validate_event
 from scoring.index import (
     ACTIVITY_DESC,
     PRIORITIES,
@@ -104,6 +105,7 @@ class ScoreService:
         self.defaults = defaults
         self.model = model or ReadModel(defaults)
         self.persister = ScorePersister(self.model)
+        self._unapplied: dict[str, set[str]] = {}
 
     async def index(self, tenant_id: str) -> TenantIndex:
         """The tenant's score index (built on first use)."""
@@ -223,6 +225,30 @@ class ScoreService:
         written = await write_leads(self.model, tenant_id, changes)
         self.persister.mark(tenant_id, [change.lead_id for change in changes])
         return written
+
+    async def record_events(self, tenant_id: str, items: Sequence[Any]) -> EventResult:
+        """Store new events (a retried eventId is counted once) and add them to their leads."""
+        valid: dict[str, Event] = {}
+        errors: list[tuple[int, FieldError]] = []
+        for position, raw in enumerate(items):
+            outcome = validate_event(raw)
+            if isinstance(outcome, Event):
+                valid.setdefault(outcome.event_id, outcome)
+            else:
+                errors.extend((position, error) for error in outcome)
+        events = list(valid.values())
+        stored = await store_events(LeadEvent.get_pymongo_collection(), tenant_id, events)
+        retry = self._unapplied.setdefault(tenant_id, set())
+        new = [e for e in events if e.event_id not in stored or e.event_id in retry]
+        changes = [LeadChange(lid, {}, delta) for lid, delta in deltas(new).items()]
+        try:
+            await write_leads(self.model, tenant_id, changes)
+        except Exception:
+            retry.update(e.event_id for e in new)
+            raise
+        retry.difference_update(e.event_id for e in new)
+        self.persister.mark(tenant_id, [change.lead_id for change in changes])
+        return EventResult(len(new), len(events) - len(new), len(changes), errors)
 
     async def set_status(
         self, tenant_id: str, lead_id: str, status: str, actor_id: str

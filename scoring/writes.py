@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -41,7 +41,53 @@ _FIELDS = {
     "timeSpent": "time_spent",
     "status": "status",
     "statusSetBy": "status_by",
+    "outcome": "outcome",
 }
+_ENGAGEMENT = {
+    "email_open": "emailOpens",
+    "website_visit": "websiteVisits",
+    "time_spent": "timeSpent",
+}
+_OUTCOME_OF = {"converted": "won", "lost": "lost"}
+
+
+@dataclass(slots=True)
+class EventDelta:
+    """What a batch of events adds to one lead: sums, the latest activity, the latest outcome."""
+
+    counts: dict[str, float] = field(default_factory=dict)
+    last: datetime | None = None
+    outcome: tuple[datetime, str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, kind: str, value: float, at: datetime, extra: Mapping[str, Any]) -> None:
+        """Count one event."""
+        if kind in _ENGAGEMENT:
+            name = _ENGAGEMENT[kind]
+            self.counts[name] = self.counts.get(name, 0) + value
+            self.last = at if self.last is None else max(self.last, at)
+        else:
+            candidate = (at, _OUTCOME_OF[kind])
+            self.outcome = candidate if self.outcome is None else max(self.outcome, candidate)
+        self.extra.update(extra)
+
+    def fields(self, current: LeadRecord | None) -> dict[str, Any]:
+        """The absolute values the lead takes once these events are added to it."""
+        values: dict[str, Any] = dict(self.extra)
+        for name, added in self.counts.items():
+            base = 0 if current is None else getattr(current, _FIELDS[name])
+            total = base + added
+            values[name] = int(total) if float(total).is_integer() else total
+        if self.last is not None:
+            last_us = None if current is None else current.last_us
+            if last_us is None or to_micros(self.last) > last_us:
+                values["lastActivityAt"] = self.last
+        if self.outcome is not None:
+            at, outcome = self.outcome
+            known = None if current is None else current.outcome_us
+            if known is None or to_micros(at) >= known:
+                values["outcome"], values["outcomeAt"] = outcome, at
+        return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +96,7 @@ class LeadChange:
 
     lead_id: str
     fields: Mapping[str, Any]
+    delta: EventDelta | None = None
 
 
 async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadChange]) -> int:
@@ -57,14 +104,22 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
     if not changes:
         return 0
     merged: dict[str, dict[str, Any]] = {}
+    deltas: dict[str, EventDelta] = {}
     for change in changes:
         merged.setdefault(change.lead_id, {}).update(change.fields)
+        if change.delta is not None:
+            deltas[change.lead_id] = change.delta
     index = await model.index(tenant_id)
     async with model.lock(tenant_id):
         now = utcnow()
         known = {lead_id: index.get(lead_id) for lead_id in merged}
+        for lead_id, delta in deltas.items():
+            merged[lead_id].update(delta.fields(known[lead_id]))
         fresh = [lead_id for lead_id, record in known.items() if record is None]
         found = await _insert_new(tenant_id, {lid: merged[lid] for lid in fresh}, now)
+        for lead_id, record in found.items():
+            if lead_id in deltas:
+                merged[lead_id].update(deltas[lead_id].fields(record))
         existing = {lid: rec for lid, rec in known.items() if rec is not None} | found
         missing = await _update_existing(tenant_id, existing, merged, now)
         if missing:
@@ -197,7 +252,8 @@ def _updated(
     if "lastActivityAt" in fields:
         moment = fields["lastActivityAt"]
         values["last_us"] = None if moment is None else to_micros(moment)
-    if "statusSetAt" in fields:
-        moment = fields["statusSetAt"]
-        values["status_us"] = None if moment is None else to_micros(moment)
+    for name, attribute in (("statusSetAt", "status_us"), ("outcomeAt", "outcome_us")):
+        if name in fields:
+            moment = fields[name]
+            values[attribute] = None if moment is None else to_micros(moment)
     return replace(record, **values, updated_us=to_micros(now))

@@ -31,6 +31,7 @@ from gql.app import graphql_app
 from scoring.config import default_config
 from scoring.service import ScoreService
 from server.background import run_background
+from server.events_route import ROUTES as EVENT_ROUTES
 from server.frontend import frontend_routes
 from server.middleware import (
     DASHBOARD_CSP,
@@ -67,6 +68,7 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
 
     routes: list[Route | Mount] = [
         *ROUTES,
+        *EVENT_ROUTES,
         Route("/graphql", graphql_app(settings), methods=["GET", "POST"]),
         *frontend_routes(frontend_dist),
     ]

@@ -1,0 +1,180 @@
+"""Events from a CRM: increments, idempotent by eventId, order-independent.
+
+An event batch is stored in `leadEvents` first (its `_id` digests tenant and eventId, so a retried
+event is a duplicate the database refuses); the events that are new are then folded into their
+leads in one write per lead: counts add up, `lastActivityAt` is the latest engagement, and the
+outcome (`converted` → won, `lost` → lost) is the one with the latest date. Sums and maxima do not
+depend on the order of arrival, so out-of-order delivery gives the same totals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.errors import BulkWriteError
+
+from models.base import utcnow
+from scoring.ingest import MAX_ID_LENGTH, FieldError, validate_interaction
+from scoring.writes import EventDelta
+
+EVENT_TYPES = ("email_open", "website_visit", "time_spent", "converted", "lost")
+MAX_EVENTS = 1000
+MAX_VALUE = 1_000_000.0
+DUPLICATE_KEY = 11000
+INSERT_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A validated event."""
+
+    event_id: str
+    lead_id: str
+    type: str
+    value: float
+    occurred_at: datetime
+    extra: Mapping[str, Any]
+
+
+@dataclass(slots=True)
+class EventResult:
+    """How many events were new, how many were already counted, and what was wrong (by index)."""
+
+    accepted: int
+    duplicates: int
+    leads: int
+    errors: list[tuple[int, FieldError]]
+
+
+def event_key(tenant_id: str, event_id: str) -> str:
+    """The `_id` of an event: unique per tenant and eventId."""
+    return hashlib.sha256(f"{tenant_id}\0{event_id}".encode()).hexdigest()[:32]
+
+
+def validate_event(raw: Any) -> Event | list[FieldError]:
+    """The event if every field is valid, else every problem found."""
+    if not isinstance(raw, Mapping):
+        return [FieldError("event", "must be an object")]
+    errors: list[FieldError] = []
+    event_id = _text(raw, "eventId", errors)
+    lead_id = _text(raw, "leadId", errors)
+    kind = raw.get("type")
+    if kind not in EVENT_TYPES:
+        errors.append(FieldError("type", f"must be one of {', '.join(EVENT_TYPES)}"))
+    value = _value(raw, kind, errors)
+    occurred = _moment(raw.get("occurredAt"), errors)
+    extra = {k: raw[k] for k in ("leadName", "leadEmail", "ownerId") if raw.get(k) is not None}
+    if extra:
+        checked = validate_interaction(
+            {
+                "leadId": lead_id or "x",
+                "leadName": extra.get("leadName", "x"),
+                **extra,
+                "emailOpens": 0,
+                "websiteVisits": 0,
+                "timeSpent": 0,
+            }
+        )
+        if isinstance(checked, list):
+            errors += [e for e in checked if e.field in extra]
+        else:
+            extra = {k: checked.values[k] for k in extra}
+    if errors or event_id is None or lead_id is None or occurred is None:
+        return errors
+    return Event(event_id, lead_id, str(kind), value, occurred, extra)
+
+
+def deltas(events: Sequence[Event]) -> dict[str, EventDelta]:
+    """What the events add to each lead."""
+    found: dict[str, EventDelta] = {}
+    for event in events:
+        delta = found.setdefault(event.lead_id, EventDelta())
+        delta.add(event.type, event.value, event.occurred_at, event.extra)
+    return found
+
+
+def event_document(tenant_id: str, event: Event, received: datetime) -> dict[str, Any]:
+    """The stored form of an event."""
+    return {
+        "_id": event_key(tenant_id, event.event_id),
+        "tenantId": tenant_id,
+        "eventId": event.event_id,
+        "leadId": event.lead_id,
+        "type": event.type,
+        "value": event.value,
+        "occurredAt": event.occurred_at,
+        "receivedAt": received,
+    }
+
+
+async def store_events(collection: Any, tenant_id: str, events: Sequence[Event]) -> set[str]:
+    """Insert the events; returns the event ids that were already stored."""
+    now = utcnow()
+    documents = [event_document(tenant_id, e, now) for e in events]
+    seen: set[str] = set()
+    for start in range(0, len(documents), INSERT_BATCH):
+        chunk = documents[start : start + INSERT_BATCH]
+        try:
+            await collection.insert_many(chunk, ordered=False)
+        except BulkWriteError as exc:
+            failures = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in failures):
+                raise
+            seen.update(chunk[error["index"]]["eventId"] for error in failures)
+    return seen
+
+
+def _text(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> str | None:
+    value = raw.get(name)
+    if not isinstance(value, str) or not value.strip():
+        errors.append(FieldError(name, "is required (a non-empty string)"))
+        return None
+    value = value.strip()
+    if len(value) > MAX_ID_LENGTH:
+        errors.append(FieldError(name, f"must be at most {MAX_ID_LENGTH} characters"))
+        return None
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        errors.append(FieldError(name, "must be valid text"))
+        return None
+    return value
+
+
+def _value(raw: Mapping[str, Any], kind: Any, errors: list[FieldError]) -> float:
+    value = raw.get("value")
+    if value is None:
+        if kind == "time_spent":
+            errors.append(FieldError("value", "is required for time_spent (seconds)"))
+        return 1.0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        errors.append(FieldError("value", "must be a number"))
+        return 0.0
+    number = float(value)
+    if not math.isfinite(number) or not 0 < number <= MAX_VALUE:
+        errors.append(FieldError("value", f"must be greater than 0 and at most {MAX_VALUE:g}"))
+        return 0.0
+    return number
+
+
+def _moment(value: Any, errors: list[FieldError]) -> datetime | None:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            errors.append(FieldError("occurredAt", "must be an ISO 8601 date-time"))
+            return None
+    else:
+        errors.append(FieldError("occurredAt", "is required (ISO 8601 date-time)"))
+        return None
+    try:
+        aware = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:
+        errors.append(FieldError("occurredAt", "is out of range"))
+        return None
+    return aware.replace(microsecond=aware.microsecond // 1000 * 1000)

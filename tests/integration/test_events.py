@@ -1,0 +1,217 @@
+"""CRM events on the real database: increments, idempotency, order, outcomes, who may send."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from models import Interaction
+from models.base import utcnow
+from scoring.engine import Counts, ScoringConfig, score_lead
+from tests.conftest import PASSWORD, graphql, register_tenant
+
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def event(eid: str, lead: str, kind: str, hours: float, value: float | None = None, **extra):
+    item = {
+        "eventId": eid,
+        "leadId": lead,
+        "type": kind,
+        "occurredAt": (T0 + timedelta(hours=hours)).isoformat(),
+        **extra,
+    }
+    if value is not None:
+        item["value"] = value
+    return item
+
+
+BATCH = [
+    event("e1", "acme", "email_open", 1, leadName="Acme Corp", ownerId="rep-1"),
+    event("e2", "acme", "email_open", 3),
+    event("e3", "acme", "website_visit", 2),
+    event("e4", "acme", "time_spent", 2.5, 42),
+    event("e5", "globex", "time_spent", 5, 30.5),
+    event("e6", "globex", "converted", 6),
+    event("e7", "globex", "lost", 4),
+]
+
+
+async def post(client, tenant, items, headers=None):
+    return await client.post("/events", json=items, headers=headers or tenant.headers)
+
+
+async def lead_of(client, tenant, lead_id):
+    response = await client.get(f"/leads/{lead_id}/score?includeRaw=true", headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+async def test_events_add_up_and_set_the_latest_activity_and_outcome(client):
+    tenant = await register_tenant(client)
+    response = await post(client, tenant, BATCH)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"accepted": 7, "duplicates": 0, "leads": 2, "errors": []}
+    acme = await lead_of(client, tenant, "acme")
+    assert acme["raw"] == {"emailOpens": 2, "websiteVisits": 1, "timeSpent": 42}
+    assert (acme["leadName"], acme["ownerId"]) == ("Acme Corp", "rep-1")
+    assert acme["lastActivityAt"] == "2026-11-20T12:00:00Z"
+    assert acme["outcome"] == {"status": "open", "at": None}
+    globex = await lead_of(client, tenant, "globex")
+    assert globex["raw"]["timeSpent"] == 30.5
+    assert globex["outcome"] == {"status": "won", "at": "2026-11-20T15:00:00Z"}
+    assert globex["lastActivityAt"] == "2026-11-20T14:00:00Z"  # outcomes are not activity
+    stored = await Interaction.get_pymongo_collection().find_one(
+        {"tenantId": tenant.tenant_id, "leadId": "acme"}
+    )
+    assert (stored["emailOpens"], stored["websiteVisits"], stored["timeSpent"]) == (2, 1, 42)
+
+
+async def test_a_retried_batch_counts_once_and_order_does_not_matter(client):
+    first, second = await register_tenant(client), await register_tenant(client)
+    await post(client, first, BATCH)
+    again = await post(client, first, BATCH)
+    assert again.json() == {"accepted": 0, "duplicates": 7, "leads": 0, "errors": []}
+    shuffled = BATCH[:]
+    random.Random(3).shuffle(shuffled)
+    for item in shuffled:  # one at a time, out of order
+        await post(client, second, [item])
+    for lead in ("acme", "globex"):
+        a, b = await lead_of(client, first, lead), await lead_of(client, second, lead)
+        assert (a["raw"], a["lastActivityAt"], a["outcome"]) == (
+            b["raw"],
+            b["lastActivityAt"],
+            b["outcome"],
+        )
+
+
+async def test_bad_events_are_reported_by_index_and_the_rest_kept(client):
+    tenant = await register_tenant(client)
+    items = [
+        event("ok", "acme", "email_open", 1),
+        {"eventId": "x", "leadId": "acme", "type": "sneeze", "occurredAt": "2026-11-20T00:00:00Z"},
+        event("t", "acme", "time_spent", 1),  # no seconds
+        {"eventId": "", "leadId": "acme", "type": "email_open", "occurredAt": "yesterday"},
+        "not an object",
+    ]
+    body = (await post(client, tenant, items)).json()
+    assert body["accepted"] == 1
+    assert {(e["index"], e["field"]) for e in body["errors"]} == {
+        (1, "type"),
+        (2, "value"),
+        (3, "eventId"),
+        (3, "occurredAt"),
+        (4, "event"),
+    }
+    too_many = await post(
+        client, tenant, [event(f"e{i}", "a", "email_open", 0) for i in range(1001)]
+    )
+    assert too_many.status_code == 400
+    assert (await post(client, tenant, {"eventId": "e"})).status_code == 400
+
+
+async def test_reps_cannot_send_events_but_ingestion_keys_can(client):
+    tenant = await register_tenant(client)
+    email = f"rep-{uuid.uuid4().hex[:8]}@example.com"
+    rep = await client.post(
+        "/auth/register",
+        headers=tenant.headers,
+        json={"email": email, "password": PASSWORD, "name": "Rep", "role": "rep"},
+    )
+    rep_headers = {"Authorization": f"Bearer {rep.json()['accessToken']}"}
+    assert (await post(client, tenant, BATCH, rep_headers)).status_code == 403
+    created = await graphql(
+        client, 'mutation { createApiKey(name: "crm") { key } }', token=tenant.token
+    )
+    key = created["data"]["createApiKey"]["key"]
+    response = await post(client, tenant, BATCH, {"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 7
+
+
+async def test_record_events_mutation(client):
+    tenant = await register_tenant(client)
+    body = await graphql(
+        client,
+        """mutation($i: [EventInput!]!) { recordEvents(input: $i) {
+             accepted duplicates leads errors { index field } } }""",
+        {
+            "i": [
+                {
+                    "eventId": "g1",
+                    "leadId": "l",
+                    "type": "WEBSITE_VISIT",
+                    "occurredAt": "2026-11-20T10:00:00Z",
+                }
+            ]
+        },
+        token=tenant.token,
+    )
+    assert body["data"]["recordEvents"] == {
+        "accepted": 1,
+        "duplicates": 0,
+        "leads": 1,
+        "errors": [],
+    }
+    lead = await graphql(
+        client,
+        '{ lead(leadId: "l") { raw { websiteVisits } outcome { status } } }',
+        token=tenant.token,
+    )
+    assert lead["data"]["lead"] == {"raw": {"websiteVisits": 1.0}, "outcome": {"status": "OPEN"}}
+
+
+async def test_concurrent_overlapping_writers_count_each_event_once(client):
+    """20 writers send overlapping, retried events while readers page: the totals are the sum of
+    the distinct events, every served score matches its stored counts, nothing fails."""
+    tenant = await register_tenant(client)
+    rng = random.Random(11)
+    universe = [
+        event(f"ev-{i}", f"lead-{i % 40}", rng.choice(["email_open", "website_visit"]), i / 10)
+        for i in range(600)
+    ]
+    statuses: list[int] = []
+    stop = asyncio.Event()
+
+    async def writer(seed: int) -> None:
+        local = random.Random(seed)
+        for _ in range(8):
+            batch = local.sample(universe, 60)
+            statuses.append((await post(client, tenant, batch)).status_code)
+
+    async def reader() -> None:
+        while not stop.is_set():
+            response = await client.get("/leads/scoring?limit=50", headers=tenant.headers)
+            statuses.append(response.status_code)
+            await asyncio.sleep(0.01)
+
+    readers = [asyncio.create_task(reader()) for _ in range(3)]
+    await asyncio.gather(*(writer(seed) for seed in range(20)))
+    stop.set()
+    await asyncio.gather(*readers)
+    assert set(statuses) == {200}
+    sent: set[str] = set()
+    for seed in range(20):
+        local = random.Random(seed)
+        for _ in range(8):
+            sent.update(e["eventId"] for e in local.sample(universe, 60))
+    expected: dict[str, list[int]] = {}
+    for item in universe:
+        if item["eventId"] in sent:
+            counts = expected.setdefault(item["leadId"], [0, 0])
+            counts[0 if item["type"] == "email_open" else 1] += 1
+    now = utcnow()
+    page = await client.get("/leads/scoring?limit=200&includeRaw=true", headers=tenant.headers)
+    for item in page.json()["data"]:
+        opens, visits = expected[item["leadId"]]
+        assert (item["raw"]["emailOpens"], item["raw"]["websiteVisits"]) == (opens, visits)
+    cursor = Interaction.get_pymongo_collection().find({"tenantId": tenant.tenant_id})
+    async for doc in cursor:
+        assert [doc["emailOpens"], doc["websiteVisits"]] == expected[doc["leadId"]]
+        served = await lead_of(client, tenant, doc["leadId"])
+        counts = Counts(
+            doc["emailOpens"], doc["websiteVisits"], doc["timeSpent"], doc["lastActivityAt"]
+        )
+        assert abs(served["score"] - score_lead(counts, ScoringConfig(), now).score) <= 0.01
