@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,27 +38,111 @@ class ImportReport:
     rejected: list[tuple[int, list[FieldError]]] = field(default_factory=list)
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for every data row; the header is checked first."""
+ColumnMap = dict[str, str | list[str]]
+PRESETS: dict[str, ColumnMap] = {
+    "hubspot": {
+        "leadId": "Record ID",
+        "leadName": ["First Name", "Last Name"],
+        "leadEmail": "Email",
+        "company": "Company Name",
+        "ownerId": "Contact owner",
+        "emailOpens": "Marketing emails opened",
+        "websiteVisits": "Number of Pageviews",
+        "timeSpent": "Time on site (seconds)",
+        "lastActivityAt": "Last Activity Date",
+    },
+    "salesforce": {
+        "leadId": "Lead ID",
+        "leadName": ["First Name", "Last Name"],
+        "leadEmail": "Email",
+        "company": "Company",
+        "ownerId": "Lead Owner",
+        "emailOpens": "Email Opens",
+        "websiteVisits": "Web Visits",
+        "timeSpent": "Time on Site (seconds)",
+        "lastActivityAt": "Last Activity",
+    },
+}
+MAPPABLE = (*COLUMNS, "company")
+
+
+def load_map(spec: str) -> ColumnMap:
+    """A preset's column map (`hubspot`, `salesforce`) or one read from a JSON file."""
+    if spec in PRESETS:
+        return PRESETS[spec]
+    try:
+        mapping = json.loads(Path(spec).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFileError(
+            f"--map {spec}: not a preset ({', '.join(PRESETS)}) nor a readable "
+            f"JSON file ({type(exc).__name__})"
+        ) from None
+    if not isinstance(mapping, dict) or not all(
+        k in MAPPABLE
+        and (isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v)))
+        for k, v in mapping.items()
+    ):
+        raise ImportFileError(
+            f"--map {spec}: must be a JSON object of our field -> their column (or list of "
+            f"columns joined with a space); our fields: {', '.join(MAPPABLE)}"
+        )
+    return mapping
+
+
+def read_rows(path: Path, mapping: ColumnMap | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for every data row, in our field names; the header is checked first.
+
+    The file must be UTF-8 text; anything else ends the import with one line naming the problem.
+    """
+    if path.is_dir():
+        raise ImportFileError(f"{path}: is a directory, not a CSV file")
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise ImportFileError(f"{path}: {exc.strerror}") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        if missing:
-            raise ImportFileError(f"{path}: header lacks column(s) {', '.join(missing)}")
-        unknown = [c for c in header if c not in COLUMNS]
+    reader = csv.DictReader(handle)
+    try:
+        with handle:
+            yield from _rows(path, reader, mapping)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
+        ) from None
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: line {reader.line_num}: {exc}") from None
+
+
+def _rows(
+    path: Path, reader: csv.DictReader[str], mapping: ColumnMap | None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    header = [h.strip() for h in reader.fieldnames or []]
+    columns = mapping or {name: name for name in header if name in MAPPABLE}
+    needed = {our: [their] if isinstance(their, str) else their for our, their in columns.items()}
+    absent = [
+        f"{their} (for {our})" if mapping else our
+        for our in REQUIRED_COLUMNS
+        for their in needed.get(our, [our])
+        if their not in header
+    ]
+    if absent:
+        raise ImportFileError(f"{path}: header lacks column(s) {', '.join(absent)}")
+    if mapping is None:
+        unknown = [c for c in header if c not in MAPPABLE]
         if unknown:
             raise ImportFileError(f"{path}: unknown column(s) {', '.join(unknown)}")
-        reader.fieldnames = header
-        for row in reader:
-            if None in row:
-                yield reader.line_num, {"__extra__": "x"}
-                continue
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+    reader.fieldnames = header
+    for row in reader:
+        if None in row:
+            yield reader.line_num, {"__extra__": "x"}
+            continue
+        yield (
+            reader.line_num,
+            {
+                our: " ".join(p for p in ((row.get(c) or "").strip() for c in theirs) if p)
+                for our, theirs in needed.items()
+                if any(c in header for c in theirs)
+            },
+        )
 
 
 async def import_csv(
@@ -66,15 +151,28 @@ async def import_csv(
     scores: ScoreService,
     *,
     on_progress: Callable[[int], None] | None = None,
+    mapping: ColumnMap | None = None,
+    owners: Mapping[str, str] | None = None,
 ) -> ImportReport:
-    """Import the file into the tenant; returns the report (nothing valid is dropped)."""
+    """Import the file into the tenant; returns the report (nothing valid is dropped).
+
+    With ``owners`` (user id, email or name, lower-cased -> user id), an owner column naming
+    nobody of the tenant rejects its row instead of creating an orphan owner.
+    """
     report = ImportReport()
     batch: list[InteractionRecord] = []
-    for line, row in read_rows(path):
+    for line, row in read_rows(path, mapping):
         report.rows += 1
         if "__extra__" in row:
             report.rejected.append((line, [FieldError("row", "has more fields than the header")]))
             continue
+        if owners is not None and row.get("ownerId"):
+            owner = owners.get(row["ownerId"].lower())
+            if owner is None:
+                problem = FieldError("ownerId", f"unknown owner {row['ownerId']!r} in this tenant")
+                report.rejected.append((line, [problem]))
+                continue
+            row["ownerId"] = owner
         outcome = validate_interaction({k: (v if v != "" else None) for k, v in row.items()})
         if isinstance(outcome, InteractionRecord):
             batch.append(outcome)

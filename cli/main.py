@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from api.services import Services
 from auth import apikeys
 from cli.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
-from cli.importer import ImportFileError, import_csv
+from cli.importer import ImportFileError, import_csv, load_map
 from cli.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
 from foundation.audit import record_write
 from foundation.errors import AppError
@@ -121,13 +121,29 @@ def seed_command() -> None:
 def import_command(
     file: Annotated[Path, typer.Argument(help="CSV with a header row of interaction fields")],
     tenant: Annotated[str, typer.Option("--tenant", help="Tenant id to import into")],
+    column_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="Column mapping: `hubspot`, `salesforce`, or a JSON file {ourField: theirColumn}",
+        ),
+    ] = None,
 ) -> None:
     """Import interactions from CSV: bad rows are reported by line, good rows upserted."""
     settings = _connected_settings()
     if not file.exists():
         console.print(f"[red]error[/red] {file}: no such file")
         raise typer.Exit(2)
-    total = max(sum(1 for _ in file.open(encoding="utf-8-sig")) - 1, 0)
+    if not file.is_file():
+        console.print(f"[red]error[/red] {file}: not a regular file")
+        raise typer.Exit(2)
+    try:
+        mapping = load_map(column_map) if column_map else None
+    except ImportFileError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    with file.open("rb") as handle:
+        total = max(sum(1 for _ in handle) - 1, 0)
 
     async def run(services: Services) -> int:
         if await Tenant.find_one({"_id": tenant}) is None:
@@ -141,6 +157,8 @@ def import_command(
                     tenant,
                     services.scores,
                     on_progress=lambda n: progress.advance(task, n),
+                    mapping=mapping,
+                    owners=_owner_names(services, tenant) if mapping else None,
                 )
             except ImportFileError as exc:
                 console.print(f"[red]error[/red] {exc}")
@@ -157,6 +175,15 @@ def import_command(
         return 1 if report.rejected else 0
 
     raise typer.Exit(_run(_with_services(settings, run)))
+
+
+def _owner_names(services: Services, tenant_id: str) -> dict[str, str]:
+    """The tenant's users by lower-cased id, email and name (for mapped CRM exports)."""
+    names: dict[str, str] = {}
+    for account in services.auth.directory.users_of(tenant_id):
+        for alias in (account.name, account.email, account.user_id):
+            names[alias.lower()] = account.user_id
+    return names
 
 
 @app.command()

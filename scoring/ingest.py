@@ -44,6 +44,7 @@ def validate_interaction(raw: Mapping[str, Any]) -> InteractionRecord | list[Fie
         "leadName": _text(raw, "leadName", MAX_NAME_LENGTH, errors, required=True),
         "leadEmail": _email(raw, errors),
         "ownerId": _text(raw, "ownerId", MAX_ID_LENGTH, errors, required=False),
+        "company": _text(raw, "company", MAX_NAME_LENGTH, errors, required=False),
         "lastActivityAt": _datetime(raw, "lastActivityAt", errors),
     }
     for name in COUNT_FIELDS:

@@ -94,3 +94,50 @@ def test_bad_setting_stops_with_the_variable_named(cli_env):
     assert result.returncode == 2
     assert "LEAD_SCORE_WEIGHTS" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+HEADER = "leadId,leadName,emailOpens,websiteVisits,timeSpent\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("latin1.csv", (HEADER + "l1,Zoë Müller,1,2,3\n").encode("latin-1"), "not UTF-8"),
+        ("utf16.csv", (HEADER + "l1,Ana,1,2,3\n").encode("utf-16"), "not UTF-8"),
+        ("binary.csv", bytes(range(256)) * 4, "not UTF-8"),
+        ("huge.csv", (HEADER + "l1," + "x" * 140_000 + ",1,2,3\n").encode(), "field larger"),
+    ],
+)
+def test_import_refuses_unreadable_files_in_one_line(cli_env, tmp_path, name, content, fragment):
+    assert leadscore(cli_env, "seed").returncode == 0
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = leadscore(cli_env, "import", str(path), "--tenant", "acme-demo")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert fragment in result.stderr
+
+
+def test_import_refuses_a_directory(cli_env, tmp_path):
+    result = leadscore(cli_env, "import", str(tmp_path), "--tenant", "acme-demo")
+    assert result.returncode == 2
+    assert "not a regular file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_import_maps_a_hubspot_export_and_reports_unknown_owners(cli_env, tmp_path):
+    assert leadscore(cli_env, "seed").returncode == 0
+    path = tmp_path / "hubspot.csv"
+    path.write_text(
+        "Record ID,First Name,Last Name,Email,Company Name,Contact owner,Marketing emails opened,"
+        "Number of Pageviews,Time on site (seconds),Last Activity Date\n"
+        "hs-1,Dana,Quinn,dana@hooli.example,Hooli,Riley Rep,4,7,300,2026-11-27T10:00:00Z\n"
+        "hs-2,Eli,Ng,eli@initech.example,Initech,Nobody Known,1,1,1,2026-11-27T10:00:00Z\n"
+    )
+    result = leadscore(cli_env, "import", str(path), "--tenant", "acme-demo", "--map", "hubspot")
+    assert result.returncode == 1, result.stderr
+    assert "line 3: ownerId unknown owner 'Nobody Known'" in result.stderr
+    assert "2 row(s) read, 1 lead(s) imported, 1 row(s) rejected" in result.stderr
+    bad_map = leadscore(cli_env, "import", str(path), "--tenant", "acme-demo", "--map", "nope")
+    assert bad_map.returncode == 2
+    assert "not a preset" in bad_map.stderr
