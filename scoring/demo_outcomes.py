@@ -75,8 +75,9 @@ def _lead(rng: np.random.Generator, lead_id: str, start: datetime, now: datetime
     closes = close_day < HISTORY_DAYS and rng.random() >= OPEN_SHARE
     close_day = close_day if closes else HISTORY_DAYS
     before = _daily_events(rng, start, range(first_day, close_day), rates, active_until)
-    if not closes:
-        return DemoLead(lead_id, tuple(e for e in before if e[0] < now), "open", None)
+    if not closes or not before:  # a lead nobody heard from is not decided yet
+        rest = _daily_events(rng, start, range(close_day, HISTORY_DAYS), rates, active_until)
+        return DemoLead(lead_id, tuple(e for e in before + rest if e[0] < now), "open", None)
     outcome_at = start + close_day * _DAY + timedelta(seconds=int(rng.integers(0, 86_400)))
     outcome_at = min(outcome_at, now - timedelta(seconds=1))
     true_score = score_lead(counts_before(None, before, outcome_at), TRUE_MODEL, outcome_at).score
@@ -86,26 +87,32 @@ def _lead(rng: np.random.Generator, lead_id: str, start: datetime, now: datetime
     return DemoLead(lead_id, events, "won" if won else "lost", outcome_at)
 
 
-def _engagement(rng: np.random.Generator) -> tuple[float, float, float]:
-    """Active-day probability and per-active-day opens and visits; some leads only read email."""
+def _engagement(rng: np.random.Generator) -> tuple[float, float, float, float]:
+    """Active-day chance, opens and visits per active day, seconds per visit.
+
+    Some leads only read email, some only browse the site; time per visit varies by lead.
+    """
     activity = float(rng.uniform(0.05, 0.6))
+    dwell = float(np.clip(rng.lognormal(np.log(60), 0.9), 5, 600))
     style = rng.random()
     if style < 0.4:  # newsletter readers: many opens, hardly any visits
-        return activity, float(rng.uniform(0.8, 2.0)), float(rng.uniform(0.0, 0.2))
-    if style < 0.75:  # researchers: visits the site, ignores email
-        return activity, float(rng.uniform(0.0, 0.3)), float(rng.uniform(0.8, 2.5))
-    return activity, float(rng.uniform(0.3, 1.2)), float(rng.uniform(0.3, 1.5))
+        opens, visits = rng.uniform(0.8, 2.0), rng.uniform(0.0, 0.2)
+    elif style < 0.75:  # researchers: visit the site, ignore email
+        opens, visits = rng.uniform(0.0, 0.3), rng.uniform(0.8, 2.5)
+    else:
+        opens, visits = rng.uniform(0.3, 1.2), rng.uniform(0.3, 1.5)
+    return activity, float(opens), float(visits), dwell
 
 
 def _daily_events(
     rng: np.random.Generator,
     start: datetime,
     days: range,
-    rates: tuple[float, float, float],
+    rates: tuple[float, float, float, float],
     active_until: int,
 ) -> tuple[Event, ...]:
     """At most one event per type per day, its value the day's count, at a random time."""
-    activity, opens_rate, visits_rate = rates
+    activity, opens_rate, visits_rate, dwell = rates
     events: list[Event] = []
     for day in days:
         chance = activity if day <= active_until else activity * 0.1
@@ -116,7 +123,7 @@ def _daily_events(
         if opens:
             events.append((moment, "email_open", float(opens)))
         if visits:
-            seconds = float(visits * int(rng.integers(20, 120)))
+            seconds = float(round(visits * dwell * rng.uniform(0.5, 1.5)))
             events.append((moment + timedelta(seconds=30), "website_visit", float(visits)))
             events.append((moment + timedelta(seconds=60), "time_spent", seconds))
     return tuple(events)
@@ -126,6 +133,6 @@ def _after_outcome(
     rng: np.random.Generator, start: datetime, close_day: int, now: datetime, won: bool
 ) -> tuple[Event, ...]:
     """Won customers keep reading onboarding email and using the site; lost leads go quiet."""
-    rates = (0.3, 1.0, 1.0) if won else (0.03, 1.0, 0.3)
+    rates = (0.3, 1.0, 1.0, 60.0) if won else (0.03, 1.0, 0.3, 30.0)
     days = range(close_day + 1, HISTORY_DAYS)
     return _daily_events(rng, start, days, rates, HISTORY_DAYS)
