@@ -7,7 +7,8 @@ refined between its grid neighbours), weights = coefficients renormalised to sum
 procedure is cross-validated (stratified 5-fold, scikit-learn); the out-of-fold AUC and its
 bootstrap 95 % interval (SciPy) decide whether the signal is real enough to suggest anything:
 it refuses below 30 conversions or 30 non-conversions, and unless the interval's lower bound
-is above 0.5 and the AUC at least 0.55.
+is above 0.5 and the AUC at least 0.55. Above 10 000 closed leads the fit and its
+cross-validation use a seeded stratified sample of 10 000; the backtest always uses them all.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from scipy.optimize import minimize, minimize_scalar
 from scipy.special import expit
 from scipy.stats import bootstrap, mannwhitneyu
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, train_test_split
 from threadpoolctl import threadpool_limits
 
 from foundation.model_rules import MAX_CAP
@@ -39,6 +40,7 @@ from scoring.model_report import MIN_CONVERSIONS, MIN_NON_CONVERSIONS
 HALF_LIFE_GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 14.0, 21.0, 30.0, 45.0, 60.0)
 CAP_MULTIPLIERS = (0.25, 0.5, 1.0, 2.0, 4.0)
 MIN_CV_AUC = 0.55
+MAX_FIT_LEADS = 10_000
 FOLDS = 5
 BOOTSTRAP_RESAMPLES = 999
 _SEED = 20_261_127
@@ -117,15 +119,16 @@ def _suggest(
     if thin:
         return Refusal(reason=thin, leads=leads, conversions=conversions)
     data = _data(table, current)
-    out_of_fold = _out_of_fold_scores(data, current)
-    auc, low, high = _auc_with_interval(out_of_fold, data.converted)
+    rows = _fit_rows(data.converted)
+    out_of_fold = _out_of_fold_scores(data, rows, current)
+    auc, low, high = _auc_with_interval(out_of_fold, data.converted[rows])
     if low <= 0.5 or auc < MIN_CV_AUC:
         reason = (
             f"no reliable signal: cross-validated AUC {auc:.2f} (95 % CI {low:.2f}-{high:.2f}); "
             f"need its lower bound above 0.5 (a coin toss) and the AUC at least {MIN_CV_AUC}"
         )
         return Refusal(reason, leads, conversions, cv_auc=auc, cv_auc_low=low)
-    fit = _search(data, np.arange(leads), current)
+    fit = _search(data, rows, current)
     if not fit.coefficients[1:].max() > 0:
         reason = "no factor shows a positive link with conversion"
         return Refusal(reason, leads, conversions, cv_auc=auc, cv_auc_low=low)
@@ -163,14 +166,26 @@ def _data(table: SnapshotTable, current: ScoringConfig) -> _Data:
     )
 
 
-def _out_of_fold_scores(data: _Data, current: ScoringConfig) -> FloatArray:
+def _fit_rows(converted: BoolArray) -> IntArray:
+    """All leads, or a seeded stratified sample of MAX_FIT_LEADS when there are more."""
+    every = np.arange(converted.shape[0])
+    if every.size <= MAX_FIT_LEADS:
+        return every
+    sample, _ = train_test_split(
+        every, train_size=MAX_FIT_LEADS, stratify=converted, random_state=_SEED
+    )
+    return np.sort(np.asarray(sample))
+
+
+def _out_of_fold_scores(data: _Data, rows: IntArray, current: ScoringConfig) -> FloatArray:
     """Each lead's score under a model fitted (search included) without that lead."""
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=_SEED)
-    scores = np.zeros(data.converted.shape[0])
-    placeholder = np.zeros((data.converted.shape[0], 1))
-    for train, test in folds.split(placeholder, data.converted):
-        fit = _search(data, train, current)
-        scores[test] = data.features(test, fit.half_life, fit.caps) @ fit.coefficients[1:]
+    outcome = data.converted[rows]
+    scores = np.zeros(rows.shape[0])
+    for train, test in folds.split(np.zeros((rows.shape[0], 1)), outcome):
+        fit = _search(data, rows[train], current)
+        features = data.features(rows[test], fit.half_life, fit.caps)
+        scores[test] = features @ fit.coefficients[1:]
     return scores
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from scoring import suggest
 from scoring.backtest import LeadSnapshot
 from scoring.engine import Counts, ScoringConfig
 from scoring.suggest import Refusal, Suggestion, suggest_model
@@ -103,3 +104,13 @@ def test_refuses_on_too_few_non_conversions() -> None:
     result = suggest_model([s for s in snapshots if s.converted] + losses, CURRENT)
     assert isinstance(result, Refusal)
     assert result.reason == "too little data: 10 non-conversions, need 30"
+
+
+def test_many_leads_are_fitted_on_a_sample_and_backtested_in_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(suggest, "MAX_FIT_LEADS", 1_500)
+    result = suggest_model(_synthetic(3_000, seed=4), CURRENT)
+    assert isinstance(result, Suggestion), result
+    assert result.backtest.proposed.leads == 3_000
+    assert max(result.config.weights) == result.config.weights[1]
