@@ -35,8 +35,10 @@ from server.frontend import frontend_routes
 from server.middleware import (
     DASHBOARD_CSP,
     BodySizeLimitMiddleware,
+    ErrorBoundaryMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    internal_error_response,
 )
 from server.refresher import run_refresher
 from server.rest import ROUTES
@@ -86,6 +88,7 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
                 allow_credentials=False,
             )
         )
+    middleware.append(Middleware(ErrorBoundaryMiddleware))  # innermost: see its docstring
     return Starlette(
         routes=routes,
         middleware=middleware,
@@ -136,12 +139,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     error = AppError(exc.detail or "request failed")
     error.status = exc.status_code
     error.code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "HTTP_ERROR"
-    return error_response(error, current_request_id())
+    return error_response(error, current_request_id(), exc.headers)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
+    """Last resort for a failure in a middleware itself (ErrorBoundaryMiddleware is inside)."""
     log.exception("unhandled error", exc_info=exc)
-    error = AppError("internal error; quote the request id when reporting it")
-    error.status = 500
-    error.code = "INTERNAL"
-    return error_response(error, current_request_id())
+    return internal_error_response(current_request_id())

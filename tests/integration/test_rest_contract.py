@@ -51,6 +51,7 @@ async def test_response_shape_and_breakdown_reproduces_score(client):
             "tenantId",
             "leadId",
             "leadName",
+            "leadEmail",
             "score",
             "priority",
             "breakdown",
