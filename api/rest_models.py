@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from foundation.errors import field_error
 from foundation.input_rules import (
     DEFAULT_LIMIT,
+    EMAIL,
     FALSE_WORDS,
     MAX_EMAIL_LENGTH,
     MAX_ID_LENGTH,
@@ -22,6 +23,7 @@ from foundation.input_rules import (
     MAX_LIMIT,
     MAX_NAME_LENGTH,
     MAX_PAGE,
+    MAX_PASSWORD_LENGTH,
     MAX_SCORE,
     MAX_SEARCH_LENGTH,
     MAX_SECRET_LENGTH,
@@ -127,7 +129,8 @@ RANGE_MESSAGES = {
     "search": f"must be at most {MAX_SEARCH_LENGTH} characters",
 }
 
-Text = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
+Named = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=r"\S")]
+Role = Literal["admin", "manager", "rep"]
 Secret = Annotated[str, Field(min_length=1, max_length=MAX_SECRET_LENGTH)]
 Email = Annotated[str, Field(min_length=1, max_length=MAX_EMAIL_LENGTH)]
 LeadId = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH)]
@@ -136,14 +139,18 @@ LeadId = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH)]
 class RegisterBody(_Wire):
     """`POST /auth/register`: a new tenant and its admin, or (with an admin's token) a user."""
 
-    email: Email
-    password: Secret
-    name: Text
-    tenant_name: Text | None = Field(
+    email: str = Field(max_length=MAX_EMAIL_LENGTH, pattern=EMAIL.pattern)
+    password: str = Field(
+        min_length=1,
+        max_length=MAX_PASSWORD_LENGTH,
+        description="At least PASSWORD_MIN_LENGTH (12) characters, 4 of them different",
+    )
+    name: Named
+    tenant_name: Named | None = Field(
         None, alias="tenantName", description="Required without a token: the new tenant's name"
     )
-    role: Annotated[str, Field(max_length=20)] | None = Field(
-        None, description="With an admin's token: admin, manager or rep (default rep)"
+    role: Role | None = Field(
+        None, description="With an admin's token: the new user's role (default rep)"
     )
 
 
@@ -239,7 +246,7 @@ class UserWire(_Wire):
     tenant_id: str = Field(alias="tenantId")
     email: str
     name: str
-    role: Literal["admin", "manager", "rep"]
+    role: Role
 
 
 class SessionResponse(_Wire):
@@ -314,7 +321,11 @@ def field_errors(error: ValidationError) -> list[dict[str, Any]]:
 
 def _message(name: str, item: Any, rest: list[str]) -> str:
     kind = item["type"]
-    if kind == "literal_error" and name != "sort":
+    if kind == "string_pattern_mismatch" and name == "email":
+        message = "must be an email address"
+    elif kind == "string_pattern_mismatch":
+        message = "must not be blank"
+    elif kind == "literal_error" and name != "sort":
         message = f"must be one of {item.get('ctx', {}).get('expected', '')}"
     elif kind in _RANGE_TYPES and name in RANGE_MESSAGES and not rest:
         message = RANGE_MESSAGES[name]

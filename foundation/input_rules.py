@@ -18,6 +18,7 @@ MAX_EMAIL_LENGTH = 320
 MAX_COUNT = 1e12
 MAX_LEAD_IDS = 1000
 MAX_SECRET_LENGTH = 4096
+MAX_PASSWORD_LENGTH = 256
 SORTS = ("score:desc", "lastActivityAt:desc")
 ROLES = ("admin", "manager", "rep")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
