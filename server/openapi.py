@@ -136,7 +136,8 @@ def _responses(endpoint: Endpoint, refs: Mapping[type[BaseModel], Any]) -> dict[
         ok["content"] = {"application/json": {"schema": refs[endpoint.ok]}}
         ok["description"] = (endpoint.ok.__doc__ or "Success").strip().splitlines()[0]
     elif isinstance(endpoint.ok, str):
-        ok["content"] = {endpoint.ok: {"schema": {"type": "string"}}}
+        kind = "object" if endpoint.ok == "application/json" else "string"
+        ok["content"] = {endpoint.ok: {"schema": {"type": kind}}}
     responses: dict[str, Any] = {str(endpoint.ok_status): ok}
     statuses = set(endpoint.errors) | {500}
     if endpoint.security == "bearer":
