@@ -189,3 +189,22 @@ async def test_a_client_disconnect_is_not_a_500(app, caplog):
     assert _requests_counted("/auth/login", "500") == errors_before
     assert _requests_counted("/auth/login", "499") >= 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("rest", "gql", "field"),
+    [
+        ("limit=201", "leads(limit: 201)", "limit"),
+        ("page=0", "leads(page: 0)", "page"),
+        ("minScore=101", "leads(filter: {minScore: 101})", "minScore"),
+        ("ownerId=", 'leads(filter: {ownerId: ""})', "ownerId"),
+    ],
+)
+async def test_rest_and_graphql_share_one_rule_per_value(client, rest, gql, field):
+    tenant = await register_tenant(client)
+    over_rest = await client.get(f"/leads/scoring?{rest}", headers=tenant.headers)
+    _assert_standard_error(over_rest, 400, field)
+    body = await graphql(client, f"{{ {gql} {{ totalCount }} }}", token=tenant.token)
+    extensions = body["errors"][0]["extensions"]
+    assert extensions["code"] == "BAD_USER_INPUT"
+    assert extensions["details"] == over_rest.json()["error"]["details"]

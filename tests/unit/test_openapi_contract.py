@@ -70,3 +70,14 @@ def test_bodies_bearer_scheme_and_lead_email_are_in_the_document():
     assert names == [
         "limit", "page", "sort", "minScore", "ownerId", "search", "includeRaw", "refresh"
     ]  # fmt: skip
+
+
+def test_export_openapi_command_writes_the_document(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    target = tmp_path / "openapi.json"
+    result = CliRunner().invoke(app, ["export-openapi", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text() == render(openapi_document())
