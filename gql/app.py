@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -59,8 +59,11 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
-        """The body as JSON (orjson: nesting is bounded), which must be an object or a batch."""
-        body = orjson.loads(data)
+        """The body as JSON, which must be an object or a batch and not absurdly deep."""
+        try:
+            body = json.loads(data)
+        except RecursionError:
+            raise HTTPException(400, "The request body is nested too deeply") from None
         if not isinstance(body, dict | list):
             raise HTTPException(400, "The request body must be a JSON object")
         return body
