@@ -1,101 +1,85 @@
-"""Validating the query parameters of `GET /leads/scoring` (every bad one is named)."""
+"""Validating REST query parameters and bodies through the contract's models."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from api.rest_models import LeadsQuery, field_errors
 from foundation.errors import BadInput, field_error
-from scoring.service import SORTS, LeadFilter, PageQuery
+from foundation.input_rules import MAX_LIMIT
+from scoring.service import LeadFilter, PageQuery
 
-ALLOWED = frozenset(
-    {"limit", "page", "sort", "minScore", "ownerId", "includeRaw", "refresh", "search", "format"}
-)
-MAX_LIMIT = 200
-_TRUE = {"true", "1"}
-_FALSE = {"false", "0"}
+__all__ = ["MAX_LIMIT", "parse_body", "parse_page_query", "parse_query", "validate_page_values"]
+M = TypeVar("M", bound=BaseModel)
 
 
 def parse_page_query(params: Mapping[str, str], multi: Mapping[str, list[str]]) -> PageQuery:
     """A PageQuery, or BadInput listing every parameter that broke a rule."""
-    errors: list[dict[str, Any]] = [
-        field_error(name, "unknown parameter") for name in sorted(set(params) - ALLOWED)
-    ]
-    errors += [
+    return to_page_query(parse_query(LeadsQuery, params, multi))
+
+
+def parse_query(model: type[M], params: Mapping[str, str], multi: Mapping[str, list[str]]) -> M:
+    """Query parameters as the model, or BadInput naming every unknown, repeated or bad one."""
+    allowed = {field.alias or name for name, field in model.model_fields.items()}
+    repeated = [
         field_error(name, "given more than once")
         for name, values in sorted(multi.items())
-        if name in ALLOWED and len(values) > 1
+        if name in allowed and len(values) > 1
     ]
-    limit = _integer(params, "limit", 50, 1, MAX_LIMIT, errors)
-    page = _integer(params, "page", 1, 1, 1_000_000, errors)
-    sort = params.get("sort", "score:desc")
-    if sort not in SORTS:
-        errors.append(field_error("sort", f"must be one of {', '.join(SORTS)}"))
-    min_score = _number(params, "minScore", 0, 100, errors)
-    owner_id = params.get("ownerId")
-    if owner_id is not None and not 0 < len(owner_id) <= 200:
-        errors.append(field_error("ownerId", "must be 1-200 characters"))
-    if params.get("format", "json") not in ("json", "csv"):
-        errors.append(field_error("format", "must be json or csv"))
-    search = params.get("search")
-    if search is not None and len(search) > 200:
-        errors.append(field_error("search", "must be at most 200 characters"))
-    include_raw = _boolean(params, "includeRaw", errors)
-    refresh = _boolean(params, "refresh", errors)
-    if errors:
-        raise BadInput("invalid query parameters", errors)
+    try:
+        parsed = model.model_validate(dict(params))
+    except ValidationError as exc:
+        raise BadInput("invalid query parameters", repeated + field_errors(exc)) from None
+    if repeated:
+        raise BadInput("invalid query parameters", repeated)
+    return parsed
+
+
+def validate_page_values(values: Mapping[str, Any]) -> LeadsQuery:
+    """Typed paging values (e.g. GraphQL arguments) checked by the same rules as REST's."""
+    given = {name: value for name, value in values.items() if value is not None}
+    try:
+        return LeadsQuery.model_validate(given)
+    except ValidationError as exc:
+        raise BadInput("invalid paging", field_errors(exc)) from None
+
+
+def to_page_query(query: LeadsQuery) -> PageQuery:
+    """The service's page request for a validated query."""
     return PageQuery(
-        filter=LeadFilter(min_score=min_score, owner_id=owner_id, search=search or None),
-        sort=sort,
-        page=page,
-        limit=limit,
-        refresh=refresh,
-        include_raw=include_raw,
+        filter=LeadFilter(
+            min_score=query.min_score,
+            owner_id=query.owner_id,
+            search=query.search or None,
+            status=query.status,
+            no_activity=query.no_activity,
+            stale_days=query.stale_days,
+        ),
+        sort=query.sort,
+        page=query.page,
+        limit=query.limit,
+        refresh=query.refresh,
+        include_raw=query.include_raw,
     )
 
 
-def _integer(
-    params: Mapping[str, str], name: str, default: int, low: int, high: int, errors: list[Any]
-) -> int:
-    raw = params.get(name)
-    if raw is None:
-        return default
+def parse_body(model: type[M], raw: bytes, *, required: bool = True) -> M:
+    """A JSON object body as the model, or BadInput naming the body or each bad field."""
+    if not raw.strip():
+        if required:
+            raise BadInput("a JSON body is required", [field_error("body", "is required")])
+        raw = b"{}"
     try:
-        value = int(raw)
-    except ValueError:
-        errors.append(field_error(name, "must be an integer"))
-        return default
-    if not low <= value <= high:
-        errors.append(field_error(name, f"must be between {low} and {high}"))
-        return default
-    return value
-
-
-def _number(
-    params: Mapping[str, str], name: str, low: float, high: float, errors: list[Any]
-) -> float | None:
-    raw = params.get(name)
-    if raw is None:
-        return None
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BadInput("body is not valid JSON", [field_error("body", "invalid JSON")]) from None
+    if not isinstance(body, dict):
+        raise BadInput("body must be a JSON object", [field_error("body", "must be an object")])
     try:
-        value = float(raw)
-    except ValueError:
-        errors.append(field_error(name, "must be a number"))
-        return None
-    if not math.isfinite(value) or not low <= value <= high:
-        errors.append(field_error(name, f"must be between {low:g} and {high:g}"))
-        return None
-    return value
-
-
-def _boolean(params: Mapping[str, str], name: str, errors: list[Any]) -> bool:
-    raw = params.get(name)
-    if raw is None:
-        return False
-    if raw.lower() in _TRUE:
-        return True
-    if raw.lower() in _FALSE:
-        return False
-    errors.append(field_error(name, "must be true or false"))
-    return False
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise BadInput("invalid request body", field_errors(exc)) from None

@@ -35,12 +35,14 @@ def iso(moment: datetime | None) -> str | None:
 def lead_to_wire(
     score: Mapping[str, Any], raw: Mapping[str, Any] | None = None, *, include_raw: bool = False
 ) -> dict[str, Any]:
-    """A stored score document as the REST contract shows it."""
+    """A stored score document as the REST contract shows it; the email comes from `raw`."""
     breakdown = score.get("breakdown") or {}
+    counts = raw or {}
     item: dict[str, Any] = {
         "tenantId": score["tenantId"],
         "leadId": score["leadId"],
         "leadName": score.get("leadName"),
+        "leadEmail": counts.get("leadEmail", score.get("leadEmail")),
         "score": score["score"],
         "priority": score["priority"],
         "breakdown": {
@@ -54,7 +56,6 @@ def lead_to_wire(
         "ownerId": score.get("ownerId"),
     }
     if include_raw:
-        counts = raw or {}
         item["raw"] = {
             "emailOpens": counts.get("emailOpens", 0),
             "websiteVisits": counts.get("websiteVisits", 0),
@@ -67,9 +68,11 @@ def lead_to_wire(
     return item
 
 
-def error_response(error: AppError, request_id: str | None) -> JSONResponse:
+def error_response(
+    error: AppError, request_id: str | None, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
     """The error body of the REST contract, with its status and headers."""
-    headers: dict[str, str] = {}
+    headers = dict(headers or {})
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     retry_after = getattr(error, "retry_after", None)

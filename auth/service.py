@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,11 +16,11 @@ from auth.passwords import check_password_policy, hash_password, needs_rehash, v
 from auth.tokens import Claims, TokenCodec
 from foundation.audit import record_event
 from foundation.errors import BadInput, Conflict, Forbidden, Unauthenticated, field_error
+from foundation.input_rules import MAX_NAME_LENGTH, is_email
 from foundation.settings import Settings
 from models import ApiKey, RefreshFamily, RevokedToken, Role, Tenant, User
 from models.base import utcnow
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 DUPLICATE_KEY = 11000
 INGEST_ROLE = "ingest"
 
@@ -109,11 +108,14 @@ class AuthService:
     ) -> Session:
         """Create a tenant with its admin, or (for an admin caller) a user in their tenant."""
         email = _normalise_email(email)
-        name = _require_text("name", name, 200)
+        name = _require_text("name", name, MAX_NAME_LENGTH)
+        if not isinstance(password, str):
+            raise BadInput("invalid password", [field_error("password", "must be a string")])
         check_password_policy(password, self.settings.password_min_length, email=email)
         if actor is None:
             self._require_local_login()
-            tenant = await self._create_tenant(_require_text("tenantName", tenant_name, 200))
+            tenant_text = _require_text("tenantName", tenant_name, MAX_NAME_LENGTH)
+            tenant = await self._create_tenant(tenant_text)
             user_role = Role.ADMIN
         else:
             if not actor.is_admin:
@@ -470,15 +472,15 @@ def _placeholder_email(claims: Claims) -> str:
     return f"{digest}@external.invalid"
 
 
-def _normalise_email(email: str, *, strict: bool = True) -> str:
-    value = (email or "").strip().lower()
-    if strict and not _EMAIL.match(value):
+def _normalise_email(email: object, *, strict: bool = True) -> str:
+    value = email.strip().lower() if isinstance(email, str) else ""
+    if strict and not is_email(value):
         raise BadInput("invalid email", [field_error("email", "must be an email address")])
     return value
 
 
-def _require_text(field_name: str, value: str | None, max_length: int) -> str:
-    text = (value or "").strip()
+def _require_text(field_name: str, value: object, max_length: int) -> str:
+    text = value.strip() if isinstance(value, str) else ""
     if not text or len(text) > max_length:
         raise BadInput(
             f"invalid {field_name}",
@@ -487,9 +489,9 @@ def _require_text(field_name: str, value: str | None, max_length: int) -> str:
     return text
 
 
-def _parse_role(role: str | None) -> Role:
+def _parse_role(role: object) -> Role:
     try:
-        return Role((role or "rep").lower())
+        return Role((role or "rep").lower() if isinstance(role, str | None) else "")
     except ValueError:
         raise BadInput(
             "invalid role", [field_error("role", "must be one of admin, manager, rep")]

@@ -279,6 +279,20 @@ def export_schema(
     console.print(f"wrote {output}")
 
 
+@app.command("export-openapi")
+def export_openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the document")] = Path(
+        "openapi.json"
+    ),
+) -> None:
+    """Write the REST routes' OpenAPI document to openapi.json."""
+    from server.openapi import render
+    from server.rest import openapi_document
+
+    output.write_text(render(openapi_document()))
+    console.print(f"wrote {output}")
+
+
 def _connected_settings() -> Settings:
     settings = _settings()
     if not settings.mongodb_uri:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.services import services_of
+from foundation.errors import AppError, BadInput, NotFound, field_error
 from foundation.settings import Settings
 from gql.context import Context, build_context
 from gql.schema import build_schema
@@ -43,6 +47,27 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
 
     graphiql_page: Path = GRAPHIQL_HTML
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's view, its plain-text HTTP errors turned into the standard error body."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            raise _app_error(exc) from None
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """The body as JSON, which must be an object or a batch and not absurdly deep."""
+        try:
+            body = json.loads(data)
+        except RecursionError:
+            raise HTTPException(400, "The request body is nested too deeply") from None
+        if not isinstance(body, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object")
+        return body
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
@@ -59,6 +84,18 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
             html,
             headers={"Content-Security-Policy": GRAPHIQL_CSP, "Cache-Control": "no-cache"},
         )
+
+
+def _app_error(exc: HTTPException) -> AppError:
+    """The standard error for one of Strawberry's HTTP errors."""
+    if exc.status_code == 404:
+        return NotFound(exc.reason)
+    if exc.status_code == 400:
+        return BadInput(exc.reason, [field_error("body", exc.reason)])
+    error = AppError(exc.reason)
+    error.status = exc.status_code
+    error.code = "HTTP_ERROR"
+    return error
 
 
 def graphql_app(settings: Settings) -> Any:

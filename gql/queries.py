@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
-from api.params import MAX_LIMIT
+from api.params import validate_page_values
+from api.rest_models import LeadsQuery
 from foundation.errors import BadInput, Unauthenticated, field_error
 from gql.errors import coded_error
 from gql.permissions import IsAuthenticated
@@ -22,30 +25,24 @@ from gql.types import (
 from scoring.service import LeadFilter as ServiceFilter
 from scoring.service import PageQuery
 
-MAX_SEARCH = 200
 MAX_STALE_DAYS = 36_500
 
 
 def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
-    """The service's filter for a GraphQL filter input, validated."""
+    """The service's filter for a GraphQL filter input, validated by the REST rules."""
     if value is None:
         return ServiceFilter()
-    if value.min_score is not None and not 0 <= value.min_score <= 100:
-        raise coded_error(
-            BadInput("minScore out of range", [field_error("minScore", "must be 0-100")])
-        )
-    errors = []
-    if value.search is not None and len(value.search) > MAX_SEARCH:
-        errors.append(field_error("search", f"must be at most {MAX_SEARCH} characters"))
+    checked = _checked(
+        {"minScore": value.min_score, "ownerId": value.owner_id, "search": value.search}
+    )
     if value.stale_days is not None and not 0 <= value.stale_days <= MAX_STALE_DAYS:
-        errors.append(field_error("staleDays", f"must be between 0 and {MAX_STALE_DAYS}"))
-    if errors:
-        raise coded_error(BadInput("invalid filter", errors))
+        rule = f"must be between 0 and {MAX_STALE_DAYS}"
+        raise coded_error(BadInput("invalid filter", [field_error("staleDays", rule)]))
     return ServiceFilter(
-        min_score=value.min_score,
-        owner_id=value.owner_id,
+        min_score=checked.min_score,
+        owner_id=checked.owner_id,
         priority=value.priority.value if value.priority else None,
-        search=value.search or None,
+        search=checked.search or None,
         status=value.status.value if value.status else None,
         no_activity=value.no_activity,
         stale_days=value.stale_days,
@@ -55,16 +52,18 @@ def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
 def _page_query(
     filter: LeadFilter | None, sort: LeadSort, page: int, limit: int, refresh: bool
 ) -> PageQuery:
-    errors = []
-    if not 1 <= limit <= MAX_LIMIT:
-        errors.append(field_error("limit", f"must be between 1 and {MAX_LIMIT}"))
-    if page < 1:
-        errors.append(field_error("page", "must be at least 1"))
-    if errors:
-        raise coded_error(BadInput("invalid paging", errors))
+    _checked({"page": page, "limit": limit})
     return PageQuery(
         filter=to_service_filter(filter), sort=sort.value, page=page, limit=limit, refresh=refresh
     )
+
+
+def _checked(values: dict[str, Any]) -> LeadsQuery:
+    """The values checked by the one set of paging and filter rules (api.params)."""
+    try:
+        return validate_page_values(values)
+    except BadInput as exc:
+        raise coded_error(exc) from None
 
 
 @strawberry.type

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError, StringValueNode, ValueNode
 
 from api.wire import iso
 from auth.directory import Account
@@ -467,11 +468,25 @@ class RegisterInput:
     role: Role | None = None
 
 
+_NOT_A_DATETIME = "DateTime must be an ISO 8601 string"
+
+
 def _parse_datetime(value: object) -> datetime:
+    """A DateTime variable's value; a GraphQLError (BAD_USER_INPUT) when it is not one."""
     if not isinstance(value, str):
-        raise ValueError("DateTime must be an ISO 8601 string")
-    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        raise GraphQLError(_NOT_A_DATETIME)
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise GraphQLError(_NOT_A_DATETIME) from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _parse_datetime_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> datetime:
+    """A DateTime written inline in a query; a GraphQLError when it is not one."""
+    if not isinstance(node, StringValueNode):
+        raise GraphQLError(_NOT_A_DATETIME)
+    return _parse_datetime(node.value)
 
 
 DateTimeUTC = strawberry.scalar(
@@ -479,6 +494,7 @@ DateTimeUTC = strawberry.scalar(
     description="ISO 8601 date-time; served in UTC with a Z suffix (no offset means UTC)",
     serialize=iso,
     parse_value=_parse_datetime,
+    parse_literal=_parse_datetime_literal,
 )
 
 

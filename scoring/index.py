@@ -296,12 +296,16 @@ class TenantIndex:
 
     def _current(self, now_us: int) -> _Arrays:
         arrays = self._arrays
+        if arrays is not None and (
+            now_us < arrays.anchor_us or (arrays.future.size and arrays.future_last.min() <= now_us)
+        ):
+            arrays = None  # the clock went back, or a lead's future activity has come
         if arrays is not None and self._dirty:
             if len(self._dirty) * 8 > len(self.records):
                 arrays = None
             else:
                 arrays = self._patch(arrays, now_us)
-        if arrays is None or (arrays.future.size and float(arrays.future_last.min()) <= now_us):
+        if arrays is None:
             arrays = self._build(now_us)
         self._arrays, self._dirty = arrays, {}
         return arrays
@@ -349,8 +353,8 @@ class TenantIndex:
         moved = slots[np.argsort(-arrays.last[slots], kind="stable")]
         at = np.searchsorted(-arrays.last[kept], -arrays.last[moved], side="right")
         arrays.act_order = np.insert(kept, at, moved)
-        keyed = np.isfinite(arrays.last) & (arrays.raw > 0)
-        future = np.flatnonzero(keyed & (arrays.last > now_us))
+        still = arrays.future[~np.isin(arrays.future, slots)]
+        future = np.concatenate((still, slots[np.isfinite(last) & (raw > 0) & (last > now_us)]))
         arrays.future = future[np.argsort(-arrays.log2[future], kind="stable")].astype(np.int64)
         arrays.future_log2 = arrays.log2[arrays.future]
         arrays.future_last = arrays.last[arrays.future]

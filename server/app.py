@@ -31,13 +31,14 @@ from gql.app import graphql_app
 from scoring.config import default_config
 from scoring.service import ScoreService
 from server.background import run_background
-from server.events_route import ROUTES as EVENT_ROUTES
 from server.frontend import frontend_routes
 from server.middleware import (
     DASHBOARD_CSP,
     BodySizeLimitMiddleware,
+    ErrorBoundaryMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    internal_error_response,
 )
 from server.rest import ROUTES
 
@@ -68,7 +69,6 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
 
     routes: list[Route | Mount] = [
         *ROUTES,
-        *EVENT_ROUTES,
         Route("/graphql", graphql_app(settings), methods=["GET", "POST"]),
         *frontend_routes(frontend_dist),
     ]
@@ -87,6 +87,7 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
                 allow_credentials=False,
             )
         )
+    middleware.append(Middleware(ErrorBoundaryMiddleware))  # innermost: see its docstring
     return Starlette(
         routes=routes,
         middleware=middleware,
@@ -132,12 +133,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     error = AppError(exc.detail or "request failed")
     error.status = exc.status_code
     error.code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "HTTP_ERROR"
-    return error_response(error, current_request_id())
+    return error_response(error, current_request_id(), exc.headers)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
+    """Last resort for a failure in a middleware itself (ErrorBoundaryMiddleware is inside)."""
     log.exception("unhandled error", exc_info=exc)
-    error = AppError("internal error; quote the request id when reporting it")
-    error.status = 500
-    error.code = "INTERNAL"
-    return error_response(error, current_request_id())
+    return internal_error_response(current_request_id())

@@ -1,4 +1,6 @@
-"""Pure ASGI middleware: request ids and access logs, security headers, body size limit."""
+"""Pure ASGI middleware: request ids and access logs, security headers, body size limit, and the
+innermost error boundary that turns any unexpected exception into the standard 500 body (so the
+outer middlewares still add the request id and security headers to it)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import uuid
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.wire import error_response
@@ -17,6 +21,9 @@ from foundation.errors import AppError
 from foundation.request_context import set_request_id
 
 log = logging.getLogger("leadscore.access")
+errors_log = logging.getLogger("leadscore.errors")
+CLIENT_GONE = "client_disconnected"
+CLIENT_CLOSED_REQUEST = 499  # nginx's convention: the client went away before the answer
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -32,7 +39,8 @@ class RequestContextMiddleware:
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
         set_request_id(request_id)
         started = time.perf_counter()
         status = 500
@@ -47,6 +55,8 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            if state.get(CLIENT_GONE):
+                status = CLIENT_CLOSED_REQUEST
             elapsed = time.perf_counter() - started
             route = _route_name(scope)
             metrics.REQUESTS.labels(scope["method"], route, str(status)).inc()
@@ -170,3 +180,61 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int)
     request_id: Any = scope.get("state", {}).get("request_id")
     response = error_response(PayloadTooLarge(f"request body over {max_bytes} bytes"), request_id)
     await response(scope, receive, send)
+
+
+class ErrorBoundaryMiddleware:
+    """Innermost: any unexpected exception becomes the standard 500 error body.
+
+    Starlette's own 500 handler runs outside every middleware, so its responses would lose the
+    request id and security headers; answering here lets the outer middlewares decorate it. A
+    client that disconnected is not an error: nothing is sent and it is not logged as one.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        except BodyTooLarge:
+            raise
+        except (ClientDisconnect, OSError) as exc:
+            if not _disconnected(exc):
+                await self._fail(exc, started, scope, receive, send)
+                return
+            scope.setdefault("state", {})[CLIENT_GONE] = True
+        except Exception as exc:
+            await self._fail(exc, started, scope, receive, send)
+
+    async def _fail(
+        self, exc: Exception, started: bool, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        errors_log.error("unhandled error", exc_info=exc)
+        if started:
+            raise exc
+        await internal_error_response(scope.get("state", {}).get("request_id"))(
+            scope, receive, send
+        )
+
+
+def _disconnected(exc: Exception) -> bool:
+    return isinstance(exc, ClientDisconnect | ConnectionResetError | BrokenPipeError)
+
+
+def internal_error_response(request_id: str | None) -> Response:
+    """The standard 500 body: no stack trace, the request id to quote."""
+    error = AppError("internal error; quote the request id when reporting it")
+    error.status = 500
+    error.code = "INTERNAL"
+    return error_response(error, request_id)

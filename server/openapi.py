@@ -1,183 +1,207 @@
-"""The OpenAPI document of the REST routes (GraphQL documents itself by introspection)."""
+"""The OpenAPI document of the REST routes, generated from the route table and the pydantic models.
 
-from typing import Any
+GraphQL documents itself by introspection; `leadscore export-openapi` writes this document to
+`openapi.json`, and a test fails when the committed file and the code differ.
+"""
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-def _response(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"description": description}
-    if schema is not None:
-        body["content"] = {"application/json": {"schema": schema}}
-    return body
+import orjson
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
+from api.rest_models import ErrorResponse
 
-_ERRORS = {
-    "400": _response("Invalid parameters (each named in details)", _ERROR),
-    "401": _response("Missing, invalid or expired token", _ERROR),
-    "429": _response("Rate limited (see Retry-After)", _ERROR),
-    "500": _response("Internal error (no stack trace; a request id)", _ERROR),
+Security = Literal["none", "bearer", "optional"]
+_REF = "#/components/schemas/{model}"
+_TEXT = "text/plain"
+_ERROR_TEXT = {
+    400: "Invalid input: each bad parameter or field is named in `error.details`",
+    401: "Missing, invalid or expired token (`WWW-Authenticate: Bearer`)",
+    403: "Authenticated, but not allowed to do this",
+    404: "No such resource in the caller's tenant",
+    409: "Already exists",
+    413: "Request body over MAX_BODY_BYTES",
+    429: "Rate limited (see `Retry-After` and `RateLimit-*`)",
+    500: "Internal error (no stack trace; quote the request id)",
+    503: "The database is unavailable",
 }
-_AUTH_BODY = {"$ref": "#/components/schemas/Session"}
 
 
-def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Endpoint:
+    """One REST operation: the route and everything its OpenAPI entry says."""
+
+    method: str
+    path: str
+    handler: Callable[..., Any]
+    operation_id: str
+    summary: str
+    ok_status: int = 200
+    ok: type[BaseModel] | str | None = None
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    body_required: bool = True
+    security: Security = "bearer"
+    errors: Sequence[int] = (400, 429, 500, 503)
+    tags: Sequence[str] = field(default_factory=tuple)
+
+
+def build_openapi(endpoints: Iterable[Endpoint]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for the given endpoints."""
+    endpoints = list(endpoints)
+    models = _models(endpoints)
+    refs, definitions = models_json_schema(
+        [(model, mode) for model, mode in models], ref_template=_REF
+    )
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in endpoints:
+        operation = _operation(endpoint, {model: refs[(model, mode)] for model, mode in models})
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
     return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": schema,
-        "description": description,
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Leadscore REST API",
+            "version": "1.0.0",
+            "description": "The legacy REST contract; everything else is on GraphQL at /graphql.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": dict(sorted(definitions.get("$defs", {}).items())),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+            "headers": _HEADERS,
+        },
     }
 
 
-OPENAPI: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "Leadscore REST API", "version": "1.0.0"},
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-        "schemas": {
-            "Error": {
-                "type": "object",
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "properties": {
-                            "code": {"type": "string"},
-                            "message": {"type": "string"},
-                            "details": {"type": "array", "items": {"type": "object"}},
-                            "requestId": {"type": "string"},
-                        },
-                    }
-                },
-            },
-            "Breakdown": {
-                "type": "object",
-                "properties": {
-                    k: {"type": "number"}
-                    for k in ("emailOpens", "websiteVisits", "timeSpent", "decayFactor")
-                },
-            },
-            "Lead": {
-                "type": "object",
-                "properties": {
-                    "tenantId": {"type": "string"},
-                    "leadId": {"type": "string"},
-                    "leadName": {"type": "string"},
-                    "score": {"type": "number"},
-                    "priority": {"enum": ["hot", "warm", "cold"]},
-                    "breakdown": {"$ref": "#/components/schemas/Breakdown"},
-                    "lastActivityAt": {"type": ["string", "null"], "format": "date-time"},
-                    "computedAt": {"type": "string", "format": "date-time"},
-                    "ownerId": {"type": ["string", "null"]},
-                    "raw": {
-                        "type": "object",
-                        "properties": {
-                            k: {"type": "number"}
-                            for k in ("emailOpens", "websiteVisits", "timeSpent")
-                        },
-                    },
-                },
-            },
-            "Session": {
-                "type": "object",
-                "properties": {
-                    "accessToken": {"type": "string"},
-                    "refreshToken": {"type": "string"},
-                    "tokenType": {"const": "Bearer"},
-                    "expiresIn": {"type": "integer"},
-                    "user": {"type": "object"},
-                },
-            },
-        },
+def render(document: Mapping[str, Any]) -> str:
+    """The document as committed in openapi.json (sorted keys are not used: order is meaning)."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+_HEADERS: dict[str, Any] = {
+    "X-Request-ID": {
+        "description": "The request's id (echoed when the client sent a valid one)",
+        "schema": {"type": "string"},
     },
-    "paths": {
-        "/leads/scoring": {
-            "get": {
-                "summary": "A page of the tenant's scored leads",
-                "security": _BEARER,
-                "parameters": [
-                    _param(
-                        "limit",
-                        {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
-                        "page size",
-                    ),
-                    _param("page", {"type": "integer", "minimum": 1, "default": 1}, "page number"),
-                    _param("sort", {"enum": ["score:desc", "lastActivityAt:desc"]}, "order"),
-                    _param("minScore", {"type": "number", "minimum": 0, "maximum": 100}, "filter"),
-                    _param("ownerId", {"type": "string"}, "filter by owner"),
-                    _param("includeRaw", {"type": "boolean", "default": False}, "add raw counts"),
-                    _param("refresh", {"type": "boolean", "default": False}, "force recompute"),
-                ],
-                "responses": {
-                    "200": _response(
-                        "Scores",
-                        {
-                            "type": "object",
-                            "properties": {
-                                "data": {
-                                    "type": "array",
-                                    "items": {"$ref": "#/components/schemas/Lead"},
-                                },
-                                "meta": {"type": "object"},
-                            },
-                        },
-                    ),
-                    **_ERRORS,
-                },
-            }
-        },
-        "/leads/scoring/refresh": {
-            "post": {
-                "summary": "Recompute some or all of the tenant's scores",
-                "security": _BEARER,
-                "responses": {"200": _response("How many were recomputed"), **_ERRORS},
-            }
-        },
-        "/leads/{leadId}/score": {
-            "get": {
-                "summary": "One lead's score",
-                "security": _BEARER,
-                "parameters": [
-                    {"name": "leadId", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": _response("The lead"),
-                    "404": _response("Unknown lead", _ERROR),
-                    **_ERRORS,
-                },
-            }
-        },
-        "/auth/register": {
-            "post": {
-                "summary": "Create a tenant and its admin, or add a user",
-                "responses": {"201": _response("Session", _AUTH_BODY), **_ERRORS},
-            }
-        },
-        "/auth/login": {
-            "post": {
-                "summary": "Sign in",
-                "responses": {"200": _response("Session", _AUTH_BODY), **_ERRORS},
-            }
-        },
-        "/auth/refresh": {
-            "post": {
-                "summary": "Rotate the refresh token",
-                "responses": {"200": _response("Session", _AUTH_BODY), **_ERRORS},
-            }
-        },
-        "/auth/logout": {
-            "post": {"summary": "Revoke the session", "responses": {"204": _response("Signed out")}}
-        },
-        "/health": {
-            "get": {
-                "summary": "Liveness and database check",
-                "responses": {"200": _response("OK"), "503": _response("Database down")},
-            }
-        },
-        "/metrics": {
-            "get": {"summary": "Prometheus metrics", "responses": {"200": _response("Metrics")}}
-        },
-    },
+    "WWW-Authenticate": {"description": "`Bearer …`", "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}},
 }
+
+
+def _models(endpoints: Sequence[Endpoint]) -> list[tuple[type[BaseModel], Any]]:
+    found: dict[tuple[type[BaseModel], str], None] = {(ErrorResponse, "serialization"): None}
+    for endpoint in endpoints:
+        if isinstance(endpoint.ok, type):
+            found[(endpoint.ok, "serialization")] = None
+        if endpoint.body is not None:
+            found[(endpoint.body, "validation")] = None
+    return list(found)
+
+
+def _operation(endpoint: Endpoint, refs: Mapping[type[BaseModel], Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": endpoint.operation_id,
+        "summary": endpoint.summary,
+    }
+    if endpoint.tags:
+        operation["tags"] = list(endpoint.tags)
+    parameters = _path_parameters(endpoint.path) + _query_parameters(endpoint.query)
+    if parameters:
+        operation["parameters"] = parameters
+    if endpoint.body is not None:
+        operation["requestBody"] = {
+            "required": endpoint.body_required,
+            "content": {"application/json": {"schema": refs[endpoint.body]}},
+        }
+    if endpoint.security == "bearer":
+        operation["security"] = [{"bearer": []}]
+    elif endpoint.security == "optional":
+        operation["security"] = [{}, {"bearer": []}]
+    else:
+        operation["security"] = []
+    operation["responses"] = _responses(endpoint, refs)
+    return operation
+
+
+def _responses(endpoint: Endpoint, refs: Mapping[type[BaseModel], Any]) -> dict[str, Any]:
+    ok: dict[str, Any] = {"description": "Success", "headers": _request_id_header()}
+    if isinstance(endpoint.ok, type):
+        ok["content"] = {"application/json": {"schema": refs[endpoint.ok]}}
+        ok["description"] = (endpoint.ok.__doc__ or "Success").strip().splitlines()[0]
+    elif isinstance(endpoint.ok, str):
+        kind = "object" if endpoint.ok == "application/json" else "string"
+        ok["content"] = {endpoint.ok: {"schema": {"type": kind}}}
+    responses: dict[str, Any] = {str(endpoint.ok_status): ok}
+    statuses = set(endpoint.errors) | {500}
+    if endpoint.security == "bearer":
+        statuses |= {401, 403}
+    if endpoint.body is not None:
+        statuses |= {400, 413}
+    for status in sorted(statuses):
+        headers = _request_id_header()
+        if status == 401:
+            headers["WWW-Authenticate"] = {"$ref": "#/components/headers/WWW-Authenticate"}
+        if status == 429:
+            headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
+        responses[str(status)] = {
+            "description": _ERROR_TEXT[status],
+            "headers": headers,
+            "content": {"application/json": {"schema": refs[ErrorResponse]}},
+        }
+    return responses
+
+
+def _request_id_header() -> dict[str, Any]:
+    return {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}}
+
+
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        }
+        for name in names
+    ]
+
+
+def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
+    if model is None:
+        return []
+    schema = model.model_json_schema(mode="validation")
+    parameters = []
+    for name, prop in schema.get("properties", {}).items():
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        parameter: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": name in schema.get("required", []),
+            "schema": _without_null(prop),
+        }
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
+
+
+def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter is absent rather than null: drop the null branch of an optional."""
+    branches = [b for b in prop.get("anyOf", []) if b.get("type") != "null"]
+    if len(branches) != 1:
+        return prop
+    merged = {key: value for key, value in prop.items() if key != "anyOf"}
+    merged.update(branches[0])
+    if merged.get("default", 0) is None:
+        del merged["default"]
+    return merged

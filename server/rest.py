@@ -11,17 +11,36 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.params import parse_page_query
+from api.params import parse_body, parse_query, to_page_query
+from api.rest_models import (
+    AcceptInviteBody,
+    EventBatch,
+    EventsResponse,
+    HealthResponse,
+    LeadPageResponse,
+    LeadQuery,
+    LeadResponse,
+    LeadsQuery,
+    LoginBody,
+    RecomputeResponse,
+    RefreshScoresBody,
+    RegisterBody,
+    SessionResponse,
+    TokenBody,
+)
 from api.services import Services, client_address, services_of
 from api.wire import JSONResponse, lead_to_wire
 from auth.invites import accept_invitation
 from auth.service import Principal, Session
+from foundation.audit import record_write
 from foundation.errors import BadInput, Forbidden, NotFound, Unauthenticated, field_error
+from scoring.events import MAX_EVENTS
 from server.export import csv_response, wants_csv
-from server.openapi import OPENAPI
+from server.openapi import Endpoint, build_openapi
 
 log = logging.getLogger(__name__)
 REFRESH_COOKIE = "ls_refresh"
+_TEXT = "text/plain"
 
 
 async def require_principal(request: Request, *, ingest: bool = False) -> Principal:
@@ -45,9 +64,10 @@ async def limit_by_ip(request: Request, *, login: bool = False) -> None:
 
 async def list_scores(request: Request) -> Response:
     principal = await require_principal(request)
-    query = parse_page_query(request.query_params, _multi(request))
+    params = parse_query(LeadsQuery, request.query_params, _multi(request))
+    query = to_page_query(params)
     services = services_of(request)
-    if wants_csv(request):
+    if params.format == "csv" or wants_csv(request):
         return csv_response(services, principal.tenant_id, query)
     page = await services.scores.page(principal.tenant_id, query)
     raw = page.raw
@@ -62,6 +82,7 @@ async def list_scores(request: Request) -> Response:
             "sort": query.sort,
             "minScore": query.filter.min_score,
             "ownerId": query.filter.owner_id,
+            "search": params.search,
             "refreshed": page.refreshed,
             "stale": page.stale,
             "total": page.total,
@@ -72,45 +93,36 @@ async def list_scores(request: Request) -> Response:
 
 async def refresh_scores(request: Request) -> Response:
     principal = await require_principal(request)
-    body = await _json_body(request, required=False)
-    lead_ids = body.get("leadIds")
-    if lead_ids is not None and (
-        not isinstance(lead_ids, list)
-        or len(lead_ids) > 1000
-        or not all(isinstance(i, str) and i for i in lead_ids)
-    ):
-        raise BadInput(
-            "invalid leadIds", [field_error("leadIds", "must be a list of up to 1000 lead ids")]
-        )
-    count = await services_of(request).scores.refresh(principal.tenant_id, lead_ids)
+    body = parse_body(RefreshScoresBody, await request.body(), required=False)
+    count = await services_of(request).scores.refresh(principal.tenant_id, body.lead_ids)
     return JSONResponse({"recomputed": count})
 
 
 async def lead_score(request: Request) -> Response:
     principal = await require_principal(request)
-    lead_id = request.path_params["lead_id"]
+    params = parse_query(LeadQuery, request.query_params, _multi(request))
+    lead_id = request.path_params["leadId"]
     services = services_of(request)
     detail = await services.scores.lead_detail(principal.tenant_id, lead_id)
     if detail is None:
         raise NotFound("no such lead", [field_error("leadId", "not found")])
     score, interaction = detail
-    include_raw = request.query_params.get("includeRaw", "false").lower() in ("true", "1")
-    return JSONResponse({"data": lead_to_wire(score, interaction, include_raw=include_raw)})
+    return JSONResponse({"data": lead_to_wire(score, interaction, include_raw=params.include_raw)})
 
 
 async def register(request: Request) -> Response:
     await limit_by_ip(request, login=True)
-    body = await _json_body(request)
+    body = parse_body(RegisterBody, await request.body())
     services = services_of(request)
     actor = None
     if request.headers.get("authorization"):
         actor = await require_principal(request)
     session = await services.auth.register(
-        email=_string(body, "email"),
-        password=_string(body, "password"),
-        name=_string(body, "name"),
-        tenant_name=body.get("tenantName") if actor is None else None,
-        role=body.get("role") if actor is not None else None,
+        email=body.email,
+        password=body.password,
+        name=body.name,
+        tenant_name=body.tenant_name if actor is None else None,
+        role=body.role if actor is not None else None,
         actor=actor,
     )
     if actor is not None:
@@ -119,26 +131,60 @@ async def register(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    body = await _json_body(request)
-    email = _string(body, "email")
-    password = _string(body, "password")
-    session = await services_of(request).sign_in(email, password, client_address(request))
+    body = parse_body(LoginBody, await request.body())
+    services = services_of(request)
+    session = await services.sign_in(body.email, body.password, client_address(request))
     return _session_response(request, session)
 
 
 async def accept_invite(request: Request) -> Response:
     await limit_by_ip(request, login=True)
-    body = await _json_body(request)
+    body = parse_body(AcceptInviteBody, await request.body())
     auth = services_of(request).auth
-    session = await accept_invitation(auth, _string(body, "token"), _string(body, "password"))
+    session = await accept_invitation(auth, body.token, body.password)
     return _session_response(request, session)
+
+
+async def post_events(request: Request) -> Response:
+    """Store a batch's new events and add them to their leads; per-item errors by index."""
+    principal = await require_principal(request, ingest=True)
+    if not principal.can_ingest:
+        raise Forbidden("only a manager, an admin or an ingestion key can record events")
+    items = _event_array(await request.body())
+    result = await services_of(request).scores.record_events(principal.tenant_id, items)
+    rejected = len({index for index, _ in result.errors})
+    await record_write(principal, "events", result.leads, result.accepted, rejected)
+    return JSONResponse(
+        {
+            "accepted": result.accepted,
+            "duplicates": result.duplicates,
+            "leads": result.leads,
+            "errors": [
+                {"index": index, "field": error.field, "message": error.message}
+                for index, error in result.errors
+            ],
+        }
+    )
+
+
+def _event_array(body: bytes) -> list[Any]:
+    try:
+        items = orjson.loads(body or b"null")
+    except orjson.JSONDecodeError:
+        raise BadInput("body is not valid JSON", [field_error("body", "invalid JSON")]) from None
+    if not isinstance(items, list):
+        raise BadInput("body must be a JSON array", [field_error("body", "must be an array")])
+    if len(items) > MAX_EVENTS:
+        rule = f"at most {MAX_EVENTS} events per request"
+        raise BadInput("batch too large", [field_error("body", rule)])
+    return items
 
 
 async def refresh(request: Request) -> Response:
     await limit_by_ip(request)
-    body = await _json_body(request, required=False)
-    token = body.get("refreshToken") or request.cookies.get(REFRESH_COOKIE)
-    if not isinstance(token, str) or not token:
+    body = parse_body(TokenBody, await request.body(), required=False)
+    token = body.refresh_token or request.cookies.get(REFRESH_COOKIE)
+    if not token:
         raise Unauthenticated("missing refresh token")
     session = await services_of(request).auth.refresh(token)
     return _session_response(request, session)
@@ -146,8 +192,8 @@ async def refresh(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     await limit_by_ip(request)
-    body = await _json_body(request, required=False)
-    token = body.get("refreshToken") or request.cookies.get(REFRESH_COOKIE) or ""
+    body = parse_body(TokenBody, await request.body(), required=False)
+    token = body.refresh_token or request.cookies.get(REFRESH_COOKIE) or ""
     services = services_of(request)
     access = None
     if request.headers.get("authorization"):
@@ -155,7 +201,7 @@ async def logout(request: Request) -> Response:
             access = await services.auth.authenticate(request.headers.get("authorization"))
         except Unauthenticated:
             access = None
-    await services.auth.logout(str(token), access)
+    await services.auth.logout(token, access)
     response = Response(status_code=204)
     response.delete_cookie(REFRESH_COOKIE, path="/auth")
     return response
@@ -194,42 +240,52 @@ def _session_response(request: Request, session: Session, *, status: int = 200) 
     return response
 
 
-async def _json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        if required:
-            raise BadInput("a JSON body is required", [field_error("body", "is required")])
-        return {}
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise BadInput("body is not valid JSON", [field_error("body", "invalid JSON")]) from None
-    if not isinstance(body, dict):
-        raise BadInput("body must be a JSON object", [field_error("body", "must be an object")])
-    return body
-
-
-def _string(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value:
-        raise BadInput(f"{name} is required", [field_error(name, "required string")])
-    return value
-
-
 def _multi(request: Request) -> dict[str, list[str]]:
     return {key: request.query_params.getlist(key) for key in request.query_params}
 
 
-ROUTES = [
-    Route("/leads/scoring", list_scores, methods=["GET"]),
-    Route("/leads/scoring/refresh", refresh_scores, methods=["POST"]),
-    Route("/leads/{lead_id:str}/score", lead_score, methods=["GET"]),
-    Route("/auth/register", register, methods=["POST"]),
-    Route("/auth/login", login, methods=["POST"]),
-    Route("/auth/accept-invite", accept_invite, methods=["POST"]),
-    Route("/auth/refresh", refresh, methods=["POST"]),
-    Route("/auth/logout", logout, methods=["POST"]),
-    Route("/health", health, methods=["GET"]),
-    Route("/metrics", prometheus, methods=["GET"]),
-    Route("/openapi.json", openapi, methods=["GET"]),
-]
+ENDPOINTS = [
+    Endpoint("GET", "/leads/scoring", list_scores, "listLeadScores",
+             "A page of the tenant's scored leads, best first", ok=LeadPageResponse,
+             query=LeadsQuery, tags=("leads",)),
+    Endpoint("POST", "/leads/scoring/refresh", refresh_scores, "refreshLeadScores",
+             "Recompute some or all of the tenant's scores", ok=RecomputeResponse,
+             body=RefreshScoresBody, body_required=False, tags=("leads",)),
+    Endpoint("GET", "/leads/{leadId}/score", lead_score, "getLeadScore", "One lead's score",
+             ok=LeadResponse, query=LeadQuery, errors=(400, 404, 429, 503), tags=("leads",)),
+    Endpoint("POST", "/auth/register", register, "register",
+             "Create a tenant and its admin; with an admin's token, add a user to the tenant",
+             ok_status=201, ok=SessionResponse, body=RegisterBody, security="optional",
+             errors=(400, 401, 403, 409, 429, 503), tags=("auth",)),
+    Endpoint("POST", "/auth/login", login, "login", "Sign in with email and password",
+             ok=SessionResponse, body=LoginBody, security="none",
+             errors=(400, 401, 403, 429, 503), tags=("auth",)),
+    Endpoint("POST", "/auth/accept-invite", accept_invite, "acceptInvite",
+             "Accept an invitation: set a password and sign in", ok=SessionResponse,
+             body=AcceptInviteBody, security="none", errors=(400, 401, 429, 503),
+             tags=("auth",)),
+    Endpoint("POST", "/events", post_events, "recordEvents",
+             "Record CRM events (at most 1000): idempotent by eventId, order-independent",
+             ok=EventsResponse, body=EventBatch, errors=(400, 401, 403, 413, 429, 503),
+             tags=("ingestion",)),
+    Endpoint("POST", "/auth/refresh", refresh, "refreshSession",
+             "Rotate the refresh token (body or session cookie) for new tokens",
+             ok=SessionResponse, body=TokenBody, body_required=False, security="none",
+             errors=(400, 401, 403, 429, 503), tags=("auth",)),
+    Endpoint("POST", "/auth/logout", logout, "logout", "Revoke the session", ok_status=204,
+             body=TokenBody, body_required=False, security="none",
+             errors=(400, 429, 503), tags=("auth",)),
+    Endpoint("GET", "/health", health, "health", "Liveness and database check",
+             ok=HealthResponse, security="none", errors=(503,), tags=("operations",)),
+    Endpoint("GET", "/metrics", prometheus, "metrics", "Prometheus metrics", ok=_TEXT,
+             security="none", errors=(), tags=("operations",)),
+    Endpoint("GET", "/openapi.json", openapi, "openapi", "This document",
+             ok="application/json", security="none", errors=(), tags=("operations",)),
+]  # fmt: skip
+ROUTES = [Route(e.path, e.handler, methods=[e.method]) for e in ENDPOINTS]
+OPENAPI = build_openapi(ENDPOINTS)
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of the REST routes."""
+    return OPENAPI

@@ -48,9 +48,11 @@ async def test_response_shape_and_breakdown_reproduces_score(client):
     config = ScoringConfig()
     for item in body["data"]:
         assert set(item) == {
+            "outcome",
             "tenantId",
             "leadId",
             "leadName",
+            "leadEmail",
             "score",
             "priority",
             "breakdown",

@@ -1,0 +1,210 @@
+"""Each bad input of issue 11 ends in a 4xx with the standard error body, never a 5xx."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from prometheus_client import REGISTRY
+
+from scoring.service import ScoreService
+from server.middleware import STATIC_HEADERS
+from tests.conftest import PASSWORD, graphql, register_tenant
+
+
+def _assert_standard_error(response: Any, status: int, field: str | None = None) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"] and error["message"]
+    assert error["requestId"] == response.headers["X-Request-ID"]
+    if field is not None:
+        assert field in [detail["field"] for detail in error["details"]], error
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("tenant_name", [5, {"$gt": ""}, ["acme"], True, None])
+async def test_register_with_a_non_string_tenant_name_is_400(client, tenant_name):
+    body = {"email": "nts@example.com", "password": PASSWORD, "name": "N"}
+    response = await client.post("/auth/register", json={**body, "tenantName": tenant_name})
+    _assert_standard_error(response, 400, "tenantName")
+
+
+@pytest.mark.parametrize("role", [5, {"$gt": ""}, ["admin"], "owner"])
+async def test_admin_adding_a_user_with_a_bad_role_is_400(client, role):
+    admin = await register_tenant(client)
+    body = {"email": "bad-role@example.com", "password": PASSWORD, "name": "N", "role": role}
+    response = await client.post("/auth/register", json=body, headers=admin.headers)
+    _assert_standard_error(response, 400, "role")
+
+
+@pytest.mark.parametrize("field", ["email", "password", "name"])
+@pytest.mark.parametrize("value", [5, None, {"$ne": 1}, [], ""])
+async def test_register_and_login_name_each_non_string_field(client, field, value):
+    body = {"email": "x@example.com", "password": PASSWORD, "name": "N", "tenantName": "T"}
+    response = await client.post("/auth/register", json={**body, field: value})
+    _assert_standard_error(response, 400, field)
+    if field != "name":
+        login = await client.post("/auth/login", json={**body, field: value})
+        _assert_standard_error(login, 400, field)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'"x"', b"null", b"42", b"true", b'[{"query": "{ __typename }"}]', b"[" * 100_000],
+    ids=["string", "null", "number", "bool", "batch", "nested-100000"],
+)
+async def test_graphql_body_that_is_not_an_object_is_400(client, raw):
+    response = await client.post(
+        "/graphql", content=raw, headers={"Content-Type": "application/json"}
+    )
+    _assert_standard_error(response, 400, "body")
+
+
+async def test_graphql_deeply_nested_object_body_is_400(client):
+    raw = b'{"query": "{ __typename }", "variables": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_001
+    response = await client.post(
+        "/graphql", content=raw, headers={"Content-Type": "application/json"}
+    )
+    _assert_standard_error(response, 400, "body")
+
+
+async def test_graphql_deeply_nested_query_text_is_not_a_server_error(client):
+    query = "{" + "a {" * 5_000 + "b" + "}" * 5_001
+    response = await client.post("/graphql", json={"query": query})
+    assert response.status_code < 500
+    for error in response.json().get("errors", []):
+        assert error["extensions"]["code"] != "INTERNAL_SERVER_ERROR"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ('{ auditLog(before: "garbage") { action } }', None),
+        ("{ auditLog(before: 42) { action } }", None),
+        ("query($b: DateTime) { auditLog(before: $b) { action } }", {"b": "garbage"}),
+        (
+            'mutation { recordInteractions(input: [{leadId: "l1", leadName: "L", emailOpens: 1,'
+            ' websiteVisits: 1, timeSpent: 1, lastActivityAt: "yesterday"}]) { accepted } }',
+            None,
+        ),
+    ],
+    ids=["inline-garbage", "inline-number", "variable", "inline-ingest"],
+)
+async def test_malformed_datetime_is_bad_user_input(client, caplog, query, variables):
+    admin = await register_tenant(client)
+    with caplog.at_level(logging.ERROR):
+        body = await graphql(client, query, variables, admin.token)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_lead_score_refuses_unknown_and_bad_parameters(client):
+    tenant = await register_tenant(client)
+    response = await client.get(
+        "/leads/anything/score?bogus=1&includeRaw=maybe", headers=tenant.headers
+    )
+    _assert_standard_error(response, 400)
+    fields = {d["field"]: d["message"] for d in response.json()["error"]["details"]}
+    assert fields == {"bogus": "unknown parameter", "includeRaw": "must be true or false"}
+    twice = await client.get(
+        "/leads/anything/score?includeRaw=true&includeRaw=false", headers=tenant.headers
+    )
+    assert twice.json()["error"]["details"] == [
+        {"field": "includeRaw", "message": "given more than once"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/leads/scoring", {"GET", "HEAD"}),
+        ("DELETE", "/auth/login", {"POST"}),
+        ("PATCH", "/graphql", {"GET", "HEAD", "POST"}),
+    ],
+)
+async def test_method_not_allowed_has_an_allow_header(client, method, path, allowed):
+    response = await client.request(method, path)
+    _assert_standard_error(response, 405)
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
+
+
+async def test_a_500_keeps_the_request_id_and_security_headers(client, monkeypatch, caplog):
+    tenant = await register_tenant(client)
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ScoreService, "page", broken)
+    with caplog.at_level(logging.ERROR):
+        response = await client.get(
+            "/leads/scoring", headers={**tenant.headers, "X-Request-ID": "trace-500-abcdef"}
+        )
+    _assert_standard_error(response, 500)
+    assert response.headers["X-Request-ID"] == "trace-500-abcdef"
+    assert response.json()["error"]["code"] == "INTERNAL"
+    for name, value in STATIC_HEADERS.items():
+        assert response.headers[name] == value
+    assert "Content-Security-Policy" in response.headers
+    assert "boom" not in response.text
+    assert any(r.message == "unhandled error" for r in caplog.records)
+
+
+def _requests_counted(route: str, status: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "leadscore_http_requests_total", {"method": "POST", "route": route, "status": status}
+    )
+    return value or 0.0
+
+
+async def test_a_client_disconnect_is_not_a_500(app, caplog):
+    """A client gone before its body arrived: nothing sent, not logged or counted as a 500."""
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/auth/login",
+        "raw_path": b"/auth/login",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    errors_before = _requests_counted("/auth/login", "500")
+    with caplog.at_level(logging.INFO):
+        await app(scope, receive, send)
+    assert sent == []
+    assert _requests_counted("/auth/login", "500") == errors_before
+    assert _requests_counted("/auth/login", "499") >= 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("rest", "gql", "field"),
+    [
+        ("limit=201", "leads(limit: 201)", "limit"),
+        ("page=0", "leads(page: 0)", "page"),
+        ("minScore=101", "leads(filter: {minScore: 101})", "minScore"),
+        ("ownerId=", 'leads(filter: {ownerId: ""})', "ownerId"),
+    ],
+)
+async def test_rest_and_graphql_share_one_rule_per_value(client, rest, gql, field):
+    tenant = await register_tenant(client)
+    over_rest = await client.get(f"/leads/scoring?{rest}", headers=tenant.headers)
+    _assert_standard_error(over_rest, 400, field)
+    body = await graphql(client, f"{{ {gql} {{ totalCount }} }}", token=tenant.token)
+    extensions = body["errors"][0]["extensions"]
+    assert extensions["code"] == "BAD_USER_INPUT"
+    assert extensions["details"] == over_rest.json()["error"]["details"]
