@@ -12,7 +12,7 @@ FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.j
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-python test-frontend test-e2e lint check deps system-deps schema bench clean
+.PHONY: help run test compose-check test-python test-frontend test-e2e lint check deps system-deps schema bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,11 +20,14 @@ help: ## list targets
 run: deps $(FERRETDB) $(FRONTEND_OUT) ## serve on http://127.0.0.1:8000 (embedded FerretDB unless MONGODB_URI)
 	$(UV) run --frozen leadscore dev --host $(HOST) --port $(PORT)
 
-test: deps system-deps $(FERRETDB) $(FRONTEND_OUT) ## install what is missing, run every test
+test: deps system-deps $(FERRETDB) $(FRONTEND_OUT) compose-check ## install what is missing, run every test
 	$(UV) run --frozen pytest tests/unit/test_engine.py -q -p no:cacheprovider \
 	  --cov=scoring.engine --cov-branch --cov-report=term-missing --cov-fail-under=95
 	$(UV) run --frozen pytest -q
 	cd frontend && npm test --silent && npm run size --silent
+
+compose-check: deps ## validate docker-compose.yml against the Compose specification's JSON schema
+	$(UV) run --frozen check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 lint: deps ## ruff, mypy and the import layers contract
 	$(UV) run --frozen ruff check .
