@@ -93,5 +93,5 @@ def _redis_storage(redis_url: str, timeout: float) -> Storage:
         wrap_exceptions=True,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
+        retry=Retry(NoBackoff(), 0),  # type: ignore[arg-type]  # passed on to redis.asyncio.Redis
     )
