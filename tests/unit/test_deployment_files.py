@@ -38,6 +38,7 @@ def test_compose_runs_mongo_with_authentication_and_health_checked_dependencies(
     }
     assert api["env_file"] == [{"path": ".env", "required": False}]
     uri = api["environment"]["MONGODB_URI"]
+    assert api["environment"]["MONGO_ROOT_PASSWORD"] == ""
     assert re.match(r"mongodb://\$\{MONGO_APP_USERNAME[^}]*\}:\$\{MONGO_APP_PASSWORD", uri)
 
 
