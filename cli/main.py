@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -88,6 +89,8 @@ def dev(
         overrides["mongodb_uri"] = database.uri
     settings = _settings(**overrides)
     configure_logging(settings.log_level)
+    # uvicorn re-raises SIGTERM after its shutdown: exit through `finally` (stops the database).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         _run(_prepare(settings, seed=seed))
         console.print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -135,3 +136,37 @@ def test_a_busy_port_ends_with_one_clear_line(cli_env, command):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == [f"error port {port} is already in use"], result.stderr
     assert "Leadscore on" not in result.stdout + result.stderr
+
+
+def test_sigterm_stops_dev_and_its_embedded_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "LEADSCORE_ENV")}
+    env |= {"DATA_DIR": str(tmp_path), "FERRETDB_BIN": str(REPO / ".cache" / "bin" / "ferretdb")}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "dev", "--port", str(port), "--no-seed"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        started = []
+        for line in process.stderr:
+            started.append(line)
+            if "Leadscore on" in line or len(started) > 20:
+                break
+        assert "Leadscore on" in started[-1], started
+        uri = (tmp_path / "ferretdb" / "uri").read_text()
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 143
+    assert "embedded database stopped" in rest
+    db_port = int(uri.rstrip("/").rsplit(":", 1)[-1])
+    with socket.socket() as conn:
+        assert conn.connect_ex(("127.0.0.1", db_port)) != 0
