@@ -8,7 +8,11 @@ from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import StreamingResponse
+from starlette.routing import Route
 
+from server.app import create_app
 from server.frontend import frontend_routes
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -61,3 +65,32 @@ async def test_built_assets_are_sent_pre_compressed_when_accepted(tmp_path: Path
 def test_the_build_writes_gz_next_to_each_asset():
     package = (Path(__file__).resolve().parents[2] / "frontend" / "package.json").read_text()
     assert "node scripts/gzip-assets.mjs" in package
+
+
+async def test_streams_are_never_gzipped(settings):
+    gzip_middleware = [m for m in create_app(settings).user_middleware if m.cls is GZipMiddleware]
+    assert len(gzip_middleware) == 1
+
+    def stream(media_type: str):
+        async def endpoint(request):
+            chunks = (b"leadId,score\n" + b"lead-1,99.5\n" * 200 for _ in range(3))
+            return StreamingResponse(chunks, media_type=media_type)
+
+        return endpoint
+
+    app = Starlette(
+        routes=[
+            Route("/csv", stream("text/csv; charset=utf-8")),
+            Route("/events", stream("text/event-stream")),
+            Route("/json", stream("application/json")),
+        ],
+        middleware=gzip_middleware,
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        csv = await http.get("/csv", headers=GZIP)
+        events = await http.get("/events", headers=GZIP)
+        json = await http.get("/json", headers=GZIP)
+    assert "content-encoding" not in csv.headers and csv.text.startswith("leadId,score")
+    assert "content-encoding" not in events.headers
+    assert json.headers["content-encoding"] == "gzip"  # the control: the middleware is active
