@@ -7,12 +7,19 @@ TOOLS        := .cache/tools
 UV           := $(TOOLS)/bin/uv
 VENV         := .venv
 FERRETDB     := .cache/bin/ferretdb
+# Node.js 22 LTS, installed from npm's node-<os>-<arch> package into .cache/tools (the frontend's
+# tool chain wants >= 22.15; `engines` in frontend/package.json); every recipe finds it first.
+NODE_VERSION := 22.23.3
+NODE_PKG     := node-$(shell uname -s | tr A-Z a-z)-$(shell uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
+NODE_BIN     := $(abspath $(TOOLS))/node/node_modules/$(NODE_PKG)/bin
+NODE         := $(NODE_BIN)/node
+export PATH  := $(NODE_BIN):$(PATH)
 FRONTEND_OUT := frontend/dist/index.html
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts schema.graphql -type f 2>/dev/null)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-python test-frontend test-e2e lint check deps system-deps schema bench clean
+.PHONY: help run test compose-check test-python test-frontend test-e2e lint check deps system-deps schema bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,11 +27,14 @@ help: ## list targets
 run: deps $(FERRETDB) $(FRONTEND_OUT) ## serve on http://127.0.0.1:8000 (embedded FerretDB unless MONGODB_URI)
 	$(UV) run --frozen leadscore dev --host $(HOST) --port $(PORT)
 
-test: deps system-deps $(FERRETDB) $(FRONTEND_OUT) ## install what is missing, run every test
+test: deps system-deps $(NODE) $(FERRETDB) $(FRONTEND_OUT) compose-check ## install what is missing, run every test
 	$(UV) run --frozen pytest tests/unit/test_engine.py -q -p no:cacheprovider \
 	  --cov=scoring.engine --cov-branch --cov-report=term-missing --cov-fail-under=95
 	$(UV) run --frozen pytest -q
 	cd frontend && npm test --silent && npm run size --silent
+
+compose-check: deps ## validate docker-compose.yml against the Compose specification's JSON schema
+	$(UV) run --frozen check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 lint: deps ## ruff, mypy and the import layers contract
 	$(UV) run --frozen ruff check .
@@ -56,10 +66,15 @@ system-deps: ## Debian packages the tests need (chromium, redis-server), when mi
 $(FERRETDB): tools/ferretdb/go.mod
 	bash tools/ferretdb/build.sh $(abspath $(FERRETDB))
 
-frontend/node_modules/.package-lock.json: frontend/package-lock.json
+$(NODE):
+	npm install --prefix $(TOOLS)/node --no-save --no-package-lock --no-audit --no-fund \
+	  $(NODE_PKG)@$(NODE_VERSION)
+	@$(NODE) --version
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json $(NODE)
 	cd frontend && npm ci --no-audit --no-fund
 
-$(FRONTEND_OUT): frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+$(FRONTEND_OUT): $(NODE) frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
 	cd frontend && npm run build
 
 clean: ## remove build outputs and caches (keeps .data)

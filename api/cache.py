@@ -1,4 +1,4 @@
-"""The aiocache instance (memory, or Redis when REDIS_URL is set), failing open."""
+"""The aiocache instance (memory, or Redis when REDIS_URL is set), failing open to memory."""
 
 from __future__ import annotations
 
@@ -11,44 +11,85 @@ from urllib.parse import urlparse
 import orjson
 from aiocache import BaseCache, Cache
 from aiocache.serializers import BaseSerializer
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from api.breaker import CircuitBreaker
 
 log = logging.getLogger(__name__)
 
 
 class FailOpenCache:
-    """A cache whose errors are logged and treated as misses, never surfaced to callers."""
+    """A cache whose errors are never surfaced to callers.
 
-    def __init__(self, backend: BaseCache) -> None:
+    When the backend (Redis) fails, the circuit breaker opens and the in-process `fallback`
+    serves until a probe finds the backend back; without a fallback a failure is a miss.
+    """
+
+    def __init__(
+        self,
+        backend: BaseCache,
+        *,
+        fallback: BaseCache | None = None,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self.backend = backend
-        self._warned = False
+        self.fallback = fallback
+        self.breaker = breaker or CircuitBreaker("cache")
 
     async def get(self, key: str) -> Any:
-        try:
-            return await self.backend.get(key)
-        except Exception as exc:
-            self._warn(exc)
-            return None
+        """The cached value, or None (a miss, or no cache reachable)."""
+        if self.breaker.allow():
+            try:
+                value = await self.backend.get(key)
+            except Exception as exc:
+                self.breaker.failure(exc)
+            else:
+                self.breaker.success()
+                return value
+        return await self._on_fallback("get", key)
 
     async def set(self, key: str, value: Any, ttl: int | None = None) -> None:
-        try:
-            await self.backend.set(key, value, ttl=ttl)
-        except Exception as exc:
-            self._warn(exc)
+        """Store a value for ttl seconds where a cache is reachable."""
+        if self.breaker.allow():
+            try:
+                await self.backend.set(key, value, ttl=ttl)
+            except Exception as exc:
+                self.breaker.failure(exc)
+            else:
+                self.breaker.success()
+                return
+        await self._on_fallback("set", key, value, ttl=ttl)
 
     async def delete(self, key: str) -> None:
-        try:
-            await self.backend.delete(key)
-        except Exception as exc:
-            self._warn(exc)
+        """Forget a key in the backend (when reachable) and in the fallback."""
+        if self.breaker.allow():
+            try:
+                await self.backend.delete(key)
+            except Exception as exc:
+                self.breaker.failure(exc)
+            else:
+                self.breaker.success()
+        await self._on_fallback("delete", key)
 
     async def close(self) -> None:
-        try:
-            await self.backend.close()
-        except Exception as exc:
-            self._warn(exc)
+        """Close the backend's connections (errors are logged, not raised)."""
+        for cache in (self.backend, self.fallback):
+            if cache is None:
+                continue
+            try:
+                await cache.close()
+            except Exception as exc:
+                log.warning("cache close failed: %s", type(exc).__name__)
 
-    def _warn(self, exc: Exception) -> None:
-        log.warning("cache unavailable, continuing without it: %s", type(exc).__name__)
+    async def _on_fallback(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        if self.fallback is None:
+            return None
+        try:
+            return await getattr(self.fallback, method)(*args, **kwargs)
+        except Exception as exc:
+            log.warning("memory cache failed, continuing without it: %s", type(exc).__name__)
+            return None
 
 
 class TaggedJsonSerializer(BaseSerializer):
@@ -77,11 +118,19 @@ def _untag(obj: dict[str, Any]) -> Any:
     return obj
 
 
-def build_cache(redis_url: str | None, namespace: str = "leadscore") -> FailOpenCache:
-    """A memory cache, or a Redis one (short socket timeouts) when a URL is given."""
+def build_cache(
+    redis_url: str | None,
+    namespace: str = "leadscore",
+    *,
+    timeout_ms: int = 50,
+    breaker: CircuitBreaker | None = None,
+) -> FailOpenCache:
+    """A memory cache, or a Redis one (short timeouts, memory while it is down) given a URL."""
     serializer = TaggedJsonSerializer()
+    memory = Cache(Cache.MEMORY, serializer=serializer, namespace=namespace)
     if not redis_url:
-        return FailOpenCache(Cache(Cache.MEMORY, serializer=serializer, namespace=namespace))
+        return FailOpenCache(memory)
+    timeout = timeout_ms / 1000
     url = urlparse(redis_url)
     backend = Cache(
         Cache.REDIS,
@@ -90,9 +139,10 @@ def build_cache(redis_url: str | None, namespace: str = "leadscore") -> FailOpen
         db=int((url.path or "/0").lstrip("/") or 0),
         password=url.password,
         ssl=url.scheme == "rediss",
-        create_connection_timeout=0.5,
-        connection_pool_kwargs={"socket_timeout": 0.5},
+        create_connection_timeout=timeout,
+        connection_pool_kwargs={"socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)},
+        timeout=timeout * 2,
         serializer=serializer,
         namespace=f"{namespace}:",
     )
-    return FailOpenCache(backend)
+    return FailOpenCache(backend, fallback=memory, breaker=breaker)

@@ -8,16 +8,35 @@ from typing import Any
 from beanie import Document, init_beanie
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
 
+from foundation.errors import ServiceUnavailable
 from models import DOCUMENTS
 
 log = logging.getLogger(__name__)
+DEFAULT_TIMEOUT_MS = 2000
+RETRY_AFTER_SECONDS = 5
+# ServerSelectionTimeoutError, AutoReconnect, NetworkTimeout and WaitQueueTimeoutError included.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (ConnectionFailure,)
 
 
-def connect(uri: str, *, timeout_ms: int = 5000) -> AsyncMongoClient[dict[str, Any]]:
-    """A client that fails fast when the server is unreachable."""
+def connect(uri: str, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> AsyncMongoClient[dict[str, Any]]:
+    """A client whose every wait (server selection, connect, socket) is bounded by timeout_ms."""
     return AsyncMongoClient(
-        uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+        uri,
+        tz_aware=True,
+        serverSelectionTimeoutMS=timeout_ms,
+        connectTimeoutMS=timeout_ms,
+        socketTimeoutMS=timeout_ms,
+        waitQueueTimeoutMS=timeout_ms,
+    )
+
+
+def unavailable(exc: BaseException) -> ServiceUnavailable:
+    """The 503 a lost database connection becomes (the driver's message is not shown)."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return ServiceUnavailable(
+        "the database is unavailable; retry shortly", retry_after=RETRY_AFTER_SECONDS
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 from dataclasses import dataclass
@@ -11,13 +10,15 @@ from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
+from api.breaker import CircuitBreaker
 from foundation.errors import RateLimited
 from foundation.settings import Settings
 
-log = logging.getLogger(__name__)
-REDIS_RETRY_SECONDS = 5.0
 STORAGE_ERRORS = (StorageError, ConnectionError, TimeoutError, OSError)
+REDIS_NAME = "shared cache and rate-limit storage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +33,22 @@ class Allowance:
 class RateLimits:
     """Per-user, per-IP and sign-in limits.
 
-    With REDIS_URL the counters live in Redis, shared by every replica. When Redis fails, requests
-    are counted in this process's memory instead (a warning is logged once per outage) and Redis
-    is not tried again for REDIS_RETRY_SECONDS, so an outage costs neither errors nor latency.
+    With REDIS_URL the counters live in Redis, shared by every replica. When Redis fails (or
+    answers slower than REDIS_TIMEOUT_MS), requests are counted in this process's memory instead
+    and the circuit breaker keeps Redis skipped until a probe finds it back, so an outage costs
+    neither errors nor more than one short timeout.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, breaker: CircuitBreaker | None = None) -> None:
         self.per_user = parse(settings.rate_limit_per_user)
         self.per_ip = parse(settings.rate_limit_per_ip)
         self.login = parse(settings.rate_limit_login)
         self._memory = MovingWindowRateLimiter(MemoryStorage())
         self._shared: MovingWindowRateLimiter | None = None
-        self._shared_down_until = 0.0
+        self.breaker = breaker or CircuitBreaker(REDIS_NAME)
         if settings.redis_url:
-            self._shared = MovingWindowRateLimiter(_redis_storage(settings.redis_url))
+            storage = _redis_storage(settings.redis_url, settings.redis_timeout_ms / 1000)
+            self._shared = MovingWindowRateLimiter(storage)
 
     async def hit(self, item: RateLimitItem, *identifiers: str) -> Allowance:
         """Count one request against the limit, or raise RateLimited."""
@@ -64,27 +67,15 @@ class RateLimits:
     async def _count(
         self, item: RateLimitItem, identifiers: tuple[str, ...]
     ) -> tuple[bool, float, int]:
-        if self._shared is not None and time.monotonic() >= self._shared_down_until:
+        if self._shared is not None and self.breaker.allow():
             try:
                 counted = await _hit_with_stats(self._shared, item, identifiers)
             except STORAGE_ERRORS as exc:
-                self._mark_shared_down(exc)
+                self.breaker.failure(exc)
             else:
-                self._mark_shared_up()
+                self.breaker.success()
                 return counted
         return await _hit_with_stats(self._memory, item, identifiers)
-
-    def _mark_shared_down(self, exc: Exception) -> None:
-        if self._shared_down_until == 0.0:
-            log.warning(
-                "shared rate-limit storage unavailable (%s); counting in memory", type(exc).__name__
-            )
-        self._shared_down_until = time.monotonic() + REDIS_RETRY_SECONDS
-
-    def _mark_shared_up(self) -> None:
-        if self._shared_down_until != 0.0:
-            log.warning("shared rate-limit storage is back")
-            self._shared_down_until = 0.0
 
 
 async def _hit_with_stats(
@@ -95,11 +86,12 @@ async def _hit_with_stats(
     return allowed, stats.reset_time, stats.remaining
 
 
-def _redis_storage(redis_url: str) -> Storage:
+def _redis_storage(redis_url: str, timeout: float) -> Storage:
     return RedisStorage(
         "async+" + redis_url,
         implementation="redispy",
         wrap_exceptions=True,
-        socket_timeout=0.5,
-        socket_connect_timeout=0.5,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),  # type: ignore[arg-type]  # passed on to redis.asyncio.Redis
     )

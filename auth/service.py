@@ -107,6 +107,11 @@ class AuthService:
         actor: Principal | None = None,
     ) -> Session:
         """Create a tenant with its admin, or (for an admin caller) a user in their tenant."""
+        if actor is None and not self.settings.signup:
+            raise Forbidden(
+                "sign-up is disabled (SIGNUP_ENABLED=false): an admin adds users, and "
+                "`leadscore create-admin` creates a tenant"
+            )
         email = _normalise_email(email)
         name = _require_text("name", name, MAX_NAME_LENGTH)
         if not isinstance(password, str):

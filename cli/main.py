@@ -1,4 +1,4 @@
-"""The `leadscore` command: serve, dev, seed, import, recompute, apikey."""
+"""The `leadscore` command: serve, dev, create-admin, seed, import, recompute, apikey."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -18,8 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.services import Services
 from auth import apikeys
+from cli.admin import AdminError, create_admin, read_password
 from cli.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
 from cli.importer import ImportFileError, import_csv, load_map
+from cli.ports import PortUnavailable, ensure_port_free
 from cli.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
 from foundation.audit import record_write
 from foundation.errors import AppError
@@ -56,6 +59,7 @@ def serve(
     except SettingsError as exc:
         console.print(f"[red]configuration error[/red] {exc}")
         raise typer.Exit(2) from None
+    _require_free_port(host, port)
     configure_logging(settings.log_level)
     uvicorn.run(
         "server.asgi:app",
@@ -66,6 +70,7 @@ def serve(
         loop="uvloop",
         http="httptools",
         proxy_headers=True,
+        forwarded_allow_ips=list(settings.forwarded_allow_ips),
         log_config=None,
     )
 
@@ -79,6 +84,7 @@ def dev(
     """Develop locally: embedded FerretDB unless MONGODB_URI is set, demo data, GraphiQL."""
     os.environ.setdefault("LEADSCORE_ENV", "development")
     base = _settings()
+    _require_free_port(host, port)
     overrides: dict[str, Any] = {}
     if not base.auth_secret:
         overrides["auth_secret"] = _dev_secret(base.data_dir)
@@ -88,6 +94,8 @@ def dev(
         overrides["mongodb_uri"] = database.uri
     settings = _settings(**overrides)
     configure_logging(settings.log_level)
+    # uvicorn re-raises SIGTERM after its shutdown: exit through `finally` (stops the database).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         _run(_prepare(settings, seed=seed))
         console.print(
@@ -101,6 +109,8 @@ def dev(
             log_config=None,
             loop="uvloop",
             http="httptools",
+            proxy_headers=True,
+            forwarded_allow_ips=list(settings.forwarded_allow_ips),
         )
     finally:
         if database is not None:
@@ -108,6 +118,35 @@ def dev(
             console.print(
                 f"embedded database stopped; data kept in {(base.data_dir / 'ferretdb').resolve()}"
             )
+
+
+@app.command("create-admin")
+def create_admin_command(
+    tenant_name: Annotated[str, typer.Option("--tenant-name", help="Name of the new tenant")],
+    email: Annotated[str, typer.Option("--email", help="The admin's email (sign-in name)")],
+    name: Annotated[str, typer.Option("--name", help="The admin's display name")] = "Admin",
+) -> None:
+    """Create a tenant and its admin (password prompted twice, or read from stdin)."""
+    settings = _connected_settings().model_copy(update={"signup_enabled": True})
+    try:
+        password = read_password()
+    except AdminError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+
+    async def run(services: Services) -> int:
+        try:
+            tenant_id = await create_admin(
+                services, tenant_name=tenant_name, email=email, name=name, password=password
+            )
+        except AdminError as exc:
+            console.print(f"[red]error[/red] {exc}")
+            return exc.exit_code
+        console.print(f"created tenant {tenant_id!r} and its admin; sign in with that email")
+        print(tenant_id)
+        return 0
+
+    raise typer.Exit(_run(_with_services(settings, run)))
 
 
 @app.command("seed")
@@ -337,6 +376,14 @@ async def _with_services(settings: Settings, run: Callable[[Services], Awaitable
     finally:
         await services.cache.close()
         await services.client.close()
+
+
+def _require_free_port(host: str, port: int) -> None:
+    try:
+        ensure_port_free(host, port)
+    except PortUnavailable as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
 
 
 def _run(coro: Awaitable[T]) -> T:

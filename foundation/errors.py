@@ -76,3 +76,13 @@ class RateLimited(AppError):
 def field_error(field_name: str, message: str) -> dict[str, Any]:
     """One entry of an error's details list."""
     return {"field": field_name, "message": message}
+
+
+@dataclass
+class ServiceUnavailable(AppError):
+    """A dependency (the database) is unreachable; retry after the given number of seconds."""
+
+    retry_after: int = 5
+    status = 503
+    code = "DATABASE_UNAVAILABLE"
+    graphql_code = "SERVICE_UNAVAILABLE"

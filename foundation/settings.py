@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -51,12 +52,17 @@ class Settings(BaseSettings):
     """Service configuration; each field is the environment variable of the same name."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     leadscore_env: Literal["development", "test", "production"] = "production"
     mongodb_uri: str | None = None
     mongodb_db: str = "leadscore"
+    mongodb_timeout_ms: int = Field(2000, ge=100, le=60_000)
     data_dir: Path = Path(".data")
     ferretdb_bin: Path = Path(".cache/bin/ferretdb")
 
@@ -68,6 +74,7 @@ class Settings(BaseSettings):
     jwt_role_claim: str = "role"
     jwks_algorithms: CsvList = ("RS256", "ES256")
     local_login_enabled: bool = True
+    signup_enabled: bool | None = None
     access_token_ttl_minutes: int = Field(15, ge=1, le=24 * 60)
     refresh_token_ttl_days: int = Field(7, ge=1, le=365)
     password_min_length: int = Field(12, ge=8, le=128)
@@ -78,18 +85,18 @@ class Settings(BaseSettings):
     lead_score_hot_threshold: float = 70.0
     lead_score_warm_threshold: float = 40.0
     score_freshness_minutes: float = Field(15, gt=0, le=24 * 60)
-    score_latency_budget_ms: int = Field(300, ge=0, le=60_000)
     background_refresh_seconds: float = Field(60, ge=0)
     index_poll_seconds: float = Field(0.5, ge=0, le=60)
     external_sync_seconds: float = Field(5, ge=0, le=3600)
 
     redis_url: str | None = None
-    cache_ttl_seconds: int = Field(60, ge=1, le=3600)
+    redis_timeout_ms: int = Field(50, ge=5, le=5000)
 
     rate_limit_per_user: str = "60/minute"
     rate_limit_per_ip: str = "120/minute"
     rate_limit_login: str = "10/minute"
     cors_origins: CsvList = ()
+    forwarded_allow_ips: CsvList = ("127.0.0.1",)
     max_body_bytes: int = Field(1_048_576, ge=1024)
     graphiql_enabled: bool | None = None
     graphql_introspection: bool = True
@@ -108,7 +115,7 @@ class Settings(BaseSettings):
     def _caps(cls, value: Any) -> Any:
         return _parse_triple(value, "must be three comma-separated numbers, e.g. 10,20,600")
 
-    @field_validator("jwks_algorithms", "cors_origins", mode="before")
+    @field_validator("jwks_algorithms", "cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
     def _csv(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -121,6 +128,20 @@ class Settings(BaseSettings):
         bad = [o for o in value if o == "*" or not o.startswith(("http://", "https://"))]
         if bad:
             raise ValueError("must list explicit http(s) origins (no `*`)")
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            if entry == "*":
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"must list IP addresses or networks of trusted proxies, or `*` (got {entry!r})"
+                ) from None
         return value
 
     @field_validator("mongodb_db")
@@ -153,6 +174,11 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.leadscore_env in ("development", "test")
+
+    @property
+    def signup(self) -> bool:
+        """Whether anyone may register a new tenant (default: development only)."""
+        return self.is_development if self.signup_enabled is None else self.signup_enabled
 
     @property
     def graphiql(self) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from api.database import DATABASE_ERRORS, unavailable
 from api.services import Services, client_address
 from auth.service import Principal
 from foundation.errors import AppError, RateLimited, Unauthenticated
@@ -72,4 +73,6 @@ async def build_context(
     except AppError as error:
         context.auth_error = error
         context.address_counted = True
+    except DATABASE_ERRORS as exc:
+        context.auth_error = unavailable(exc)
     return context

@@ -8,6 +8,7 @@ from typing import Any
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from api.database import DATABASE_ERRORS, unavailable
 from foundation.errors import AppError
 from foundation.request_context import current_request_id
 
@@ -42,6 +43,8 @@ class CodedErrors(MaskErrors):
 
     def _process(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
+        if isinstance(original, DATABASE_ERRORS):
+            original = unavailable(original)
         if isinstance(original, AppError):
             return GraphQLError(
                 original.message,

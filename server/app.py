@@ -13,18 +13,21 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api.breaker import CircuitBreaker
 from api.cache import build_cache
-from api.database import connect, init_database
-from api.ratelimit import RateLimits
+from api.database import DATABASE_ERRORS, connect, init_database, unavailable
+from api.ratelimit import REDIS_NAME, RateLimits
 from api.services import Services
 from api.wire import error_response
 from auth.service import AuthService
 from auth.tokens import TokenCodec
-from foundation.errors import AppError, NotFound
+from foundation.errors import AppError, NotFound, ServiceUnavailable
 from foundation.request_context import current_request_id
 from foundation.settings import Settings
 from gql.app import graphql_app
@@ -44,6 +47,8 @@ from server.rest import ROUTES
 
 log = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+GZIP_MIN_BYTES = 1024
+NEVER_GZIP = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/csv")
 
 
 def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> Starlette:
@@ -73,8 +78,15 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
         *frontend_routes(frontend_dist),
     ]
     middleware = [
+        Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.forwarded_allow_ips)),
         Middleware(RequestContextMiddleware),
         Middleware(SecurityHeadersMiddleware, csp=DASHBOARD_CSP),
+        Middleware(
+            GZipMiddleware,
+            minimum_size=GZIP_MIN_BYTES,
+            compresslevel=6,
+            exclude_content_types=NEVER_GZIP,
+        ),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
     ]
     if settings.cors_origins:
@@ -94,6 +106,7 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
         lifespan=lifespan,
         exception_handlers={
             AppError: _app_error,
+            **dict.fromkeys(DATABASE_ERRORS, _database_error),
             HTTPException: _http_error,
             Exception: _internal_error,
         },
@@ -104,15 +117,16 @@ async def build_services(settings: Settings) -> Services:
     """Open the database and build the shared service objects."""
     if not settings.mongodb_uri:
         raise RuntimeError("MONGODB_URI is not set")
-    client = connect(settings.mongodb_uri)
+    client = connect(settings.mongodb_uri, timeout_ms=settings.mongodb_timeout_ms)
     db = client[settings.mongodb_db]
     await init_database(db)
-    cache = build_cache(settings.redis_url)
+    redis = CircuitBreaker(REDIS_NAME)
+    cache = build_cache(settings.redis_url, timeout_ms=settings.redis_timeout_ms, breaker=redis)
     secret = settings.auth_secret.get_secret_value() if settings.auth_secret else ""
     scores = ScoreService(default_config(settings))
     auth = AuthService(settings, TokenCodec(settings, secret))
     await auth.directory.load()
-    return Services(settings, client, db, cache, scores, auth, RateLimits(settings))
+    return Services(settings, client, db, cache, scores, auth, RateLimits(settings, redis))
 
 
 async def _app_error(request: Request, exc: Exception) -> Response:
@@ -123,7 +137,13 @@ async def _app_error(request: Request, exc: Exception) -> Response:
         response.headers["RateLimit-Limit"] = str(allowance)
         response.headers["RateLimit-Remaining"] = "0"
         response.headers["RateLimit-Reset"] = str(getattr(exc, "reset_after", 60))
+    if isinstance(exc, ServiceUnavailable):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    return await _app_error(request, unavailable(exc))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -1,20 +1,55 @@
-"""Serving the built dashboard at `/`, with history fallback to index.html."""
+"""Serving the built dashboard at `/` (pre-compressed assets, history fallback to index.html)."""
 
 from __future__ import annotations
 
+import mimetypes
+import os
 from pathlib import Path
 
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
+from starlette.types import Scope
 
 API_PREFIXES = ("/leads", "/auth", "/graphql", "/health", "/metrics", "/openapi", "/assets")
 _MISSING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Leadscore</title>
 </head><body><main><h1>Leadscore API</h1><p>The dashboard is not built. Run <code>make run</code>
 (it builds <code>frontend/</code>), or use the API: <a href="/graphql">/graphql</a>,
 <a href="/openapi.json">/openapi.json</a>.</p></main></body></html>"""
+
+
+class PrecompressedStaticFiles(StaticFiles):
+    """Static files that send the build's `name.gz` (Content-Encoding: gzip) when accepted."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        """The `.gz` sibling for clients that accept gzip, else the file itself."""
+        compressed = Path(f"{full_path}.gz")
+        if not compressed.is_file():
+            return super().file_response(full_path, stat_result, scope, status_code)
+        headers = Headers(scope=scope)
+        if "gzip" not in headers.get("accept-encoding", ""):
+            response = super().file_response(full_path, stat_result, scope, status_code)
+            response.headers["Vary"] = "Accept-Encoding"
+            return response
+        media_type = mimetypes.guess_type(str(full_path))[0] or "application/octet-stream"
+        response = FileResponse(
+            compressed,
+            status_code=status_code,
+            media_type=media_type,
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+        if self.is_not_modified(response.headers, headers):
+            return NotModifiedResponse(response.headers)
+        return response
 
 
 def frontend_routes(dist: Path) -> list[Route | Mount]:
@@ -30,7 +65,8 @@ def frontend_routes(dist: Path) -> list[Route | Mount]:
 
     routes: list[Route | Mount] = []
     if (dist / "assets").is_dir():
-        routes.append(Mount("/assets", app=StaticFiles(directory=dist / "assets"), name="assets"))
+        assets = PrecompressedStaticFiles(directory=dist / "assets")
+        routes.append(Mount("/assets", app=assets, name="assets"))
     routes.append(Route("/", spa, methods=["GET"]))
     routes.append(Route("/{path:path}", spa, methods=["GET"]))
     return routes

@@ -75,7 +75,6 @@ def make_settings(ferretdb: EmbeddedFerretDB, **overrides: Any) -> Settings:
         "mongodb_db": "leadscore_test",
         "auth_secret": TEST_SECRET,
         "background_refresh_seconds": 0,
-        "score_latency_budget_ms": 0,
         "rate_limit_per_user": "10000/minute",
         "rate_limit_per_ip": "10000/minute",
         "rate_limit_login": "10000/minute",
