@@ -10,6 +10,8 @@ import type {
 type LeadItem = DashboardViewQuery['leads']['items'][number];
 
 export interface GraphQLCall {
+  /** Date.now() when it was sent (the fake clock under fake timers). */
+  at: number;
   operationName: string;
   variables: Record<string, unknown>;
   headers: Record<string, string>;
@@ -213,7 +215,7 @@ export function installFakeApi(opts: FakeApiOptions = {}) {
 
     if (url === '/graphql') {
       const body = JSON.parse(bodyText) as { query: string; variables: Record<string, unknown>; operationName: string };
-      calls.push({ operationName: body.operationName, variables: body.variables, headers });
+      calls.push({ at: Date.now(), operationName: body.operationName, variables: body.variables, headers });
       if (unauthOnce) {
         unauthOnce = false;
         return json({ data: null, errors: [{ message: 'Not authenticated', extensions: { code: 'UNAUTHENTICATED' } }] });
