@@ -165,7 +165,7 @@ describe('LeadScoringDashboard — table', () => {
     await waitFor(() => expect(api.lastViewVars()).toMatchObject({ page: 1, limit: 25 }));
     expect(window.location.search).toBe('?limit=25');
     await waitFor(() => expect(screen.getByText('Page 1 of 3')).toBeInTheDocument());
-  });
+  }, 60_000);
 
   it('reads the initial view from the URL', async () => {
     setUrl('?sort=lastActivity&minScore=40&owner=u123&page=2&limit=100');

@@ -25,7 +25,7 @@ export interface RestCall {
 export interface FakeApiOptions {
   leads?: LeadItem[];
   /** Override the DashboardView response, e.g. to return an error or hang. */
-  viewHandler?: (vars: DashboardViewQueryVariables, call: number) => Response | Promise<Response> | undefined;
+  viewHandler?: (vars: DashboardViewQueryVariables, call: number) => Response | Promise<Response | undefined> | undefined;
   /** Override the setLeadStatus response. */
   statusHandler?: (vars: { leadId: string; status: LeadStatus }) => Response | undefined;
   /** Override GET /leads/scoring (the CSV export). */
