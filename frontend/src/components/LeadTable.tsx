@@ -118,7 +118,7 @@ export const LeadTableRow = memo(function LeadTableRow({
       data-last-activity={lead.lastActivityAt ?? ''}
       data-status={lead.status}
     >
-      <td className="px-3 py-2 align-top">
+      <td className="min-w-44 px-3 py-2 align-top">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <button
             type="button"
