@@ -1,4 +1,4 @@
-"""Thirty dashboard views in thirty seconds in Chromium, with no 429 (frontend/e2e/views.e2e.mjs)."""
+"""Thirty dashboard views in thirty seconds in Chromium, with no 429 (e2e/views.e2e.mjs)."""
 
 from __future__ import annotations
 
