@@ -55,6 +55,26 @@ describe('lead email and status', () => {
     expect(within(row('lead-1')).getByRole('combobox')).toBeEnabled();
   });
 
+  it('sends only the last of several quick changes (arrow keys on a closed select)', async () => {
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    const select = within(row('lead-3')).getByRole('combobox', { name: 'Status of Lead 3' });
+    await user.selectOptions(select, 'CONTACTED');
+    await user.selectOptions(select, 'QUALIFIED');
+    await user.selectOptions(select, 'DISQUALIFIED');
+    expect(select).toHaveValue('DISQUALIFIED');
+    await waitFor(() => expect(row('lead-3')).toHaveAttribute('data-status', 'DISQUALIFIED'));
+    const mutations = api.calls.filter((c) => c.operationName === 'SetLeadStatus');
+    expect(mutations.map((c) => c.variables)).toEqual([{ leadId: 'lead-3', status: 'DISQUALIFIED' }]);
+    // Back to the saved value before the pause ends: nothing is sent.
+    await user.selectOptions(select, 'NEW');
+    await user.selectOptions(select, 'DISQUALIFIED');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(api.calls.filter((c) => c.operationName === 'SetLeadStatus')).toHaveLength(1);
+  });
+
   it('reports a failed status change and keeps the old value', async () => {
     installFakeApi({
       statusHandler: () => json({ data: null, errors: [{ message: 'nope', extensions: { code: 'FORBIDDEN' } }] }),
