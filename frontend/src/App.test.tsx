@@ -156,7 +156,8 @@ describe('one request per view, and the Admin entry', () => {
     expect(within(nav).getByRole('link', { name: 'Leads' })).toHaveAttribute('aria-current', 'page');
 
     await user.click(within(nav).getByRole('link', { name: 'Admin' }));
-    expect(await screen.findByRole('heading', { name: 'Admin', level: 2 })).toBeInTheDocument();
+    // The admin screens' own heading (the real page and the placeholder share it).
+    expect(await screen.findByRole('heading', { name: 'Administration', level: 2 })).toBeInTheDocument();
     expect(window.location.pathname).toBe('/admin');
     expect(within(nav).getByRole('link', { name: 'Admin' })).toHaveAttribute('aria-current', 'page');
     expect(screen.queryByRole('table', { name: /^Leads/ })).toBeNull();
@@ -172,6 +173,15 @@ describe('one request per view, and the Admin entry', () => {
     installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
     render(<App />);
     expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
-    expect(screen.queryByRole('heading', { name: 'Admin' })).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Administration' })).toBeNull();
+  });
+
+  it('an invitation link shows the accept-invite page, not the sign-in page', async () => {
+    window.history.replaceState(null, '', '/accept-invite#token=abc');
+    installFakeApi();
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Join your team on Leadscore' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Sign in to your workspace' })).toBeNull();
+    window.history.replaceState(null, '', '/');
   });
 });

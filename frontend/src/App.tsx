@@ -8,6 +8,16 @@ import { isAdmin, usePath } from './hooks/usePath';
 
 // The admin screens load only when an admin opens them: the dashboard entry stays small.
 const AdminPage = lazy(() => import('./admin/AdminPage'));
+// Where an invitation link (/accept-invite#token=…) lands, signed in or not.
+const AcceptInvitePage = lazy(() => import('./admin/AcceptInvitePage'));
+
+const loading = (what: string) => (
+  <main id="main" className="flex min-h-screen items-center justify-center">
+    <p role="status" className="text-sm text-slate-600">
+      {what}
+    </p>
+  </main>
+);
 
 export function App() {
   const session = useSyncExternalStore(subscribe, getSessionState);
@@ -25,15 +35,15 @@ export function App() {
     if (session.status === 'authenticated') document.title = onAdmin ? 'Admin · Leadscore' : 'Leads · Leadscore';
   }, [session.status, onAdmin]);
 
-  if (session.status === 'loading') {
+  if (path === '/accept-invite') {
     return (
-      <main id="main" className="flex min-h-screen items-center justify-center">
-        <p role="status" className="text-sm text-slate-600">
-          Loading…
-        </p>
-      </main>
+      <Suspense fallback={loading('Loading…')}>
+        <AcceptInvitePage />
+      </Suspense>
     );
   }
+
+  if (session.status === 'loading') return loading('Loading…');
 
   if (session.status === 'anonymous' || !session.user) {
     return <LoginPage notice={session.notice} />;

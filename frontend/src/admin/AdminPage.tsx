@@ -4,7 +4,7 @@ export default function AdminPage() {
   return (
     <section aria-labelledby="admin-heading" className="space-y-2">
       <h2 id="admin-heading" className="text-xl font-semibold text-slate-900">
-        Admin
+        Administration
       </h2>
       <p className="text-sm text-slate-700">Users, ingestion keys and the audit log will appear here.</p>
     </section>
