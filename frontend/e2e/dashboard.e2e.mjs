@@ -10,6 +10,8 @@
  *   CHROMIUM_PATH  browser binary (default /usr/bin/chromium — Debian's package; no
  *                  browser is downloaded)
  *   E2E_EMAIL / E2E_PASSWORD  demo login (default manager@acme.example / Leadscore-demo-1)
+ *   E2E_REP_EMAIL / E2E_ADMIN_EMAIL  the rep and admin of the per-role journeys (default
+ *                  rep1@acme.example / admin@acme.example, same password)
  *
  * Plain node:test + node:assert, driving Chromium through playwright-core.
  */
@@ -29,6 +31,8 @@ const ARTIFACTS_DIR = process.env.ARTIFACTS_DIR
   : resolve(frontendDir, '..', 'test-artifacts');
 const EMAIL = process.env.E2E_EMAIL ?? 'manager@acme.example';
 const PASSWORD = process.env.E2E_PASSWORD ?? 'Leadscore-demo-1';
+const REP_EMAIL = process.env.E2E_REP_EMAIL ?? 'rep1@acme.example';
+const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? 'admin@acme.example';
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const TIMEOUT = 20_000;
 
@@ -36,6 +40,7 @@ let browser;
 let context;
 let page;
 const pageErrors = [];
+const rateLimited = [];
 const consoleErrors = [];
 
 // ---- helpers ----------------------------------------------------------------
@@ -122,6 +127,46 @@ async function axeScan(label) {
   console.log(`axe (${label}): no serious/critical violations`);
 }
 
+/** A fresh browser context (no cookies) and page; the helpers above use `page`. */
+async function openPage(viewport = { width: 1366, height: 900 }) {
+  context = await browser.newContext({ viewport, locale: 'en-US', acceptDownloads: true });
+  page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text().slice(0, 200));
+  });
+  page.on('response', (r) => {
+    if (r.status() === 429) rateLimited.push(`${r.request().method()} ${r.url()}`);
+  });
+}
+
+async function signIn(email) {
+  await page.goto(`${BASE_URL}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await waitForTable();
+}
+
+/** Case- and accent-insensitive, like the API's search. */
+const fold = (s) => String(s ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+async function readLeadText() {
+  return page.$$eval('table[data-state] tbody tr[data-lead-id]', (rows) =>
+    rows.map((r) => ({
+      id: r.getAttribute('data-lead-id'),
+      status: r.getAttribute('data-status'),
+      ownerId: r.getAttribute('data-owner-id'),
+      text: r.querySelector('td:first-child')?.textContent ?? '',
+    })),
+  );
+}
+
+async function pressed(name) {
+  return page.getByRole('button', { name, exact: true }).getAttribute('aria-pressed');
+}
+
 async function screenshot(name, fullPage = true) {
   const path = join(ARTIFACTS_DIR, name);
   await page.screenshot({ path, fullPage });
@@ -134,13 +179,7 @@ before(async () => {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   await requireServer(BASE_URL);
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
-  page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text().slice(0, 200));
-  });
+  await openPage();
 });
 
 after(async () => {
@@ -287,6 +326,52 @@ test('dashboard end-to-end', async (t) => {
     assert.equal(await page.getAttribute('table[data-state]', 'data-page'), '1');
   });
 
+  await t.test('a manager lands on everyone', async () => {
+    assert.equal(await pressed('Everyone'), 'true');
+    assert.equal(await pressed('Mine'), 'false');
+    assert.ok(await page.getByLabel('Owner').isVisible(), 'the owner filter is offered');
+    const owners = new Set((await readRows()).map((r) => r.ownerId));
+    t.diagnostic(`owners on the first page: ${owners.size}`);
+  });
+
+  await t.test('data quality counts filter the view', async () => {
+    const dq = page.getByRole('group', { name: 'Data quality' });
+    const noActivity = dq.getByRole('button', { name: /No activity data/ });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="dq-no-activity"]')?.textContent?.includes('…'));
+    const count = Number(((await noActivity.textContent()) ?? '').replace(/\D+/g, ''));
+    await noActivity.click();
+    await waitForParam('noActivity', '1');
+    assert.equal(await noActivity.getAttribute('aria-pressed'), 'true');
+    const status = (await page.getByTestId('page-status').textContent()) ?? '';
+    const total = Number(/· (\d+) lead/.exec(status)?.[1] ?? (count === 0 ? 0 : NaN));
+    assert.equal(total, count, `the header count (${count}) matches the filtered total (${status})`);
+    for (const r of await readLeadText()) assert.match(r.text, /no data/, `${r.id} has no activity data`);
+    await noActivity.click();
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has('noActivity'));
+    await waitForTable();
+  });
+
+  await t.test('a manager exports the view as CSV', async () => {
+    await page.getByLabel('Min score').fill('20');
+    await waitForParam('minScore', '20');
+    const status = (await page.getByTestId('page-status').textContent()) ?? '';
+    const total = Number(/· (\d+) lead/.exec(status)?.[1] ?? 0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /Export CSV/ }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^leads-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
+    assert.ok(lines.length >= 1 && /lead/i.test(lines[0]), `a header row: ${lines[0]}`);
+    assert.equal(lines.length - 1, total, `every lead of the view (all pages): ${total}`);
+    console.log(`export: ${download.suggestedFilename()}, ${lines.length - 1} rows`);
+    await screenshot('manager-export.png', false);
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has('minScore'));
+    await waitForTable();
+  });
+
   await t.test("opens a lead's breakdown panel", async () => {
     const nameButton = page.locator('table[data-state] tbody tr[data-lead-id] td:first-child button').first();
     const leadName = (await nameButton.textContent())?.trim();
@@ -350,6 +435,100 @@ test('dashboard end-to-end', async (t) => {
     // The refresh cookie was revoked: a reload stays signed out.
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to your workspace' }).waitFor();
+  });
+
+  await t.test('a rep lands on their own leads', async () => {
+    await context.close();
+    await openPage();
+    await signIn(REP_EMAIL);
+    assert.equal(await pressed('Mine'), 'true');
+    assert.equal(await pressed('Everyone'), 'false');
+    await page.getByRole('heading', { name: 'My leads' }).waitFor();
+    assert.equal(await page.getByLabel('Owner').count(), 0, 'no owner filter on "Mine"');
+    const rows = await readRows();
+    assert.ok(rows.length > 0, `${REP_EMAIL} owns leads in the demo data`);
+    const me = (await page.locator('[data-testid="current-user"] span').first().textContent())?.trim();
+    for (const r of rows) {
+      assert.equal(r.ownerId, rows[0].ownerId, 'one owner');
+      assert.equal(r.ownerText, me, `row ${r.id} is owned by ${me}`);
+    }
+    await screenshot('rep-mine.png');
+    await axeScan('rep dashboard');
+  });
+
+  let repLead;
+  await t.test('a rep searches their leads', async () => {
+    const first = (await readLeadText())[0];
+    const name = (await page.locator(`tr[data-lead-id="${first.id}"] td:first-child button`).first().textContent()).trim();
+    const term = name.split(/\s+/).pop().slice(0, 4);
+    await page.getByRole('searchbox', { name: 'Search' }).fill(term);
+    await waitForParam('q', term);
+    const hits = await readLeadText();
+    assert.ok(hits.some((h) => h.id === first.id), `"${term}" finds ${name}`);
+    for (const h of hits) assert.ok(fold(h.text).includes(fold(term)), `${h.id} matches "${term}": ${h.text}`);
+    assert.equal(await pressed('Mine'), 'true', 'the search stays within "Mine"');
+    repLead = { id: first.id, name, term };
+    await screenshot('rep-search.png');
+  });
+
+  await t.test('a rep sets a status (table and panel) and it persists', async () => {
+    const row = page.locator(`tr[data-lead-id="${repLead.id}"]`);
+    const select = row.getByRole('combobox', { name: /^Status of / });
+    const next = (await select.inputValue()) === 'CONTACTED' ? 'QUALIFIED' : 'CONTACTED';
+    const saved = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('SetLeadStatus'));
+    await select.selectOption(next);
+    assert.equal((await saved).status(), 200);
+    await page.locator(`tr[data-lead-id="${repLead.id}"][data-status="${next}"]`).waitFor();
+
+    await row.locator('td:first-child button').first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('list', { name: 'Contributions' }).waitFor();
+    assert.equal(await dialog.getByRole('combobox', { name: 'Status' }).inputValue(), next);
+    const me = (await page.locator('[data-testid="current-user"] span').first().textContent())?.trim();
+    assert.match((await dialog.getByTestId('status-set-by').textContent()) ?? '', new RegExp(`^Set by ${me}`));
+    assert.equal(await dialog.getByRole('link', { name: /@/ }).first().getAttribute('href').then((h) => h?.startsWith('mailto:')), true);
+    await screenshot('rep-status.png', false);
+    await axeScan('rep breakdown panel');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.reload();
+    await waitForTable();
+    assert.equal(await page.getAttribute(`tr[data-lead-id="${repLead.id}"]`, 'data-status'), next, 'kept after a reload');
+  });
+
+  await t.test('a rep can switch to everyone (kept in the URL)', async () => {
+    await page.getByRole('button', { name: 'Everyone', exact: true }).click();
+    await waitForParam('scope', 'everyone');
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has('q'));
+    await waitForTable();
+    assert.equal(await pressed('Everyone'), 'true');
+    assert.ok(await page.getByLabel('Owner').isVisible());
+    await page.reload();
+    await waitForTable();
+    assert.equal(await pressed('Everyone'), 'true', 'a reload keeps "Everyone"');
+  });
+
+  await t.test('an admin opens the Admin screens (lazy-loaded)', async () => {
+    await context.close();
+    await openPage();
+    await signIn(ADMIN_EMAIL);
+    assert.equal(await pressed('Everyone'), 'true', 'admins land on everyone');
+    const scripts = [];
+    page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.waitForURL(`${BASE_URL}/admin`);
+    await page.locator('main h2').first().waitFor();
+    assert.ok(scripts.length > 0, 'the admin screens load as their own chunk');
+    await screenshot('admin.png');
+    await axeScan('admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }).click();
+    await waitForTable();
+  });
+
+  await t.test('no request was rate limited', () => {
+    assert.deepEqual(rateLimited, []);
   });
 
   await t.test('no uncaught page errors', () => {

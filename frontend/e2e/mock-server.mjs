@@ -9,8 +9,10 @@
  *
  * Implements the contract the UI relies on: POST /auth/login|refresh|logout with an
  * httpOnly SameSite=Strict `ls_refresh` cookie (Path=/auth), POST /graphql executed
- * against ../schema.graphql (via graphql-js) with in-memory demo data, GET /health,
- * and dist/ served at / with a history fallback.
+ * against ../schema.graphql (via graphql-js) with in-memory demo data (search, status,
+ * data-quality filters, setLeadStatus), GET /leads/scoring?format=csv (the export),
+ * GET /health, and dist/ served at / with a history fallback. Like the API, it limits
+ * each user to MOCK_RATE_LIMIT requests a minute (default 60; 429 with Retry-After).
  */
 import { createServer } from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
@@ -26,6 +28,7 @@ const PORT = Number(process.env.PORT ?? 8000);
 const HOST = process.env.HOST ?? '127.0.0.1';
 const ACCESS_TTL = Number(process.env.MOCK_ACCESS_TTL ?? 900);
 const PASSWORD = 'Leadscore-demo-1';
+const RATE_LIMIT = Number(process.env.MOCK_RATE_LIMIT ?? 60);
 // MOCK_CSP=1 serves HTML with a strict Content-Security-Policy (no inline script/style),
 // to check that the built dashboard works under the API's security headers.
 const CSP = process.env.MOCK_CSP
@@ -61,6 +64,7 @@ function rng(seed) {
 const rand = rng(42);
 const FIRST = ['Ava', 'Ben', 'Cleo', 'Dan', 'Eve', 'Finn', 'Gia', 'Hugo', 'Ida', 'Jon', 'Kai', 'Lea', 'Mo', 'Nia'];
 const LAST = ['Stone', 'Reyes', 'Nakamura', 'Okafor', 'Larsen', 'Dubois', 'Kowalski', 'Silva', 'Chen', 'Haddad'];
+const COMPANIES = ['Globex', 'Initech', 'Umbrella', 'Société Générale', 'Stark Industries', 'Wayne Enterprises', null];
 const DAY = 86_400_000;
 const interactions = Array.from({ length: 137 }, (_, i) => {
   const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`;
@@ -69,11 +73,15 @@ const interactions = Array.from({ length: 137 }, (_, i) => {
     leadId: `lead-${String(i + 1).padStart(4, '0')}`,
     name,
     email: `${name.toLowerCase().replace(' ', '.')}@example.com`,
+    company: COMPANIES[i % COMPANIES.length],
+    status: 'NEW',
+    statusSetBy: null,
+    statusSetAt: null,
     ownerId: reps[i % reps.length].userId,
     emailOpens: noData ? 0 : Math.floor(rand() * 14),
     websiteVisits: noData ? 0 : Math.floor(rand() * 26),
     timeSpent: noData ? 0 : Math.floor(rand() * 900),
-    lastActivityAt: noData ? null : new Date(Date.now() - rand() * 30 * DAY).toISOString(),
+    lastActivityAt: noData ? null : new Date(Date.now() - rand() * 60 * DAY).toISOString(),
   };
 });
 
@@ -106,6 +114,10 @@ function leadView(it) {
     leadId: it.leadId,
     name: it.name,
     email: it.email,
+    company: it.company,
+    status: it.status,
+    statusSetBy: it.statusSetBy,
+    statusSetAt: it.statusSetAt,
     ownerId: it.ownerId,
     owner: owner ? { userId: owner.userId, name: owner.name } : null,
     score: s.score,
@@ -119,12 +131,87 @@ function leadView(it) {
   };
 }
 
+const fold = (s) => String(s ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const badInput = (message) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+const isStale = (l, days, now = Date.now()) => !l.lastActivityAt || Date.parse(l.lastActivityAt) < now - days * DAY;
+
 function filtered(filter) {
   let list = interactions.map(leadView);
   if (filter?.minScore != null) list = list.filter((l) => l.score >= filter.minScore);
   if (filter?.ownerId) list = list.filter((l) => l.ownerId === filter.ownerId);
   if (filter?.priority) list = list.filter((l) => l.priority === filter.priority);
+  if (filter?.status) list = list.filter((l) => l.status === filter.status);
+  if (filter?.search != null && filter.search !== '') {
+    if (filter.search.length > 200) throw badInput('filter.search: at most 200 characters');
+    const q = fold(filter.search);
+    list = list.filter((l) => [l.name, l.email, l.company].some((v) => fold(v).includes(q)));
+  }
+  if (filter?.noActivity) list = list.filter((l) => !l.hasActivity);
+  if (filter?.staleDays != null) {
+    if (filter.staleDays < 1) throw badInput('filter.staleDays: must be at least 1');
+    list = list.filter((l) => isStale(l, filter.staleDays));
+  }
   return list;
+}
+
+function sortLeads(list, sort) {
+  return list.sort((a, b) =>
+    sort === 'LAST_ACTIVITY_DESC'
+      ? (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || a.leadId.localeCompare(b.leadId)
+      : b.score - a.score ||
+        (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') ||
+        a.leadId.localeCompare(b.leadId),
+  );
+}
+
+const CSV_COLUMNS = ['leadId', 'leadName', 'email', 'company', 'ownerId', 'owner', 'score', 'priority', 'status',
+  'emailOpens', 'websiteVisits', 'timeSpent', 'lastActivityAt', 'computedAt'];
+const csvCell = (v) => {
+  const s = v == null ? '' : String(v);
+  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+function leadsCsv(list) {
+  const rows = list.map((l) =>
+    [l.leadId, l.name, l.email, l.company, l.ownerId, l.owner?.name, l.score, l.priority.toLowerCase(), l.status.toLowerCase(),
+      l.raw.emailOpens, l.raw.websiteVisits, l.raw.timeSpent, l.lastActivityAt, l.computedAt].map(csvCell).join(','),
+  );
+  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+/** The REST export's query string, mapped onto the GraphQL filter (unknown parameters refused). */
+function restFilter(q) {
+  const known = new Set(['format', 'sort', 'search', 'ownerId', 'status', 'minScore', 'priority', 'noActivity', 'staleDays']);
+  const unknown = [...q.keys()].filter((k) => !known.has(k));
+  if (unknown.length) return { error: `unknown parameter: ${unknown.join(', ')}` };
+  const sort = q.get('sort') ?? 'score:desc';
+  if (!['score:desc', 'lastActivityAt:desc'].includes(sort)) return { error: 'sort: score:desc or lastActivityAt:desc' };
+  const status = q.get('status')?.toUpperCase() ?? null;
+  if (status && !['NEW', 'CONTACTED', 'QUALIFIED', 'DISQUALIFIED'].includes(status)) return { error: 'status: unknown value' };
+  return {
+    sort: sort === 'score:desc' ? 'SCORE_DESC' : 'LAST_ACTIVITY_DESC',
+    filter: {
+      search: q.get('search'),
+      ownerId: q.get('ownerId'),
+      status,
+      minScore: q.has('minScore') ? Number(q.get('minScore')) : null,
+      priority: q.get('priority')?.toUpperCase() ?? null,
+      noActivity: q.get('noActivity') === 'true',
+      staleDays: q.has('staleDays') ? Number(q.get('staleDays')) : null,
+    },
+  };
+}
+
+// Per-user fixed window, like RATE_LIMIT_PER_USER=60/minute on the API.
+const windows = new Map(); // userId → { start, count }
+function rateLimited(user) {
+  const now = Date.now();
+  const w = windows.get(user.userId);
+  if (!w || now - w.start >= 60_000) {
+    windows.set(user.userId, { start: now, count: 1 });
+    return 0;
+  }
+  w.count += 1;
+  return w.count > RATE_LIMIT ? Math.ceil((w.start + 60_000 - now) / 1000) : 0;
 }
 
 // ---- auth ------------------------------------------------------------------
@@ -167,14 +254,7 @@ const rootValue = {
     if (limit < 1 || limit > 200) throw new GraphQLError('limit must be 1–200', { extensions: { code: 'BAD_USER_INPUT' } });
     if (page < 1) throw new GraphQLError('page must be ≥ 1', { extensions: { code: 'BAD_USER_INPUT' } });
     if (refresh) recompute();
-    const list = filtered(filter);
-    list.sort((a, b) =>
-      sort === 'LAST_ACTIVITY_DESC'
-        ? (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || a.leadId.localeCompare(b.leadId)
-        : b.score - a.score ||
-          (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') ||
-          a.leadId.localeCompare(b.leadId),
-    );
+    const list = sortLeads(filtered(filter), sort);
     const start = (page - 1) * limit;
     return {
       items: list.slice(start, start + limit),
@@ -190,6 +270,24 @@ const rootValue = {
     return it ? leadView(it) : null;
   },
   owners: () => reps.map((u) => ({ userId: u.userId, name: u.name })),
+  dataQuality: ({ staleDays }) => {
+    if (staleDays < 1) throw badInput('staleDays: must be at least 1');
+    const list = interactions.map(leadView);
+    return {
+      total: list.length,
+      noActivity: list.filter((l) => !l.hasActivity).length,
+      stale: list.filter((l) => isStale(l, staleDays)).length,
+      staleDays,
+    };
+  },
+  setLeadStatus: ({ leadId, status }, ctx) => {
+    const it = interactions.find((x) => x.leadId === leadId);
+    if (!it) throw badInput(`leadId: no lead ${leadId}`);
+    it.status = status;
+    it.statusSetBy = status === 'NEW' ? null : { userId: ctx.user.userId, name: ctx.user.name };
+    it.statusSetAt = status === 'NEW' ? null : new Date().toISOString();
+    return leadView(it);
+  },
   scoringConfig: () => config,
   scoreDistribution: ({ filter }) => {
     const list = filtered(filter);
@@ -261,11 +359,30 @@ const server = createServer(async (req, res) => {
       if (token) refreshTokens.delete(token);
       return send(res, 204, undefined, { 'Set-Cookie': 'ls_refresh=; HttpOnly; SameSite=Strict; Path=/auth; Max-Age=0' });
     }
+    if (req.method === 'GET' && path === '/leads/scoring') {
+      const user = authedUser(req);
+      if (!user) {
+        return send(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'Not authenticated', details: [] } }, { 'WWW-Authenticate': 'Bearer' });
+      }
+      const wait = rateLimited(user);
+      if (wait) return send(res, 429, { error: { code: 'RATE_LIMITED', message: 'Too many requests', details: [] } }, { 'Retry-After': String(wait) });
+      const wantsCsv = url.searchParams.get('format') === 'csv' || (req.headers.accept ?? '').includes('text/csv');
+      const parsed = restFilter(url.searchParams);
+      if (parsed.error) return send(res, 400, { error: { code: 'BAD_REQUEST', message: parsed.error, details: [] } });
+      if (!wantsCsv) return send(res, 400, { error: { code: 'BAD_REQUEST', message: 'the mock serves format=csv only', details: [] } });
+      const list = sortLeads(filtered(parsed.filter), parsed.sort);
+      return send(res, 200, leadsCsv(list), { 'Content-Type': 'text/csv; charset=utf-8' });
+    }
     if (req.method === 'POST' && path === '/graphql') {
       const body = await readJson(req);
       if (!body?.query) return send(res, 400, { errors: [{ message: 'query required', extensions: { code: 'BAD_USER_INPUT' } }] });
       const user = authedUser(req);
       if (!user) return send(res, 200, { data: null, errors: [unauthenticated().toJSON()] });
+      const wait = rateLimited(user);
+      if (wait) {
+        const err = new GraphQLError('Too many requests', { extensions: { code: 'RATE_LIMITED' } });
+        return send(res, 429, { data: null, errors: [err.toJSON()] }, { 'Retry-After': String(wait) });
+      }
       const result = await graphql({
         schema,
         source: body.query,

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { __resetSessionForTests, getAccessToken, REFRESH_LEEWAY_SECONDS } from './auth/session';
 import { gqlRequest } from './api/client';
-import { AUTH_PAYLOAD, installFakeApi, json } from './test/fakeApi';
+import { ADMIN_USER, AUTH_PAYLOAD, installFakeApi, json } from './test/fakeApi';
 import { setUrl } from './test/render';
 
 beforeEach(() => {
@@ -56,7 +56,7 @@ describe('auth flow', () => {
     // Never persisted where XSS could read it later.
     expect(localStorage.length).toBe(0);
     expect(sessionStorage.length).toBe(0);
-    await waitFor(() => expect(api.leadsCalls()[0]?.headers.Authorization).toBe('Bearer access-1'));
+    await waitFor(() => expect(api.viewCalls()[0]?.headers.Authorization).toBe('Bearer access-1'));
 
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('heading', { name: 'Sign in to your workspace' })).toBeInTheDocument();
@@ -131,5 +131,57 @@ describe('auth flow', () => {
     expect(refresh).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(11_000);
     expect(refresh).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('one request per view, and the Admin entry', () => {
+  it('signs in to a dashboard loaded by one GraphQL request that also fills the header', async () => {
+    const api = installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+    expect(await screen.findByText('Acme')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('table', { name: /^Leads/ })).toHaveAttribute('data-state', 'ready'));
+    expect(api.calls.map((c) => c.operationName)).toEqual(['DashboardView']);
+    expect(api.calls[0]!.variables.withMe).toBe(true);
+    // Not an admin: no Admin entry.
+    expect(screen.queryByRole('link', { name: 'Admin' })).toBeNull();
+  });
+
+  it('an admin opens the lazily loaded Admin page and comes back', async () => {
+    installFakeApi({ refresh: () => json({ ...AUTH_PAYLOAD, user: ADMIN_USER }) });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Leads' })).toHaveAttribute('aria-current', 'page');
+
+    await user.click(within(nav).getByRole('link', { name: 'Admin' }));
+    // The admin screens' own heading (the real page and the placeholder share it).
+    expect(await screen.findByRole('heading', { name: 'Administration', level: 2 })).toBeInTheDocument();
+    expect(window.location.pathname).toBe('/admin');
+    expect(within(nav).getByRole('link', { name: 'Admin' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.queryByRole('table', { name: /^Leads/ })).toBeNull();
+    await waitFor(() => expect(document.title).toBe('Admin · Leadscore'));
+
+    await user.click(within(nav).getByRole('link', { name: 'Leads' }));
+    expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
+    expect(window.location.pathname).toBe('/');
+  });
+
+  it('/admin shows the dashboard to a manager', async () => {
+    window.history.replaceState(null, '', '/admin');
+    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    render(<App />);
+    expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Administration' })).toBeNull();
+  });
+
+  it('an invitation link shows the accept-invite page, not the sign-in page', async () => {
+    window.history.replaceState(null, '', '/accept-invite#token=abc');
+    installFakeApi();
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Join your team on Leadscore' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Sign in to your workspace' })).toBeNull();
+    window.history.replaceState(null, '', '/');
   });
 });

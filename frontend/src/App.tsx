@@ -1,12 +1,29 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { SWRConfig } from 'swr';
 import { getSessionState, logout, restoreSession, subscribe } from './auth/session';
 import { AppHeader } from './components/AppHeader';
 import { LeadScoringDashboard } from './components/LeadScoringDashboard';
 import { LoginPage } from './components/LoginPage';
+import { isAdmin, usePath } from './hooks/usePath';
+
+// The admin screens load only when an admin opens them: the dashboard entry stays small.
+const AdminPage = lazy(() => import('./admin/AdminPage'));
+// Where an invitation link (/accept-invite#token=…) lands, signed in or not.
+const AcceptInvitePage = lazy(() => import('./admin/AcceptInvitePage'));
+
+const loading = (what: string) => (
+  <main id="main" className="flex min-h-screen items-center justify-center">
+    <p role="status" className="text-sm text-slate-600">
+      {what}
+    </p>
+  </main>
+);
 
 export function App() {
   const session = useSyncExternalStore(subscribe, getSessionState);
+  const path = usePath();
+  const admin = session.user ? isAdmin(session.user.role) : false;
+  const onAdmin = admin && path === '/admin';
 
   useEffect(() => {
     // On load, exchange the httpOnly refresh cookie for an access token so a
@@ -15,18 +32,18 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (session.status === 'authenticated') document.title = 'Leads · Leadscore';
-  }, [session.status]);
+    if (session.status === 'authenticated') document.title = onAdmin ? 'Admin · Leadscore' : 'Leads · Leadscore';
+  }, [session.status, onAdmin]);
 
-  if (session.status === 'loading') {
+  if (path === '/accept-invite') {
     return (
-      <main id="main" className="flex min-h-screen items-center justify-center">
-        <p role="status" className="text-sm text-slate-600">
-          Loading…
-        </p>
-      </main>
+      <Suspense fallback={loading('Loading…')}>
+        <AcceptInvitePage />
+      </Suspense>
     );
   }
+
+  if (session.status === 'loading') return loading('Loading…');
 
   if (session.status === 'anonymous' || !session.user) {
     return <LoginPage notice={session.notice} />;
@@ -41,9 +58,21 @@ export function App() {
       >
         Skip to content
       </a>
-      <AppHeader user={session.user} onSignOut={logout} />
+      <AppHeader user={session.user} onSignOut={logout} current={onAdmin ? 'admin' : 'leads'} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-        <LeadScoringDashboard />
+        {onAdmin ? (
+          <Suspense
+            fallback={
+              <p role="status" className="text-sm text-slate-600">
+                Loading admin…
+              </p>
+            }
+          >
+            <AdminPage />
+          </Suspense>
+        ) : (
+          <LeadScoringDashboard />
+        )}
       </main>
     </SWRConfig>
   );

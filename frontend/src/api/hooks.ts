@@ -1,95 +1,126 @@
-import useSWR, { type SWRConfiguration } from 'swr';
+import { useCallback } from 'react';
+import useSWR, { useSWRConfig, type SWRConfiguration } from 'swr';
 import { gqlRequest } from './client';
-import {
-  LEADS_QUERY,
-  LEAD_DETAIL_QUERY,
-  ME_QUERY,
-  OWNERS_QUERY,
-  SCORE_DISTRIBUTION_QUERY,
-} from './operations';
+import { DASHBOARD_VIEW_QUERY, LEAD_DETAIL_QUERY, SET_LEAD_STATUS_MUTATION } from './operations';
 import type {
+  DashboardViewQuery,
+  DashboardViewQueryVariables,
   LeadDetailQuery,
   LeadDetailQueryVariables,
   LeadFilter,
-  LeadsQuery,
-  LeadsQueryVariables,
-  MeQuery,
-  OwnersQuery,
-  ScoreDistributionQuery,
-  ScoreDistributionQueryVariables,
+  LeadStatus,
+  SetLeadStatusMutation,
+  SetLeadStatusMutationVariables,
 } from '../gql/graphql';
-import { SORT_TO_API, type DashboardParams } from '../hooks/useDashboardParams';
+import {
+  SORT_TO_API,
+  effectiveOwner,
+  type DashboardParams,
+  type Viewer,
+} from '../hooks/useDashboardParams';
 
-/** Auto-refresh period for the leads table and the distribution chart. */
+/** Auto-refresh period for the dashboard view (one request). */
 export const AUTO_REFRESH_MS = 60_000;
 /** While the page shows stale scores (being recomputed in the background), poll sooner. */
 export const STALE_REFRESH_MS = 5_000;
+/** SWR cache key of the signed-in user (filled by the first view request). */
+export const ME_KEY = 'Me';
+export const VIEW_KEY = 'DashboardView';
 
-export function leadsRefreshInterval(latest: Timed<LeadsQuery> | undefined): number {
-  return latest?.data.leads.items.some((i) => i.stale) ? STALE_REFRESH_MS : AUTO_REFRESH_MS;
-}
+export type Me = NonNullable<DashboardViewQuery['me']>;
 
 export interface Timed<T> {
   data: T;
   fetchedAt: number;
 }
 
-export type LeadsVariables = Omit<LeadsQueryVariables, 'refresh'>;
+/** A view response and the variables it answers (the previous view stays shown while the next loads). */
+export interface ViewData extends Timed<DashboardViewQuery> {
+  vars: ViewVariables;
+}
+export type ViewVariables = Omit<DashboardViewQueryVariables, 'refresh' | 'withMe'>;
+export type ViewLead = DashboardViewQuery['leads']['items'][number];
 
-export function filterFromParams(p: Pick<DashboardParams, 'minScore' | 'owner'>): LeadFilter | null {
-  if (p.minScore === null && p.owner === null) return null;
-  return { minScore: p.minScore, ownerId: p.owner };
+export function viewRefreshInterval(latest: ViewData | undefined): number {
+  return latest?.data.leads.items.some((i) => i.stale) ? STALE_REFRESH_MS : AUTO_REFRESH_MS;
 }
 
-export function leadsVariables(p: DashboardParams): LeadsVariables {
+/** The GraphQL filter for the view; null when nothing restricts it. */
+export function filterFromParams(p: DashboardParams, viewer: Viewer | null): LeadFilter | null {
+  const f: LeadFilter = {};
+  if (p.minScore !== null) f.minScore = p.minScore;
+  const owner = effectiveOwner(p, viewer);
+  if (owner !== null) f.ownerId = owner;
+  const search = p.q.trim();
+  if (search !== '') f.search = search;
+  if (p.status !== null) f.status = p.status;
+  if (p.noActivity) f.noActivity = true;
+  if (p.stale) f.staleDays = p.staleDays;
+  return Object.keys(f).length === 0 ? null : f;
+}
+
+export function viewVariables(p: DashboardParams, viewer: Viewer | null): ViewVariables {
   return {
-    filter: filterFromParams(p),
+    filter: filterFromParams(p, viewer),
     sort: SORT_TO_API[p.sort],
     page: p.page,
     limit: p.limit,
+    staleDays: p.staleDays,
   };
 }
 
-export async function fetchLeads(vars: LeadsVariables, refresh = false): Promise<Timed<LeadsQuery>> {
-  const data = await gqlRequest<LeadsQuery, LeadsQueryVariables>(LEADS_QUERY, { ...vars, refresh });
-  return { data, fetchedAt: Date.now() };
+export async function fetchView(vars: ViewVariables, opts: { refresh?: boolean; withMe?: boolean } = {}): Promise<ViewData> {
+  const data = await gqlRequest<DashboardViewQuery, DashboardViewQueryVariables>(DASHBOARD_VIEW_QUERY, {
+    ...vars,
+    refresh: opts.refresh ?? false,
+    withMe: opts.withMe ?? false,
+  });
+  return { data, fetchedAt: Date.now(), vars };
+}
+
+/** True when `view` answers exactly `vars` (not a previous view kept on screen). */
+export function answers(view: ViewData | undefined, vars: ViewVariables): boolean {
+  return !!view && JSON.stringify(view.vars) === JSON.stringify(vars);
 }
 
 const baseOptions: SWRConfiguration = {
   revalidateOnFocus: false,
   shouldRetryOnError: (err: unknown) =>
-    !(err && typeof err === 'object' && 'code' in err && ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(String((err as { code?: string }).code))),
+    !(
+      err &&
+      typeof err === 'object' &&
+      'code' in err &&
+      ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'RATE_LIMITED'].includes(String((err as { code?: string }).code))
+    ),
   errorRetryCount: 2,
 };
 
-export function useLeads(vars: LeadsVariables) {
-  return useSWR<Timed<LeadsQuery>>(['Leads', vars], ([, v]: [string, LeadsVariables]) => fetchLeads(v), {
-    ...baseOptions,
-    refreshInterval: leadsRefreshInterval,
-  });
-}
-
-export function useOwners() {
-  return useSWR<OwnersQuery>('Owners', () => gqlRequest<OwnersQuery>(OWNERS_QUERY), {
-    ...baseOptions,
-    revalidateIfStale: false,
-  });
-}
-
-export function useMe() {
-  return useSWR<MeQuery>('Me', () => gqlRequest<MeQuery>(ME_QUERY), {
-    ...baseOptions,
-    revalidateIfStale: false,
-  });
-}
-
-export function useScoreDistribution(filter: LeadFilter | null) {
-  return useSWR<ScoreDistributionQuery>(
-    ['ScoreDistribution', filter],
-    ([, f]: [string, LeadFilter | null]) =>
-      gqlRequest<ScoreDistributionQuery, ScoreDistributionQueryVariables>(SCORE_DISTRIBUTION_QUERY, { filter: f }),
-    { ...baseOptions, refreshInterval: AUTO_REFRESH_MS },
+/**
+ * The whole dashboard view in one request, re-sent every 60 s. The previous view stays on
+ * screen while the next one loads; `me` is asked for only until it is in the cache.
+ */
+export function useDashboardView(vars: ViewVariables) {
+  const { cache, mutate } = useSWRConfig();
+  const fetcher = useCallback(
+    async ([, v]: [string, ViewVariables]) => {
+      const withMe = cache.get(ME_KEY)?.data === undefined;
+      const result = await fetchView(v, { withMe });
+      if (result.data.me) void mutate(ME_KEY, result.data.me, { revalidate: false });
+      return result;
+    },
+    [cache, mutate],
   );
+  return useSWR<ViewData>([VIEW_KEY, vars], fetcher, {
+    ...baseOptions,
+    keepPreviousData: true,
+    revalidateOnReconnect: false,
+    refreshInterval: viewRefreshInterval,
+  });
+}
+
+/** The signed-in user as the dashboard's view request returned it (never fetched alone). */
+export function useMe() {
+  return useSWR<Me>(ME_KEY, null, { revalidateOnMount: false, revalidateIfStale: false });
 }
 
 export function useLeadDetail(leadId: string | null) {
@@ -97,5 +128,45 @@ export function useLeadDetail(leadId: string | null) {
     leadId ? ['LeadDetail', leadId] : null,
     ([, id]: [string, string]) => gqlRequest<LeadDetailQuery, LeadDetailQueryVariables>(LEAD_DETAIL_QUERY, { leadId: id }),
     baseOptions,
+  );
+}
+
+type StatusFields = SetLeadStatusMutation['setLeadStatus'];
+
+function patchItems(view: ViewData | undefined, s: StatusFields): ViewData | undefined {
+  if (!view || !view.data.leads.items.some((l) => l.leadId === s.leadId)) return view;
+  const items = view.data.leads.items.map((l) =>
+    l.leadId === s.leadId ? { ...l, status: s.status, statusSetAt: s.statusSetAt, statusSetBy: s.statusSetBy } : l,
+  );
+  return { ...view, data: { ...view.data, leads: { ...view.data.leads, items } } };
+}
+
+/**
+ * Sets a lead's status (one mutation) and patches every cached view and the lead's detail
+ * with the answer, without refetching.
+ */
+export function useSetLeadStatus() {
+  const { mutate } = useSWRConfig();
+  return useCallback(
+    async (leadId: string, status: LeadStatus): Promise<StatusFields> => {
+      const res = await gqlRequest<SetLeadStatusMutation, SetLeadStatusMutationVariables>(SET_LEAD_STATUS_MUTATION, {
+        leadId,
+        status,
+      });
+      const s = res.setLeadStatus;
+      await mutate(
+        (key) => Array.isArray(key) && key[0] === VIEW_KEY,
+        (view: ViewData | undefined) => patchItems(view, s),
+        { revalidate: false },
+      );
+      await mutate(
+        ['LeadDetail', leadId],
+        (d: LeadDetailQuery | undefined) =>
+          d?.lead ? { ...d, lead: { ...d.lead, status: s.status, statusSetAt: s.statusSetAt, statusSetBy: s.statusSetBy } } : d,
+        { revalidate: false },
+      );
+      return s;
+    },
+    [mutate],
   );
 }

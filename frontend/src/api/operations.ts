@@ -1,8 +1,27 @@
 // GraphQL operations used by the dashboard. The `/* GraphQL */` marker lets
 // graphql-codegen find them and generate result/variable types into src/gql/.
 
-export const LEADS_QUERY = /* GraphQL */ `
-  query Leads($filter: LeadFilter, $sort: LeadSort!, $page: Int!, $limit: Int!, $refresh: Boolean!) {
+/**
+ * One request per dashboard view: the leads page, the score distribution for the same
+ * filter, the owners, the data-quality counts and (on first load only) `me`. The 60 s
+ * auto-refresh re-sends exactly this operation.
+ */
+export const DASHBOARD_VIEW_QUERY = /* GraphQL */ `
+  query DashboardView(
+    $filter: LeadFilter
+    $sort: LeadSort!
+    $page: Int!
+    $limit: Int!
+    $refresh: Boolean!
+    $staleDays: Int!
+    $withMe: Boolean!
+  ) {
+    me @include(if: $withMe) {
+      userId
+      name
+      role
+      tenantName
+    }
     leads(filter: $filter, sort: $sort, page: $page, limit: $limit, refresh: $refresh) {
       totalCount
       page
@@ -13,6 +32,7 @@ export const LEADS_QUERY = /* GraphQL */ `
         leadId
         name
         email
+        company
         ownerId
         owner {
           userId
@@ -24,6 +44,12 @@ export const LEADS_QUERY = /* GraphQL */ `
         computedAt
         stale
         hasActivity
+        status
+        statusSetAt
+        statusSetBy {
+          userId
+          name
+        }
         raw {
           emailOpens
           websiteVisits
@@ -31,31 +57,6 @@ export const LEADS_QUERY = /* GraphQL */ `
         }
       }
     }
-  }
-`;
-
-export const OWNERS_QUERY = /* GraphQL */ `
-  query Owners {
-    owners {
-      userId
-      name
-    }
-  }
-`;
-
-export const ME_QUERY = /* GraphQL */ `
-  query Me {
-    me {
-      userId
-      name
-      role
-      tenantName
-    }
-  }
-`;
-
-export const SCORE_DISTRIBUTION_QUERY = /* GraphQL */ `
-  query ScoreDistribution($filter: LeadFilter) {
     scoreDistribution(filter: $filter) {
       total
       bands {
@@ -68,6 +69,30 @@ export const SCORE_DISTRIBUTION_QUERY = /* GraphQL */ `
         count
       }
     }
+    owners {
+      userId
+      name
+    }
+    dataQuality(staleDays: $staleDays) {
+      total
+      noActivity
+      stale
+      staleDays
+    }
+  }
+`;
+
+export const SET_LEAD_STATUS_MUTATION = /* GraphQL */ `
+  mutation SetLeadStatus($leadId: String!, $status: LeadStatus!) {
+    setLeadStatus(leadId: $leadId, status: $status) {
+      leadId
+      status
+      statusSetAt
+      statusSetBy {
+        userId
+        name
+      }
+    }
   }
 `;
 
@@ -77,6 +102,7 @@ export const LEAD_DETAIL_QUERY = /* GraphQL */ `
       leadId
       name
       email
+      company
       ownerId
       owner {
         userId
@@ -88,6 +114,12 @@ export const LEAD_DETAIL_QUERY = /* GraphQL */ `
       hasActivity
       lastActivityAt
       computedAt
+      status
+      statusSetAt
+      statusSetBy {
+        userId
+        name
+      }
       breakdown {
         emailOpens
         websiteVisits

@@ -1,21 +1,59 @@
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { useMe } from '../api/hooks';
 import type { AuthUser } from '../auth/session';
+import { isAdmin, navigate } from '../hooks/usePath';
 import { formatRole } from '../lib/format';
 
-export function AppHeader({ user, onSignOut }: { user: AuthUser; onSignOut: () => Promise<void> }) {
+function NavLink({ href, current, children }: { href: string; current: boolean; children: string }) {
+  return (
+    <a
+      href={href}
+      aria-current={current ? 'page' : undefined}
+      onClick={(e: MouseEvent<HTMLAnchorElement>) => {
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0) return;
+        e.preventDefault();
+        navigate(href);
+      }}
+      className={`rounded-md px-2 py-1 text-sm font-medium ${
+        current ? 'bg-blue-50 text-blue-900' : 'text-slate-700 hover:bg-slate-100'
+      }`}
+    >
+      {children}
+    </a>
+  );
+}
+
+export function AppHeader({
+  user,
+  onSignOut,
+  current = 'leads',
+}: {
+  user: AuthUser;
+  onSignOut: () => Promise<void>;
+  current?: 'leads' | 'admin';
+}) {
   const me = useMe();
   const [signingOut, setSigningOut] = useState(false);
-  const name = me.data?.me.name ?? user.name;
-  const role = formatRole(me.data?.me.role ?? user.role);
-  const tenant = me.data?.me.tenantName;
+  const name = me.data?.name ?? user.name;
+  const role = formatRole(me.data?.role ?? user.role);
+  const tenant = me.data?.tenantName;
 
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-        <div className="flex items-baseline gap-3">
+        <div className="flex flex-wrap items-baseline gap-3">
           <h1 className="text-lg font-bold tracking-tight text-blue-800">Leadscore</h1>
           {tenant && <span className="text-sm text-slate-600">{tenant}</span>}
+          {isAdmin(user.role) && (
+            <nav aria-label="Main" className="flex gap-1">
+              <NavLink href="/" current={current === 'leads'}>
+                Leads
+              </NavLink>
+              <NavLink href="/admin" current={current === 'admin'}>
+                Admin
+              </NavLink>
+            </nav>
+          )}
         </div>
         <div className="flex items-center gap-3">
           <p className="text-right text-sm leading-tight" data-testid="current-user">

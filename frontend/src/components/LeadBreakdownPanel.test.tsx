@@ -81,6 +81,32 @@ describe('LeadBreakdownPanel', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: 'Lead 0' })).toHaveFocus());
   });
 
+  it('shows email, company and who set the status, and sets it from the panel (the row follows)', async () => {
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await user.click(await screen.findByRole('button', { name: 'Lead 0' }));
+    const dialog = await screen.findByRole('dialog');
+    await waitFor(() => expect(dialog).toHaveAccessibleName('Lead 0'));
+    expect(within(dialog).getByRole('link', { name: 'lead0@example.com' })).toHaveAttribute('href', 'mailto:lead0@example.com');
+    expect(within(dialog).getByText('Acme Corp')).toBeInTheDocument();
+    const status = within(dialog).getByRole('combobox', { name: 'Status' });
+    expect(status).toHaveValue('CONTACTED');
+    const setBy = within(dialog).getByTestId('status-set-by');
+    expect(setBy).toHaveTextContent(/^Set by Rep One/);
+    expect(within(setBy).getByText(/ago$/).tagName).toBe('TIME');
+    expect(within(setBy).getByText(/ago$/)).toHaveAttribute('dateTime', '2026-11-22T09:00:00.000Z');
+
+    await user.selectOptions(status, 'QUALIFIED');
+    await waitFor(() => expect(within(dialog).getByTestId('status-set-by')).toHaveTextContent(/^Set by Maria Manager just now/));
+    expect(api.calls.at(-1)).toMatchObject({ operationName: 'SetLeadStatus', variables: { leadId: 'lead-0', status: 'QUALIFIED' } });
+    expect(within(dialog).getByRole('combobox', { name: 'Status' })).toHaveValue('QUALIFIED');
+    // The table row behind the panel shows the new status without a refetch.
+    const row = document.querySelector('tr[data-lead-id="lead-0"]')!;
+    expect(row).toHaveAttribute('data-status', 'QUALIFIED');
+    expect(api.viewCalls()).toHaveLength(1);
+  });
+
   it('closes with the Close button', async () => {
     installFakeApi();
     const user = userEvent.setup();

@@ -14,6 +14,7 @@ import {
   parseDate,
 } from '../lib/format';
 import { ScoreBadge } from './ScoreBadge';
+import { LeadContact } from './LeadContact';
 
 type Lead = NonNullable<LeadDetailQuery['lead']>;
 type Config = LeadDetailQuery['scoringConfig'];
@@ -160,6 +161,7 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
 
   return (
     <>
+      <LeadContact lead={lead} />
       <section aria-labelledby="bd-score">
         <div className="flex flex-wrap items-center gap-3">
           <h3 id="bd-score" className="text-sm font-semibold text-slate-800">

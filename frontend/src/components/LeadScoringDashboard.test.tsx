@@ -36,6 +36,7 @@ describe('LeadScoringDashboard — table', () => {
       'Lead Name',
       'Score',
       'Priority',
+      'Status',
       'Email Opens',
       'Website Visits',
       'Time Spent',
@@ -44,8 +45,16 @@ describe('LeadScoringDashboard — table', () => {
     ]);
     headers.forEach((h) => expect(h).toHaveAttribute('scope', 'col'));
 
-    expect(api.lastLeadsVars()).toEqual({ filter: null, sort: 'SCORE_DESC', page: 1, limit: 50, refresh: false });
-    expect(api.leadsCalls()[0]!.headers.Authorization).toBe('Bearer access-1');
+    expect(api.lastViewVars()).toEqual({
+      filter: null,
+      sort: 'SCORE_DESC',
+      page: 1,
+      limit: 50,
+      refresh: false,
+      staleDays: 30,
+      withMe: true,
+    });
+    expect(api.viewCalls()[0]!.headers.Authorization).toBe('Bearer access-1');
 
     // Human formats with exact values on hover.
     const first = rows[0]!;
@@ -70,7 +79,7 @@ describe('LeadScoringDashboard — table', () => {
     expect(columnHeader(/^Owner/)).not.toHaveAttribute('aria-sort');
 
     await user.click(within(columnHeader(/^Last Activity/)).getByRole('button'));
-    await waitFor(() => expect(api.lastLeadsVars()?.sort).toBe('LAST_ACTIVITY_DESC'));
+    await waitFor(() => expect(api.lastViewVars()?.sort).toBe('LAST_ACTIVITY_DESC'));
     expect(columnHeader(/^Last Activity/)).toHaveAttribute('aria-sort', 'descending');
     expect(columnHeader(/^Score/)).toHaveAttribute('aria-sort', 'none');
     expect(window.location.search).toBe('?sort=lastActivity');
@@ -78,7 +87,7 @@ describe('LeadScoringDashboard — table', () => {
     // Keyboard operable: the header is a real button.
     within(columnHeader(/^Score/)).getByRole('button').focus();
     await user.keyboard('{Enter}');
-    await waitFor(() => expect(api.lastLeadsVars()?.sort).toBe('SCORE_DESC'));
+    await waitFor(() => expect(api.lastViewVars()?.sort).toBe('SCORE_DESC'));
     expect(columnHeader(/^Score/)).toHaveAttribute('aria-sort', 'descending');
     expect(window.location.search).toBe('');
   });
@@ -89,11 +98,11 @@ describe('LeadScoringDashboard — table', () => {
     const user = userEvent.setup();
     renderWithSWR(<LeadScoringDashboard />);
     await waitForRows();
-    expect(api.lastLeadsVars()).toMatchObject({ page: 2, limit: 25 });
+    expect(api.lastViewVars()).toMatchObject({ page: 2, limit: 25 });
 
     await user.type(screen.getByLabelText('Min score'), '40');
-    await waitFor(() => expect(api.lastLeadsVars()?.filter).toEqual({ minScore: 40, ownerId: null }));
-    expect(api.lastLeadsVars()?.page).toBe(1);
+    await waitFor(() => expect(api.lastViewVars()?.filter).toEqual({ minScore: 40 }));
+    expect(api.lastViewVars()?.page).toBe(1);
     expect(new URLSearchParams(window.location.search).get('minScore')).toBe('40');
     expect(new URLSearchParams(window.location.search).get('page')).toBeNull();
     await waitForRows();
@@ -107,15 +116,15 @@ describe('LeadScoringDashboard — table', () => {
     const user = userEvent.setup();
     renderWithSWR(<LeadScoringDashboard />);
     await waitForRows();
-    const before = api.leadsCalls().length;
+    const before = api.viewCalls().length;
     await user.type(screen.getByLabelText('Min score'), '150');
     expect(screen.getByLabelText('Min score')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByText('Enter a number from 0 to 100.')).toBeInTheDocument();
     await new Promise((r) => setTimeout(r, 500));
-    expect(api.leadsCalls()).toHaveLength(before);
+    expect(api.viewCalls()).toHaveLength(before);
   });
 
-  it('owner filter uses the owners query and changes the variables and the URL', async () => {
+  it('owner filter lists the owners of the view and changes the variables and the URL', async () => {
     const api = installFakeApi();
     const user = userEvent.setup();
     renderWithSWR(<LeadScoringDashboard />);
@@ -123,13 +132,13 @@ describe('LeadScoringDashboard — table', () => {
     const select = screen.getByLabelText('Owner');
     await waitFor(() => expect(within(select).getByRole('option', { name: 'Rep Two' })).toBeInTheDocument());
     await user.selectOptions(select, 'u2');
-    await waitFor(() => expect(api.lastLeadsVars()?.filter).toEqual({ minScore: null, ownerId: 'u2' }));
+    await waitFor(() => expect(api.lastViewVars()?.filter).toEqual({ ownerId: 'u2' }));
     expect(new URLSearchParams(window.location.search).get('owner')).toBe('u2');
+    await waitFor(() => expect(leadsTable().getAttribute('data-view')).toBe('?owner=u2'));
     const rows = await waitForRows();
     rows.forEach((r) => expect(within(r).getByText('Rep Two')).toBeInTheDocument());
-    // The distribution follows the same filter.
-    const dist = api.calls.filter((c) => c.operationName === 'ScoreDistribution').at(-1);
-    expect(dist?.variables).toEqual({ filter: { minScore: null, ownerId: 'u2' } });
+    // The distribution in the same answer follows the same filter: Rep Two owns 6 of the 12 leads.
+    expect(screen.getByText('6 leads in view')).toBeInTheDocument();
   });
 
   it('paginates with Prev/Next and page size, reflecting it in the variables and URL', async () => {
@@ -144,31 +153,33 @@ describe('LeadScoringDashboard — table', () => {
     expect(next).toBeEnabled();
 
     await user.click(next);
-    await waitFor(() => expect(api.lastLeadsVars()?.page).toBe(2));
+    await waitFor(() => expect(api.lastViewVars()?.page).toBe(2));
     expect(window.location.search).toBe('?page=2');
     await waitFor(() => expect(screen.getByText('Page 2 of 2')).toBeInTheDocument());
     await waitFor(() => expect(screen.getByRole('button', { name: /Next/ })).toBeDisabled());
 
     await user.click(screen.getByRole('button', { name: /Prev/ }));
-    await waitFor(() => expect(api.lastLeadsVars()?.page).toBe(1));
+    await waitFor(() => expect(api.lastViewVars()?.page).toBe(1));
 
     await user.selectOptions(screen.getByLabelText('Rows per page'), '25');
-    await waitFor(() => expect(api.lastLeadsVars()).toMatchObject({ page: 1, limit: 25 }));
+    await waitFor(() => expect(api.lastViewVars()).toMatchObject({ page: 1, limit: 25 }));
     expect(window.location.search).toBe('?limit=25');
     await waitFor(() => expect(screen.getByText('Page 1 of 3')).toBeInTheDocument());
-  });
+  }, 60_000);
 
   it('reads the initial view from the URL', async () => {
     setUrl('?sort=lastActivity&minScore=40&owner=u123&page=2&limit=100');
     const api = installFakeApi();
     renderWithSWR(<LeadScoringDashboard />);
-    await waitFor(() => expect(api.leadsCalls().length).toBeGreaterThan(0));
-    expect(api.lastLeadsVars()).toEqual({
+    await waitFor(() => expect(api.viewCalls().length).toBeGreaterThan(0));
+    expect(api.lastViewVars()).toEqual({
       filter: { minScore: 40, ownerId: 'u123' },
       sort: 'LAST_ACTIVITY_DESC',
       page: 2,
       limit: 100,
       refresh: false,
+      staleDays: 30,
+      withMe: true,
     });
     expect(screen.getByLabelText('Min score')).toHaveValue(40);
     expect(screen.getByLabelText('Owner')).toHaveValue('u123');
@@ -178,17 +189,14 @@ describe('LeadScoringDashboard — table', () => {
 
 describe('LeadScoringDashboard — states', () => {
   it('shows skeleton rows while loading', async () => {
-    let release!: (r: Response) => void;
-    installFakeApi({ leadsHandler: () => new Promise<Response>((r) => (release = r)) });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    installFakeApi({ viewHandler: () => gate.then(() => undefined) });
     renderWithSWR(<LeadScoringDashboard />);
     await waitFor(() => expect(screen.getAllByTestId('skeleton-row').length).toBeGreaterThan(0));
     expect(leadsTable()).toHaveAttribute('aria-busy', 'true');
     expect(leadsTable()).toHaveAttribute('data-state', 'loading');
-    await act(async () => {
-      release(
-        json({ data: { leads: { totalCount: 1, page: 1, limit: 50, hasNextPage: false, refreshed: false, items: [makeLead(0)] } } }),
-      );
-    });
+    await act(async () => release());
     await waitForRows();
     expect(screen.queryAllByTestId('skeleton-row')).toHaveLength(0);
   });
@@ -201,7 +209,7 @@ describe('LeadScoringDashboard — states', () => {
     const empty = await screen.findByTestId('empty-state');
     expect(within(empty).getByText('No leads match')).toBeInTheDocument();
     await user.click(within(empty).getByRole('button', { name: 'Clear filters' }));
-    await waitFor(() => expect(api.lastLeadsVars()?.filter).toBeNull());
+    await waitFor(() => expect(api.lastViewVars()?.filter).toBeNull());
     expect(window.location.search).toBe('');
     await waitForRows();
     expect(screen.getByLabelText('Min score')).toHaveValue(null);
@@ -211,7 +219,7 @@ describe('LeadScoringDashboard — states', () => {
   it('shows an error with a Retry button that refetches', async () => {
     let failing = true;
     const api = installFakeApi({
-      leadsHandler: () =>
+      viewHandler: () =>
         failing
           ? json({ data: null, errors: [{ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
           : undefined,
@@ -223,16 +231,16 @@ describe('LeadScoringDashboard — states', () => {
     expect(within(alert).getByText('Could not load leads.')).toBeInTheDocument();
     expect(within(alert).getByText(/could not load this data/)).toBeInTheDocument();
     failing = false;
-    const before = api.leadsCalls().length;
+    const before = api.viewCalls().length;
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
-    await waitFor(() => expect(api.leadsCalls().length).toBeGreaterThan(before));
+    await waitFor(() => expect(api.viewCalls().length).toBeGreaterThan(before));
     await waitForRows();
     expect(screen.queryByTestId('leads-error')).toBeNull();
   });
 
   it('names the problem for RATE_LIMITED errors', async () => {
     installFakeApi({
-      leadsHandler: () => json({ data: null, errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }] }),
+      viewHandler: () => json({ data: null, errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }] }),
     });
     renderWithSWR(<LeadScoringDashboard />);
     const alert = await screen.findByTestId('leads-error');
@@ -253,12 +261,12 @@ describe('LeadScoringDashboard — states', () => {
     renderWithSWR(<LeadScoringDashboard />);
     await waitForRows();
     expect(screen.getByTestId('updated-ago')).toHaveTextContent(/updated (just now|\d+ s ago)/);
-    const distCalls = () => api.calls.filter((c) => c.operationName === 'ScoreDistribution').length;
-    await waitFor(() => expect(distCalls()).toBeGreaterThan(0));
-    const distBefore = distCalls();
+    const before = api.requestCount();
     await user.click(screen.getByRole('button', { name: /Refresh/ }));
-    await waitFor(() => expect(api.lastLeadsVars()?.refresh).toBe(true));
-    await waitFor(() => expect(distCalls()).toBeGreaterThan(distBefore));
+    await waitFor(() => expect(api.lastViewVars()?.refresh).toBe(true));
     await waitFor(() => expect(screen.getByRole('button', { name: /Refresh/ })).toBeEnabled());
+    // One request recomputes and reloads the whole view (distribution and counts included).
+    expect(api.requestCount()).toBe(before + 1);
+    expect(api.lastViewVars()?.withMe).toBe(false);
   });
 });

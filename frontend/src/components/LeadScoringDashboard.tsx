@@ -1,251 +1,69 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useSWRConfig } from 'swr';
-import { fetchLeads, filterFromParams, leadsVariables, useLeads, useOwners } from '../api/hooks';
+import { exportUrl } from '../api/exportCsv';
+import { answers, fetchView, useDashboardView, viewVariables } from '../api/hooks';
 import { describeError } from '../api/client';
-import type { LeadsQuery } from '../gql/graphql';
-import { PAGE_SIZES, serializeParams, useDashboardParams, type PageSize, type SortKey } from '../hooks/useDashboardParams';
-import { useNow } from '../hooks/useNow';
+import { getSessionState, subscribe } from '../auth/session';
 import {
-  formatAgoShort,
-  formatCount,
-  formatDuration,
-  formatExactDate,
-  formatRelative,
-  formatSecondsExact,
-  parseDate,
-} from '../lib/format';
+  effectiveScope,
+  serializeParams,
+  useDashboardParams,
+  type SortKey,
+  type Viewer,
+} from '../hooks/useDashboardParams';
+import { useNow } from '../hooks/useNow';
+import { formatAgoShort } from '../lib/format';
+import { DashboardFilters, btn } from './DashboardFilters';
+import { DataQualitySummary } from './DataQualitySummary';
+import { ExportButton } from './ExportButton';
 import { LeadBreakdownPanel } from './LeadBreakdownPanel';
-import { PriorityLabel, ScoreBadge } from './ScoreBadge';
+import { COLUMN_COUNT, LeadTableRow, PlainHeader, SkeletonRows, SortHeader } from './LeadTable';
 import { ScoreDistributionChart } from './ScoreDistributionChart';
-
-type LeadRow = LeadsQuery['leads']['items'][number];
-
-const COLUMN_COUNT = 8;
-const SKELETON_ROWS = 8;
-const MIN_SCORE_DEBOUNCE_MS = 400;
 
 const SORT_LABEL: Record<SortKey, string> = {
   score: 'score, highest first',
   lastActivity: 'last activity, most recent first',
 };
 
-const btn =
-  'inline-flex items-center justify-center gap-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50';
-const control =
-  'block w-full rounded-md border border-slate-400 bg-white px-2 py-1.5 text-sm text-slate-900 shadow-sm aria-[invalid=true]:border-red-600';
-
-function SortHeader({
-  label,
-  sortKey,
-  active,
-  onSort,
-  align = 'left',
-}: {
-  label: string;
-  sortKey: SortKey;
-  active: boolean;
-  onSort: (k: SortKey) => void;
-  align?: 'left' | 'right';
-}) {
-  return (
-    <th
-      scope="col"
-      aria-sort={active ? 'descending' : 'none'}
-      className={`px-3 py-2 font-semibold ${align === 'right' ? 'text-right' : 'text-left'}`}
-    >
-      <button
-        type="button"
-        onClick={() => onSort(sortKey)}
-        className={`inline-flex items-center gap-1 rounded font-semibold uppercase tracking-wide hover:text-blue-800 ${active ? 'text-blue-800' : ''}`}
-      >
-        {label}
-        <span aria-hidden="true" className={active ? 'opacity-100' : 'opacity-30'}>
-          ▼
-        </span>
-        <span className="sr-only">{active ? ' (sorted, highest first)' : ' (sort by this column)'}</span>
-      </button>
-    </th>
-  );
-}
-
-function PlainHeader({ children, align = 'left' }: { children: ReactNode; align?: 'left' | 'right' }) {
-  return (
-    <th scope="col" className={`px-3 py-2 font-semibold ${align === 'right' ? 'text-right' : 'text-left'}`}>
-      {children}
-    </th>
-  );
-}
-
-function SkeletonRows() {
-  return (
-    <>
-      {Array.from({ length: SKELETON_ROWS }, (_, i) => (
-        <tr key={i} className="border-t border-slate-100" data-testid="skeleton-row" aria-hidden="true">
-          {Array.from({ length: COLUMN_COUNT }, (__, j) => (
-            <td key={j} className="px-3 py-3">
-              <div className={`h-4 rounded bg-slate-200 ls-skeleton ${j === 0 ? 'w-32' : 'ml-auto w-12'}`} />
-            </td>
-          ))}
-        </tr>
-      ))}
-    </>
-  );
-}
-
-function LeadTableRow({ lead, now, onOpen }: { lead: LeadRow; now: number; onOpen: (id: string, el: HTMLElement) => void }) {
-  const last = parseDate(lead.lastActivityAt);
-  const ownerName = lead.owner?.name ?? lead.ownerId ?? 'Unassigned';
-  return (
-    <tr
-      className="border-t border-slate-100 hover:bg-slate-50"
-      data-lead-id={lead.leadId}
-      data-score={lead.score}
-      data-owner-id={lead.ownerId ?? ''}
-      data-last-activity={lead.lastActivityAt ?? ''}
-    >
-      <td className="px-3 py-2 align-top">
-        <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-          <button
-            type="button"
-            onClick={(e) => onOpen(lead.leadId, e.currentTarget)}
-            className="rounded text-left font-medium text-blue-800 underline-offset-2 hover:underline"
-            aria-haspopup="dialog"
-          >
-            {lead.name}
-          </button>
-          {!lead.hasActivity && (
-            <span
-              className="rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium text-slate-800"
-              title="No interactions recorded for this lead"
-            >
-              no data
-            </span>
-          )}
-          {lead.stale && (
-            <span
-              className="rounded bg-yellow-100 px-1.5 py-0.5 text-xs font-medium text-yellow-900"
-              title="Served from cache; being recomputed"
-            >
-              stale
-            </span>
-          )}
-        </div>
-        {lead.email && <div className="text-xs text-slate-600">{lead.email}</div>}
-      </td>
-      <td className="px-3 py-2 text-right align-top" data-col="score">
-        <ScoreBadge score={lead.score} priority={lead.priority} />
-      </td>
-      <td className="px-3 py-2 align-top">
-        <PriorityLabel priority={lead.priority} />
-      </td>
-      <td className="px-3 py-2 text-right align-top tabular-nums">{formatCount(lead.raw?.emailOpens)}</td>
-      <td className="px-3 py-2 text-right align-top tabular-nums">{formatCount(lead.raw?.websiteVisits)}</td>
-      <td className="px-3 py-2 text-right align-top tabular-nums">
-        <span title={formatSecondsExact(lead.raw?.timeSpent)}>{formatDuration(lead.raw?.timeSpent)}</span>
-      </td>
-      <td className="px-3 py-2 text-right align-top whitespace-nowrap">
-        {last ? (
-          <time dateTime={last.toISOString()} title={formatExactDate(last)}>
-            {formatRelative(last, new Date(now))}
-          </time>
-        ) : (
-          <span title="No activity recorded">—</span>
-        )}
-      </td>
-      <td className="px-3 py-2 align-top" data-col="owner">
-        {ownerName}
-      </td>
-    </tr>
-  );
-}
-
-/** Minimum-score input: local text, committed to the URL after a short pause. */
-function MinScoreInput({ value, onCommit }: { value: number | null; onCommit: (v: number | null) => void }) {
-  const id = useId();
-  const errId = useId();
-  const [text, setText] = useState(value === null ? '' : String(value));
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  // Follow external changes (Clear filters, back/forward) unless they match what is typed.
-  useEffect(() => {
-    setText((t) => {
-      const typed = t.trim() === '' ? null : Number(t);
-      return typed === value ? t : value === null ? '' : String(value);
-    });
-  }, [value]);
-
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
-
-  const parsed = text.trim() === '' ? null : Number(text);
-  const invalid = parsed !== null && (!Number.isFinite(parsed) || parsed < 0 || parsed > 100);
-
-  function schedule(next: string) {
-    setText(next);
-    if (timer.current) clearTimeout(timer.current);
-    const n = next.trim() === '' ? null : Number(next);
-    if (n !== null && (!Number.isFinite(n) || n < 0 || n > 100)) return;
-    timer.current = setTimeout(() => onCommit(n), MIN_SCORE_DEBOUNCE_MS);
-  }
-
-  return (
-    <div>
-      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-700">
-        Min score
-      </label>
-      <input
-        id={id}
-        type="number"
-        inputMode="decimal"
-        min={0}
-        max={100}
-        step={1}
-        placeholder="0–100"
-        value={text}
-        aria-invalid={invalid}
-        aria-describedby={invalid ? errId : undefined}
-        onChange={(e) => schedule(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !invalid) {
-            if (timer.current) clearTimeout(timer.current);
-            onCommit(parsed);
-          }
-        }}
-        className={`${control} sm:w-28`}
-      />
-      {invalid && (
-        <p id={errId} className="mt-1 text-xs text-red-700">
-          Enter a number from 0 to 100.
-        </p>
-      )}
-    </div>
-  );
+/** The signed-in user from the session (known before any GraphQL request). */
+function useViewer(): Viewer | null {
+  const user = useSyncExternalStore(subscribe, () => getSessionState().user);
+  return useMemo(() => (user ? { userId: user.userId, role: user.role } : null), [user]);
 }
 
 export function LeadScoringDashboard() {
   const [params, update] = useDashboardParams();
-  const vars = useMemo(() => leadsVariables(params), [params]);
-  const filter = useMemo(() => filterFromParams(params), [params]);
-  const { data, error, isLoading, isValidating, mutate } = useLeads(vars);
-  const owners = useOwners();
+  const viewer = useViewer();
+  const scope = effectiveScope(params, viewer);
+  const vars = useMemo(() => viewVariables(params, viewer), [params, viewer]);
+  const { data, error, isLoading, isValidating, mutate } = useDashboardView(vars);
   const { mutate: mutateCache } = useSWRConfig();
   const now = useNow(1000);
+  // Rows show "3 days ago": a coarser clock lets them skip the per-second re-render.
+  const rowNow = Math.ceil(now / 30_000) * 30_000;
   const [refreshing, setRefreshing] = useState(false);
   const [refreshError, setRefreshError] = useState<string | null>(null);
   const [openLeadId, setOpenLeadId] = useState<string | null>(null);
   const triggerRef = useRef<HTMLElement | null>(null);
-  const ownerId = useId();
-  const limitId = useId();
   const captionId = useId();
 
-  const page = data?.data.leads;
+  const view = data?.data;
+  const page = view?.leads;
   const items = page?.items ?? [];
   const totalCount = page?.totalCount ?? 0;
   const totalPages = Math.max(1, Math.ceil(totalCount / params.limit));
   const currentPage = page?.page ?? params.page;
-  const hasFilters = params.minScore !== null || params.owner !== null;
+  const hasFilters =
+    params.minScore !== null ||
+    params.owner !== null ||
+    params.q !== '' ||
+    params.status !== null ||
+    params.noActivity ||
+    params.stale;
   const showSkeleton = !page && (isLoading || (!error && isValidating));
+  // While the next view loads, the previous one stays on screen, marked busy.
+  const current = answers(data, vars);
+  const loadingNext = !!page && !current;
 
   const onSort = useCallback((k: SortKey) => update({ sort: k }), [update]);
 
@@ -253,9 +71,9 @@ export function LeadScoringDashboard() {
     setRefreshing(true);
     setRefreshError(null);
     try {
-      await mutate(fetchLeads(vars, true), { revalidate: false, rollbackOnError: true });
-      // Recomputed scores change the distribution (and any cached breakdowns) too.
-      void mutateCache((key) => Array.isArray(key) && (key[0] === 'ScoreDistribution' || key[0] === 'LeadDetail'));
+      await mutate(fetchView(vars, { refresh: true }), { revalidate: false, rollbackOnError: true });
+      // Recomputed scores change any cached breakdowns too (refetched when a panel opens).
+      void mutateCache((key) => Array.isArray(key) && key[0] === 'LeadDetail', undefined, { revalidate: false });
     } catch (e) {
       setRefreshError(describeError(e));
     } finally {
@@ -263,7 +81,10 @@ export function LeadScoringDashboard() {
     }
   }, [mutate, mutateCache, vars]);
 
-  const clearFilters = useCallback(() => update({ minScore: null, owner: null, page: 1 }), [update]);
+  const clearFilters = useCallback(
+    () => update({ minScore: null, owner: null, q: '', status: null, noActivity: false, stale: false, page: 1 }),
+    [update],
+  );
 
   const openLead = useCallback((id: string, el: HTMLElement) => {
     triggerRef.current = el;
@@ -277,20 +98,27 @@ export function LeadScoringDashboard() {
     if (el) setTimeout(() => el.isConnected && el.focus(), 0);
   }, []);
 
-  const ownerOptions = owners.data?.owners ?? [];
-  // Keep an owner from the URL selectable even before/without the owners list.
-  const ownerInList = params.owner === null || ownerOptions.some((o) => o.userId === params.owner);
-
   return (
     <section aria-labelledby="leads-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <h2 id="leads-heading" className="text-xl font-semibold text-slate-900">
-          Leads
-        </h2>
-        <div className="flex items-center gap-3">
+        <div className="space-y-2">
+          <h2 id="leads-heading" className="text-xl font-semibold text-slate-900">
+            {scope === 'mine' ? 'My leads' : 'Leads'}
+          </h2>
+          <DataQualitySummary
+            quality={view?.dataQuality}
+            staleDays={params.staleDays}
+            noActivity={params.noActivity}
+            stale={params.stale}
+            onToggleNoActivity={() => update({ noActivity: !params.noActivity })}
+            onToggleStale={() => update({ stale: !params.stale })}
+          />
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
           <span className="text-xs text-slate-600" data-testid="updated-ago">
             {data ? `updated ${formatAgoShort(now - data.fetchedAt)}` : ''}
           </span>
+          <ExportButton url={exportUrl(vars.filter ?? null, vars.sort)} />
           <button type="button" className={btn} onClick={() => void onRefresh()} disabled={refreshing} aria-busy={refreshing}>
             <span aria-hidden="true">↻</span>
             {refreshing ? 'Refreshing…' : 'Refresh'}
@@ -298,57 +126,16 @@ export function LeadScoringDashboard() {
         </div>
       </div>
 
-      <form
-        role="search"
-        aria-label="Filter leads"
-        className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:flex-row sm:flex-wrap sm:items-end"
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <MinScoreInput value={params.minScore} onCommit={(v) => update({ minScore: v }, { replace: true })} />
-        <div>
-          <label htmlFor={ownerId} className="mb-1 block text-xs font-medium text-slate-700">
-            Owner
-          </label>
-          <select
-            id={ownerId}
-            value={params.owner ?? ''}
-            onChange={(e) => update({ owner: e.target.value === '' ? null : e.target.value })}
-            className={`${control} sm:w-48`}
-          >
-            <option value="">All owners</option>
-            {!ownerInList && params.owner && <option value={params.owner}>{params.owner}</option>}
-            {ownerOptions.map((o) => (
-              <option key={o.userId} value={o.userId}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor={limitId} className="mb-1 block text-xs font-medium text-slate-700">
-            Rows per page
-          </label>
-          <select
-            id={limitId}
-            value={params.limit}
-            onChange={(e) => update({ limit: Number(e.target.value) as PageSize })}
-            className={`${control} sm:w-24`}
-          >
-            {PAGE_SIZES.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
-        {hasFilters && (
-          <button type="button" className={`${btn} sm:mb-px`} onClick={clearFilters}>
-            Clear filters
-          </button>
-        )}
-      </form>
+      <DashboardFilters
+        params={params}
+        update={update}
+        scope={scope}
+        owners={view?.owners ?? []}
+        hasFilters={hasFilters}
+        onClear={clearFilters}
+      />
 
-      <ScoreDistributionChart filter={filter} />
+      <ScoreDistributionChart dist={view?.scoreDistribution} error={error} isLoading={isLoading} />
 
       {refreshError && (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -375,13 +162,13 @@ export function LeadScoringDashboard() {
       ) : (
         <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="table-wrapper">
           <table
-            className="min-w-full text-sm"
+            className={`min-w-full text-sm ${loadingNext ? 'opacity-70' : ''}`}
             aria-labelledby={captionId}
-            aria-busy={showSkeleton || refreshing}
+            aria-busy={showSkeleton || refreshing || loadingNext}
             data-state={showSkeleton ? 'loading' : items.length === 0 ? 'empty' : 'ready'}
             data-page={page?.page ?? ''}
             data-sort={params.sort}
-            data-view={serializeParams(params)}
+            data-view={current ? serializeParams(params) : ''}
           >
             <caption id={captionId} className="sr-only">
               Leads, sorted by {SORT_LABEL[params.sort]}
@@ -391,6 +178,7 @@ export function LeadScoringDashboard() {
                 <PlainHeader>Lead Name</PlainHeader>
                 <SortHeader label="Score" sortKey="score" active={params.sort === 'score'} onSort={onSort} align="right" />
                 <PlainHeader>Priority</PlainHeader>
+                <PlainHeader>Status</PlainHeader>
                 <PlainHeader align="right">Email Opens</PlainHeader>
                 <PlainHeader align="right">Website Visits</PlainHeader>
                 <PlainHeader align="right">Time Spent</PlainHeader>
@@ -412,7 +200,11 @@ export function LeadScoringDashboard() {
                   <td colSpan={COLUMN_COUNT} className="px-3 py-10 text-center" data-testid="empty-state">
                     <p className="font-medium text-slate-800">No leads match</p>
                     <p className="mt-1 text-sm text-slate-600">
-                      {hasFilters ? 'Try a lower minimum score or another owner.' : 'There are no scored leads yet.'}
+                      {hasFilters
+                        ? 'Try another search, a lower minimum score or fewer filters.'
+                        : scope === 'mine'
+                          ? 'You own no scored leads yet. Choose "Everyone" to see the whole team.'
+                          : 'There are no scored leads yet.'}
                     </p>
                     <div className="mt-3 flex justify-center gap-2">
                       {hasFilters && (
@@ -429,7 +221,7 @@ export function LeadScoringDashboard() {
                   </td>
                 </tr>
               ) : (
-                items.map((lead) => <LeadTableRow key={lead.leadId} lead={lead} now={now} onOpen={openLead} />)
+                items.map((lead) => <LeadTableRow key={lead.leadId} lead={lead} now={rowNow} onOpen={openLead} />)
               )}
             </tbody>
           </table>
@@ -459,7 +251,7 @@ export function LeadScoringDashboard() {
           <button
             type="button"
             className={btn}
-            disabled={!page?.hasNextPage}
+            disabled={!page?.hasNextPage || loadingNext}
             onClick={() => update({ page: params.page + 1 })}
           >
             Next <span aria-hidden="true">→</span>

@@ -1,25 +1,30 @@
-import { screen, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { __setSessionForTests } from '../auth/session';
-import { AUTH_PAYLOAD, installFakeApi } from '../test/fakeApi';
-import { renderWithSWR } from '../test/render';
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { GraphQLRequestError } from '../api/client';
 import { ScoreDistributionChart } from './ScoreDistributionChart';
 
-beforeEach(() => {
-  __setSessionForTests(AUTH_PAYLOAD.user, 'access-1');
-});
+const DIST = {
+  total: 45,
+  bands: Array.from({ length: 10 }, (_, i) => ({ min: i * 10, max: i * 10 + 10, count: i })),
+  priorities: [
+    { priority: 'HOT' as const, count: 4 },
+    { priority: 'WARM' as const, count: 4 },
+    { priority: 'COLD' as const, count: 4 },
+  ],
+};
 
 describe('ScoreDistributionChart', () => {
-  it('queries with the current filter and offers a text alternative for every band', async () => {
-    const api = installFakeApi();
-    renderWithSWR(<ScoreDistributionChart filter={{ minScore: 40, ownerId: null }} />);
+  it('offers a text alternative for every band of the view', () => {
+    render(<ScoreDistributionChart dist={DIST} />);
     const figure = screen.getByRole('figure', { name: /Score distribution/ });
-    expect(await within(figure).findByText('Score 90–100: 9 leads')).toBeInTheDocument();
+    expect(within(figure).getByText('Score 90–100: 9 leads')).toBeInTheDocument();
     expect(within(figure).getByText('Score 10–20: 1 lead')).toBeInTheDocument();
     expect(within(figure).getAllByRole('listitem')).toHaveLength(10);
-    expect(within(figure).getByText('12 leads in view')).toBeInTheDocument();
-    expect(api.calls.find((c) => c.operationName === 'ScoreDistribution')?.variables).toEqual({
-      filter: { minScore: 40, ownerId: null },
-    });
+    expect(within(figure).getByText('45 leads in view')).toBeInTheDocument();
+  });
+
+  it('names the problem when the view could not load', () => {
+    render(<ScoreDistributionChart dist={undefined} error={new GraphQLRequestError('x', 'RATE_LIMITED', 429)} />);
+    expect(screen.getByRole('status')).toHaveTextContent(/Too many requests/);
   });
 });

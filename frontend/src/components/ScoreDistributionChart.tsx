@@ -1,7 +1,6 @@
 import { useId } from 'react';
-import { useScoreDistribution } from '../api/hooks';
 import { describeError } from '../api/client';
-import type { LeadFilter, Priority } from '../gql/graphql';
+import type { DashboardViewQuery, Priority } from '../gql/graphql';
 import { PriorityLabel } from './ScoreBadge';
 
 const PRIORITY_ORDER: Priority[] = ['HOT', 'WARM', 'COLD'];
@@ -10,14 +9,19 @@ function bandLabel(min: number, max: number): string {
   return `${min}–${max}`;
 }
 
+export interface ScoreDistributionChartProps {
+  /** The view's distribution (fetched with the leads page, for the same filter). */
+  dist: DashboardViewQuery['scoreDistribution'] | undefined;
+  error?: unknown;
+  isLoading?: boolean;
+}
+
 /**
  * Counts per 10-point score band for the current filter: a small div bar chart
  * (hidden from assistive tech) plus a text alternative listing every band.
  */
-export function ScoreDistributionChart({ filter }: { filter: LeadFilter | null }) {
-  const { data, error, isLoading } = useScoreDistribution(filter);
+export function ScoreDistributionChart({ dist, error, isLoading = false }: ScoreDistributionChartProps) {
   const titleId = useId();
-  const dist = data?.scoreDistribution;
   const bands = dist ? [...dist.bands].sort((a, b) => a.min - b.min) : [];
   const maxCount = Math.max(1, ...bands.map((b) => b.count));
 
@@ -39,7 +43,7 @@ export function ScoreDistributionChart({ filter }: { filter: LeadFilter | null }
       {isLoading && !dist && (
         <div className="mt-3 h-24 rounded bg-slate-100 ls-skeleton" aria-hidden="true" />
       )}
-      {error && !dist && (
+      {error != null && !dist && (
         <p className="mt-3 text-sm text-red-700" role="status">
           Distribution unavailable: {describeError(error)}
         </p>

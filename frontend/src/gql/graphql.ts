@@ -4,17 +4,31 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-/** Which leads to return */
+/** Which leads to return (every filter combines) */
 export type LeadFilter = {
   minScore?: number | null | undefined;
+  /** true: only leads with no activity data; false: only with */
+  noActivity?: boolean | null | undefined;
   ownerId?: string | null | undefined;
   priority?: Priority | null | undefined;
+  /** Name, email or company contains this (case- and accent-insensitive) */
+  search?: string | null | undefined;
+  /** Only leads whose last activity is older than N days (or none) */
+  staleDays?: number | null | undefined;
+  status?: LeadStatus | null | undefined;
 };
 
 /** Order of a leads page (ties broken by lead id) */
 export type LeadSort =
   | 'LAST_ACTIVITY_DESC'
   | 'SCORE_DESC';
+
+/** Where a lead stands in the sales process */
+export type LeadStatus =
+  | 'CONTACTED'
+  | 'DISQUALIFIED'
+  | 'NEW'
+  | 'QUALIFIED';
 
 /** Priority tier of a lead, from its score and the tenant's thresholds */
 export type Priority =
@@ -81,37 +95,30 @@ export type AuditLogQueryVariables = Exact<{
 
 export type AuditLogQuery = { auditActions: Array<string>, auditLog: Array<{ action: string, outcome: string, actorId: string | null, actorName: string | null, actorKind: string, at: string, requestId: string | null, fields: Array<{ name: string, value: string }> }> };
 
-export type LeadsQueryVariables = Exact<{
+export type DashboardViewQueryVariables = Exact<{
   filter?: LeadFilter | null | undefined;
   sort: LeadSort;
   page: number;
   limit: number;
   refresh: boolean;
+  staleDays: number;
+  withMe: boolean;
 }>;
 
 
-export type LeadsQuery = { leads: { totalCount: number, page: number, limit: number, hasNextPage: boolean, refreshed: boolean, items: Array<{ leadId: string, name: string, email: string | null, ownerId: string | null, score: number, priority: Priority, lastActivityAt: string | null, computedAt: string, stale: boolean, hasActivity: boolean, owner: { userId: string, name: string } | null, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null }> } };
+export type DashboardViewQuery = { me?: { userId: string, name: string, role: Role, tenantName: string }, leads: { totalCount: number, page: number, limit: number, hasNextPage: boolean, refreshed: boolean, items: Array<{ leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, lastActivityAt: string | null, computedAt: string, stale: boolean, hasActivity: boolean, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null }> }, scoreDistribution: { total: number, bands: Array<{ min: number, max: number, count: number }>, priorities: Array<{ priority: Priority, count: number }> }, owners: Array<{ userId: string, name: string }>, dataQuality: { total: number, noActivity: number, stale: number, staleDays: number } };
 
-export type OwnersQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type OwnersQuery = { owners: Array<{ userId: string, name: string }> };
-
-export type MeQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type MeQuery = { me: { userId: string, name: string, role: Role, tenantName: string } };
-
-export type ScoreDistributionQueryVariables = Exact<{
-  filter?: LeadFilter | null | undefined;
+export type SetLeadStatusMutationVariables = Exact<{
+  leadId: string;
+  status: LeadStatus;
 }>;
 
 
-export type ScoreDistributionQuery = { scoreDistribution: { total: number, bands: Array<{ min: number, max: number, count: number }>, priorities: Array<{ priority: Priority, count: number }> } };
+export type SetLeadStatusMutation = { setLeadStatus: { leadId: string, status: LeadStatus, statusSetAt: string | null, statusSetBy: { userId: string, name: string } | null } };
 
 export type LeadDetailQueryVariables = Exact<{
   leadId: string;
 }>;
 
 
-export type LeadDetailQuery = { lead: { leadId: string, name: string, email: string | null, ownerId: string | null, score: number, priority: Priority, stale: boolean, hasActivity: boolean, lastActivityAt: string | null, computedAt: string, owner: { userId: string, name: string } | null, breakdown: { emailOpens: number, websiteVisits: number, timeSpent: number, decayFactor: number }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null } | null, scoringConfig: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };
+export type LeadDetailQuery = { lead: { leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, stale: boolean, hasActivity: boolean, lastActivityAt: string | null, computedAt: string, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, breakdown: { emailOpens: number, websiteVisits: number, timeSpent: number, decayFactor: number }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null } | null, scoringConfig: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };

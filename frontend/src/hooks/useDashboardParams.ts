@@ -1,14 +1,23 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { LeadSort } from '../gql/graphql';
+import type { LeadSort, LeadStatus } from '../gql/graphql';
 
 /**
- * Dashboard view state lives in the URL query string so that a view can be
- * shared and survives a reload, e.g. ?sort=lastActivity&minScore=40&owner=u123&page=2&limit=50.
- * Default values are omitted from the URL.
+ * Dashboard view state lives in the URL query string so that a view can be shared and
+ * survives a reload, e.g.
+ *   ?q=acme&scope=everyone&owner=u123&status=contacted&minScore=40&noActivity=1&stale=1&staleDays=14
+ *    &sort=lastActivity&page=2&limit=100
+ * Default values are omitted from the URL. `scope` is written only once the user picks
+ * "Mine" or "Everyone": without it a rep lands on their own leads, managers and admins on
+ * everyone's (a link naming an `owner` lands on that owner's leads).
  */
 export type SortKey = 'score' | 'lastActivity';
+export type Scope = 'mine' | 'everyone';
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
+export const LEAD_STATUSES: readonly LeadStatus[] = ['NEW', 'CONTACTED', 'QUALIFIED', 'DISQUALIFIED'];
+export const SEARCH_MAX_LENGTH = 200;
+export const DEFAULT_STALE_DAYS = 30;
+export const MAX_STALE_DAYS = 3650;
 
 export interface DashboardParams {
   sort: SortKey;
@@ -16,6 +25,15 @@ export interface DashboardParams {
   owner: string | null;
   page: number;
   limit: PageSize;
+  /** Search text (name, email, company); '' when none. */
+  q: string;
+  /** null: the role's default. */
+  scope: Scope | null;
+  status: LeadStatus | null;
+  noActivity: boolean;
+  /** Filter to leads whose last activity is older than `staleDays` (or never). */
+  stale: boolean;
+  staleDays: number;
 }
 
 export const DEFAULT_PARAMS: DashboardParams = {
@@ -24,6 +42,12 @@ export const DEFAULT_PARAMS: DashboardParams = {
   owner: null,
   page: 1,
   limit: 50,
+  q: '',
+  scope: null,
+  status: null,
+  noActivity: false,
+  stale: false,
+  staleDays: DEFAULT_STALE_DAYS,
 };
 
 export const SORT_TO_API: Record<SortKey, LeadSort> = {
@@ -31,36 +55,78 @@ export const SORT_TO_API: Record<SortKey, LeadSort> = {
   lastActivity: 'LAST_ACTIVITY_DESC',
 };
 
-export function parseParams(search: string): DashboardParams {
-  const q = new URLSearchParams(search);
+/** Who is looking: decides what "Mine" means and the default scope. */
+export interface Viewer {
+  userId: string;
+  role: string;
+}
+
+/** The scope in force: the URL's, else everyone when an owner is named, else by role. */
+export function effectiveScope(p: Pick<DashboardParams, 'scope' | 'owner'>, viewer: Viewer | null): Scope {
+  if (p.scope) return p.scope;
+  if (p.owner !== null) return 'everyone';
+  return viewer?.role.toLowerCase() === 'rep' ? 'mine' : 'everyone';
+}
+
+/** The owner the view is restricted to, if any. */
+export function effectiveOwner(p: Pick<DashboardParams, 'scope' | 'owner'>, viewer: Viewer | null): string | null {
+  return effectiveScope(p, viewer) === 'mine' ? (viewer?.userId ?? null) : p.owner;
+}
+
+function parseNumber(raw: string | null, min: number, max: number): number | null {
+  if (raw === null || raw.trim() === '') return null;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= min && n <= max ? n : null;
+}
+
+export function parseParams(query: string): DashboardParams {
+  const q = new URLSearchParams(query);
   const sort: SortKey = q.get('sort') === 'lastActivity' ? 'lastActivity' : 'score';
-
-  let minScore: number | null = null;
-  const ms = q.get('minScore');
-  if (ms !== null && ms.trim() !== '') {
-    const n = Number(ms);
-    if (Number.isFinite(n) && n >= 0 && n <= 100) minScore = n;
-  }
-
+  const minScore = parseNumber(q.get('minScore'), 0, 100);
   const ownerRaw = q.get('owner');
   const owner = ownerRaw && ownerRaw.trim() !== '' ? ownerRaw : null;
 
   const pageNum = Number(q.get('page'));
   const page = Number.isInteger(pageNum) && pageNum >= 1 ? pageNum : 1;
-
   const limitNum = Number(q.get('limit'));
   const limit = (PAGE_SIZES as readonly number[]).includes(limitNum) ? (limitNum as PageSize) : DEFAULT_PARAMS.limit;
 
-  return { sort, minScore, owner, page, limit };
+  const search = (q.get('q') ?? '').slice(0, SEARCH_MAX_LENGTH);
+  const scopeRaw = q.get('scope');
+  const scope: Scope | null = scopeRaw === 'mine' || scopeRaw === 'everyone' ? scopeRaw : null;
+  const statusRaw = (q.get('status') ?? '').toUpperCase();
+  const status = (LEAD_STATUSES as readonly string[]).includes(statusRaw) ? (statusRaw as LeadStatus) : null;
+  const days = parseNumber(q.get('staleDays'), 1, MAX_STALE_DAYS);
+  const staleDays = days !== null && Number.isInteger(days) ? days : DEFAULT_STALE_DAYS;
+
+  return {
+    sort,
+    minScore,
+    owner,
+    page,
+    limit,
+    q: search.trim() === '' ? '' : search,
+    scope,
+    status,
+    noActivity: q.get('noActivity') === '1',
+    stale: q.get('stale') === '1',
+    staleDays,
+  };
 }
 
 export function serializeParams(p: DashboardParams, base?: string): string {
   // Keep unrelated parameters that may already be in the URL.
   const q = new URLSearchParams(base);
   const set = (key: string, value: string | null) => (value === null ? q.delete(key) : q.set(key, value));
-  set('sort', p.sort === DEFAULT_PARAMS.sort ? null : p.sort);
-  set('minScore', p.minScore === null ? null : String(p.minScore));
+  set('q', p.q === '' ? null : p.q);
+  set('scope', p.scope);
   set('owner', p.owner);
+  set('status', p.status === null ? null : p.status.toLowerCase());
+  set('minScore', p.minScore === null ? null : String(p.minScore));
+  set('noActivity', p.noActivity ? '1' : null);
+  set('stale', p.stale ? '1' : null);
+  set('staleDays', p.staleDays === DEFAULT_STALE_DAYS ? null : String(p.staleDays));
+  set('sort', p.sort === DEFAULT_PARAMS.sort ? null : p.sort);
   set('page', p.page === 1 ? null : String(p.page));
   set('limit', p.limit === DEFAULT_PARAMS.limit ? null : String(p.limit));
   const s = q.toString();
@@ -72,13 +138,26 @@ export interface UpdateOptions {
   replace?: boolean;
 }
 
-const FILTER_KEYS: (keyof DashboardParams)[] = ['minScore', 'owner', 'sort', 'limit'];
+const FILTER_KEYS: (keyof DashboardParams)[] = [
+  'minScore',
+  'owner',
+  'sort',
+  'limit',
+  'q',
+  'scope',
+  'status',
+  'noActivity',
+  'stale',
+  'staleDays',
+];
+
+export type UpdateParams = (patch: Partial<DashboardParams>, opts?: UpdateOptions) => void;
 
 /**
- * Returns the current params and an updater. Changing a filter, the sort or the
+ * Returns the current params and an updater. Changing a filter, the scope, the sort or the
  * page size resets the page to 1 unless the same update sets `page` explicitly.
  */
-export function useDashboardParams(): [DashboardParams, (patch: Partial<DashboardParams>, opts?: UpdateOptions) => void] {
+export function useDashboardParams(): [DashboardParams, UpdateParams] {
   const [params, setParams] = useState<DashboardParams>(() => parseParams(window.location.search));
 
   useEffect(() => {
@@ -87,7 +166,7 @@ export function useDashboardParams(): [DashboardParams, (patch: Partial<Dashboar
     return () => window.removeEventListener('popstate', onPop);
   }, []);
 
-  const update = useCallback((patch: Partial<DashboardParams>, opts: UpdateOptions = {}) => {
+  const update = useCallback<UpdateParams>((patch, opts = {}) => {
     const current = parseParams(window.location.search);
     const next: DashboardParams = { ...current, ...patch };
     const filterChanged = FILTER_KEYS.some((k) => k in patch && patch[k] !== current[k]);
@@ -98,7 +177,11 @@ export function useDashboardParams(): [DashboardParams, (patch: Partial<Dashboar
       if (opts.replace) window.history.replaceState(window.history.state, '', url);
       else window.history.pushState(window.history.state, '', url);
     }
-    setParams(next);
+    // Re-read what was written so state and URL never disagree (e.g. trimmed search).
+    setParams((prev) => {
+      const parsed = parseParams(search);
+      return serializeParams(prev) === serializeParams(parsed) ? prev : parsed;
+    });
   }, []);
 
   return [params, update];

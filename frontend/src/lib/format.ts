@@ -1,4 +1,4 @@
-import type { Priority } from '../gql/graphql';
+import type { LeadStatus, Priority } from '../gql/graphql';
 
 const LOCALE = 'en';
 
@@ -104,3 +104,10 @@ export function formatRole(role: string | null | undefined): string {
   const r = role.toLowerCase();
   return r.charAt(0).toUpperCase() + r.slice(1);
 }
+
+export const STATUS_LABEL: Record<LeadStatus, string> = {
+  NEW: 'New',
+  CONTACTED: 'Contacted',
+  QUALIFIED: 'Qualified',
+  DISQUALIFIED: 'Disqualified',
+};
