@@ -30,6 +30,8 @@ run: deps $(FERRETDB) $(FRONTEND_OUT) ## serve on http://127.0.0.1:8000 (embedde
 test: deps system-deps $(NODE) $(FERRETDB) $(FRONTEND_OUT) compose-check ## install what is missing, run every test
 	$(UV) run --frozen pytest tests/unit/test_engine.py -q -p no:cacheprovider \
 	  --cov=scoring.engine --cov-branch --cov-report=term-missing --cov-fail-under=95
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen lint-imports
 	$(UV) run --frozen pytest -q
 	cd frontend && npm test --silent && npm run size --silent
 

@@ -65,6 +65,7 @@ def _query_int(value: Any) -> Any:
 
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 QueryInt = Annotated[int, BeforeValidator(_query_int)]
+StaleDays = Annotated[int, Field(ge=0, le=36_500), BeforeValidator(_query_int)]
 
 
 class _Wire(BaseModel):
@@ -109,11 +110,9 @@ class LeadsQuery(_Wire):
     no_activity: QueryBool | None = Field(
         None, alias="noActivity", description="true: only leads with no data; false: with data"
     )
-    stale_days: QueryInt | None = Field(
+    stale_days: StaleDays | None = Field(
         None,
         alias="staleDays",
-        ge=0,
-        le=36_500,
         description="Only leads whose last activity is older than this many days (or none)",
     )
     include_raw: QueryBool = Field(

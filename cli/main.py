@@ -372,7 +372,9 @@ def _print_demo_logins() -> None:
 async def _with_services(settings: Settings, run: Callable[[Services], Awaitable[int]]) -> int:
     services = await build_services(settings)
     try:
-        return await run(services)
+        code = await run(services)
+        await services.scores.drain()  # store the scores of what the command wrote
+        return code
     finally:
         await services.cache.close()
         await services.client.close()

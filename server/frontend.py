@@ -46,6 +46,7 @@ class PrecompressedStaticFiles(StaticFiles):
             status_code=status_code,
             media_type=media_type,
             headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+            stat_result=compressed.stat(),  # sets ETag and Last-Modified for If-None-Match
         )
         if self.is_not_modified(response.headers, headers):
             return NotModifiedResponse(response.headers)

@@ -43,6 +43,7 @@ class Endpoint:
     summary: str
     ok_status: int = 200
     ok: type[BaseModel] | str | None = None
+    also: Sequence[str] = ()  # other media types the success may come as (e.g. text/csv)
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     body_required: bool = True
@@ -138,6 +139,8 @@ def _responses(endpoint: Endpoint, refs: Mapping[type[BaseModel], Any]) -> dict[
     elif isinstance(endpoint.ok, str):
         kind = "object" if endpoint.ok == "application/json" else "string"
         ok["content"] = {endpoint.ok: {"schema": {"type": kind}}}
+    for media_type in endpoint.also:
+        ok.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
     responses: dict[str, Any] = {str(endpoint.ok_status): ok}
     statuses = set(endpoint.errors) | {500}
     if endpoint.security == "bearer":

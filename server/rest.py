@@ -246,7 +246,8 @@ def _multi(request: Request) -> dict[str, list[str]]:
 
 ENDPOINTS = [
     Endpoint("GET", "/leads/scoring", list_scores, "listLeadScores",
-             "A page of the tenant's scored leads, best first", ok=LeadPageResponse,
+             "A page of the tenant's scored leads, best first (format=csv: the whole view)",
+             ok=LeadPageResponse, also=("text/csv",),
              query=LeadsQuery, tags=("leads",)),
     Endpoint("POST", "/leads/scoring/refresh", refresh_scores, "refreshLeadScores",
              "Recompute some or all of the tenant's scores", ok=RecomputeResponse,

@@ -50,6 +50,9 @@ async def test_built_assets_are_sent_pre_compressed_when_accepted(tmp_path: Path
         compressed = await http.get("/assets/app-abc.js", headers=GZIP)
         plain = await http.get("/assets/app-abc.js", headers=IDENTITY)
         image = await http.get("/assets/logo.png", headers=GZIP)
+        etag = compressed.headers["etag"]  # a browser revalidating its cached copy
+        revalidated = await http.get("/assets/app-abc.js", headers={**GZIP, "If-None-Match": etag})
+    assert revalidated.status_code == 304
     raw = (tmp_path / "assets" / "app-abc.js").read_bytes()
     assert compressed.headers["content-encoding"] == "gzip"
     assert compressed.headers["content-type"].startswith("text/javascript")

@@ -47,6 +47,21 @@ REGISTER_POLICY = {
 }
 
 
+# An invitation token is a server-issued secret: a schema-valid random one is refused (400, token).
+INVITE_TOKENS = {
+    "include-operation-id": "acceptInvite",
+    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "429"]}},
+}
+
+
+# An event batch is validated item by item: bad items are reported by index in a 200 answer and
+# the valid ones kept (the contract of POST /events), so an invalid item is not a rejected request.
+EVENT_BATCHES = {
+    "include-operation-id": "recordEvents",
+    "checks": {"negative_data_rejection": {"expected-statuses": ["200", "400", "401", "403"]}},
+}
+
+
 @pytest.fixture
 def fuzz_app(app: Any, ferretdb: Any) -> Iterator[Any]:
     """A second app for Schemathesis, with rate limits out of the way; Beanie re-bound after."""
@@ -115,7 +130,7 @@ async def test_rest_contract_fuzzing(fuzz_app):
             {
                 "seed": SEED,
                 "auth": {"openapi": {"bearer": {"bearer": token}}},
-                "operations": [REGISTER_POLICY],
+                "operations": [REGISTER_POLICY, INVITE_TOKENS, EVENT_BATCHES],
             }
         )
         schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app, config=config)
