@@ -13,13 +13,13 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo.errors import BulkWriteError
 
 from models.base import utcnow
-from scoring.ingest import MAX_ID_LENGTH, FieldError, validate_interaction
+from scoring.ingest import MAX_ID_LENGTH, FieldError, parse_datetime, validate_interaction
 from scoring.writes import EventDelta
 
 EVENT_TYPES = ("email_open", "website_visit", "time_spent", "converted", "lost")
@@ -67,7 +67,7 @@ def validate_event(raw: Any) -> Event | list[FieldError]:
     if kind not in EVENT_TYPES:
         errors.append(FieldError("type", f"must be one of {', '.join(EVENT_TYPES)}"))
     value = _value(raw, kind, errors)
-    occurred = _moment(raw.get("occurredAt"), errors)
+    occurred = _moment(raw, errors)
     extra = {k: raw[k] for k in ("leadName", "leadEmail", "ownerId") if raw.get(k) is not None}
     if extra:
         checked = validate_interaction(
@@ -160,21 +160,8 @@ def _value(raw: Mapping[str, Any], kind: Any, errors: list[FieldError]) -> float
     return number
 
 
-def _moment(value: Any, errors: list[FieldError]) -> datetime | None:
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            errors.append(FieldError("occurredAt", "must be an ISO 8601 date-time"))
-            return None
-    else:
+def _moment(raw: Mapping[str, Any], errors: list[FieldError]) -> datetime | None:
+    if raw.get("occurredAt") in (None, ""):
         errors.append(FieldError("occurredAt", "is required (ISO 8601 date-time)"))
         return None
-    try:
-        aware = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except OverflowError:
-        errors.append(FieldError("occurredAt", "is out of range"))
-        return None
-    return aware.replace(microsecond=aware.microsecond // 1000 * 1000)
+    return parse_datetime(raw, "occurredAt", errors)

@@ -45,7 +45,7 @@ def validate_interaction(raw: Mapping[str, Any]) -> InteractionRecord | list[Fie
         "leadEmail": _email(raw, errors),
         "ownerId": _text(raw, "ownerId", MAX_ID_LENGTH, errors, required=False),
         "company": _text(raw, "company", MAX_NAME_LENGTH, errors, required=False),
-        "lastActivityAt": _datetime(raw, "lastActivityAt", errors),
+        "lastActivityAt": parse_datetime(raw, "lastActivityAt", errors),
     }
     for name in COUNT_FIELDS:
         values[name] = _count(raw, name, errors)
@@ -97,7 +97,8 @@ def _count(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> float
     return int(number) if number.is_integer() else number
 
 
-def _datetime(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> datetime | None:
+def parse_datetime(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> datetime | None:
+    """An ISO 8601 field as UTC (millisecond precision), None when absent; errors name it."""
     value = raw.get(name)
     if value is None or value == "":
         return None
