@@ -112,7 +112,9 @@ def _paused(server: RedisServer) -> Iterator[None]:
 async def _assert_outage_is_cheap(
     client: httpx.AsyncClient, tenant: Tenant, single: float, burst: float
 ) -> None:
-    statuses, wall = await _burst(client, tenant)
+    bursts = [await _burst(client, tenant) for _ in range(3)]
+    statuses = [status for burst_statuses, _ in bursts for status in burst_statuses]
+    wall = sorted(w for _, w in bursts)[1]  # the median: one GC pause or scheduler hiccup is noise
     pages = [await client.get("/leads/scoring", headers=tenant.headers) for _ in range(5)]
     assert {page.status_code for page in pages} == {200}
     sequential = await _sequential(client, tenant, 4.0)  # spans a probe of the breaker
