@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import orjson
 from starlette.responses import Response
 
 from foundation.errors import AppError
+from scoring.index import ScoredLead
 
 _ORJSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC | orjson.OPT_SERIALIZE_NUMPY
 
@@ -23,8 +25,11 @@ class JSONResponse(Response):
         return orjson.dumps(content, option=_ORJSON_OPTIONS)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a `Z` suffix."""
+    """ISO 8601 in UTC with a `Z` suffix (milliseconds when the moment has a fraction)."""
     if moment is None:
         return None
     aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -32,39 +37,50 @@ def iso(moment: datetime | None) -> str | None:
     return aware.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
+def iso_micros(micros: int | None) -> str | None:
+    """`iso` of an epoch-microsecond count, without building a datetime on the hot path."""
+    if micros is None:
+        return None
+    seconds, fraction = divmod(micros, 1_000_000)
+    text = _second_text(seconds)
+    return f"{text}.{fraction // 1000:03d}Z" if fraction else f"{text}Z"
+
+
+@lru_cache(maxsize=1 << 16)
+def _second_text(seconds: int) -> str:
+    return (_EPOCH + timedelta(seconds=seconds)).isoformat(timespec="seconds")[:-6]  # no +00:00
+
+
 def lead_to_wire(
-    score: Mapping[str, Any], raw: Mapping[str, Any] | None = None, *, include_raw: bool = False
+    tenant_id: str, scored: ScoredLead, *, include_raw: bool = False, computed_at: str | None = None
 ) -> dict[str, Any]:
-    """A stored score document as the REST contract shows it; the email comes from `raw`."""
-    breakdown = score.get("breakdown") or {}
-    counts = raw or {}
+    """A lead's score as the REST contract shows it (``computed_at`` shared by a page)."""
+    record = scored.record
+    opens, visits, time_spent = record.parts
     item: dict[str, Any] = {
-        "tenantId": score["tenantId"],
-        "leadId": score["leadId"],
-        "leadName": score.get("leadName"),
-        "leadEmail": counts.get("leadEmail", score.get("leadEmail")),
-        "score": score["score"],
-        "priority": score["priority"],
+        "tenantId": tenant_id,
+        "leadId": record.lead_id,
+        "leadName": record.name,
+        "leadEmail": record.email,
+        "score": scored.score,
+        "priority": scored.priority,
         "breakdown": {
-            "emailOpens": breakdown.get("emailOpens", 0),
-            "websiteVisits": breakdown.get("websiteVisits", 0),
-            "timeSpent": breakdown.get("timeSpent", 0),
-            "decayFactor": breakdown.get("decayFactor", 0),
+            "emailOpens": opens,
+            "websiteVisits": visits,
+            "timeSpent": time_spent,
+            "decayFactor": round(scored.decay, 6),
         },
-        "lastActivityAt": iso(score.get("lastActivityAt")),
-        "computedAt": iso(score.get("computedAt")),
-        "ownerId": score.get("ownerId"),
+        "lastActivityAt": iso_micros(record.last_us),
+        "computedAt": computed_at or iso(scored.computed_at),
+        "ownerId": record.owner_id,
     }
     if include_raw:
         item["raw"] = {
-            "emailOpens": counts.get("emailOpens", 0),
-            "websiteVisits": counts.get("websiteVisits", 0),
-            "timeSpent": counts.get("timeSpent", 0),
+            "emailOpens": record.email_opens,
+            "websiteVisits": record.website_visits,
+            "timeSpent": record.time_spent,
         }
-        item["outcome"] = {
-            "status": score.get("outcome", "open"),
-            "at": iso(score.get("outcomeAt")),
-        }
+        item["outcome"] = {"status": record.outcome, "at": iso_micros(record.outcome_us)}
     return item
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
+from cachetools import LRUCache
 
 from auth.jwks import JwksKeys, KeyUnavailable
 from foundation.errors import Unauthenticated
@@ -30,6 +32,7 @@ EXTERNAL_REQUIRED = ["iss", "aud", "sub", "exp", "iat"]
 EXTERNAL_ACCESS_TYPES = frozenset({"access", "bearer", "at+jwt"})
 ROLES = ("admin", "manager", "rep")
 LEEWAY_SECONDS = 5
+VERIFIED_TOKENS = 4096  # verified local tokens remembered (LRU), a few MB at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,9 @@ class TokenCodec:
         if jwks is None and settings.jwks_uri:
             jwks = JwksKeys(_checked_jwks_uri(settings))
         self._jwks = jwks
+        # Payloads of local tokens already verified, by token: the signature and claims of the
+        # same string cannot change, so a repeat only has its expiry checked again.
+        self._verified: LRUCache[str, dict[str, Any]] = LRUCache(maxsize=VERIFIED_TOKENS)
 
     @property
     def access_ttl(self) -> timedelta:
@@ -123,9 +129,18 @@ class TokenCodec:
         if typ == "access" and self._jwks is not None and alg in self._settings.jwks_algorithms:
             return await self._verify_external(token, header.get("kid"))
         if alg == LOCAL_ALGORITHM and self.accepts_local:
-            payload = self._decode(token, self._secret, [LOCAL_ALGORITHM], LOCAL_REQUIRED)
-            return _local_claims(payload, typ)
+            return _local_claims(self._verified_local(token), typ)
         raise Unauthenticated("invalid token")
+
+    def _verified_local(self, token: str) -> dict[str, Any]:
+        payload = self._verified.get(token)
+        if payload is None:
+            payload = self._decode(token, self._secret, [LOCAL_ALGORITHM], LOCAL_REQUIRED)
+            self._verified[token] = payload
+        elif payload["exp"] + LEEWAY_SECONDS <= time.time():
+            del self._verified[token]
+            raise Unauthenticated("token expired")
+        return payload
 
     async def _verify_external(self, token: str, kid: Any) -> Claims:
         assert self._jwks is not None

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -67,6 +68,10 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
         if not isinstance(body, dict | list):
             raise HTTPException(400, "The request body must be a JSON object")
         return body
+
+    def encode_json(self, data: object) -> bytes:
+        """The response body, serialized by orjson (several times faster than json.dumps)."""
+        return orjson.dumps(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None

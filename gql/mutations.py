@@ -183,8 +183,10 @@ class Mutation:
     ) -> Lead:
         principal = info.context.user
         scores = info.context.services.scores
-        doc = await scores.set_status(principal.tenant_id, lead_id, status.value, principal.user_id)
-        if doc is None:
+        scored = await scores.set_status(
+            principal.tenant_id, lead_id, status.value, principal.user_id
+        )
+        if scored is None:
             raise coded_error(NotFound("no such lead", [field_error("leadId", "not found")]))
         await record_event(
             "lead.status",
@@ -192,6 +194,4 @@ class Mutation:
             principal.user_id,
             {"leadId": lead_id, "status": status.value},
         )
-        detail = await scores.lead_detail(principal.tenant_id, lead_id)
-        raw = detail[1] if detail else None
-        return Lead.from_document(doc, raw, info.context.owner_names())
+        return Lead.from_scored(scored, info.context.owner_names())

@@ -93,13 +93,9 @@ class Query:
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="One lead, or null")
     async def lead(self, info: strawberry.Info, lead_id: str) -> Lead | None:
-        detail = await info.context.services.scores.lead_detail(
-            info.context.user.tenant_id, lead_id
-        )
-        if detail is None:
-            return None
-        score, raw = detail
-        return Lead.from_document(score, raw, info.context.owner_names())
+        scores = info.context.services.scores
+        scored = await scores.scored_lead(info.context.user.tenant_id, lead_id)
+        return None if scored is None else Lead.from_scored(scored, info.context.owner_names())
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Who owns leads")
     async def owners(self, info: strawberry.Info) -> list[Owner]:

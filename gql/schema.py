@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import lru_cache
 
 import strawberry
+from graphql import DocumentNode, parse
 from graphql.error import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
@@ -14,6 +17,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -25,8 +29,30 @@ from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
 from gql.types import DateTimeUTC
 
+CACHED_DOCUMENTS = 256  # distinct query texts kept parsed and validated (LRU, bounded)
+
 Query = merge_types("Query", (BaseQuery, AdminQuery))
 Mutation = merge_types("Mutation", (BaseMutation, AdminMutation))
+
+
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def _parse(query: str, max_tokens: int | None = None) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+class CachedParse(SchemaExtension):
+    """Strawberry's ParserCache, except that a query that does not parse is left to Strawberry.
+
+    Strawberry then parses it itself and reports the syntax (or token limit) error as the
+    usual coded GraphQL error; only documents that parse are cached.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query and context.graphql_document is None:
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document = _parse(context.query, **context.parse_options)
+        yield
 
 
 class _Schema(strawberry.Schema):
@@ -51,14 +77,21 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         settings.graphql_max_aliases,
         settings.graphql_max_tokens,
     )
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=depth),
-        lambda: MaxAliasesLimiter(max_alias_count=aliases),
-        lambda: MaxTokensLimiter(max_token_count=tokens),
-        CodedErrors,
+    # The limits' rule classes are made once, so a document validated before (same text, same
+    # rules) is answered from the validation cache instead of being walked again per request.
+    rules = [
+        *QueryDepthLimiter(max_depth=depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=aliases).validation_rules,
     ]
     if not settings.graphql_introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=tokens),
+        lambda: AddValidationRules(rules),
+        CachedParse,
+        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+        CodedErrors,
+    ]
     return _Schema(
         query=Query,
         mutation=Mutation,

@@ -15,6 +15,7 @@ from auth.directory import Account
 from auth.service import Session
 from models import User as UserDocument
 from scoring.engine import ScoringConfig as EngineConfig
+from scoring.index import ScoredLead, from_micros
 from scoring.service import Distribution, EffectiveConfig, LeadPage
 
 
@@ -197,43 +198,47 @@ class Lead:
     outcome: LeadOutcome = strawberry.field(description="Open, won or lost, with its date")
 
     @classmethod
-    def from_document(
-        cls,
-        doc: dict[str, Any],
-        raw: dict[str, Any] | None = None,
-        names: Mapping[str, str] | None = None,
-        *,
-        stale: bool = False,
+    def from_scored(
+        cls, scored: ScoredLead, names: Mapping[str, str], *, stale: bool = False
     ) -> Lead:
-        breakdown = doc.get("breakdown") or {}
-        names = names or {}
+        """The lead straight from the index's record (no score document in between)."""
+        record = scored.record
+        opens, visits, time_spent = record.parts
         return cls(
-            lead_id=doc["leadId"],
-            name=doc.get("leadName") or doc["leadId"],
-            email=doc.get("leadEmail"),
-            company=doc.get("company"),
-            owner_id=doc.get("ownerId"),
-            owner=_owner(doc.get("ownerId"), names),
-            score=doc["score"],
-            priority=Priority(doc["priority"]),
+            lead_id=record.lead_id,
+            name=record.name,
+            email=record.email,
+            company=record.company,
+            owner_id=record.owner_id,
+            owner=_owner(record.owner_id, names),
+            score=scored.score,
+            priority=Priority(scored.priority),
             breakdown=Breakdown(
-                email_opens=breakdown.get("emailOpens", 0.0),
-                website_visits=breakdown.get("websiteVisits", 0.0),
-                time_spent=breakdown.get("timeSpent", 0.0),
-                decay_factor=breakdown.get("decayFactor", 0.0),
+                email_opens=opens,
+                website_visits=visits,
+                time_spent=time_spent,
+                decay_factor=round(scored.decay, 6),
             ),
-            last_activity_at=doc.get("lastActivityAt"),
-            computed_at=doc["computedAt"],
+            last_activity_at=_moment(record.last_us),
+            computed_at=scored.computed_at,
             stale=stale,
-            has_activity=bool(doc.get("hasActivity", True)),
-            raw=raw_counts(raw),
-            status=LeadStatus(doc.get("status") or "new"),
-            status_set_by=_owner(doc.get("statusSetBy"), names),
-            status_set_at=doc.get("statusSetAt"),
+            has_activity=record.has_activity,
+            raw=RawInteractions(
+                email_opens=float(record.email_opens),
+                website_visits=float(record.website_visits),
+                time_spent=float(record.time_spent),
+            ),
+            status=LeadStatus(record.status),
+            status_set_by=_owner(record.status_by, names),
+            status_set_at=_moment(record.status_us),
             outcome=LeadOutcome(
-                status=OutcomeStatus(doc.get("outcome") or "open"), at=doc.get("outcomeAt")
+                status=OutcomeStatus(record.outcome), at=_moment(record.outcome_us)
             ),
         )
+
+
+def _moment(micros: int | None) -> datetime | None:
+    return None if micros is None else from_micros(micros)
 
 
 def _owner(user_id: str | None, names: Mapping[str, str]) -> Owner | None:
@@ -254,10 +259,7 @@ class LeadPageType:
     @classmethod
     def from_page(cls, page: LeadPage, names: Mapping[str, str]) -> LeadPageType:
         return cls(
-            items=[
-                Lead.from_document(doc, page.raw.get(doc["leadId"]), names, stale=page.stale)
-                for doc in page.items
-            ],
+            items=[Lead.from_scored(scored, names, stale=page.stale) for scored in page.scored],
             total_count=page.total,
             page=page.page,
             limit=page.limit,
@@ -496,14 +498,3 @@ DateTimeUTC = strawberry.scalar(
     parse_value=_parse_datetime,
     parse_literal=_parse_datetime_literal,
 )
-
-
-def raw_counts(doc: dict[str, Any] | None) -> RawInteractions | None:
-    """The counts of an interaction document, as the schema shows them."""
-    if doc is None:
-        return None
-    return RawInteractions(
-        email_opens=float(doc.get("emailOpens") or 0),
-        website_visits=float(doc.get("websiteVisits") or 0),
-        time_spent=float(doc.get("timeSpent") or 0),
-    )

@@ -187,6 +187,7 @@ class TenantIndex:
         self._memo_at = -1
         self._slots: dict[str, int] = {}
         self._dirty: dict[str, LeadRecord] = {}
+        self._owners: tuple[int, frozenset[str]] = (-1, frozenset())
 
     def __len__(self) -> int:
         return len(self.records)
@@ -276,9 +277,13 @@ class TenantIndex:
         warm = at_least(self.config.warm_threshold) if self.config.warm_threshold > 0 else total
         return Counted(bands, {"hot": hot, "warm": warm - hot, "cold": total - warm})
 
-    def owners(self) -> set[str]:
-        """The owner ids present among the leads."""
-        return {r.owner_id for r in self.records.values() if r.owner_id}
+    def owners(self) -> frozenset[str]:
+        """The owner ids present among the leads (worked out once per version of the index)."""
+        version, owners = self._owners
+        if version != self.version:
+            owners = frozenset(r.owner_id for r in self.records.values() if r.owner_id)
+            self._owners = (self.version, owners)
+        return owners
 
     # -- derived values and sorted structures -------------------------------------------------
 

@@ -21,6 +21,7 @@ from scoring.index import (
     PRIORITIES,
     SCORE_DESC,
     IndexQuery,
+    ScoredLead,
     TenantIndex,
     to_micros,
 )
@@ -63,19 +64,34 @@ class PageQuery:
 
 @dataclass(slots=True)
 class LeadPage:
-    """One page of scored leads (as score documents) and how it was produced."""
+    """One page of scored leads and how it was produced."""
 
-    items: list[dict[str, Any]]
-    raw: dict[str, dict[str, Any]]
+    tenant_id: str
+    scored: list[ScoredLead]
     total: int
     page: int
     limit: int
     refreshed: bool
+    config_version: int = 0
+    config_fingerprint: str = ""
     stale: bool = False
 
     @property
     def has_next_page(self) -> bool:
         return self.page * self.limit < self.total
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        """The page as score documents (as stored in leadScores)."""
+        return [
+            score_document(self.tenant_id, s, self.config_version, self.config_fingerprint)
+            for s in self.scored
+        ]
+
+    @property
+    def raw(self) -> dict[str, dict[str, Any]]:
+        """The interaction counts (and email) of the page's leads, keyed by leadId."""
+        return {s.record.lead_id: raw_document(s.record) for s in self.scored}
 
 
 @dataclass(slots=True)
@@ -124,43 +140,34 @@ class ScoreService:
         offset = (query.page - 1) * query.limit
         found = index.page(_index_query(query.filter, query.sort, offset, query.limit), now_us)
         effective = self.model.config_of(tenant_id)
-        items = [
-            score_document(tenant_id, s, effective.version, effective.fingerprint)
-            for s in found.items
-        ]
-        raw = {s.record.lead_id: raw_document(s.record) for s in found.items}
-        return LeadPage(items, raw, found.total, query.page, query.limit, query.refresh)
+        return LeadPage(
+            tenant_id,
+            found.items,
+            found.total,
+            query.page,
+            query.limit,
+            query.refresh,
+            effective.version,
+            effective.fingerprint,
+        )
 
     async def lead(
         self, tenant_id: str, lead_id: str, now: datetime | None = None
     ) -> dict[str, Any] | None:
-        """One lead's score document, or None if unknown."""
-        detail = await self.lead_detail(tenant_id, lead_id, now)
-        return None if detail is None else detail[0]
-
-    async def lead_detail(
-        self, tenant_id: str, lead_id: str, now: datetime | None = None
-    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """(score, raw interaction) documents of one lead; None if unknown."""
-        index = await self.index(tenant_id)
-        record = index.get(lead_id)
-        if record is None:
+        """One lead's score document (as stored in leadScores), or None if unknown."""
+        scored = await self.scored_lead(tenant_id, lead_id, now)
+        if scored is None:
             return None
         effective = self.model.config_of(tenant_id)
-        scored = index.scored(record, to_micros(now or utcnow()))
-        doc = score_document(tenant_id, scored, effective.version, effective.fingerprint)
-        return doc, raw_document(record)
+        return score_document(tenant_id, scored, effective.version, effective.fingerprint)
 
-    async def raw_interactions(
-        self, tenant_id: str, lead_ids: Sequence[str]
-    ) -> dict[str, dict[str, Any]]:
-        """Interaction counts (and email) of the given leads, keyed by leadId."""
+    async def scored_lead(
+        self, tenant_id: str, lead_id: str, now: datetime | None = None
+    ) -> ScoredLead | None:
+        """One lead with its score exact at ``now``, or None if unknown."""
         index = await self.index(tenant_id)
-        return {
-            lead_id: raw_document(record)
-            for lead_id in lead_ids
-            if (record := index.get(lead_id)) is not None
-        }
+        record = index.get(lead_id)
+        return None if record is None else index.scored(record, to_micros(now or utcnow()))
 
     async def refresh(self, tenant_id: str, lead_ids: Sequence[str] | None = None) -> int:
         """Derive the given leads' scores again (all when None) and queue them for storage."""
@@ -252,16 +259,16 @@ class ScoreService:
 
     async def set_status(
         self, tenant_id: str, lead_id: str, status: str, actor_id: str
-    ) -> dict[str, Any] | None:
+    ) -> ScoredLead | None:
         """Record a lead's sales status (who set it and when); None if the lead is unknown."""
         index = await self.index(tenant_id)
         if index.get(lead_id) is None:
             return None
         fields = {"status": status, "statusSetBy": actor_id, "statusSetAt": utcnow()}
         await write_leads(self.model, tenant_id, [LeadChange(lead_id, fields)])
-        return await self.lead(tenant_id, lead_id)
+        return await self.scored_lead(tenant_id, lead_id)
 
-    async def owners(self, tenant_id: str) -> set[str]:
+    async def owners(self, tenant_id: str) -> frozenset[str]:
         """The ids of everyone who owns leads in the tenant."""
         return (await self.index(tenant_id)).owners()
 

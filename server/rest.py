@@ -29,7 +29,7 @@ from api.rest_models import (
     TokenBody,
 )
 from api.services import Services, client_address, services_of
-from api.wire import JSONResponse, lead_to_wire
+from api.wire import JSONResponse, iso, lead_to_wire
 from auth.invites import accept_invitation
 from auth.service import Principal, Session
 from foundation.audit import record_write
@@ -70,11 +70,13 @@ async def list_scores(request: Request) -> Response:
     if params.format == "csv" or wants_csv(request):
         return csv_response(services, principal.tenant_id, query)
     page = await services.scores.page(principal.tenant_id, query)
-    raw = page.raw
+    computed_at = iso(page.scored[0].computed_at) if page.scored else None
     body = {
         "data": [
-            lead_to_wire(item, raw.get(item["leadId"]), include_raw=query.include_raw)
-            for item in page.items
+            lead_to_wire(
+                principal.tenant_id, item, include_raw=query.include_raw, computed_at=computed_at
+            )
+            for item in page.scored
         ],
         "meta": {
             "page": query.page,
@@ -103,11 +105,12 @@ async def lead_score(request: Request) -> Response:
     params = parse_query(LeadQuery, request.query_params, _multi(request))
     lead_id = request.path_params["leadId"]
     services = services_of(request)
-    detail = await services.scores.lead_detail(principal.tenant_id, lead_id)
-    if detail is None:
+    scored = await services.scores.scored_lead(principal.tenant_id, lead_id)
+    if scored is None:
         raise NotFound("no such lead", [field_error("leadId", "not found")])
-    score, interaction = detail
-    return JSONResponse({"data": lead_to_wire(score, interaction, include_raw=params.include_raw)})
+    return JSONResponse(
+        {"data": lead_to_wire(principal.tenant_id, scored, include_raw=params.include_raw)}
+    )
 
 
 async def register(request: Request) -> Response:

@@ -887,7 +887,7 @@ async def test_unexpected_errors_are_masked(client, monkeypatch):
     async def failing_lookup(*args: object, **kwargs: object) -> None:
         raise RuntimeError("Unicode surrogate Traceback in pymongo/bson")
 
-    monkeypatch.setattr("scoring.service.ScoreService.lead_detail", failing_lookup)
+    monkeypatch.setattr("scoring.service.ScoreService.scored_lead", failing_lookup)
     tenant = await register_tenant(client)
     payload = json.dumps({"query": LEAD, "variables": {"leadId": "SURROGATE"}})
     content = payload.replace("SURROGATE", "\\ud800")  # JSON's escape, not a Python character

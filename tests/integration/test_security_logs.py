@@ -242,7 +242,7 @@ async def _failing_lookup(*args: object, **kwargs: object) -> None:
 
 
 async def test_no_pii_or_secret_in_any_log_line(client, captured, monkeypatch):
-    monkeypatch.setattr("scoring.service.ScoreService.lead_detail", _failing_lookup)
+    monkeypatch.setattr("scoring.service.ScoreService.scored_lead", _failing_lookup)
     secrets = Secrets()
     ids = await realistic_flow(client, secrets)
     hits = secrets.found_in(captured.lines)

@@ -69,6 +69,21 @@ async def test_local_tokens_round_trip():
         await codec.verify(issued.token, typ="refresh")
 
 
+async def test_a_remembered_token_still_expires(monkeypatch):
+    """Verified tokens are remembered, but a repeat is refused once the token has expired."""
+    codec = TokenCodec(settings(), SECRET)
+    issued = codec.issue(user_id="u1", tenant_id="t1", role="rep", typ="access")
+    assert (await codec.verify(issued.token, typ="access")).user_id == "u1"
+    assert (await codec.verify(issued.token, typ="access")).user_id == "u1"  # remembered
+    later = issued.expires_at.timestamp() + 6  # past the 5 s leeway
+    monkeypatch.setattr("auth.tokens.time.time", lambda: later)
+    with pytest.raises(Unauthenticated, match="expired"):
+        await codec.verify(issued.token, typ="access")
+    forged = issued.token[:-4] + ("AAAA" if not issued.token.endswith("AAAA") else "BBBB")
+    with pytest.raises(Unauthenticated):
+        await codec.verify(forged, typ="access")
+
+
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 @pytest.mark.parametrize("secret", ["", "short", "x" * 31])
 async def test_without_a_real_secret_no_local_token_is_issued_or_accepted(secret):

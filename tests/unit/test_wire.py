@@ -1,0 +1,29 @@
+"""The wire's date-times: the fast epoch-microsecond path writes what `iso` writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api.wire import iso, iso_micros
+from scoring.index import from_micros, to_micros
+
+FIRST = to_micros(datetime(1, 1, 1, tzinfo=UTC))
+LAST = to_micros(datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC))
+
+
+@given(st.integers(FIRST, LAST))
+def test_iso_micros_matches_iso(micros: int) -> None:
+    assert iso_micros(micros) == iso(from_micros(micros))
+
+
+def test_iso_micros_shapes() -> None:
+    assert iso_micros(None) is None
+    assert iso_micros(0) == "1970-01-01T00:00:00Z"
+    assert iso_micros(1) == "1970-01-01T00:00:00.000Z"  # a fraction is always shown
+    assert iso_micros(-1) == "1969-12-31T23:59:59.999Z"
+    moment = datetime(2026, 11, 3, 9, 30, 5, 120_500, tzinfo=UTC)
+    assert iso_micros(to_micros(moment)) == "2026-11-03T09:30:05.120Z"
+    assert iso(moment + timedelta(hours=1)) == "2026-11-03T10:30:05.120Z"
