@@ -65,7 +65,7 @@ deps: $(UV) ## Python virtualenv from uv.lock
 system-deps: ## Debian packages the tests need (chromium, redis-server), when missing
 	bash scripts/system-deps.sh
 
-$(FERRETDB): tools/ferretdb/go.mod
+$(FERRETDB): tools/ferretdb/go.mod tools/ferretdb/build.sh
 	bash tools/ferretdb/build.sh $(abspath $(FERRETDB))
 
 $(NODE):

@@ -8,6 +8,7 @@ import os
 import secrets
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -188,6 +189,7 @@ def import_command(
         if await Tenant.find_one({"_id": tenant}) is None:
             console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
             return 2
+        started = time.perf_counter()
         with _progress() as progress:
             task = progress.add_task("importing", total=total)
             try:
@@ -209,7 +211,7 @@ def import_command(
             console.print(f"line {line}: {problems}")
         console.print(
             f"{report.rows} row(s) read, {report.imported} lead(s) imported, "
-            f"{len(report.rejected)} row(s) rejected"
+            f"{len(report.rejected)} row(s) rejected in {time.perf_counter() - started:.1f} s"
         )
         return 1 if report.rejected else 0
 

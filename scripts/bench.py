@@ -27,6 +27,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from cli.ferretdb import EmbeddedFerretDB, free_port  # noqa: E402
 
 VEGETA = ROOT / ".cache" / "bin" / "vegeta"
+EVENTS = 100_000
 PASSWORD = "Bench-password-123"
 SECRET = "bench-" + "s" * 48
 VIEW_QUERY = (
@@ -59,10 +61,26 @@ def machine() -> str:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident memory of a process and all its descendants (uvicorn workers), in MB."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
 def write_csv(path: Path, size: int, owners: list[str], seed: int) -> None:
@@ -175,6 +193,56 @@ def row(name: str, report: dict[str, Any], reference_p95: float | None) -> str:
     )
 
 
+async def event_load(base: str, token: str, leads: int, total: int) -> tuple[int, float]:
+    """POST /events in batches of 1000 from 4 concurrent clients; (events accepted, seconds)."""
+    now = datetime.now(UTC)
+    kinds = ("email_open", "website_visit", "time_spent")
+    rng = random.Random(leads)
+
+    def batch(number: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "eventId": f"bench-{leads}-{number}-{i}",
+                "leadId": f"lead-{rng.randrange(leads):06d}",
+                "type": kind,
+                "value": 30 if kind == "time_spent" else 1,
+                "occurredAt": (now - timedelta(minutes=rng.randint(0, 600))).isoformat(),
+            }
+            for i in range(1000)
+            for kind in (kinds[i % 3],)
+        ]
+
+    batches = [batch(n) for n in range(total // 1000)]
+    accepted = 0
+
+    async def client_loop(client: httpx.AsyncClient, mine: list[list[dict[str, Any]]]) -> None:
+        nonlocal accepted
+        for body in mine:
+            response = await client.post("/events", json=body)
+            response.raise_for_status()
+            accepted += int(response.json()["accepted"])
+
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, timeout=120, headers=headers) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(client, batches[k::4]) for k in range(4)))
+        return accepted, time.perf_counter() - started
+
+
+def export_csv(base: str, token: str) -> tuple[int, float]:
+    """The whole tenant as CSV: (data rows, seconds to the last byte)."""
+    started = time.perf_counter()
+    lines = 0
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.stream(
+        "GET", f"{base}/leads/scoring?format=csv", headers=headers, timeout=300
+    ) as response:
+        response.raise_for_status()
+        for chunk in response.iter_bytes():
+            lines += chunk.count(b"\n")
+    return lines - 1, time.perf_counter() - started
+
+
 async def write_burst(base: str, token: str, leads: int, visible: list[float]) -> None:
     """1000 lead writes in batches of 50; each write's visibility delay after it is acknowledged."""
     mutation = "mutation R($i: [InteractionInput!]!) { recordInteractions(input: $i) { accepted } }"
@@ -206,6 +274,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=1, help="`leadscore serve --workers`")
+    parser.add_argument("--events", type=int, default=EVENTS, help="events posted per size")
     args = parser.parse_args()
     if not VEGETA.exists():
         sys.exit(f"{VEGETA} missing: run `make bench` (it builds vegeta)")
@@ -226,24 +296,26 @@ def main() -> None:
         "EXTERNAL_SYNC_SECONDS": "60",
     }
     lines: list[str] = []
-    server = Server([str(ROOT / ".venv/bin/leadscore"), "serve", "--host", "127.0.0.1"], env)
+    argv = [str(ROOT / ".venv/bin/leadscore"), "serve", "--host", "127.0.0.1"]
+    server = Server([*argv, "--workers", str(args.workers)], env)
     try:
         for size in sizes:
-            lines += bench_size(server, env, size, args.seconds, work)
+            lines += bench_size(server, env, size, args.seconds, work, args.events)
     finally:
         server.stop()
         database.stop()
     print(f"\nLeadscore benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(
         f"machine: {machine()}; backend: FerretDB v1.24.2 (SQLite), embedded; server:"
-        " `leadscore serve` (1 worker, uvloop + httptools); load: vegeta, open loop, same box"
+        f" `leadscore serve --workers {args.workers}` (uvloop + httptools); load: vegeta v12.13.0,"
+        " open loop, same box"
     )
     for line in lines:
         print(line)
 
 
 def bench_size(
-    server: Server, env: dict[str, str], size: int, seconds: float, work: Path
+    server: Server, env: dict[str, str], size: int, seconds: float, work: Path, events: int
 ) -> list[str]:
     base = server.base
     session = httpx.post(
@@ -262,12 +334,21 @@ def bench_size(
     path = work / f"leads-{size}.csv"
     write_csv(path, size, owners, seed=size)
     started = time.perf_counter()
-    subprocess.run(
+    imported = subprocess.run(
         [str(ROOT / ".venv/bin/leadscore"), "import", str(path), "--tenant", tenant_id],
         env=env,
         cwd=ROOT,
         check=True,
         capture_output=True,
+        text=True,
+    )
+    summary = next(
+        (
+            line
+            for line in (imported.stdout + imported.stderr).splitlines()
+            if "row(s) read" in line
+        ),
+        "",
     )
     import_s = time.perf_counter() - started
     rss_before = rss_mb(server.process.pid)
@@ -304,12 +385,13 @@ def bench_size(
         mix.append(target("GET", f"{base}/leads/scoring?{'&'.join(params)}", token))
     view = target("POST", f"{base}/graphql", token, {"query": VIEW_QUERY, "variables": {"f": None}})
     searches = [
-        target("GET", f"{base}/leads/scoring?search={term}", token)
+        target("GET", f"{base}/leads/scoring?search={quote(term)}", token)
         for term in ("ana", "globex", "zoe", "cagla 1", "noor.12", "wonka", "4711", "dana 9")
     ]
     out = [
         "",
-        f"### {size:,} leads — import {import_s:.1f} s, index build (first request)"
+        f"### {size:,} leads — `leadscore import`: {import_s:.1f} s wall for the process"
+        f" ({summary.strip()}), index build (first request)"
         f" {build_s:.2f} s,"
         f" forced refresh {refresh_s:.2f} s, server RSS {rss_before:.0f} → {rss_after:.0f} MB"
         f" ({(rss_after - rss_before) * 1024 * 1024 / size:.0f} B/lead)",
@@ -343,6 +425,13 @@ def bench_size(
             f"\nwrite burst: {len(visible)} batches checked, visible after acknowledgement:"
             f" max {max(visible):.1f} ms"
         )
+    rows, export_s = export_csv(base, token)
+    out.append(f"CSV export of the whole tenant: {rows:,} rows in {export_s:.2f} s")
+    accepted, events_s = asyncio.run(event_load(base, token, size, events))
+    out.append(
+        f"events: {accepted:,} accepted in {events_s:.1f} s = {accepted / events_s:,.0f} events/s"
+        " (POST /events, batches of 1000, 4 concurrent clients)"
+    )
     return out
 
 
