@@ -25,6 +25,7 @@ from strawberry.types import ExecutionContext
 from foundation.settings import Settings
 from gql.admin import AdminMutation, AdminQuery
 from gql.errors import CodedErrors
+from gql.execution import LeafFastExecutionContext
 from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
 from gql.types import DateTimeUTC
@@ -97,6 +98,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,
         scalar_overrides={datetime: DateTimeUTC},
+        execution_context_class=LeafFastExecutionContext,
     )
 
 

@@ -84,7 +84,7 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
         Middleware(
             GZipMiddleware,
             minimum_size=GZIP_MIN_BYTES,
-            compresslevel=6,
+            compresslevel=3,  # 1.5x faster than 6 on a 19 kB page, 10 % larger
             exclude_content_types=NEVER_GZIP,
         ),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
