@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from api.services import Services
-from api.wire import iso
+from api.wire import iso, iso_micros
 from models.base import utcnow
+from scoring.index import ScoredLead
 from scoring.service import PageQuery
 
 CHUNK = 1000
@@ -70,8 +71,8 @@ async def _rows(
     while True:
         chunk = PageQuery(filter=query.filter, sort=query.sort, page=number, limit=CHUNK)
         page = await services.scores.page(tenant_id, chunk, now)
-        for item in page.items:
-            writer.writerow([_cell(v) for v in _row(item, page.raw.get(item["leadId"]), names)])
+        computed_at = iso(now)
+        writer.writerows([_cell(v) for v in _row(s, computed_at, names)] for s in page.scored)
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
@@ -80,28 +81,29 @@ async def _rows(
         number += 1
 
 
-def _row(item: dict[str, Any], raw: dict[str, Any] | None, names: dict[str, str]) -> list[Any]:
-    breakdown, counts = item["breakdown"], raw or {}
-    owner = item.get("ownerId")
+def _row(scored: ScoredLead, computed_at: str | None, names: dict[str, str]) -> list[Any]:
+    record = scored.record
+    opens, visits, time_spent = record.parts
+    owner = record.owner_id
     return [
-        item["leadId"],
-        item.get("leadName"),
-        item.get("leadEmail"),
-        item.get("company"),
+        record.lead_id,
+        record.name,
+        record.email,
+        record.company,
         owner,
         names.get(owner, owner) if owner else None,
-        item["score"],
-        item["priority"],
-        item.get("status"),
-        counts.get("emailOpens"),
-        counts.get("websiteVisits"),
-        counts.get("timeSpent"),
-        iso(item.get("lastActivityAt")),
-        iso(item.get("computedAt")),
-        breakdown["emailOpens"],
-        breakdown["websiteVisits"],
-        breakdown["timeSpent"],
-        breakdown["decayFactor"],
+        scored.score,
+        scored.priority,
+        record.status,
+        record.email_opens,
+        record.website_visits,
+        record.time_spent,
+        iso_micros(record.last_us),
+        computed_at,
+        opens,
+        visits,
+        time_spent,
+        round(scored.decay, 6),
     ]
 
 
