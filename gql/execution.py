@@ -10,8 +10,8 @@ goes back through graphql-core's own path, which reports it exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 from graphql import GraphQLField, GraphQLObjectType, is_leaf_type, is_non_null_type
 from graphql.execution.collect_fields import FieldDetailsList
@@ -73,10 +73,11 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return results
         others = super().execute_fields(parent_type, source_value, path, rest, position_context)
         if not self.is_awaitable(others):
-            return _in_order(grouped_field_set, results, others)
+            return _in_order(grouped_field_set, results, cast("dict[str, Any]", others))
 
         async def merged() -> dict[str, Any]:
-            return _in_order(grouped_field_set, results, await others)
+            done = await cast("Awaitable[dict[str, Any]]", others)
+            return _in_order(grouped_field_set, results, done)
 
         return merged()
 
