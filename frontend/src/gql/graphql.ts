@@ -7,6 +7,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 /** Which leads to return (every filter combines) */
 export type LeadFilter = {
   minScore?: number | null | undefined;
+  /** Only leads that crossed into a higher tier in the last N days */
+  movedUpDays?: number | null | undefined;
   /** true: only leads with no activity data; false: only with */
   noActivity?: boolean | null | undefined;
   ownerId?: string | null | undefined;
