@@ -8,6 +8,7 @@ decodes a collection to answer them.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ CHUNK = 5000
 MAX_TIER_DOCS = 48
 TIERS = ("", "cold", "warm", "hot")
 DUPLICATE_KEY = 11000
+READERS = 4
 
 
 @dataclass(slots=True)
@@ -109,20 +111,37 @@ async def store_tier_changes(tenant_id: str, points: DayPoints, seq: int) -> int
     raise RuntimeError("too many tier-change batches in one day")
 
 
-async def read_days(tenant_id: str, days: Iterable[date], lead_count: int) -> list[DayPoints]:
-    """Every stored point of the given days, read by `_id` only."""
-    chunks = lead_count // CHUNK + 2
-    ids = [
-        doc_id(tenant_id, day, kind, n)
-        for day in days
-        for kind, count in (("day", chunks), ("tier", MAX_TIER_DOCS))
-        for n in range(count)
-    ]
+async def read_days(tenant_id: str, days: Iterable[date], lead_count: int = 0) -> list[DayPoints]:
+    """Every stored point of the given days, each document read by `_id` alone.
+
+    FerretDB serves `_id` equality without decoding the collection (an `$in` list is a scan),
+    so chunk 0 says how many chunks the day has and tier batches are read until one is missing.
+    """
+    gate = asyncio.Semaphore(READERS)
+
+    async def one_day(day: date) -> list[DayPoints]:
+        async with gate:
+            return await _read_day(tenant_id, day)
+
+    found = await asyncio.gather(*(one_day(day) for day in days))
+    return [points for day in found for points in day]
+
+
+async def _read_day(tenant_id: str, day: date) -> list[DayPoints]:
     collection = ScoreHistoryChunk.get_pymongo_collection()
     found: list[DayPoints] = []
-    for start in range(0, len(ids), 1000):
-        cursor = collection.find({"_id": {"$in": ids[start : start + 1000]}})
-        found += [unpack(doc) async for doc in cursor]
+    first = await collection.find_one({"_id": doc_id(tenant_id, day, "day", 0)})
+    if first is not None:
+        found.append(unpack(first))
+        for n in range(1, int(first.get("chunks", 1))):
+            doc = await collection.find_one({"_id": doc_id(tenant_id, day, "day", n)})
+            if doc is not None:
+                found.append(unpack(doc))
+    for n in range(MAX_TIER_DOCS * 4):
+        doc = await collection.find_one({"_id": doc_id(tenant_id, day, "tier", n)})
+        if doc is None:
+            break
+        found.append(unpack(doc))
     return found
 
 

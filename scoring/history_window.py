@@ -84,6 +84,7 @@ class TenantWindow:
         self.version += 1
 
     def _add_changes(self, points: DayPoints) -> None:
+        self.tier_seq[points.day] = self.tier_seq.get(points.day, 0) + 1
         for lead_id, score, tier in zip(points.lead_ids, points.scores, points.tiers, strict=True):
             point = HistoryPoint(points.at, float(score), TIERS[int(tier)], "tier")
             self.changes.setdefault(lead_id, []).append(point)
@@ -249,10 +250,9 @@ class ScoreHistory:
                 current.tiers[picked],
                 current.counts[picked],
             )
-            window.tier_seq[now.date()] = 1 + await store_tier_changes(
-                tenant_id, change, window.tier_seq.get(now.date(), 0)
-            )
+            used = await store_tier_changes(tenant_id, change, window.tier_seq.get(now.date(), 0))
             window.add(change)
+            window.tier_seq[now.date()] = used + 1
             stored += len(changed)
         column = window.days.index(now.date())
         if not window.tiers[:, column].any() and await store_day(tenant_id, current):
