@@ -127,17 +127,26 @@ async def read_days(tenant_id: str, days: Iterable[date], lead_count: int = 0) -
     return [points for day in found for points in day]
 
 
-async def _read_day(tenant_id: str, day: date) -> list[DayPoints]:
+async def read_new(tenant_id: str, day: date, have_day: bool, tier_seq: int) -> list[DayPoints]:
+    """The day's points not yet known: its snapshot unless held, tier batches from `tier_seq`."""
+    return await _read_day(tenant_id, day, have_day, tier_seq)
+
+
+async def _read_day(
+    tenant_id: str, day: date, have_day: bool = False, tier_seq: int = 0
+) -> list[DayPoints]:
     collection = ScoreHistoryChunk.get_pymongo_collection()
     found: list[DayPoints] = []
-    first = await collection.find_one({"_id": doc_id(tenant_id, day, "day", 0)})
+    first = None
+    if not have_day:
+        first = await collection.find_one({"_id": doc_id(tenant_id, day, "day", 0)})
     if first is not None:
         found.append(unpack(first))
         for n in range(1, int(first.get("chunks", 1))):
             doc = await collection.find_one({"_id": doc_id(tenant_id, day, "day", n)})
             if doc is not None:
                 found.append(unpack(doc))
-    for n in range(MAX_TIER_DOCS * 4):
+    for n in range(tier_seq, MAX_TIER_DOCS * 4):
         doc = await collection.find_one({"_id": doc_id(tenant_id, day, "tier", n)})
         if doc is None:
             break

@@ -22,6 +22,7 @@ from scoring.history import (
     days_back,
     purge_history,
     read_days,
+    read_new,
     store_day,
     store_tier_changes,
     tier_code,
@@ -81,6 +82,30 @@ class TenantWindow:
         self.scores[rows, column] = points.scores.astype(np.float16)
         self.tiers[rows, column] = points.tiers
         self.day_at[column] = points.at
+        self.version += 1
+
+    def has_day(self, day: date) -> bool:
+        """Whether the day's snapshot is in the window."""
+        return day in self.days and self.day_at[self.days.index(day)] is not None
+
+    def turn(self, today: date) -> None:
+        """Shift the window so that it ends with today (older columns drop out)."""
+        shift = (today - self.days[-1]).days
+        if shift <= 0:
+            return
+        if shift >= WINDOW:
+            self.days = days_back(today, WINDOW)
+            self.scores[:] = np.nan
+            self.tiers[:] = 0
+            self.day_at = [None] * WINDOW
+            self.version += 1
+            return
+        self.days = days_back(today, WINDOW)
+        self.scores = np.roll(self.scores, -shift, axis=1)
+        self.tiers = np.roll(self.tiers, -shift, axis=1)
+        self.scores[:, -shift:] = np.nan
+        self.tiers[:, -shift:] = 0
+        self.day_at = [*self.day_at[shift:], *([None] * shift)]
         self.version += 1
 
     def _add_changes(self, points: DayPoints) -> None:
@@ -185,12 +210,29 @@ class ScoreHistory:
         self.purged_on: date | None = None
 
     async def window(self, tenant_id: str, now: datetime | None = None) -> TenantWindow:
-        """The tenant's window (loaded on first use, again when the day has turned)."""
-        today = (now or utcnow()).date()
+        """The tenant's window, loaded on first use (kept current by `follow`, not by requests)."""
         current = self.windows.get(tenant_id)
-        if current is None or current.days[-1] < today:
-            current = await self._load(tenant_id, today)
+        if current is None:
+            current = await self._load(tenant_id, (now or utcnow()).date())
         return current
+
+    async def follow(self, now: datetime | None = None) -> int:
+        """Bring every loaded window up to date: turn the day, read the points stored since."""
+        today = (now or utcnow()).date()
+        read = 0
+        for tenant_id, window in list(self.windows.items()):
+            if (today - window.days[-1]).days >= WINDOW:
+                await self._load(tenant_id, today)
+                continue
+            window.turn(today)
+            for day in window.days[-2:]:
+                for points in await read_new(
+                    tenant_id, day, window.has_day(day), window.tier_seq.get(day, 0)
+                ):
+                    window.add(points)
+                    read += 1
+            self._remember_tiers(window)
+        return read
 
     def loaded(self, tenant_id: str) -> TenantWindow | None:
         """The tenant's window if loaded (no database command)."""
@@ -232,6 +274,9 @@ class ScoreHistory:
         now = now or utcnow()
         index = await self.model.index(tenant_id)
         window = await self.window(tenant_id, now)
+        window.turn(now.date())
+        if now.date() not in window.days:
+            window = await self._load(tenant_id, now.date())
         current = snapshot(index, now)
         changed = [
             n

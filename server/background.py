@@ -70,6 +70,7 @@ async def run_background(services: Services) -> None:
         _every(2.0, "score storage", services.scores.persister.flush),
         _every(60.0, "purge", _purge(services)),
         _every(HISTORY_SECONDS, "score history", _history(services)),
+        _every(HISTORY_SECONDS, "history window", services.scores.history.follow),
     ]
     tasks = [asyncio.create_task(job) for job in jobs]
     try:

@@ -14,7 +14,9 @@ from asgi_lifespan import LifespanManager
 import scoring.history
 from models import ScoreHistoryChunk
 from models.base import utcnow
+from scoring.engine import ScoringConfig
 from scoring.history import doc_id, read_days
+from scoring.service import ScoreService
 from server.app import create_app
 from server.background import record_history
 from tests.conftest import graphql, ingest, register_tenant
@@ -108,3 +110,16 @@ async def test_days_are_chunked_binary_documents_read_by_id_and_purged(served, m
     assert len(scores) == 7
     assert scores["lead-6"] == pytest.approx(6 / 10 * 40 + 6 / 20 * 35 + 60 / 600 * 25)
     assert await record_history(services, now) == 0  # a day is stored once
+
+
+async def test_a_replica_window_follows_points_stored_by_another(served) -> None:
+    client, services = served
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [lead("acme", 1, 1, 0, tenant.user_id)])
+    body = await graphql(client, QUERY, {}, token=tenant.token)
+    assert body["data"]["leads"]["items"][0]["history"] == []
+    holder = ScoreService(ScoringConfig())  # the replica holding the history lease
+    await holder.history.record(tenant.tenant_id, utcnow())
+    assert await services.scores.history.follow() >= 1
+    body = await graphql(client, QUERY, {}, token=tenant.token)
+    assert [p["score"] for p in body["data"]["leads"]["items"][0]["history"]] == [5.75]
