@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
+from pymongo.errors import PyMongoError
 
 from models.base import utcnow
 from scoring.history import (
@@ -68,6 +69,7 @@ class TenantWindow:
     tier_seq: dict[date, int] = field(default_factory=dict)
     day_at: list[datetime | None] = field(default_factory=lambda: [None] * WINDOW)
     version: int = 0
+    complete: bool = True
     _moved: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
 
     def add(self, points: DayPoints) -> None:
@@ -221,7 +223,7 @@ class ScoreHistory:
         today = (now or utcnow()).date()
         read = 0
         for tenant_id, window in list(self.windows.items()):
-            if (today - window.days[-1]).days >= WINDOW:
+            if not window.complete or (today - window.days[-1]).days >= WINDOW:
                 await self._load(tenant_id, today)
                 continue
             window.turn(today)
@@ -233,6 +235,16 @@ class ScoreHistory:
                     read += 1
             self._remember_tiers(window)
         return read
+
+    async def window_or_empty(self, tenant_id: str) -> TenantWindow:
+        """The tenant's window; an empty one (completed later by `follow`) if it cannot load."""
+        try:
+            return await self.window(tenant_id)
+        except PyMongoError:
+            log.warning("score history not loaded; serving without it for now")
+            window = TenantWindow(days_back(utcnow().date(), WINDOW), complete=False)
+            self.windows[tenant_id] = window
+            return window
 
     def loaded(self, tenant_id: str) -> TenantWindow | None:
         """The tenant's window if loaded (no database command)."""

@@ -116,7 +116,7 @@ class ScoreService:
         """The tenant's score index (built on first use, with its recent score history)."""
         index = await self.model.index(tenant_id)
         if self.history.loaded(tenant_id) is None:
-            await self.history.window(tenant_id)
+            await self.history.window_or_empty(tenant_id)
         return index
 
     async def config(self, tenant_id: str) -> EffectiveConfig:
