@@ -8,6 +8,7 @@ from it without a database command.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from dataclasses import dataclass, field
@@ -210,13 +211,20 @@ class ScoreHistory:
         self.model = model
         self.windows: dict[str, TenantWindow] = {}
         self.purged_on: date | None = None
+        self._loading: dict[str, asyncio.Future[TenantWindow]] = {}
 
     async def window(self, tenant_id: str, now: datetime | None = None) -> TenantWindow:
         """The tenant's window, loaded on first use (kept current by `follow`, not by requests)."""
         current = self.windows.get(tenant_id)
-        if current is None:
-            current = await self._load(tenant_id, (now or utcnow()).date())
-        return current
+        if current is not None:
+            return current
+        loading = self._loading.get(tenant_id)
+        if loading is None:  # concurrent first uses share one load
+            today = (now or utcnow()).date()
+            loading = asyncio.ensure_future(self._load(tenant_id, today))
+            self._loading[tenant_id] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(tenant_id, None))
+        return await asyncio.shield(loading)
 
     async def follow(self, now: datetime | None = None) -> int:
         """Bring every loaded window up to date: turn the day, read the points stored since."""
