@@ -1,4 +1,5 @@
-"""The demo tenant: an admin, a manager and four reps with varied leads (idempotent)."""
+"""The demo tenant: an admin, a manager, four reps, their leads with 90 days of events, outcomes
+and score history (idempotent)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from auth.passwords import hash_password
+from cli.demo_history import seed_history
 from models import Role, Tenant, User
 from models.base import utcnow
 from scoring.ingest import InteractionRecord, validate_interaction
@@ -58,8 +60,10 @@ async def seed_demo(scores: ScoreService, *, now: datetime | None = None) -> See
     ]
     await User.insert_many(users)
     reps = [u.user_id for u in users if u.role == Role.REP]
-    records = demo_interactions(reps, now or utcnow())
+    now = now or utcnow()
+    records = [_identity(r) for r in demo_interactions(reps, now)]
     await scores.upsert_interactions(DEMO_TENANT_ID, records)
+    await seed_history(scores, DEMO_TENANT_ID, [r.lead_id for r in records], now)
     await scores.refresh(DEMO_TENANT_ID)
     return SeedResult(created=True, users=len(users), leads=len(records))
 
@@ -73,6 +77,12 @@ def demo_interactions(rep_ids: list[str], now: datetime, seed: int = 42) -> list
             tier = rng.random()
             records.append(_lead(rng, rep_id, rep_index * LEADS_PER_REP + i, tier, now))
     return records
+
+
+def _identity(record: InteractionRecord) -> InteractionRecord:
+    """The lead without counts: its activity comes from the demo events."""
+    values = record.values | {"emailOpens": 0, "websiteVisits": 0, "timeSpent": 0}
+    return InteractionRecord(values | {"lastActivityAt": None})
 
 
 def _lead(rng: random.Random, owner: str, n: int, tier: float, now: datetime) -> InteractionRecord:

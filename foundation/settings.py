@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     background_refresh_seconds: float = Field(60, ge=0)
     index_poll_seconds: float = Field(0.5, ge=0, le=60)
     external_sync_seconds: float = Field(5, ge=0, le=3600)
+    score_history_days: int = Field(180, ge=31, le=3650)
 
     redis_url: str | None = None
     redis_timeout_ms: int = Field(50, ge=5, le=5000)

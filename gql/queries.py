@@ -22,6 +22,7 @@ from gql.types import (
     ScoringConfig,
     User,
 )
+from scoring.history_window import WINDOW
 from scoring.service import LeadFilter as ServiceFilter
 from scoring.service import PageQuery
 
@@ -38,6 +39,9 @@ def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
     if value.stale_days is not None and not 0 <= value.stale_days <= MAX_STALE_DAYS:
         rule = f"must be between 0 and {MAX_STALE_DAYS}"
         raise coded_error(BadInput("invalid filter", [field_error("staleDays", rule)]))
+    if value.moved_up_days is not None and not 1 <= value.moved_up_days <= WINDOW:
+        rule = f"must be between 1 and {WINDOW}"
+        raise coded_error(BadInput("invalid filter", [field_error("movedUpDays", rule)]))
     return ServiceFilter(
         min_score=checked.min_score,
         owner_id=checked.owner_id,
@@ -46,6 +50,7 @@ def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
         status=value.status.value if value.status else None,
         no_activity=value.no_activity,
         stale_days=value.stale_days,
+        moved_up_days=value.moved_up_days,
     )
 
 

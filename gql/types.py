@@ -176,6 +176,24 @@ class RecordEventsResult:
     errors: list[ItemError]
 
 
+@strawberry.type(description="A lead's score and tier at a moment of its history")
+class HistoryPoint:
+    at: datetime
+    score: float
+    priority: Priority
+    kind: str = strawberry.field(description="day: the daily snapshot; tier: a tier change")
+
+
+@strawberry.type(description="How a lead's score moved: change over 7 days, last tier crossing")
+class LeadTrend:
+    change_7d: float | None = strawberry.field(
+        name="change7d", description="Score now minus the daily point of 7 days ago"
+    )
+    crossed_at: datetime | None = strawberry.field(description="When the tier last changed")
+    crossed_from: Priority | None
+    crossed_to: Priority | None
+
+
 @strawberry.type(description="A lead with its score and the breakdown that explains it")
 class Lead:
     lead_id: str
@@ -196,6 +214,18 @@ class Lead:
     status_set_by: Owner | None = strawberry.field(description="Who set the status")
     status_set_at: datetime | None
     outcome: LeadOutcome = strawberry.field(description="Open, won or lost, with its date")
+
+    @strawberry.field(description="Daily points and tier changes of the last `days` days (≤ 180)")
+    async def history(self, info: strawberry.Info, days: int = 30) -> list[HistoryPoint]:
+        from gql.history import lead_history
+
+        return await lead_history(info, self.lead_id, days)
+
+    @strawberry.field(description="Score change over 7 days and the last tier crossing")
+    async def trend(self, info: strawberry.Info) -> LeadTrend:
+        from gql.history import lead_trend
+
+        return await lead_trend(info, self.lead_id, self.score, self.priority.value)
 
     @classmethod
     def from_scored(
@@ -283,6 +313,9 @@ class LeadFilter:
     )
     stale_days: int | None = strawberry.field(
         default=None, description="Only leads whose last activity is older than N days (or none)"
+    )
+    moved_up_days: int | None = strawberry.field(
+        default=None, description="Only leads that crossed into a higher tier in the last N days"
     )
 
 

@@ -4,6 +4,7 @@ from foundation.audit import AuditEvent
 from foundation.changes import ChangeEntry
 from models.apikey import ApiKey
 from models.event import LeadEvent
+from models.history import PendingEventBatch, ScoreHistoryChunk
 from models.interaction import Interaction
 from models.invitation import Invitation
 from models.lead_score import LeadScore, StoredBreakdown
@@ -24,6 +25,8 @@ DOCUMENTS = (
     LeadEvent,
     ApiKey,
     Invitation,
+    ScoreHistoryChunk,
+    PendingEventBatch,
 )
 
 __all__ = [
@@ -36,9 +39,11 @@ __all__ = [
     "LeadEvent",
     "LeadScore",
     "Lease",
+    "PendingEventBatch",
     "RefreshFamily",
     "RevokedToken",
     "Role",
+    "ScoreHistoryChunk",
     "ScoringOverride",
     "StoredBreakdown",
     "Tenant",

@@ -98,9 +98,12 @@ def deltas(events: Sequence[Event]) -> dict[str, EventDelta]:
     return found
 
 
-def event_document(tenant_id: str, event: Event, received: datetime) -> dict[str, Any]:
-    """The stored form of an event."""
+def event_document(
+    tenant_id: str, event: Event, received: datetime, batch: str | None = None
+) -> dict[str, Any]:
+    """The stored form of an event (tagged with the pending batch that stored it)."""
     return {
+        "batch": batch,
         "_id": event_key(tenant_id, event.event_id),
         "tenantId": tenant_id,
         "eventId": event.event_id,
@@ -112,10 +115,12 @@ def event_document(tenant_id: str, event: Event, received: datetime) -> dict[str
     }
 
 
-async def store_events(collection: Any, tenant_id: str, events: Sequence[Event]) -> set[str]:
+async def store_events(
+    collection: Any, tenant_id: str, events: Sequence[Event], batch: str | None = None
+) -> set[str]:
     """Insert the events; returns the event ids that were already stored."""
     now = utcnow()
-    documents = [event_document(tenant_id, e, now) for e in events]
+    documents = [event_document(tenant_id, e, now, batch) for e in events]
     seen: set[str] = set()
     for start in range(0, len(documents), INSERT_BATCH):
         chunk = documents[start : start + INSERT_BATCH]

@@ -115,6 +115,7 @@ class IndexQuery:
     status: str | None = None
     no_activity: bool | None = None
     stale_days: float | None = None
+    lead_ids: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -441,6 +442,10 @@ class TenantIndex:
             masks.append(arrays.last < cutoff)
         if query.search:
             masks.append(self._search_mask(arrays, query.search))
+        if query.lead_ids is not None:
+            wanted = query.lead_ids
+            picked = (record.lead_id in wanted for record in arrays.records)
+            masks.append(np.fromiter(picked, np.bool_, len(arrays.records)))
         if not masks:
             return None
         combined = masks[0]

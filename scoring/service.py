@@ -7,8 +7,8 @@ tenant's index is built. Writes go to the database, then into the index (see sco
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from foundation.changes import publish
@@ -16,6 +16,7 @@ from models import LeadEvent, ScoringOverride, Tenant
 from models.base import utcnow
 from scoring.engine import ScoringConfig, decay_at, priority_for, raw_score, score_value
 from scoring.events import Event, EventResult, deltas, store_events, validate_event
+from scoring.history_window import ScoreHistory
 from scoring.index import (
     ACTIVITY_DESC,
     PRIORITIES,
@@ -23,9 +24,11 @@ from scoring.index import (
     IndexQuery,
     ScoredLead,
     TenantIndex,
+    from_micros,
     to_micros,
 )
 from scoring.ingest import FieldError, InteractionRecord, validate_interaction
+from scoring.pending import GRACE, close_batch, open_batch, replay_pending
 from scoring.persist import ScorePersister
 from scoring.read_model import EffectiveConfig, ReadModel
 from scoring.records import band_of, raw_document, score_document
@@ -48,6 +51,7 @@ class LeadFilter:
     status: str | None = None
     no_activity: bool | None = None
     stale_days: float | None = None
+    moved_up_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +125,15 @@ class ScoreService:
         self.defaults = defaults
         self.model = model or ReadModel(defaults)
         self.persister = ScorePersister(self.model)
+        self.history = ScoreHistory(self.model)
         self._unapplied: dict[str, set[str]] = {}
 
     async def index(self, tenant_id: str) -> TenantIndex:
-        """The tenant's score index (built on first use)."""
-        return await self.model.index(tenant_id)
+        """The tenant's score index (built on first use, with its recent score history)."""
+        index = await self.model.index(tenant_id)
+        if self.history.loaded(tenant_id) is None:
+            await self.history.window_or_empty(tenant_id)
+        return index
 
     async def config(self, tenant_id: str) -> EffectiveConfig:
         """The scoring model in force for the tenant."""
@@ -138,7 +146,8 @@ class ScoreService:
             await self.refresh(tenant_id)
         now_us = to_micros(now or utcnow())
         offset = (query.page - 1) * query.limit
-        found = index.page(_index_query(query.filter, query.sort, offset, query.limit), now_us)
+        index_query = _index_query(query.filter, query.sort, offset, query.limit)
+        found = index.page(self._moved(tenant_id, query.filter, index_query, now_us), now_us)
         effective = self.model.config_of(tenant_id)
         return LeadPage(
             tenant_id,
@@ -186,14 +195,19 @@ class ScoreService:
     ) -> int:
         """How many of the tenant's leads match a filter."""
         index = await self.index(tenant_id)
-        return index.count(_index_query(lead_filter), to_micros(now or utcnow()))
+        now_us = to_micros(now or utcnow())
+        return index.count(
+            self._moved(tenant_id, lead_filter, _index_query(lead_filter), now_us), now_us
+        )
 
     async def distribution(
         self, tenant_id: str, lead_filter: LeadFilter, now: datetime | None = None
     ) -> Distribution:
         """Counts per 10-point band and per priority of the tenant's scores at ``now``."""
         index = await self.index(tenant_id)
-        counted = index.distribution(_index_query(lead_filter), to_micros(now or utcnow()))
+        now_us = to_micros(now or utcnow())
+        query = self._moved(tenant_id, lead_filter, _index_query(lead_filter), now_us)
+        counted = index.distribution(query, now_us)
         return Distribution(counted.bands, counted.priorities)
 
     async def preview(self, tenant_id: str, config: ScoringConfig) -> Distribution:
@@ -244,18 +258,40 @@ class ScoreService:
             else:
                 errors.extend((position, error) for error in outcome)
         events = list(valid.values())
-        stored = await store_events(LeadEvent.get_pymongo_collection(), tenant_id, events)
-        retry = self._unapplied.setdefault(tenant_id, set())
-        new = [e for e in events if e.event_id not in stored or e.event_id in retry]
-        changes = [LeadChange(lid, {}, delta) for lid, delta in deltas(new).items()]
+        await self.replay_failed(tenant_id)
+        batch = await open_batch(tenant_id, events) if events else None
+        stored = await store_events(LeadEvent.get_pymongo_collection(), tenant_id, events, batch)
+        new = [e for e in events if e.event_id not in stored]
         try:
-            await write_leads(self.model, tenant_id, changes)
+            changes = await self.apply_events(tenant_id, new)
         except Exception:
-            retry.update(e.event_id for e in new)
+            self._unapplied.setdefault(tenant_id, set()).update([batch] if batch else [])
             raise
-        retry.difference_update(e.event_id for e in new)
+        if batch is not None:
+            await close_batch(batch)
+        return EventResult(len(new), len(events) - len(new), changes, errors)
+
+    async def apply_events(self, tenant_id: str, events: Sequence[Event]) -> int:
+        """Fold stored events into their leads; returns how many leads changed."""
+        changes = [LeadChange(lid, {}, delta) for lid, delta in deltas(events).items()]
+        await write_leads(self.model, tenant_id, changes)
         self.persister.mark(tenant_id, [change.lead_id for change in changes])
-        return EventResult(len(new), len(events) - len(new), len(changes), errors)
+        return len(changes)
+
+    async def replay_failed(self, tenant_id: str) -> int:
+        """Apply the batches whose lead write failed in this process (before new events)."""
+        failed = self._unapplied.pop(tenant_id, set())
+        if not failed:
+            return 0
+        try:
+            return await replay_pending(self.apply_events, batch_ids=sorted(failed))
+        except Exception:
+            self._unapplied.setdefault(tenant_id, set()).update(failed)
+            raise
+
+    async def replay_pending(self, older_than: timedelta = GRACE) -> int:
+        """Apply every event batch left pending (by a dead process) for longer than a grace."""
+        return await replay_pending(self.apply_events, older_than=older_than)
 
     async def set_status(
         self, tenant_id: str, lead_id: str, status: str, actor_id: str
@@ -291,6 +327,16 @@ class ScoreService:
         self.persister.mark_all(tenant_id)
         await publish(tenant_id, "config", {"version": effective.version})
         return effective
+
+    def _moved(
+        self, tenant_id: str, lead_filter: LeadFilter, query: IndexQuery, now_us: int
+    ) -> IndexQuery:
+        """The query restricted to leads that moved up a tier, when the filter asks for it."""
+        window = self.history.loaded(tenant_id)
+        if lead_filter.moved_up_days is None or window is None:
+            return query
+        moved = window.moved_up(lead_filter.moved_up_days, from_micros(now_us))
+        return replace(query, lead_ids=moved)
 
     async def drain(self) -> None:
         """Write every pending score document."""

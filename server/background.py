@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 from api.services import Services
 from auth.service import purge_expired_revocations
 from foundation.changes import ORIGIN, ChangeEntry, entries_since, purge_feed
+from models import Tenant
 from models.base import utcnow
 from scoring.writes import records_from_feed
 from server.leases import acquire_lease
 
 log = logging.getLogger(__name__)
 FEED_OVERLAP = timedelta(seconds=3)
+HISTORY_SECONDS = 300.0
 
 
 @dataclass
@@ -67,6 +69,8 @@ async def run_background(services: Services) -> None:
         _every(settings.score_freshness_minutes * 60, "reconcile", _reconcile(services)),
         _every(2.0, "score storage", services.scores.persister.flush),
         _every(60.0, "purge", _purge(services)),
+        _every(HISTORY_SECONDS, "score history", _history(services)),
+        _every(HISTORY_SECONDS, "history window", services.scores.history.follow),
     ]
     tasks = [asyncio.create_task(job) for job in jobs]
     try:
@@ -81,6 +85,7 @@ async def run_background(services: Services) -> None:
 
 def _reconcile(services: Services) -> Callable[[], Awaitable[object]]:
     async def run() -> int:
+        await services.scores.replay_pending()
         return await services.scores.model.sync_external(full=True)
 
     return run
@@ -94,6 +99,24 @@ def _purge(services: Services) -> Callable[[], Awaitable[object]]:
             await purge_feed()
 
     return run
+
+
+def _history(services: Services) -> Callable[[], Awaitable[object]]:
+    async def run() -> int:
+        if not await acquire_lease("score-history", timedelta(seconds=HISTORY_SECONDS * 0.8)):
+            return 0
+        return await record_history(services)
+
+    return run
+
+
+async def record_history(services: Services, now: datetime | None = None) -> int:
+    """Store every tenant's daily points and tier changes, and purge the old ones."""
+    history = services.scores.history
+    tenants = [doc["_id"] async for doc in Tenant.get_pymongo_collection().find({}, {"_id": 1})]
+    stored = await history.record_all(tenants, now)
+    await history.purge(services.settings.score_history_days, now)
+    return stored
 
 
 async def _every(seconds: float, name: str, job: Callable[[], Awaitable[object]]) -> None:

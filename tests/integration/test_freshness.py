@@ -75,7 +75,9 @@ async def test_reads_send_no_database_command(client, app, commands) -> None:
     body = await graphql(
         client,
         "{ me { name } leads(limit: 5) { totalCount items { name owner { name } raw { emailOpens }"
-        " } } owners { name } scoreDistribution { total } dataQuality { total noActivity stale } }",
+        " history { at score priority } trend { change7d crossedAt crossedTo } } }"
+        " moved: leads(filter: {movedUpDays: 7}) { totalCount }"
+        " owners { name } scoreDistribution { total } dataQuality { total noActivity stale } }",
         token=tenant.token,
     )
     assert "errors" not in body, body

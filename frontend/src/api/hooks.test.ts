@@ -38,6 +38,7 @@ describe('dashboard view helpers', () => {
       staleDays: 14,
     });
     expect(filterFromParams({ ...DEFAULT_PARAMS, minScore: 0 }, MANAGER)).toEqual({ minScore: 0 });
+    expect(filterFromParams({ ...DEFAULT_PARAMS, movedUp: 7 }, MANAGER)).toEqual({ movedUpDays: 7 });
   });
 
   it('restricts a rep to their own leads unless they choose everyone', () => {

@@ -56,6 +56,7 @@ export function filterFromParams(p: DashboardParams, viewer: Viewer | null): Lea
   if (p.status !== null) f.status = p.status;
   if (p.noActivity) f.noActivity = true;
   if (p.stale) f.staleDays = p.staleDays;
+  if (p.movedUp !== null) f.movedUpDays = p.movedUp;
   return Object.keys(f).length === 0 ? null : f;
 }
 

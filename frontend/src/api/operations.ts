@@ -50,6 +50,17 @@ export const DASHBOARD_VIEW_QUERY = /* GraphQL */ `
           userId
           name
         }
+        history(days: 30) {
+          at
+          score
+          kind
+        }
+        trend {
+          change7d
+          crossedAt
+          crossedFrom
+          crossedTo
+        }
         raw {
           emailOpens
           websiteVisits
@@ -125,6 +136,17 @@ export const LEAD_DETAIL_QUERY = /* GraphQL */ `
         websiteVisits
         timeSpent
         decayFactor
+      }
+      history(days: 30) {
+        at
+        score
+        kind
+      }
+      trend {
+        change7d
+        crossedAt
+        crossedFrom
+        crossedTo
       }
       raw {
         emailOpens

@@ -4,6 +4,7 @@ import {
   DEFAULT_STALE_DAYS,
   LEAD_STATUSES,
   MAX_STALE_DAYS,
+  MOVED_UP_DAYS,
   PAGE_SIZES,
   SEARCH_MAX_LENGTH,
   type DashboardParams,
@@ -196,6 +197,7 @@ export interface DashboardFiltersProps {
 export function DashboardFilters({ params, update, scope, owners, hasFilters, onClear }: DashboardFiltersProps) {
   const ownerId = useId();
   const statusId = useId();
+  const movedUpId = useId();
   const limitId = useId();
   // Keep an owner from the URL selectable even before/without the owners list.
   const ownerInList = params.owner === null || owners.some((o) => o.userId === params.owner);
@@ -247,6 +249,24 @@ export function DashboardFilters({ params, update, scope, owners, hasFilters, on
           {LEAD_STATUSES.map((s) => (
             <option key={s} value={s}>
               {STATUS_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor={movedUpId} className={labelCls}>
+          Moved up a tier
+        </label>
+        <select
+          id={movedUpId}
+          value={params.movedUp ?? ''}
+          onChange={(e) => update({ movedUp: e.target.value === '' ? null : Number(e.target.value) })}
+          className={`${control} sm:w-36`}
+        >
+          <option value="">Any time or never</option>
+          {MOVED_UP_DAYS.map((d) => (
+            <option key={d} value={d}>
+              In the last {d} days
             </option>
           ))}
         </select>

@@ -14,6 +14,7 @@ import {
   parseDate,
 } from '../lib/format';
 import { ScoreBadge } from './ScoreBadge';
+import { Sparkline, TrendArrow, trendSentence } from './Trend';
 import { LeadContact } from './LeadContact';
 
 type Lead = NonNullable<LeadDetailQuery['lead']>;
@@ -174,6 +175,11 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
           {!lead.hasActivity && (
             <span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium text-slate-800">no data</span>
           )}
+        </div>
+        <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-700" data-testid="trend">
+          <TrendArrow trend={lead.trend} />
+          <span>{trendSentence(lead.trend)}</span>
+          <Sparkline points={lead.history} score={lead.score} />
         </div>
 
         <div

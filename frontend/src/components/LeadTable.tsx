@@ -11,6 +11,7 @@ import {
 } from '../lib/format';
 import { PriorityLabel, ScoreBadge } from './ScoreBadge';
 import { StatusSelect } from './StatusSelect';
+import { Sparkline, TrendArrow } from './Trend';
 
 export const COLUMN_COUNT = 9;
 const SKELETON_ROWS = 8;
@@ -142,7 +143,11 @@ export const LeadTableRow = memo(function LeadTableRow({
         )}
       </td>
       <td className="px-3 py-2 text-right align-top" data-col="score">
-        <ScoreBadge score={lead.score} priority={lead.priority} />
+        <div className="flex items-center justify-end gap-1">
+          <TrendArrow trend={lead.trend} />
+          <ScoreBadge score={lead.score} priority={lead.priority} />
+        </div>
+        <Sparkline points={lead.history} score={lead.score} />
       </td>
       <td className="px-3 py-2 align-top">
         <PriorityLabel priority={lead.priority} />

@@ -7,6 +7,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 /** Which leads to return (every filter combines) */
 export type LeadFilter = {
   minScore?: number | null | undefined;
+  /** Only leads that crossed into a higher tier in the last N days */
+  movedUpDays?: number | null | undefined;
   /** true: only leads with no activity data; false: only with */
   noActivity?: boolean | null | undefined;
   ownerId?: string | null | undefined;
@@ -106,7 +108,7 @@ export type DashboardViewQueryVariables = Exact<{
 }>;
 
 
-export type DashboardViewQuery = { me?: { userId: string, name: string, role: Role, tenantName: string }, leads: { totalCount: number, page: number, limit: number, hasNextPage: boolean, refreshed: boolean, items: Array<{ leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, lastActivityAt: string | null, computedAt: string, stale: boolean, hasActivity: boolean, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null }> }, scoreDistribution: { total: number, bands: Array<{ min: number, max: number, count: number }>, priorities: Array<{ priority: Priority, count: number }> }, owners: Array<{ userId: string, name: string }>, dataQuality: { total: number, noActivity: number, stale: number, staleDays: number } };
+export type DashboardViewQuery = { me?: { userId: string, name: string, role: Role, tenantName: string }, leads: { totalCount: number, page: number, limit: number, hasNextPage: boolean, refreshed: boolean, items: Array<{ leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, lastActivityAt: string | null, computedAt: string, stale: boolean, hasActivity: boolean, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, history: Array<{ at: string, score: number, kind: string }>, trend: { change7d: number | null, crossedAt: string | null, crossedFrom: Priority | null, crossedTo: Priority | null }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null }> }, scoreDistribution: { total: number, bands: Array<{ min: number, max: number, count: number }>, priorities: Array<{ priority: Priority, count: number }> }, owners: Array<{ userId: string, name: string }>, dataQuality: { total: number, noActivity: number, stale: number, staleDays: number } };
 
 export type SetLeadStatusMutationVariables = Exact<{
   leadId: string;
@@ -121,4 +123,4 @@ export type LeadDetailQueryVariables = Exact<{
 }>;
 
 
-export type LeadDetailQuery = { lead: { leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, stale: boolean, hasActivity: boolean, lastActivityAt: string | null, computedAt: string, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, breakdown: { emailOpens: number, websiteVisits: number, timeSpent: number, decayFactor: number }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null } | null, scoringConfig: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };
+export type LeadDetailQuery = { lead: { leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, stale: boolean, hasActivity: boolean, lastActivityAt: string | null, computedAt: string, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, breakdown: { emailOpens: number, websiteVisits: number, timeSpent: number, decayFactor: number }, history: Array<{ at: string, score: number, kind: string }>, trend: { change7d: number | null, crossedAt: string | null, crossedFrom: Priority | null, crossedTo: Priority | null }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null } | null, scoringConfig: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };

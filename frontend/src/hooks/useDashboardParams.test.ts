@@ -4,7 +4,7 @@ import { DEFAULT_PARAMS, effectiveOwner, effectiveScope, parseParams, serializeP
 describe('dashboard URL params', () => {
   it('parses a shared view', () => {
     expect(
-      parseParams('?sort=lastActivity&minScore=40&owner=u123&page=2&limit=50&q=Ac%C3%A9me&scope=everyone&status=contacted&noActivity=1&stale=1&staleDays=14'),
+      parseParams('?sort=lastActivity&minScore=40&owner=u123&page=2&limit=50&q=Ac%C3%A9me&scope=everyone&status=contacted&noActivity=1&stale=1&staleDays=14&movedUp=7'),
     ).toEqual({
       sort: 'lastActivity',
       minScore: 40,
@@ -17,6 +17,7 @@ describe('dashboard URL params', () => {
       noActivity: true,
       stale: true,
       staleDays: 14,
+      movedUp: 7,
     });
   });
 
@@ -55,6 +56,7 @@ describe('dashboard URL params', () => {
       noActivity: true,
       stale: true,
       staleDays: 90,
+      movedUp: 14,
     };
     expect(parseParams(serializeParams(p))).toEqual(p);
   });

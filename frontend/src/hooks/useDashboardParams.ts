@@ -34,6 +34,8 @@ export interface DashboardParams {
   /** Filter to leads whose last activity is older than `staleDays` (or never). */
   stale: boolean;
   staleDays: number;
+  /** Only leads that crossed into a higher tier in the last N days (null: no such filter). */
+  movedUp: number | null;
 }
 
 export const DEFAULT_PARAMS: DashboardParams = {
@@ -48,7 +50,10 @@ export const DEFAULT_PARAMS: DashboardParams = {
   noActivity: false,
   stale: false,
   staleDays: DEFAULT_STALE_DAYS,
+  movedUp: null,
 };
+
+export const MOVED_UP_DAYS = [7, 14, 30] as const;
 
 export const SORT_TO_API: Record<SortKey, LeadSort> = {
   score: 'SCORE_DESC',
@@ -111,6 +116,7 @@ export function parseParams(query: string): DashboardParams {
     noActivity: q.get('noActivity') === '1',
     stale: q.get('stale') === '1',
     staleDays,
+    movedUp: MOVED_UP_DAYS.find((d) => String(d) === q.get('movedUp')) ?? null,
   };
 }
 
@@ -126,6 +132,7 @@ export function serializeParams(p: DashboardParams, base?: string): string {
   set('noActivity', p.noActivity ? '1' : null);
   set('stale', p.stale ? '1' : null);
   set('staleDays', p.staleDays === DEFAULT_STALE_DAYS ? null : String(p.staleDays));
+  set('movedUp', p.movedUp === null ? null : String(p.movedUp));
   set('sort', p.sort === DEFAULT_PARAMS.sort ? null : p.sort);
   set('page', p.page === 1 ? null : String(p.page));
   set('limit', p.limit === DEFAULT_PARAMS.limit ? null : String(p.limit));
@@ -149,6 +156,7 @@ const FILTER_KEYS: (keyof DashboardParams)[] = [
   'noActivity',
   'stale',
   'staleDays',
+  'movedUp',
 ];
 
 export type UpdateParams = (patch: Partial<DashboardParams>, opts?: UpdateOptions) => void;

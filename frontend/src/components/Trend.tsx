@@ -1,0 +1,74 @@
+/** Score movement: a trend arrow, a 30-day sparkline (inline SVG) and a one-line summary. */
+
+export interface TrendPoint {
+  at: string;
+  score: number;
+  kind: string;
+}
+
+export interface TrendInfo {
+  change7d?: number | null;
+  crossedAt?: string | null;
+  crossedFrom?: string | null;
+  crossedTo?: string | null;
+}
+
+const WIDTH = 80;
+const HEIGHT = 20;
+const FLAT = 1;
+
+function formatDay(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+function signed(change: number): string {
+  const rounded = Math.round(change);
+  return rounded > 0 ? `+${rounded}` : `${rounded}`;
+}
+
+/** "+12 since last week; crossed into hot on Nov 3" (parts left out when unknown). */
+export function trendSentence(trend: TrendInfo | null | undefined): string {
+  if (!trend) return 'No history yet';
+  const parts: string[] = [];
+  if (trend.change7d !== null && trend.change7d !== undefined) parts.push(`${signed(trend.change7d)} since last week`);
+  if (trend.crossedAt && trend.crossedTo) {
+    parts.push(`crossed into ${trend.crossedTo.toLowerCase()} on ${formatDay(trend.crossedAt)}`);
+  }
+  return parts.length ? parts.join('; ') : 'No change recorded yet';
+}
+
+export function TrendArrow({ trend }: { trend: TrendInfo | null | undefined }) {
+  const change = trend?.change7d;
+  if (change === null || change === undefined) return null;
+  const [glyph, cls, word] =
+    change > FLAT ? ['▲', 'text-green-700', 'up'] : change < -FLAT ? ['▼', 'text-red-700', 'down'] : ['▶', 'text-slate-600', 'flat'];
+  return (
+    <span className={`text-xs ${cls}`} title={trendSentence(trend)} data-testid="trend-arrow">
+      <span aria-hidden="true">{glyph}</span>
+      <span className="sr-only">{`Trend ${word}: ${trendSentence(trend)}`}</span>
+    </span>
+  );
+}
+
+/** Daily points (and the score now) as a line; the text alternative names first and last. */
+export function Sparkline({ points, score }: { points: readonly TrendPoint[]; score: number }) {
+  const values = [...points.filter((p) => p.kind === 'day').map((p) => p.score), score];
+  if (values.length < 2) return null;
+  const step = WIDTH / (values.length - 1);
+  const path = values.map((v, i) => `${(i * step).toFixed(1)},${(HEIGHT - (v / 100) * HEIGHT).toFixed(1)}`).join(' ');
+  const label = `Score over the last ${values.length - 1} days: from ${Math.round(values[0] ?? 0)} to ${Math.round(score)}`;
+  return (
+    <svg
+      role="img"
+      aria-label={label}
+      width={WIDTH}
+      height={HEIGHT}
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      className="text-blue-700"
+      data-testid="sparkline"
+    >
+      <title>{label}</title>
+      <polyline points={path} fill="none" stroke="currentColor" strokeWidth="1.5" />
+    </svg>
+  );
+}

@@ -1,0 +1,358 @@
+"""Recent score history in memory: the last WINDOW days of every lead of a tenant.
+
+Per lead and day: the score as float16 and the tier as uint8 (3 bytes a day, 90 bytes a lead for
+30 days), plus the few intra-day tier changes. Loaded from the day documents (by `_id`) when the
+tenant's index is first used; trend, sparkline and the "moved up a tier" filter are answered
+from it without a database command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import numpy as np
+from pymongo.errors import PyMongoError
+
+from models.base import utcnow
+from scoring.history import (
+    TIERS,
+    DayPoints,
+    days_back,
+    purge_history,
+    read_days,
+    read_new,
+    store_day,
+    store_tier_changes,
+    tier_code,
+)
+from scoring.index import TenantIndex, from_micros, to_micros
+from scoring.read_model import ReadModel
+
+log = logging.getLogger(__name__)
+WINDOW = 30
+MAX_DAYS = 180
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """A lead's score and tier at a moment (a daily snapshot or a tier change)."""
+
+    at: datetime
+    score: float
+    priority: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """Score change over 7 days and the lead's last tier crossing."""
+
+    change_7d: float | None
+    crossed_at: datetime | None
+    crossed_from: str | None
+    crossed_to: str | None
+
+
+@dataclass(slots=True)
+class TenantWindow:
+    """One tenant's last WINDOW days: rows by lead, columns by day (oldest first)."""
+
+    days: list[date]
+    rows: dict[str, int] = field(default_factory=dict)
+    scores: np.ndarray = field(default_factory=lambda: np.zeros((0, WINDOW), np.float16))
+    tiers: np.ndarray = field(default_factory=lambda: np.zeros((0, WINDOW), np.uint8))
+    changes: dict[str, list[HistoryPoint]] = field(default_factory=dict)
+    last_tier: dict[str, int] = field(default_factory=dict)
+    tier_seq: dict[date, int] = field(default_factory=dict)
+    day_at: list[datetime | None] = field(default_factory=lambda: [None] * WINDOW)
+    version: int = 0
+    complete: bool = True
+    _moved: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+
+    def add(self, points: DayPoints) -> None:
+        """Fold stored points into the window."""
+        if points.day not in self.days:
+            return
+        if points.kind == "tier":
+            self._add_changes(points)
+            return
+        column = self.days.index(points.day)
+        rows = self._rows_for(points.lead_ids)
+        self.scores[rows, column] = points.scores.astype(np.float16)
+        self.tiers[rows, column] = points.tiers
+        self.day_at[column] = points.at
+        self.version += 1
+
+    def has_day(self, day: date) -> bool:
+        """Whether the day's snapshot is in the window."""
+        return day in self.days and self.day_at[self.days.index(day)] is not None
+
+    def turn(self, today: date) -> None:
+        """Shift the window so that it ends with today (older columns drop out)."""
+        shift = (today - self.days[-1]).days
+        if shift <= 0:
+            return
+        if shift >= WINDOW:
+            self.days = days_back(today, WINDOW)
+            self.scores[:] = np.nan
+            self.tiers[:] = 0
+            self.day_at = [None] * WINDOW
+            self.version += 1
+            return
+        self.days = days_back(today, WINDOW)
+        self.scores = np.roll(self.scores, -shift, axis=1)
+        self.tiers = np.roll(self.tiers, -shift, axis=1)
+        self.scores[:, -shift:] = np.nan
+        self.tiers[:, -shift:] = 0
+        self.day_at = [*self.day_at[shift:], *([None] * shift)]
+        self.version += 1
+
+    def _add_changes(self, points: DayPoints) -> None:
+        self.tier_seq[points.day] = self.tier_seq.get(points.day, 0) + 1
+        for lead_id, score, tier in zip(points.lead_ids, points.scores, points.tiers, strict=True):
+            point = HistoryPoint(points.at, float(score), TIERS[int(tier)], "tier")
+            self.changes.setdefault(lead_id, []).append(point)
+        self.version += 1
+
+    def _rows_for(self, lead_ids: list[str]) -> np.ndarray:
+        grow = [lead_id for lead_id in lead_ids if lead_id not in self.rows]
+        if grow:
+            start = len(self.rows)
+            self.rows.update((lead_id, start + n) for n, lead_id in enumerate(grow))
+            self.scores = np.vstack([self.scores, np.full((len(grow), WINDOW), np.nan, np.float16)])
+            self.tiers = np.vstack([self.tiers, np.zeros((len(grow), WINDOW), np.uint8)])
+        return np.fromiter((self.rows[i] for i in lead_ids), np.int64, len(lead_ids))
+
+    def points(self, lead_id: str, since: datetime) -> list[HistoryPoint]:
+        """The lead's stored points from `since` on, oldest first."""
+        found = list(self.changes.get(lead_id, []))
+        row = self.rows.get(lead_id)
+        if row is not None:
+            for column, day in enumerate(self.days):
+                tier = int(self.tiers[row, column])
+                if tier:
+                    score = float(self.scores[row, column])
+                    at = self.day_at[column] or _end_of(day)
+                    found.append(HistoryPoint(at, round(score, 2), TIERS[tier], "day"))
+        return sorted((p for p in found if p.at >= since), key=lambda p: p.at)
+
+    def moved_up(self, days: int, now: datetime) -> frozenset[str]:
+        """The leads that crossed into a higher tier in the last `days` days."""
+        key = (days, self.version)
+        if key not in self._moved:
+            self._moved = {key: self._moved_up(now - timedelta(days=days))}
+        return self._moved[key]
+
+    def _moved_up(self, since: datetime) -> frozenset[str]:
+        prev = np.zeros(len(self.rows), np.uint8)
+        crossed = np.full(len(self.rows), -1, np.int64)
+        upward = np.zeros(len(self.rows), np.bool_)
+        for column in range(WINDOW):
+            tier = self.tiers[:, column]
+            known = tier > 0
+            cross = known & (prev > 0) & (tier != prev)
+            crossed[cross] = column
+            upward[cross] = tier[cross] > prev[cross]
+            prev[known] = tier[known]
+        first = next((c for c, day in enumerate(self.days) if _end_of(day) >= since), WINDOW)
+        by_row = {row: lead_id for lead_id, row in self.rows.items()}
+        found = {by_row[int(r)] for r in np.flatnonzero(upward & (crossed >= first))}
+        for lead_id in self.changes:
+            found.discard(lead_id)
+            crossing = last_crossing(self.points(lead_id, since - timedelta(days=WINDOW)))
+            if crossing and crossing[0] >= since and _up(crossing):
+                found.add(lead_id)
+        return frozenset(found)
+
+
+def last_crossing(points: list[HistoryPoint]) -> tuple[datetime, str, str] | None:
+    """When the tier last changed along the points, from which tier, to which."""
+    found = None
+    for before, after in itertools.pairwise(points):
+        if before.priority != after.priority:
+            found = (after.at, before.priority, after.priority)
+    return found
+
+
+def _up(crossing: tuple[datetime, str, str]) -> bool:
+    return TIERS.index(crossing[2]) > TIERS.index(crossing[1])
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59, 59), UTC)
+
+
+def snapshot(index: TenantIndex, now: datetime, kind: str = "day") -> DayPoints:
+    """Every lead's score, tier and counts at `now`."""
+    now_us = to_micros(now)
+    records = sorted(index.records.values(), key=lambda r: r.lead_id)
+    scored = [index.scored(record, now_us) for record in records]
+    return DayPoints(
+        now.date(),
+        kind,
+        now,
+        [r.lead_id for r in records],
+        np.array([s.score for s in scored], np.float32),
+        np.array([tier_code(s.priority) for s in scored], np.uint8),
+        np.array(
+            [(r.email_opens, r.website_visits, r.time_spent) for r in records], np.float32
+        ).reshape(len(records), 3),
+    )
+
+
+class ScoreHistory:
+    """Every tenant's recent history in memory, and the jobs that store and purge points."""
+
+    def __init__(self, model: ReadModel) -> None:
+        self.model = model
+        self.windows: dict[str, TenantWindow] = {}
+        self.purged_on: date | None = None
+        self._loading: dict[str, asyncio.Future[TenantWindow]] = {}
+
+    async def window(self, tenant_id: str, now: datetime | None = None) -> TenantWindow:
+        """The tenant's window, loaded on first use (kept current by `follow`, not by requests)."""
+        current = self.windows.get(tenant_id)
+        if current is not None:
+            return current
+        loading = self._loading.get(tenant_id)
+        if loading is None:  # concurrent first uses share one load
+            today = (now or utcnow()).date()
+            loading = asyncio.ensure_future(self._load(tenant_id, today))
+            self._loading[tenant_id] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(tenant_id, None))
+        return await asyncio.shield(loading)
+
+    async def follow(self, now: datetime | None = None) -> int:
+        """Bring every loaded window up to date: turn the day, read the points stored since."""
+        today = (now or utcnow()).date()
+        read = 0
+        for tenant_id, window in list(self.windows.items()):
+            if not window.complete or (today - window.days[-1]).days >= WINDOW:
+                await self._load(tenant_id, today)
+                continue
+            window.turn(today)
+            for day in window.days[-2:]:
+                for points in await read_new(
+                    tenant_id, day, window.has_day(day), window.tier_seq.get(day, 0)
+                ):
+                    window.add(points)
+                    read += 1
+            self._remember_tiers(window)
+        return read
+
+    async def window_or_empty(self, tenant_id: str) -> TenantWindow:
+        """The tenant's window; an empty one (completed later by `follow`) if it cannot load."""
+        try:
+            return await self.window(tenant_id)
+        except PyMongoError:
+            log.warning("score history not loaded; serving without it for now")
+            window = TenantWindow(days_back(utcnow().date(), WINDOW), complete=False)
+            self.windows[tenant_id] = window
+            return window
+
+    def loaded(self, tenant_id: str) -> TenantWindow | None:
+        """The tenant's window if loaded (no database command)."""
+        return self.windows.get(tenant_id)
+
+    async def _load(self, tenant_id: str, today: date) -> TenantWindow:
+        index = await self.model.index(tenant_id)
+        window = TenantWindow(days_back(today, WINDOW))
+        for points in await read_days(tenant_id, window.days, len(index)):
+            window.add(points)
+        self._remember_tiers(window)
+        self.windows[tenant_id] = window
+        return window
+
+    def _remember_tiers(self, window: TenantWindow) -> None:
+        for lead_id in set(window.rows) | set(window.changes):
+            points = window.points(lead_id, datetime.min.replace(tzinfo=UTC))
+            if points:
+                window.last_tier[lead_id] = tier_code(points[-1].priority)
+
+    async def points(
+        self, tenant_id: str, lead_id: str, days: int, now: datetime
+    ) -> list[HistoryPoint]:
+        """The lead's points over the last `days` days (beyond the window: read by `_id`)."""
+        window = await self.window(tenant_id, now)
+        since = now - timedelta(days=days)
+        found = window.points(lead_id, since)
+        if days > WINDOW:
+            older = TenantWindow(days_back(now.date() - timedelta(days=WINDOW), days - WINDOW + 1))
+            lead_count = len(await self.model.index(tenant_id))
+            for stored in await read_days(tenant_id, older.days, lead_count):
+                if lead_id in stored.lead_ids:
+                    older.add(stored)
+            found = older.points(lead_id, since) + found
+        return found
+
+    async def record(self, tenant_id: str, now: datetime | None = None) -> int:
+        """Store today's snapshot (once a day) and the tier changes since the last run."""
+        now = now or utcnow()
+        index = await self.model.index(tenant_id)
+        window = await self.window(tenant_id, now)
+        window.turn(now.date())
+        if now.date() not in window.days:
+            window = await self._load(tenant_id, now.date())
+        current = snapshot(index, now)
+        changed = [
+            n
+            for n, lead_id in enumerate(current.lead_ids)
+            if window.last_tier.get(lead_id, 0) not in (0, int(current.tiers[n]))
+        ]
+        stored = 0
+        if changed:
+            picked = np.asarray(changed, np.int64)
+            change = DayPoints(
+                now.date(),
+                "tier",
+                now,
+                [current.lead_ids[n] for n in changed],
+                current.scores[picked],
+                current.tiers[picked],
+                current.counts[picked],
+            )
+            used = await store_tier_changes(tenant_id, change, window.tier_seq.get(now.date(), 0))
+            window.add(change)
+            window.tier_seq[now.date()] = used + 1
+            stored += len(changed)
+        column = window.days.index(now.date())
+        if not window.tiers[:, column].any() and await store_day(tenant_id, current):
+            window.add(current)
+            stored += len(current.lead_ids)
+        window.last_tier.update(zip(current.lead_ids, current.tiers.tolist(), strict=True))
+        return stored
+
+    async def record_all(self, tenant_ids: list[str], now: datetime | None = None) -> int:
+        """Record every tenant's points; returns how many were stored."""
+        total = 0
+        for tenant_id in tenant_ids:
+            total += await self.record(tenant_id, now)
+        return total
+
+    async def purge(self, keep_days: int, now: datetime | None = None) -> int:
+        """Delete points older than `keep_days` days (once a day: it scans the collection)."""
+        today = (now or utcnow()).date()
+        if self.purged_on == today:
+            return 0
+        self.purged_on = today
+        return await purge_history(today - timedelta(days=keep_days))
+
+    def trend(
+        self, window: TenantWindow, lead_id: str, score: float, priority: str, now: datetime
+    ) -> Trend:
+        """The lead's score change over 7 days and its last tier crossing (live point last)."""
+        points = window.points(lead_id, now - timedelta(days=WINDOW))
+        week_ago = [p for p in points if p.kind == "day" and p.at <= now - timedelta(days=7)]
+        change = round(score - week_ago[-1].score, 2) if week_ago else None
+        live = HistoryPoint(now, score, priority, "now")
+        crossing = last_crossing([*points, live])
+        if crossing is None:
+            return Trend(change, None, None, None)
+        return Trend(change, crossing[0], crossing[1], crossing[2])
+
+
+__all__ = ["HistoryPoint", "ScoreHistory", "TenantWindow", "Trend", "from_micros"]

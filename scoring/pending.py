@@ -1,0 +1,91 @@
+"""Event batches between storage and application: nothing stored is ever left unapplied.
+
+Before a batch's events are stored, a marker listing them is inserted; the events carry the
+marker's id; the marker is deleted once the events are folded into their leads. A marker left
+behind (the process died, or the lead write failed) is replayed: the events this batch stored
+(found by `_id`, tagged with the marker) are folded in, then the marker goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from models import LeadEvent, PendingEventBatch
+from models.base import utcnow
+from scoring.events import Event, deltas, event_key
+
+log = logging.getLogger(__name__)
+GRACE = timedelta(minutes=2)
+Apply = Callable[[str, Sequence[Event]], Awaitable[object]]
+
+
+async def open_batch(tenant_id: str, events: Sequence[Event]) -> str:
+    """Insert the marker of a batch about to be stored; returns its id."""
+    batch_id = uuid.uuid4().hex
+    await PendingEventBatch.get_pymongo_collection().insert_one(
+        {
+            "_id": batch_id,
+            "tenantId": tenant_id,
+            "at": utcnow(),
+            "events": [_compact(event) for event in events],
+        }
+    )
+    return batch_id
+
+
+async def close_batch(batch_id: str) -> None:
+    """The batch's events are applied: forget its marker."""
+    await PendingEventBatch.get_pymongo_collection().delete_one({"_id": batch_id})
+
+
+async def replay_pending(
+    apply: Apply, *, older_than: timedelta = GRACE, batch_ids: Sequence[str] | None = None
+) -> int:
+    """Fold in the events of batches left pending; returns how many events were applied."""
+    collection = PendingEventBatch.get_pymongo_collection()
+    query: dict[str, Any] = {"at": {"$lt": utcnow() - older_than}}
+    if batch_ids is not None:
+        query = {"_id": {"$in": list(batch_ids)}}
+    applied = 0
+    async for marker in collection.find(query):
+        events = [_expand(raw) for raw in marker["events"]]
+        mine = await _stored_by(marker["_id"], marker["tenantId"], events)
+        if mine:
+            await apply(marker["tenantId"], mine)
+        await close_batch(marker["_id"])
+        applied += len(mine)
+        log.warning("replayed a pending event batch", extra={"events": len(mine)})
+    return applied
+
+
+async def _stored_by(batch_id: str, tenant_id: str, events: Sequence[Event]) -> list[Event]:
+    keys = {event_key(tenant_id, event.event_id): event for event in events}
+    cursor = LeadEvent.get_pymongo_collection().find(
+        {"_id": {"$in": list(keys)}}, {"_id": 1, "batch": 1}
+    )
+    return [keys[doc["_id"]] async for doc in cursor if doc.get("batch") == batch_id]
+
+
+def _compact(event: Event) -> dict[str, Any]:
+    return {
+        "e": event.event_id,
+        "l": event.lead_id,
+        "t": event.type,
+        "v": event.value,
+        "o": event.occurred_at,
+        "x": dict(event.extra),
+    }
+
+
+def _expand(raw: dict[str, Any]) -> Event:
+    occurred: datetime = raw["o"]
+    if occurred.tzinfo is None:
+        occurred = occurred.replace(tzinfo=utcnow().tzinfo)
+    return Event(raw["e"], raw["l"], raw["t"], float(raw["v"]), occurred, raw.get("x") or {})
+
+
+__all__ = ["close_batch", "deltas", "open_batch", "replay_pending"]

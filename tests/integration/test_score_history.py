@@ -1,0 +1,125 @@
+"""Score history on the real database: packed day documents, tier changes, purge, the GraphQL
+fields and the "moved up a tier" filter, all read from memory once loaded."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+import scoring.history
+from models import ScoreHistoryChunk
+from models.base import utcnow
+from scoring.engine import ScoringConfig
+from scoring.history import doc_id, read_days
+from scoring.service import ScoreService
+from server.app import create_app
+from server.background import record_history
+from tests.conftest import graphql, ingest, register_tenant
+
+QUERY = """query($days: Int, $moved: Int) {
+  leads(limit: 50, filter: {movedUpDays: $moved}) { totalCount items { leadId score priority
+    history(days: $days) { at score priority kind }
+    trend { change7d crossedAt crossedFrom crossedTo } } }
+}"""
+
+
+@pytest.fixture
+async def served(settings) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    application = create_app(settings)
+    async with LifespanManager(application) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http, manager._state["services"]
+
+
+def lead(lead_id: str, opens: int, visits: int, seconds: int, owner: str) -> dict[str, Any]:
+    at = (utcnow() + timedelta(days=1)).isoformat()  # in the future: no decay at any past day
+    return {
+        "leadId": lead_id,
+        "leadName": lead_id.title(),
+        "ownerId": owner,
+        "emailOpens": opens,
+        "websiteVisits": visits,
+        "timeSpent": seconds,
+        "lastActivityAt": at,
+    }
+
+
+async def test_points_trend_crossings_and_the_moved_up_filter(served) -> None:
+    client, services = served
+    tenant = await register_tenant(client)
+    owner = tenant.user_id
+    await ingest(client, tenant, [lead("acme", 1, 1, 0, owner), lead("globex", 10, 20, 600, owner)])
+    now = utcnow()
+    await record_history(services, now - timedelta(days=10))  # acme cold (5.75), globex hot
+    await ingest(client, tenant, [lead("acme", 10, 20, 300, owner)])
+    await record_history(services, now - timedelta(days=3))  # acme crosses into hot
+    body = await graphql(client, QUERY, {"days": 30}, token=tenant.token)
+    assert "errors" not in body, body
+    items = {i["leadId"]: i for i in body["data"]["leads"]["items"]}
+    acme = items["acme"]
+    assert [(p["kind"], p["priority"], p["score"]) for p in acme["history"]] == [
+        ("day", "COLD", 5.75),
+        ("tier", "HOT", 87.5),
+        ("day", "HOT", 87.5),
+    ]
+    assert acme["trend"]["change7d"] == pytest.approx(acme["score"] - 5.75, abs=0.01)
+    assert (acme["trend"]["crossedFrom"], acme["trend"]["crossedTo"]) == ("COLD", "HOT")
+    assert acme["trend"]["crossedAt"].startswith((now - timedelta(days=3)).date().isoformat())
+    assert items["globex"]["trend"]["crossedAt"] is None
+    moved = await graphql(client, QUERY, {"days": 5, "moved": 7}, token=tenant.token)
+    assert [i["leadId"] for i in moved["data"]["leads"]["items"]] == ["acme"]
+    assert [p["kind"] for p in moved["data"]["leads"]["items"][0]["history"]] == ["tier", "day"]
+    none = await graphql(client, QUERY, {"moved": 2}, token=tenant.token)
+    assert none["data"]["leads"]["totalCount"] == 0
+
+
+async def test_bad_history_arguments_name_the_field(served) -> None:
+    client, _ = served
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [lead("acme", 1, 1, 0, tenant.user_id)])
+    body = await graphql(client, QUERY, {"days": 181}, token=tenant.token)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "days" in str(body["errors"][0])
+    body = await graphql(client, QUERY, {"moved": 0}, token=tenant.token)
+    assert "movedUpDays" in str(body["errors"][0])
+
+
+async def test_days_are_chunked_binary_documents_read_by_id_and_purged(served, monkeypatch) -> None:
+    client, services = served
+    monkeypatch.setattr(scoring.history, "CHUNK", 3)
+    tenant = await register_tenant(client)
+    leads = [lead(f"lead-{n}", n, n, n * 10, tenant.user_id) for n in range(7)]
+    await ingest(client, tenant, leads)
+    now = utcnow()
+    old_day = now - timedelta(days=200)
+    await services.scores.history.record(tenant.tenant_id, old_day)
+    await record_history(services, now)
+    collection = ScoreHistoryChunk.get_pymongo_collection()
+    ids = [doc_id(tenant.tenant_id, now.date(), "day", n) for n in range(3)]
+    stored = [d async for d in collection.find({"tenantId": tenant.tenant_id, "kind": "day"})]
+    assert sorted(d["_id"] for d in stored) == sorted(ids)  # 200 days ago: purged
+    assert all(len(bytes(d["score"])) <= 3 * 2 for d in stored)  # uint16 per lead
+    days = await read_days(tenant.tenant_id, [now.date()], 7)
+    scores = {i: float(s) for d in days for i, s in zip(d.lead_ids, d.scores, strict=True)}
+    assert len(scores) == 7
+    assert scores["lead-6"] == pytest.approx(6 / 10 * 40 + 6 / 20 * 35 + 60 / 600 * 25)
+    assert await record_history(services, now) == 0  # a day is stored once
+
+
+async def test_a_replica_window_follows_points_stored_by_another(served) -> None:
+    client, services = served
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [lead("acme", 1, 1, 0, tenant.user_id)])
+    body = await graphql(client, QUERY, {}, token=tenant.token)
+    assert body["data"]["leads"]["items"][0]["history"] == []
+    holder = ScoreService(ScoringConfig())  # the replica holding the history lease
+    await holder.history.record(tenant.tenant_id, utcnow())
+    assert await services.scores.history.follow() >= 1
+    body = await graphql(client, QUERY, {}, token=tenant.token)
+    assert [p["score"] for p in body["data"]["leads"]["items"][0]["history"]] == [5.75]
