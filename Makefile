@@ -28,18 +28,18 @@ run: deps $(FERRETDB) $(FRONTEND_OUT) ## serve on http://127.0.0.1:8000 (embedde
 	$(UV) run --frozen leadscore dev --host $(HOST) --port $(PORT)
 
 test: deps system-deps $(NODE) $(FERRETDB) $(FRONTEND_OUT) compose-check ## install what is missing, run every test
+	$(MAKE) --no-print-directory lint
 	$(UV) run --frozen pytest tests/unit/test_engine.py -q -p no:cacheprovider \
 	  --cov=scoring.engine --cov-branch --cov-report=term-missing --cov-fail-under=95
-	$(UV) run --frozen ruff check .
-	$(UV) run --frozen lint-imports
 	$(UV) run --frozen pytest -q
 	cd frontend && npm test --silent && npm run size --silent
 
 compose-check: deps ## validate docker-compose.yml against the Compose specification's JSON schema
 	$(UV) run --frozen check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-lint: deps ## ruff, mypy and the import layers contract
+lint: deps ## ruff (lint and format), mypy --strict and the import layers contract
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
 	$(UV) run --frozen lint-imports
 

@@ -92,7 +92,7 @@ class FailOpenCache:
             return None
 
 
-class TaggedJsonSerializer(BaseSerializer):
+class TaggedJsonSerializer(BaseSerializer):  # type: ignore[misc]  # aiocache ships no type information
     """JSON with datetimes kept as datetimes: nothing read back from Redis can run code."""
 
     DEFAULT_ENCODING = None

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from beanie import Document, init_beanie
+from beanie.odm.fields import IndexModelField
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
@@ -55,7 +56,7 @@ async def ensure_indexes(documents: tuple[type[Document], ...]) -> int:
         collection = document.get_pymongo_collection()
         existing = await _index_names(collection)
         for index in document.get_settings().indexes or []:
-            spec = getattr(index, "index", index).document
+            spec = (index.index if isinstance(index, IndexModelField) else index).document
             if spec["name"] in existing:
                 continue
             options = {k: v for k, v in spec.items() if k not in ("key", "name")}

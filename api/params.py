@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from api.rest_models import LeadsQuery, field_errors
+from api.field_errors import field_errors
+from api.rest_models import LeadsQuery
 from foundation.errors import BadInput, field_error
 from foundation.input_rules import MAX_LIMIT
 from scoring.service import LeadFilter, PageQuery

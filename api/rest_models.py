@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 from pydantic_core import PydanticCustomError
 
-from foundation.errors import field_error
 from foundation.input_rules import (
     DEFAULT_LIMIT,
     EMAIL,
@@ -32,9 +31,6 @@ from foundation.input_rules import (
     MIN_SCORE,
     SORTS,
     TRUE_WORDS,
-    limit_message,
-    min_score_message,
-    page_message,
 )
 
 Sort = Literal["score:desc", "lastActivityAt:desc"]
@@ -135,15 +131,6 @@ class LeadQuery(_Wire):
         False, alias="includeRaw", description="Add `raw` (the interaction counts)"
     )
 
-
-RANGE_MESSAGES = {
-    "limit": limit_message(),
-    "page": page_message(),
-    "minScore": min_score_message(),
-    "ownerId": f"must be 1-{MAX_ID_LENGTH} characters",
-    "search": f"must be at most {MAX_SEARCH_LENGTH} characters",
-    "staleDays": "must be between 0 and 36500",
-}
 
 Named = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=r"\S")]
 Role = Literal["admin", "manager", "rep"]
@@ -355,67 +342,3 @@ class ErrorResponse(_Wire):
     """The body of every error response."""
 
     error: ErrorInfo
-
-
-_TYPE_MESSAGES = {
-    "missing": "is required",
-    "int_parsing": "must be an integer",
-    "int_type": "must be an integer",
-    "int_from_float": "must be an integer",
-    "float_parsing": "must be a number",
-    "float_type": "must be a number",
-    "string_type": "must be a string",
-    "list_type": "must be a list",
-    "bool_type": "must be true or false",
-    "literal_error": f"must be one of {', '.join(SORTS)}",
-    "extra_forbidden": "unknown parameter",
-}
-_RANGE_TYPES = frozenset(
-    {"greater_than_equal", "less_than_equal", "finite_number", "string_too_short"}
-    | {"string_too_long", "too_long", "too_short"}
-)
-
-
-def field_errors(error: ValidationError) -> list[dict[str, Any]]:
-    """Each pydantic error as a `{field, message}` detail, named by its wire field."""
-    details = []
-    for item in error.errors(include_url=False):
-        location = [str(part) for part in item["loc"]]
-        name = location[0] if location else "body"
-        details.append(field_error(name, _message(name, item, location[1:])))
-    return details
-
-
-def _message(name: str, item: Any, rest: list[str]) -> str:
-    kind = item["type"]
-    if kind == "string_pattern_mismatch" and name == "email":
-        message = "must be an email address"
-    elif kind == "string_pattern_mismatch":
-        message = "must not be blank"
-    elif kind == "literal_error" and name != "sort":
-        message = f"must be one of {item.get('ctx', {}).get('expected', '')}"
-    elif kind in _RANGE_TYPES and name in RANGE_MESSAGES and not rest:
-        message = RANGE_MESSAGES[name]
-    elif kind in _TYPE_MESSAGES:
-        message = _TYPE_MESSAGES[kind]
-    elif kind in _RANGE_TYPES:
-        message = _range_message(kind, item.get("ctx", {}))
-    else:
-        message = str(item["msg"])
-    return f"item {rest[0]}: {message}" if rest else message
-
-
-def _range_message(kind: str, ctx: dict[str, Any]) -> str:
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"must be at most {ctx.get('max_length')} characters"
-    if kind == "too_long":
-        return f"must have at most {ctx.get('max_length')} items"
-    if kind == "finite_number":
-        return "must be a finite number"
-    if kind == "greater_than_equal":
-        return f"must be at least {ctx.get('ge')}"
-    if kind == "less_than_equal":
-        return f"must be at most {ctx.get('le')}"
-    return "is too short"

@@ -15,16 +15,10 @@ from datetime import timedelta
 
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from auth.account_input import normalise_email, parse_role, require_text
 from auth.passwords import check_password_policy, hash_password
-from auth.service import (
-    AuthService,
-    Principal,
-    Session,
-    _is_duplicate,
-    _normalise_email,
-    _parse_role,
-    _require_text,
-)
+from auth.revocation import is_duplicate
+from auth.service import AuthService, Principal, Session
 from foundation.audit import record_event
 from foundation.errors import BadInput, Conflict, Forbidden, field_error
 from models import Invitation, Role, Tenant, User
@@ -55,9 +49,9 @@ async def invite_user(actor: Principal, *, email: str, name: str, role: str) -> 
     """A one-time invitation to the admin's tenant, valid for seven days."""
     if not actor.is_admin:
         raise Forbidden("only an admin can invite users")
-    email = _normalise_email(email)
-    name = _require_text("name", name, 200)
-    user_role = _parse_role(role)
+    email = normalise_email(email)
+    name = require_text("name", name, 200)
+    user_role = parse_role(role)
     if await User.find_one({"email": email}) is not None:
         raise Conflict("email already registered", [field_error("email", "already registered")])
     token = secrets.token_urlsafe(32)
@@ -146,7 +140,7 @@ async def _insert_invited(user: User) -> None:
     try:
         await user.insert()
     except (DuplicateKeyError, OperationFailure) as exc:
-        if not _is_duplicate(exc):
+        if not is_duplicate(exc):
             raise
         if await User.find_one({"_id": user.user_id}) is not None:
             raise BadInput(

@@ -4,88 +4,38 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from auth.account_input import normalise_email, parse_role, require_text
 from auth.apikeys import is_api_key, verify_key
 from auth.directory import Directory
 from auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
+from auth.principal import (
+    INGEST_ROLE,
+    Principal,
+    Session,
+    bearer_token,
+    principal_for_claims,
+    principal_for_key,
+    user_to_wire,
+)
+from auth.revocation import (
+    family_marker,
+    family_revoked,
+    is_duplicate,
+    purge_expired_revocations,
+    revoke_access_token,
+    spend_refresh_token,
+)
 from auth.tokens import Claims, TokenCodec
 from foundation.audit import record_event
 from foundation.errors import BadInput, Conflict, Forbidden, Unauthenticated, field_error
-from foundation.input_rules import MAX_NAME_LENGTH, is_email
+from foundation.input_rules import MAX_NAME_LENGTH
 from foundation.settings import Settings
-from models import ApiKey, RefreshFamily, RevokedToken, Role, Tenant, User
+from models import RefreshFamily, Role, Tenant, User
 from models.base import utcnow
-
-DUPLICATE_KEY = 11000
-INGEST_ROLE = "ingest"
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The verified caller of a request: a user of one tenant, or one of its ingestion keys."""
-
-    user_id: str
-    tenant_id: str
-    role: str
-    jti: str
-    expires_at: datetime
-    external: bool = False
-    key_id: str | None = None
-
-    @property
-    def is_ingest_key(self) -> bool:
-        """A machine client's ingestion key: it may only write interactions and events."""
-        return self.key_id is not None
-
-    @property
-    def can_manage_scoring(self) -> bool:
-        return not self.is_ingest_key and self.role in (Role.ADMIN, Role.MANAGER)
-
-    @property
-    def can_ingest(self) -> bool:
-        """Managers, admins and ingestion keys write leads; reps read."""
-        return self.is_ingest_key or self.role in (Role.ADMIN, Role.MANAGER)
-
-    @property
-    def is_admin(self) -> bool:
-        return not self.is_ingest_key and self.role == Role.ADMIN
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    """What a successful sign-in or refresh hands back."""
-
-    access_token: str
-    refresh_token: str
-    expires_in: int
-    user: User
-    tenant_name: str
-
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON body of the auth routes."""
-        return {
-            "accessToken": self.access_token,
-            "refreshToken": self.refresh_token,
-            "tokenType": "Bearer",
-            "expiresIn": self.expires_in,
-            "user": user_to_wire(self.user),
-        }
-
-
-def user_to_wire(user: User) -> dict[str, Any]:
-    """A user as the auth routes show it."""
-    return {
-        "userId": user.user_id,
-        "tenantId": user.tenant_id,
-        "email": user.email,
-        "name": user.name,
-        "role": str(user.role),
-    }
 
 
 class AuthService:
@@ -112,21 +62,21 @@ class AuthService:
                 "sign-up is disabled (SIGNUP_ENABLED=false): an admin adds users, and "
                 "`leadscore create-admin` creates a tenant"
             )
-        email = _normalise_email(email)
-        name = _require_text("name", name, MAX_NAME_LENGTH)
+        email = normalise_email(email)
+        name = require_text("name", name, MAX_NAME_LENGTH)
         if not isinstance(password, str):
             raise BadInput("invalid password", [field_error("password", "must be a string")])
         check_password_policy(password, self.settings.password_min_length, email=email)
         if actor is None:
             self._require_local_login()
-            tenant_text = _require_text("tenantName", tenant_name, MAX_NAME_LENGTH)
+            tenant_text = require_text("tenantName", tenant_name, MAX_NAME_LENGTH)
             tenant = await self._create_tenant(tenant_text)
             user_role = Role.ADMIN
         else:
             if not actor.is_admin:
                 raise Forbidden("only an admin can add users to a tenant")
             tenant = await self._tenant(actor.tenant_id)
-            user_role = _parse_role(role)
+            user_role = parse_role(role)
         user_id = uuid.uuid4().hex
         user = User(
             id=user_id,
@@ -140,7 +90,7 @@ class AuthService:
         try:
             await user.insert()
         except (DuplicateKeyError, OperationFailure) as exc:
-            if _is_duplicate(exc):
+            if is_duplicate(exc):
                 raise Conflict(
                     "email already registered", [field_error("email", "already registered")]
                 ) from None
@@ -157,7 +107,7 @@ class AuthService:
     async def login(self, email: str, password: str) -> Session:
         """A new session for valid credentials of an active user."""
         self._require_local_login()
-        user = await User.find_one({"email": _normalise_email(email, strict=False)})
+        user = await User.find_one({"email": normalise_email(email, strict=False)})
         if not await verify_password(user.password_hash if user else None, password):
             await record_event(
                 "login",
@@ -190,10 +140,10 @@ class AuthService:
         if (
             family is None
             or (family.tenant_id, family.user_id) != (claims.tenant_id, claims.user_id)
-            or await _family_revoked(family)
+            or await family_revoked(family)
         ):
             raise Unauthenticated("refresh token revoked")
-        if family.current_jti != claims.jti or not await _spend(claims):
+        if family.current_jti != claims.jti or not await spend_refresh_token(claims):
             await self._revoke_family(family.family_id)
             await record_event("token.reuse", family.tenant_id, family.user_id, outcome="blocked")
             raise Unauthenticated("refresh token reused; sign in again")
@@ -228,19 +178,19 @@ class AuthService:
         """
         token = bearer_token(authorization)
         if is_api_key(token):
-            return _key_principal(await verify_key(token))
+            return principal_for_key(await verify_key(token))
         claims = await self.codec.verify(token, typ="access")
         if self.directory.is_revoked(claims.jti):
             raise Unauthenticated("token revoked")
         if claims.external:
             await self._admit_external(claims)
-            return _principal(claims, claims.role)
+            return principal_for_claims(claims, claims.role)
         account = await self.directory.resolve(claims.user_id)
         if account is None or account.tenant_id != claims.tenant_id:
             raise Unauthenticated("account disabled")
         if not account.is_active or account.external:
             raise Unauthenticated("account disabled")
-        return _principal(claims, account.role)
+        return principal_for_claims(claims, account.role)
 
     async def start_session(self, user: User) -> Session:
         """A new session for a user admitted another way (an accepted invitation)."""
@@ -266,7 +216,7 @@ class AuthService:
         """Create the tenant and the user an identity provider vouches for, once."""
         if await _ensure_tenant(claims.tenant_id):
             await self.directory.tenant_created(claims.tenant_id, claims.tenant_id)
-        claimed = _normalise_email(claims.email or "", strict=False)
+        claimed = normalise_email(claims.email or "", strict=False)
         for email in (claimed, _placeholder_email(claims)):
             if email and await _insert_external(claims, email):
                 await self.directory.user_changed(userId=claims.user_id)
@@ -335,7 +285,7 @@ class AuthService:
         await RefreshFamily.get_pymongo_collection().update_one(
             {"_id": family_id}, {"$set": {"revoked": True}}
         )
-        await revoke_access_token(_family_marker(family_id), utcnow() + self.codec.refresh_ttl)
+        await revoke_access_token(family_marker(family_id), utcnow() + self.codec.refresh_ttl)
 
     async def _create_tenant(self, name: str) -> Tenant:
         tenant_id = uuid.uuid4().hex
@@ -353,81 +303,6 @@ class AuthService:
     def _require_local_login(self) -> None:
         if not (self.settings.local_login_enabled and self.codec.can_issue):
             raise Forbidden("local sign-in is disabled; use your identity provider")
-
-
-def _family_marker(family_id: str) -> str:
-    return f"family:{family_id}"
-
-
-async def _family_revoked(family: RefreshFamily) -> bool:
-    """True when the family was revoked (by its flag, or by its marker when the flag was lost)."""
-    if family.revoked:
-        return True
-    return await RevokedToken.find_one({"_id": _family_marker(family.family_id)}) is not None
-
-
-async def _spend(claims: Claims) -> bool:
-    """Mark a refresh token used; False when it already was (atomic via the unique `_id`)."""
-    try:
-        await RevokedToken(id=claims.jti, expires_at=claims.expires_at).insert()
-    except (DuplicateKeyError, OperationFailure) as exc:
-        if not _is_duplicate(exc):
-            raise
-        return False
-    return True
-
-
-async def revoke_access_token(jti: str, expires_at: datetime) -> None:
-    """Refuse this token id until it would have expired anyway (idempotent under races)."""
-    try:
-        await RevokedToken.get_pymongo_collection().update_one(
-            {"_id": jti}, {"$set": {"expiresAt": expires_at}}, upsert=True
-        )
-    except (DuplicateKeyError, OperationFailure) as exc:
-        if not _is_duplicate(exc):  # a duplicate: a concurrent upsert inserted it first
-            raise
-
-
-async def purge_expired_revocations(now: datetime | None = None) -> int:
-    """Delete revocations and refresh families past their expiry (FerretDB has no TTL index)."""
-    cutoff = now or datetime.now(UTC)
-    expired = {"expiresAt": {"$lt": cutoff}}
-    revoked = await RevokedToken.get_pymongo_collection().delete_many(expired)
-    families = await RefreshFamily.get_pymongo_collection().delete_many(expired)
-    return int(revoked.deleted_count + families.deleted_count)
-
-
-def bearer_token(authorization: str | None) -> str:
-    """The token of an `Authorization: Bearer <token>` header."""
-    if not authorization:
-        raise Unauthenticated("missing bearer token")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Authorization must be `Bearer <token>`")
-    return token.strip()
-
-
-def _principal(claims: Claims, role: str) -> Principal:
-    return Principal(
-        user_id=claims.user_id,
-        tenant_id=claims.tenant_id,
-        role=role,
-        jti=claims.jti,
-        expires_at=claims.expires_at,
-        external=claims.external,
-    )
-
-
-def _key_principal(key: ApiKey) -> Principal:
-    """An ingestion key as a caller: role `ingest`, its key id as the actor."""
-    return Principal(
-        user_id=key.key_id,
-        tenant_id=key.tenant_id,
-        role=INGEST_ROLE,
-        jti=key.key_id,
-        expires_at=datetime.max.replace(tzinfo=UTC),
-        key_id=key.key_id,
-    )
 
 
 async def _account(user_id: str) -> dict[str, Any] | None:
@@ -452,7 +327,7 @@ async def _insert_external(claims: Claims, email: str) -> bool:
     try:
         await user.insert()
     except (DuplicateKeyError, OperationFailure) as exc:
-        if not _is_duplicate(exc):
+        if not is_duplicate(exc):
             raise
         return False
     return True
@@ -465,7 +340,7 @@ async def _ensure_tenant(tenant_id: str) -> bool:
     try:
         await Tenant(id=tenant_id, tenant_id=tenant_id, name=tenant_id).insert()
     except (DuplicateKeyError, OperationFailure) as exc:
-        if not _is_duplicate(exc):
+        if not is_duplicate(exc):
             raise
         return False
     return True
@@ -477,31 +352,13 @@ def _placeholder_email(claims: Claims) -> str:
     return f"{digest}@external.invalid"
 
 
-def _normalise_email(email: object, *, strict: bool = True) -> str:
-    value = email.strip().lower() if isinstance(email, str) else ""
-    if strict and not is_email(value):
-        raise BadInput("invalid email", [field_error("email", "must be an email address")])
-    return value
-
-
-def _require_text(field_name: str, value: object, max_length: int) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text or len(text) > max_length:
-        raise BadInput(
-            f"invalid {field_name}",
-            [field_error(field_name, f"required, at most {max_length} characters")],
-        )
-    return text
-
-
-def _parse_role(role: object) -> Role:
-    try:
-        return Role((role or "rep").lower() if isinstance(role, str | None) else "")
-    except ValueError:
-        raise BadInput(
-            "invalid role", [field_error("role", "must be one of admin, manager, rep")]
-        ) from None
-
-
-def _is_duplicate(exc: Exception) -> bool:
-    return getattr(exc, "code", None) == DUPLICATE_KEY
+__all__ = [
+    "INGEST_ROLE",
+    "AuthService",
+    "Principal",
+    "Session",
+    "bearer_token",
+    "purge_expired_revocations",
+    "revoke_access_token",
+    "user_to_wire",
+]

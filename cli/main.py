@@ -2,49 +2,45 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-import secrets
 import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 import uvicorn
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.services import Services
 from auth import apikeys
 from cli.admin import AdminError, create_admin, read_password
-from cli.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
+from cli.ferretdb import EmbeddedFerretDB
 from cli.importer import ImportFileError, import_csv, load_map
-from cli.ports import PortUnavailable, ensure_port_free
-from cli.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
+from cli.runtime import (
+    connected_settings,
+    console,
+    dev_secret,
+    load_or_exit,
+    prepare,
+    progress_bar,
+    require_free_port,
+    run_async,
+    start_embedded,
+    with_services,
+)
 from foundation.audit import record_write
 from foundation.errors import AppError
 from foundation.logs import configure_logging
-from foundation.settings import Settings, SettingsError, load_settings
+from foundation.settings import SettingsError
 from models import Tenant
-from server.app import build_services, create_app
+from server.app import create_app
 
 app = typer.Typer(help="Leadscore: explainable lead scoring.", no_args_is_help=True)
 apikey_app = typer.Typer(help="Ingestion keys (`lsk_…`) of a tenant.", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
-console = Console(stderr=True)
-T = TypeVar("T")
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return load_settings(**overrides)
-    except SettingsError as exc:
-        console.print(f"[red]configuration error[/red] {exc}")
-        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -54,13 +50,13 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
     """Serve in production: needs MONGODB_URI and AUTH_SECRET (or JWKS_URI)."""
-    settings = _settings()
+    settings = load_or_exit()
     try:
         settings.require_production_ready()
     except SettingsError as exc:
         console.print(f"[red]configuration error[/red] {exc}")
         raise typer.Exit(2) from None
-    _require_free_port(host, port)
+    require_free_port(host, port)
     configure_logging(settings.log_level)
     uvicorn.run(
         "server.asgi:app",
@@ -84,21 +80,21 @@ def dev(
 ) -> None:
     """Develop locally: embedded FerretDB unless MONGODB_URI is set, demo data, GraphiQL."""
     os.environ.setdefault("LEADSCORE_ENV", "development")
-    base = _settings()
-    _require_free_port(host, port)
+    base = load_or_exit()
+    require_free_port(host, port)
     overrides: dict[str, Any] = {}
     if not base.auth_secret:
-        overrides["auth_secret"] = _dev_secret(base.data_dir)
+        overrides["auth_secret"] = dev_secret(base.data_dir)
     database: EmbeddedFerretDB | None = None
     if not base.mongodb_uri:
-        database = _start_embedded(base)
+        database = start_embedded(base)
         overrides["mongodb_uri"] = database.uri
-    settings = _settings(**overrides)
+    settings = load_or_exit(**overrides)
     configure_logging(settings.log_level)
     # uvicorn re-raises SIGTERM after its shutdown: exit through `finally` (stops the database).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
-        _run(_prepare(settings, seed=seed))
+        run_async(prepare(settings, seed=seed))
         console.print(
             f"[green]Leadscore[/green] on http://{host}:{port}  "
             f"(GraphiQL: http://{host}:{port}/graphql) — Ctrl-C stops it"
@@ -128,7 +124,7 @@ def create_admin_command(
     name: Annotated[str, typer.Option("--name", help="The admin's display name")] = "Admin",
 ) -> None:
     """Create a tenant and its admin (password prompted twice, or read from stdin)."""
-    settings = _connected_settings().model_copy(update={"signup_enabled": True})
+    settings = connected_settings().model_copy(update={"signup_enabled": True})
     try:
         password = read_password()
     except AdminError as exc:
@@ -147,14 +143,14 @@ def create_admin_command(
         print(tenant_id)
         return 0
 
-    raise typer.Exit(_run(_with_services(settings, run)))
+    raise typer.Exit(run_async(with_services(settings, run)))
 
 
 @app.command("seed")
 def seed_command() -> None:
     """Create the demo tenant (admin, manager, 4 reps, 240 leads) unless it exists."""
-    settings = _connected_settings()
-    _run(_prepare(settings, seed=True))
+    settings = connected_settings()
+    run_async(prepare(settings, seed=True))
 
 
 @app.command("import")
@@ -170,7 +166,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import interactions from CSV: bad rows are reported by line, good rows upserted."""
-    settings = _connected_settings()
+    settings = connected_settings()
     if not file.exists():
         console.print(f"[red]error[/red] {file}: no such file")
         raise typer.Exit(2)
@@ -190,7 +186,7 @@ def import_command(
             console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
             return 2
         started = time.perf_counter()
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("importing", total=total)
             try:
                 report = await import_csv(
@@ -215,7 +211,7 @@ def import_command(
         )
         return 1 if report.rejected else 0
 
-    raise typer.Exit(_run(_with_services(settings, run)))
+    raise typer.Exit(run_async(with_services(settings, run)))
 
 
 def _owner_names(services: Services, tenant_id: str) -> dict[str, str]:
@@ -232,11 +228,11 @@ def recompute(
     tenant: Annotated[str | None, typer.Option("--tenant", help="Only this tenant")] = None,
 ) -> None:
     """Recompute every score now (all tenants, or one)."""
-    settings = _connected_settings()
+    settings = connected_settings()
 
     async def run(services: Services) -> int:
         ids = [tenant] if tenant else await Tenant.get_pymongo_collection().distinct("tenantId")
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("recomputing", total=len(ids))
             count = 0
             for tenant_id in ids:
@@ -245,7 +241,7 @@ def recompute(
         console.print(f"{count} score(s) recomputed in {len(ids)} tenant(s)")
         return 0
 
-    raise typer.Exit(_run(_with_services(settings, run)))
+    raise typer.Exit(run_async(with_services(settings, run)))
 
 
 @apikey_app.command("create")
@@ -261,7 +257,7 @@ def apikey_create(
         print(created.secret)
         return 0
 
-    raise typer.Exit(_run(_with_services(_connected_settings(), _reporting(run))))
+    raise typer.Exit(run_async(with_services(connected_settings(), _reporting(run))))
 
 
 @apikey_app.command("list")
@@ -277,7 +273,7 @@ def apikey_list(
             print(f"{key.key_id}\t{key.prefix}…\t{key.name}\t{state}\tlast used {used}")
         return 0
 
-    raise typer.Exit(_run(_with_services(_connected_settings(), _reporting(run))))
+    raise typer.Exit(run_async(with_services(connected_settings(), _reporting(run))))
 
 
 @apikey_app.command("revoke")
@@ -292,7 +288,7 @@ def apikey_revoke(
         console.print(f"revoked {key.key_id} ({key.name})")
         return 0
 
-    raise typer.Exit(_run(_with_services(_connected_settings(), _reporting(run))))
+    raise typer.Exit(run_async(with_services(connected_settings(), _reporting(run))))
 
 
 def _reporting(run: Callable[[Services], Awaitable[int]]) -> Callable[[Services], Awaitable[int]]:
@@ -334,96 +330,6 @@ def export_openapi(
     console.print(f"wrote {output}")
 
 
-def _connected_settings() -> Settings:
-    settings = _settings()
-    if not settings.mongodb_uri:
-        embedded = running_uri(settings.data_dir / "ferretdb")
-        if embedded is None:
-            console.print(
-                "[red]configuration error[/red] MONGODB_URI: required for this command "
-                "(or keep `make run` running: its embedded database is then used)"
-            )
-            raise typer.Exit(2)
-        console.print(f"using the embedded database of `make run` ({embedded})")
-        settings = _settings(mongodb_uri=embedded)
-    configure_logging(settings.log_level)
-    return settings
-
-
-async def _prepare(settings: Settings, *, seed: bool) -> None:
-    async def run(services: Services) -> int:
-        if seed:
-            result = await seed_demo(services.scores)
-            if result.created:
-                console.print(f"seeded the demo tenant: {result.users} users, {result.leads} leads")
-            _print_demo_logins()
-        return 0
-
-    await _with_services(settings, run)
-
-
-def _print_demo_logins() -> None:
-    console.print(
-        f"demo tenant [bold]{DEMO_TENANT_ID}[/bold]; sign in with password "
-        f"[bold]{DEMO_PASSWORD}[/bold] as:"
-    )
-    for email, name, role in DEMO_USERS:
-        console.print(f"  {email:<24} {role.value:<8} {name}")
-
-
-async def _with_services(settings: Settings, run: Callable[[Services], Awaitable[int]]) -> int:
-    services = await build_services(settings)
-    try:
-        code = await run(services)
-        await services.scores.drain()  # store the scores of what the command wrote
-        return code
-    finally:
-        await services.cache.close()
-        await services.client.close()
-
-
-def _require_free_port(host: str, port: int) -> None:
-    try:
-        ensure_port_free(host, port)
-    except PortUnavailable as exc:
-        console.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(1) from None
-
-
-def _run(coro: Awaitable[T]) -> T:
-    return asyncio.run(coro)  # type: ignore[arg-type]
-
-
-def _start_embedded(settings: Settings) -> EmbeddedFerretDB:
-    console.print("starting the embedded FerretDB (SQLite) …")
-    try:
-        return EmbeddedFerretDB(
-            binary=settings.ferretdb_bin, data_dir=settings.data_dir / "ferretdb"
-        ).start()
-    except EmbeddedDatabaseError as exc:
-        console.print(f"[red]database error[/red] {exc}")
-        raise typer.Exit(1) from None
-
-
-def _dev_secret(data_dir: Path) -> str:
-    path = data_dir / "dev-auth-secret"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
 def main() -> None:
     """Entry point for `python -m cli.main`."""
     logging.basicConfig(level=logging.WARNING)
@@ -431,4 +337,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

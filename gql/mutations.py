@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Sized
+
 import strawberry
 
 from foundation.audit import record_event, record_write
@@ -25,8 +27,23 @@ from gql.types import (
 )
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.engine import ScoringConfigError
+from scoring.ingest import FieldError
 
 MAX_BATCH = 1000
+
+
+def _require_batch_size(items: Sized) -> None:
+    """A 400 naming `input` when a batch holds more than MAX_BATCH items."""
+    if len(items) > MAX_BATCH:
+        raise coded_error(
+            BadInput("batch too large", [field_error("input", f"at most {MAX_BATCH} items")])
+        )
+
+
+def _item_errors(errors: Sequence[tuple[int, FieldError]]) -> tuple[int, list[ItemError]]:
+    """How many items of a batch were rejected, and each rule an item broke."""
+    rejected = len({index for index, _ in errors})
+    return rejected, [ItemError(index=i, field=e.field, message=e.message) for i, e in errors]
 
 
 def _engine_config(value: ScoringConfigInput) -> EngineConfig:
@@ -97,22 +114,16 @@ class Mutation:
     async def record_interactions(
         self, info: strawberry.Info, input: list[InteractionInput]
     ) -> RecordInteractionsResult:
-        if len(input) > MAX_BATCH:
-            raise coded_error(
-                BadInput("batch too large", [field_error("input", f"at most {MAX_BATCH} items")])
-            )
+        _require_batch_size(input)
         principal = info.context.user
         result = await info.context.services.scores.record_interactions(
             principal.tenant_id, [item.to_record() for item in input]
         )
-        rejected = len({index for index, _ in result.errors})
+        rejected, errors = _item_errors(result.errors)
         await record_write(principal, "graphql", len(input), result.accepted, rejected)
         return RecordInteractionsResult(
             accepted=result.accepted,
-            errors=[
-                ItemError(index=index, field=error.field, message=error.message)
-                for index, error in result.errors
-            ],
+            errors=errors,
         )
 
     @strawberry.mutation(
@@ -125,24 +136,18 @@ class Mutation:
     async def record_events(
         self, info: strawberry.Info, input: list[EventInput]
     ) -> RecordEventsResult:
-        if len(input) > MAX_BATCH:
-            raise coded_error(
-                BadInput("batch too large", [field_error("input", f"at most {MAX_BATCH} items")])
-            )
+        _require_batch_size(input)
         principal = info.context.user
         result = await info.context.services.scores.record_events(
             principal.tenant_id, [item.to_record() for item in input]
         )
-        rejected = len({index for index, _ in result.errors})
+        rejected, errors = _item_errors(result.errors)
         await record_write(principal, "events", result.leads, result.accepted, rejected)
         return RecordEventsResult(
             accepted=result.accepted,
             duplicates=result.duplicates,
             leads=result.leads,
-            errors=[
-                ItemError(index=index, field=error.field, message=error.message)
-                for index, error in result.errors
-            ],
+            errors=errors,
         )
 
     @strawberry.mutation(

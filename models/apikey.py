@@ -14,7 +14,7 @@ class ApiKey(Document):
 
     model_config = CAMEL
 
-    id: str = Field(alias="_id", description="the SHA-256 of the key (hex)")
+    id: str = Field(alias="_id", description="the SHA-256 of the key (hex)")  # type: ignore[assignment]  # Beanie stubs type Document.id as ObjectId; str ids are supported
     key_id: str
     tenant_id: str
     name: str

@@ -15,7 +15,7 @@ class Invitation(Document):
 
     model_config = CAMEL
 
-    id: str = Field(alias="_id", description="the SHA-256 of the token (hex)")
+    id: str = Field(alias="_id", description="the SHA-256 of the token (hex)")  # type: ignore[assignment]  # Beanie stubs type Document.id as ObjectId; str ids are supported
     invitation_id: str
     tenant_id: str
     email: str

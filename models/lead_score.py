@@ -25,7 +25,7 @@ class LeadScore(Document):
 
     model_config = CAMEL
 
-    id: str = Field(alias="_id", description="lead_key(tenantId, leadId)")
+    id: str = Field(alias="_id", description="lead_key(tenantId, leadId)")  # type: ignore[assignment]  # Beanie stubs type Document.id as ObjectId; str ids are supported
     tenant_id: str
     lead_id: str
     owner_id: str | None = None

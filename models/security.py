@@ -14,7 +14,7 @@ class RefreshFamily(Document):
 
     model_config = CAMEL
 
-    id: str = Field(alias="_id", description="the familyId")
+    id: str = Field(alias="_id", description="the familyId")  # type: ignore[assignment]  # Beanie stubs type Document.id as ObjectId; str ids are supported
     family_id: str
     tenant_id: str
     user_id: str
@@ -37,7 +37,7 @@ class RevokedToken(Document):
 
     model_config = CAMEL
 
-    id: str = Field(alias="_id", description="the jti")
+    id: str = Field(alias="_id", description="the jti")  # type: ignore[assignment]  # Beanie stubs type Document.id as ObjectId; str ids are supported
     expires_at: datetime
 
     class Settings:
@@ -52,7 +52,7 @@ class Lease(Document):
 
     model_config = CAMEL
 
-    id: str = Field(alias="_id", description="the lease name")
+    id: str = Field(alias="_id", description="the lease name")  # type: ignore[assignment]  # Beanie stubs type Document.id as ObjectId; str ids are supported
     holder: str
     expires_at: datetime
 

@@ -26,7 +26,7 @@ class Tenant(Document):
 
     model_config = CAMEL
 
-    id: str = Field(alias="_id", description="the tenantId")
+    id: str = Field(alias="_id", description="the tenantId")  # type: ignore[assignment]  # Beanie stubs type Document.id as ObjectId; str ids are supported
     tenant_id: str
     name: str
     scoring: ScoringOverride | None = None

@@ -23,7 +23,7 @@ class User(Document):
 
     model_config = CAMEL
 
-    id: str = Field(alias="_id", description="the userId")
+    id: str = Field(alias="_id", description="the userId")  # type: ignore[assignment]  # Beanie stubs type Document.id as ObjectId; str ids are supported
     user_id: str
     tenant_id: str
     email: str

@@ -12,12 +12,7 @@ query time. It is a cache of the database, rebuilt from it at any time, never th
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -25,154 +20,47 @@ import numpy.typing as npt
 
 from scoring.engine import (
     MICROS_PER_DAY,
-    Counts,
     ScoringConfig,
     decay_at,
     priority_for,
     raw_and_contributions,
     score_value,
 )
+from scoring.index_arrays import IndexArrays, build_arrays, patch_arrays, search_mask
+from scoring.index_order import first_index, score_bounds, sorted_window
+from scoring.index_types import (
+    ACTIVITY_DESC,
+    PRIORITIES,
+    SCORE_DESC,
+    SORTS,
+    STATUSES,
+    Counted,
+    IndexPage,
+    IndexQuery,
+    LeadRecord,
+    ScoredLead,
+    Slots,
+    fold_text,
+    from_micros,
+    to_micros,
+)
 
-SCORE_DESC = "score:desc"
-ACTIVITY_DESC = "lastActivityAt:desc"
-SORTS = (SCORE_DESC, ACTIVITY_DESC)
-PRIORITIES = ("hot", "warm", "cold")
-STATUSES = ("new", "contacted", "qualified", "disqualified")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-Slots = npt.NDArray[np.int64]
-
-
-@dataclass(slots=True)
-class LeadRecord:
-    """One lead as the index holds it: the interaction's fields and what is derived from them."""
-
-    lead_id: str
-    doc_id: Any
-    owner_id: str | None
-    name: str
-    email: str | None
-    company: str | None
-    email_opens: float
-    website_visits: float
-    time_spent: float
-    last_us: int | None
-    updated_us: int
-    status: str = "new"
-    status_by: str | None = None
-    status_us: int | None = None
-    outcome: str = "open"
-    outcome_us: int | None = None
-    raw: float = 0.0
-    parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    folded: str = ""
-
-    def search_text(self) -> str:
-        """Name, email, company and id, folded for search (computed once)."""
-        if not self.folded:
-            parts = (self.name, self.email, self.company, self.lead_id)
-            self.folded = fold_text(" ".join(p for p in parts if p)).replace("\n", " ")
-        return self.folded
-
-    def counts(self) -> Counts:
-        """The engine's view of the lead."""
-        return Counts(
-            email_opens=self.email_opens,
-            website_visits=self.website_visits,
-            time_spent=self.time_spent,
-            last_activity_at=None if self.last_us is None else from_micros(self.last_us),
-        )
-
-    @property
-    def has_activity(self) -> bool:
-        """False when the lead has no recorded data at all."""
-        return self.last_us is not None or any(
-            v > 0 for v in (self.email_opens, self.website_visits, self.time_spent)
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ScoredLead:
-    """A lead with its score as of the moment a query was answered."""
-
-    record: LeadRecord
-    score: float
-    priority: str
-    decay: float
-    computed_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class IndexQuery:
-    """Which leads, in which order, which slice (all filters combine)."""
-
-    sort: str = SCORE_DESC
-    offset: int = 0
-    limit: int = 50
-    owner_id: str | None = None
-    min_score: float | None = None
-    priority: str | None = None
-    search: str | None = None
-    status: str | None = None
-    no_activity: bool | None = None
-    stale_days: float | None = None
-    lead_ids: frozenset[str] | None = None
-
-
-@dataclass(slots=True)
-class IndexPage:
-    """A slice of the ordered, filtered leads and how many there are in all."""
-
-    items: list[ScoredLead]
-    total: int
-
-
-@dataclass(slots=True)
-class Counted:
-    """Lead counts per 10-point band and per priority."""
-
-    bands: list[int]
-    priorities: dict[str, int]
-
-
-def to_micros(moment: datetime) -> int:
-    """Microseconds since the epoch (a naive moment means UTC)."""
-    aware = moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
-    delta = aware - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def from_micros(micros: int) -> datetime:
-    """The UTC moment of an epoch-microsecond count."""
-    return _EPOCH + timedelta(microseconds=micros)
-
-
-def fold_text(text: str) -> str:
-    """Case- and accent-insensitive form of a text, for search."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-@dataclass(slots=True)
-class _Arrays:
-    """The sorted structures of one version of the index."""
-
-    records: list[LeadRecord]
-    raw: npt.NDArray[np.float64]
-    last: npt.NDArray[np.float64]
-    owner: npt.NDArray[np.int64]
-    status: npt.NDArray[np.int64]
-    active: npt.NDArray[np.bool_]
-    key: npt.NDArray[np.float64]
-    log2: npt.NDArray[np.float64]
-    key_order: Slots
-    future: Slots
-    future_log2: npt.NDArray[np.float64]
-    future_last: npt.NDArray[np.float64]
-    act_order: Slots
-    owner_codes: dict[str | None, int]
-    anchor_us: int
-    haystack: str = ""
-    offsets: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+__all__ = [
+    "ACTIVITY_DESC",
+    "PRIORITIES",
+    "SCORE_DESC",
+    "SORTS",
+    "STATUSES",
+    "Counted",
+    "IndexPage",
+    "IndexQuery",
+    "LeadRecord",
+    "ScoredLead",
+    "TenantIndex",
+    "fold_text",
+    "from_micros",
+    "to_micros",
+]
 
 
 class TenantIndex:
@@ -183,7 +71,7 @@ class TenantIndex:
         self.config = config
         self.records: dict[str, LeadRecord] = {}
         self.version = 0
-        self._arrays: _Arrays | None = None
+        self._arrays: IndexArrays | None = None
         self._memo: dict[int, float] = {}
         self._memo_at = -1
         self._slots: dict[str, int] = {}
@@ -242,7 +130,7 @@ class TenantIndex:
         items = [self._scored_slot(arrays, slot, now_us) for slot in slots]
         return IndexPage(items, total)
 
-    def _scored_slot(self, arrays: _Arrays, slot: int, now_us: int) -> ScoredLead:
+    def _scored_slot(self, arrays: IndexArrays, slot: int, now_us: int) -> ScoredLead:
         record = arrays.records[slot]
         score = self._score_of(arrays, slot, now_us)
         decay = decay_at(record.last_us, now_us, self.config.half_life_days)
@@ -300,7 +188,7 @@ class TenantIndex:
         self._dirty = {}
         self._memo_at = -1
 
-    def _current(self, now_us: int) -> _Arrays:
+    def _current(self, now_us: int) -> IndexArrays:
         arrays = self._arrays
         if arrays is not None and (
             now_us < arrays.anchor_us or (arrays.future.size and arrays.future_last.min() <= now_us)
@@ -310,124 +198,21 @@ class TenantIndex:
             if len(self._dirty) * 8 > len(self.records):
                 arrays = None
             else:
-                arrays = self._patch(arrays, now_us)
+                arrays = patch_arrays(arrays, self._dirty, self._slots, self.config, now_us)
         if arrays is None:
             arrays = self._build(now_us)
         self._arrays, self._dirty = arrays, {}
         return arrays
 
-    def _patch(self, arrays: _Arrays, now_us: int) -> _Arrays:
-        """Apply the changed leads to the sorted structures without sorting everything again."""
-        changed: list[int] = []
-        appended: list[LeadRecord] = []
-        for lead_id, record in self._dirty.items():
-            slot = self._slots.get(lead_id)
-            if slot is None:
-                appended.append(record)
-            else:
-                arrays.records[slot] = record
-                changed.append(slot)
-        if appended:
-            start = len(arrays.records)
-            arrays.records.extend(appended)
-            for offset, record in enumerate(appended):
-                self._slots[record.lead_id] = start + offset
-                changed.append(start + offset)
-            _grow(arrays, len(appended))
-        slots = np.asarray(sorted(changed), np.int64)
-        for slot in changed:
-            record = arrays.records[slot]
-            arrays.raw[slot] = record.raw
-            arrays.last[slot] = -math.inf if record.last_us is None else float(record.last_us)
-            code = arrays.owner_codes.setdefault(record.owner_id, len(arrays.owner_codes))
-            arrays.owner[slot] = code
-            arrays.status[slot] = STATUSES.index(record.status)
-            arrays.active[slot] = record.has_activity
-            arrays.log2[slot] = math.log2(record.raw) if record.raw > 0 else -math.inf
-        scale = MICROS_PER_DAY * self.config.half_life_days
-        raw, last = arrays.raw[slots], arrays.last[slots]
-        past = np.isfinite(last) & (raw > 0) & (last <= now_us)
-        arrays.key[slots] = np.where(
-            past, arrays.log2[slots] + (last - arrays.anchor_us) / scale, -np.inf
-        )
-        kept = arrays.key_order[~np.isin(arrays.key_order, slots)]
-        fresh = slots[past]
-        fresh = fresh[np.argsort(-arrays.key[fresh], kind="stable")]
-        at = np.searchsorted(-arrays.key[kept], -arrays.key[fresh], side="right")
-        arrays.key_order = np.insert(kept, at, fresh)
-        kept = arrays.act_order[~np.isin(arrays.act_order, slots)]
-        moved = slots[np.argsort(-arrays.last[slots], kind="stable")]
-        at = np.searchsorted(-arrays.last[kept], -arrays.last[moved], side="right")
-        arrays.act_order = np.insert(kept, at, moved)
-        still = arrays.future[~np.isin(arrays.future, slots)]
-        future = np.concatenate((still, slots[np.isfinite(last) & (raw > 0) & (last > now_us)]))
-        arrays.future = future[np.argsort(-arrays.log2[future], kind="stable")].astype(np.int64)
-        arrays.future_log2 = arrays.log2[arrays.future]
-        arrays.future_last = arrays.last[arrays.future]
-        arrays.haystack = ""
-        return arrays
-
-    def _build(self, now_us: int) -> _Arrays:
+    def _build(self, now_us: int) -> IndexArrays:
         records = list(self.records.values())
         self._slots = {record.lead_id: slot for slot, record in enumerate(records)}
-        size = len(records)
-        raw = np.fromiter((r.raw for r in records), np.float64, size)
-        last = np.fromiter(
-            (-math.inf if r.last_us is None else float(r.last_us) for r in records),
-            np.float64,
-            size,
-        )
-        owner_codes: dict[str | None, int] = {}
-        owner = np.fromiter(
-            (owner_codes.setdefault(r.owner_id, len(owner_codes)) for r in records),
-            np.int64,
-            size,
-        )
-        status = np.fromiter((STATUSES.index(r.status) for r in records), np.int64, size)
-        active = np.fromiter((r.has_activity for r in records), np.bool_, size)
-        scale = MICROS_PER_DAY * self.config.half_life_days
-        with np.errstate(divide="ignore"):
-            log2 = np.where(raw > 0, np.log2(np.where(raw > 0, raw, 1.0)), -np.inf)
-        keyed = np.isfinite(last) & (raw > 0)
-        future_mask = keyed & (last > now_us)
-        past = keyed & ~future_mask
-        key = np.full(size, -np.inf)
-        key[past] = log2[past] + (last[past] - now_us) / scale
-        candidates = np.flatnonzero(past)
-        key_order = candidates[np.argsort(-key[candidates], kind="stable")]
-        future = np.flatnonzero(future_mask)
-        future = future[np.argsort(-log2[future], kind="stable")]
-        act_order = np.argsort(-last, kind="stable").astype(np.int64)
-        return _Arrays(
-            records=records,
-            raw=raw,
-            last=last,
-            owner=owner,
-            status=status,
-            active=active,
-            key=key,
-            log2=log2,
-            key_order=key_order.astype(np.int64),
-            future=future.astype(np.int64),
-            future_log2=log2[future],
-            future_last=last[future],
-            act_order=act_order,
-            owner_codes=owner_codes,
-            anchor_us=now_us,
-        )
-
-    def _haystack(self, arrays: _Arrays) -> tuple[str, npt.NDArray[np.int64]]:
-        if not arrays.haystack and arrays.records:
-            parts = [r.search_text() for r in arrays.records]
-            lengths = np.fromiter((len(p) + 1 for p in parts), np.int64, len(parts))
-            arrays.offsets = np.concatenate(([0], np.cumsum(lengths)))[:-1]
-            arrays.haystack = "\n".join(parts)
-        return arrays.haystack, arrays.offsets
+        return build_arrays(records, self.config, now_us)
 
     # -- filters --------------------------------------------------------------------------------
 
     def _mask(
-        self, arrays: _Arrays, query: IndexQuery, now_us: int
+        self, arrays: IndexArrays, query: IndexQuery, now_us: int
     ) -> npt.NDArray[np.bool_] | None:
         masks: list[npt.NDArray[np.bool_]] = []
         if query.owner_id is not None:
@@ -441,7 +226,7 @@ class TenantIndex:
             cutoff = now_us - query.stale_days * MICROS_PER_DAY
             masks.append(arrays.last < cutoff)
         if query.search:
-            masks.append(self._search_mask(arrays, query.search))
+            masks.append(search_mask(arrays, query.search))
         if query.lead_ids is not None:
             wanted = query.lead_ids
             picked = (record.lead_id in wanted for record in arrays.records)
@@ -453,22 +238,10 @@ class TenantIndex:
             combined = combined & extra
         return combined
 
-    def _search_mask(self, arrays: _Arrays, text: str) -> npt.NDArray[np.bool_]:
-        needle = fold_text(text).strip()
-        found = np.zeros(len(arrays.records), np.bool_)
-        if not needle or "\n" in needle:
-            return found if needle else ~found
-        haystack, offsets = self._haystack(arrays)
-        positions = [match.start() for match in re.finditer(re.escape(needle), haystack)]
-        if positions:
-            slots = np.searchsorted(offsets, np.asarray(positions), side="right") - 1
-            found[slots] = True
-        return found
-
     # -- the score order --------------------------------------------------------------------------
 
     def _positive(
-        self, arrays: _Arrays, mask: npt.NDArray[np.bool_] | None, now_us: int
+        self, arrays: IndexArrays, mask: npt.NDArray[np.bool_] | None, now_us: int
     ) -> tuple[Slots, int]:
         """Keyed leads in key order at ``now`` (future ones merged), masked; how many score > 0."""
         order = arrays.key_order
@@ -480,12 +253,12 @@ class TenantIndex:
             order = np.insert(order, at, arrays.future)
         if mask is not None:
             order = order[mask[order]]
-        positive = _first_index(
+        positive = first_index(
             0, len(order), lambda i: self._score_of(arrays, order[i], now_us) <= 0
         )
         return order, positive
 
-    def _score_of(self, arrays: _Arrays, slot: Any, now_us: int) -> float:
+    def _score_of(self, arrays: IndexArrays, slot: Any, now_us: int) -> float:
         """A slot's served score at ``now``, memoised for the moment being answered."""
         if now_us != self._memo_at:
             self._memo, self._memo_at = {}, now_us
@@ -498,23 +271,23 @@ class TenantIndex:
         return found
 
     def _count_ge(
-        self, arrays: _Arrays, positive: tuple[Slots, int], points: float, now_us: int
+        self, arrays: IndexArrays, positive: tuple[Slots, int], points: float, now_us: int
     ) -> int:
         order, count = positive
         if points <= 0:
             return count
-        return _first_index(0, count, lambda i: self._score_of(arrays, order[i], now_us) < points)
+        return first_index(0, count, lambda i: self._score_of(arrays, order[i], now_us) < points)
 
     def _score_range(
         self,
-        arrays: _Arrays,
+        arrays: IndexArrays,
         positive: tuple[Slots, int],
         mask: npt.NDArray[np.bool_] | None,
         query: IndexQuery,
         now_us: int,
     ) -> tuple[int, int, bool]:
         """[start, end) of the positive sequence in range, and whether zero scores are in range."""
-        low, high = _score_bounds(query, self.config)
+        low, high = score_bounds(query, self.config)
         start = self._count_ge(arrays, positive, high, now_us) if high is not None else 0
         end = self._count_ge(arrays, positive, low, now_us) if low > 0 else positive[1]
         zeros = low <= 0 and (high is None or high > 0)
@@ -522,7 +295,7 @@ class TenantIndex:
 
     def _zero_count(
         self,
-        arrays: _Arrays,
+        arrays: IndexArrays,
         mask: npt.NDArray[np.bool_] | None,
         positive: tuple[Slots, int],
         now_us: int,
@@ -531,7 +304,7 @@ class TenantIndex:
         return matching - positive[1]
 
     def _zero_sequence(
-        self, arrays: _Arrays, mask: npt.NDArray[np.bool_] | None, positive: tuple[Slots, int]
+        self, arrays: IndexArrays, mask: npt.NDArray[np.bool_] | None, positive: tuple[Slots, int]
     ) -> Slots:
         keep = np.ones(len(arrays.records), np.bool_) if mask is None else mask.copy()
         keep[positive[0][: positive[1]]] = False
@@ -539,7 +312,7 @@ class TenantIndex:
 
     def _score_window(
         self,
-        arrays: _Arrays,
+        arrays: IndexArrays,
         mask: npt.NDArray[np.bool_] | None,
         query: IndexQuery,
         now_us: int,
@@ -553,7 +326,7 @@ class TenantIndex:
         slots: list[int] = []
         if first < scored:
             order = positive[0][start:end]
-            slots += _window(
+            slots += sorted_window(
                 order,
                 first,
                 min(stop, scored),
@@ -562,7 +335,7 @@ class TenantIndex:
             )
         if zeros and stop > scored:
             order = self._zero_sequence(arrays, mask, positive)
-            slots += _window(
+            slots += sorted_window(
                 order,
                 max(first - scored, 0),
                 min(stop - scored, len(order)),
@@ -571,7 +344,9 @@ class TenantIndex:
             )
         return slots, total
 
-    def _score_sort_key(self, arrays: _Arrays, slot: int, now_us: int) -> tuple[float, float, str]:
+    def _score_sort_key(
+        self, arrays: IndexArrays, slot: int, now_us: int
+    ) -> tuple[float, float, str]:
         return (
             -self._score_of(arrays, slot, now_us),
             -float(arrays.last[slot]),
@@ -582,7 +357,7 @@ class TenantIndex:
 
     def _activity_window(
         self,
-        arrays: _Arrays,
+        arrays: IndexArrays,
         mask: npt.NDArray[np.bool_] | None,
         query: IndexQuery,
         now_us: int,
@@ -600,7 +375,7 @@ class TenantIndex:
             in_range[positive[0][start:end]] = True
             keep = in_range
         order = arrays.act_order if keep is None else arrays.act_order[keep[arrays.act_order]]
-        slots = _window(
+        slots = sorted_window(
             order,
             first,
             min(stop, len(order)),
@@ -612,58 +387,3 @@ class TenantIndex:
             ),
         )
         return slots, len(order)
-
-
-def _grow(arrays: _Arrays, count: int) -> None:
-    """Make room for ``count`` more slots in every per-lead array."""
-    arrays.raw = np.concatenate((arrays.raw, np.zeros(count)))
-    arrays.last = np.concatenate((arrays.last, np.full(count, -np.inf)))
-    arrays.owner = np.concatenate((arrays.owner, np.zeros(count, np.int64)))
-    arrays.status = np.concatenate((arrays.status, np.zeros(count, np.int64)))
-    arrays.active = np.concatenate((arrays.active, np.zeros(count, np.bool_)))
-    arrays.key = np.concatenate((arrays.key, np.full(count, -np.inf)))
-    arrays.log2 = np.concatenate((arrays.log2, np.full(count, -np.inf)))
-
-
-def _score_bounds(query: IndexQuery, config: ScoringConfig) -> tuple[float, float | None]:
-    """The [low, high) score range a query allows (high None: unbounded)."""
-    low = query.min_score or 0.0
-    high: float | None = None
-    if query.priority == "hot":
-        low = max(low, config.hot_threshold)
-    elif query.priority == "warm":
-        low, high = max(low, config.warm_threshold), config.hot_threshold
-    elif query.priority == "cold":
-        high = config.warm_threshold
-    return low, high
-
-
-def _first_index(low: int, high: int, predicate: Callable[[int], bool]) -> int:
-    """The first index in [low, high) where a monotone (False…True) predicate holds, else high."""
-    while low < high:
-        middle = (low + high) // 2
-        if predicate(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low
-
-
-def _window(
-    order: Sequence[Any] | Slots,
-    first: int,
-    stop: int,
-    coarse: Callable[[int], float],
-    fine: Callable[[int], Any],
-) -> list[int]:
-    """Items [first, stop) of ``order`` after re-sorting each run of equal ``coarse`` by ``fine``.
-
-    ``coarse`` is non-increasing along ``order``; only the runs the window touches are sorted.
-    """
-    if first >= stop:
-        return []
-    head, tail = coarse(int(order[first])), coarse(int(order[stop - 1]))
-    run_start = _first_index(0, first, lambda i: coarse(int(order[i])) <= head)
-    run_end = _first_index(stop, len(order), lambda i: coarse(int(order[i])) < tail)
-    chunk = sorted((int(slot) for slot in order[run_start:run_end]), key=fine)
-    return chunk[first - run_start : stop - run_start]

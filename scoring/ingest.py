@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-MAX_ID_LENGTH = 200
-MAX_NAME_LENGTH = 200
-MAX_EMAIL_LENGTH = 320
-MAX_COUNT = 1e12
+from foundation.input_rules import MAX_COUNT, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_email
+from foundation.input_rules import (
+    MAX_ID_LENGTH as MAX_ID_LENGTH,  # scoring/events.py imports it here
+)
+
 COUNT_FIELDS = ("emailOpens", "websiteVisits", "timeSpent")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +71,7 @@ def _text(
 
 def _email(raw: Mapping[str, Any], errors: list[FieldError]) -> str | None:
     value = _text(raw, "leadEmail", MAX_EMAIL_LENGTH, errors, required=False)
-    if value is not None and not _EMAIL.match(value):
+    if value is not None and not is_email(value):
         errors.append(FieldError("leadEmail", "must be an email address"))
         return None
     return value

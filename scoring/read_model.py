@@ -81,8 +81,8 @@ class ReadModel:
         if isinstance(override, Mapping):
             try:
                 config = ScoringConfig(
-                    weights=tuple(override["weights"]),  # type: ignore[arg-type]
-                    caps=tuple(override["caps"]),  # type: ignore[arg-type]
+                    weights=tuple(override["weights"]),
+                    caps=tuple(override["caps"]),
                     half_life_days=override["halfLifeDays"],
                     hot_threshold=override["hotThreshold"],
                     warm_threshold=override["warmThreshold"],

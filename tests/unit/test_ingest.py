@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from foundation.input_rules import is_email
 from scoring.ingest import InteractionRecord, validate_interaction
 
 GOOD = {"leadId": "l1", "leadName": "Lead", "emailOpens": 1, "websiteVisits": 2, "timeSpent": 3}
@@ -53,3 +54,12 @@ def test_each_bad_field_is_named(change, field):
 def test_all_problems_reported_together():
     outcome = validate_interaction({"leadId": "", "emailOpens": "x"})
     assert fields(outcome) >= {"leadId", "leadName", "emailOpens", "websiteVisits", "timeSpent"}
+
+
+@pytest.mark.parametrize(
+    "email", ["a@b.c", f"{'x' * 65}@example.com", "a@b.co", "first.last@example.org"]
+)
+def test_lead_email_follows_the_shared_input_rule(email: str) -> None:
+    outcome = validate_interaction(GOOD | {"leadEmail": email})
+    assert isinstance(outcome, InteractionRecord) is is_email(email)
+    assert is_email("a@b.co") and not is_email("a@b.c")  # the cases above cover both answers

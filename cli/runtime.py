@@ -1,0 +1,133 @@
+"""What the CLI commands share: settings, services, the embedded database, console output."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.services import Services
+from cli.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
+from cli.ports import PortUnavailable, ensure_port_free
+from cli.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
+from foundation.logs import configure_logging
+from foundation.settings import Settings, SettingsError, load_settings
+from server.app import build_services
+
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def load_or_exit(**overrides: Any) -> Settings:
+    """The settings, or exit 2 naming the setting that is wrong."""
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        console.print(f"[red]configuration error[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def connected_settings() -> Settings:
+    """Settings with a database: MONGODB_URI, or the embedded one `make run` started."""
+    settings = load_or_exit()
+    if not settings.mongodb_uri:
+        embedded = running_uri(settings.data_dir / "ferretdb")
+        if embedded is None:
+            console.print(
+                "[red]configuration error[/red] MONGODB_URI: required for this command "
+                "(or keep `make run` running: its embedded database is then used)"
+            )
+            raise typer.Exit(2)
+        console.print(f"using the embedded database of `make run` ({embedded})")
+        settings = load_or_exit(mongodb_uri=embedded)
+    configure_logging(settings.log_level)
+    return settings
+
+
+async def prepare(settings: Settings, *, seed: bool) -> None:
+    """Seed the demo tenant when asked and print its sign-ins."""
+
+    async def run(services: Services) -> int:
+        if seed:
+            result = await seed_demo(services.scores)
+            if result.created:
+                console.print(f"seeded the demo tenant: {result.users} users, {result.leads} leads")
+            print_demo_logins()
+        return 0
+
+    await with_services(settings, run)
+
+
+def print_demo_logins() -> None:
+    """Print the demo tenant's users and password."""
+    console.print(
+        f"demo tenant [bold]{DEMO_TENANT_ID}[/bold]; sign in with password "
+        f"[bold]{DEMO_PASSWORD}[/bold] as:"
+    )
+    for email, name, role in DEMO_USERS:
+        console.print(f"  {email:<24} {role.value:<8} {name}")
+
+
+async def with_services(settings: Settings, run: Callable[[Services], Awaitable[int]]) -> int:
+    """Run a command against connected services, storing its scores and closing them after."""
+    services = await build_services(settings)
+    try:
+        code = await run(services)
+        await services.scores.drain()  # store the scores of what the command wrote
+        return code
+    finally:
+        await services.cache.close()
+        await services.client.close()
+
+
+def require_free_port(host: str, port: int) -> None:
+    """Exit 1 with a clear message when the port is taken."""
+    try:
+        ensure_port_free(host, port)
+    except PortUnavailable as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from a synchronous command."""
+    return asyncio.run(coro)
+
+
+def start_embedded(settings: Settings) -> EmbeddedFerretDB:
+    """Start the embedded FerretDB, or exit 1 with its error."""
+    console.print("starting the embedded FerretDB (SQLite) …")
+    try:
+        return EmbeddedFerretDB(
+            binary=settings.ferretdb_bin, data_dir=settings.data_dir / "ferretdb"
+        ).start()
+    except EmbeddedDatabaseError as exc:
+        console.print(f"[red]database error[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+def dev_secret(data_dir: Path) -> str:
+    """The persistent dev signing secret (created once, mode 600)."""
+    path = data_dir / "dev-auth-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def progress_bar() -> Progress:
+    """A progress bar on stderr for long commands."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )

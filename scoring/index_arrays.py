@@ -1,0 +1,178 @@
+"""The index's sorted structures: built from scratch, patched with changed leads, and searched."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from scoring.engine import MICROS_PER_DAY, ScoringConfig
+from scoring.index_types import STATUSES, LeadRecord, Slots, fold_text
+
+
+@dataclass(slots=True)
+class IndexArrays:
+    """The sorted structures of one version of the index."""
+
+    records: list[LeadRecord]
+    raw: npt.NDArray[np.float64]
+    last: npt.NDArray[np.float64]
+    owner: npt.NDArray[np.int64]
+    status: npt.NDArray[np.int64]
+    active: npt.NDArray[np.bool_]
+    key: npt.NDArray[np.float64]
+    log2: npt.NDArray[np.float64]
+    key_order: Slots
+    future: Slots
+    future_log2: npt.NDArray[np.float64]
+    future_last: npt.NDArray[np.float64]
+    act_order: Slots
+    owner_codes: dict[str | None, int]
+    anchor_us: int
+    haystack: str = ""
+    offsets: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def build_arrays(records: list[LeadRecord], config: ScoringConfig, now_us: int) -> IndexArrays:
+    """Sort every lead afresh (the slots follow the order of ``records``)."""
+    size = len(records)
+    raw = np.fromiter((r.raw for r in records), np.float64, size)
+    last = np.fromiter(
+        (-math.inf if r.last_us is None else float(r.last_us) for r in records),
+        np.float64,
+        size,
+    )
+    owner_codes: dict[str | None, int] = {}
+    owner = np.fromiter(
+        (owner_codes.setdefault(r.owner_id, len(owner_codes)) for r in records),
+        np.int64,
+        size,
+    )
+    status = np.fromiter((STATUSES.index(r.status) for r in records), np.int64, size)
+    active = np.fromiter((r.has_activity for r in records), np.bool_, size)
+    scale = MICROS_PER_DAY * config.half_life_days
+    with np.errstate(divide="ignore"):
+        log2 = np.where(raw > 0, np.log2(np.where(raw > 0, raw, 1.0)), -np.inf)
+    keyed = np.isfinite(last) & (raw > 0)
+    future_mask = keyed & (last > now_us)
+    past = keyed & ~future_mask
+    key = np.full(size, -np.inf)
+    key[past] = log2[past] + (last[past] - now_us) / scale
+    candidates = np.flatnonzero(past)
+    key_order = candidates[np.argsort(-key[candidates], kind="stable")]
+    future = np.flatnonzero(future_mask)
+    future = future[np.argsort(-log2[future], kind="stable")]
+    act_order = np.argsort(-last, kind="stable").astype(np.int64)
+    return IndexArrays(
+        records=records,
+        raw=raw,
+        last=last,
+        owner=owner,
+        status=status,
+        active=active,
+        key=key,
+        log2=log2,
+        key_order=key_order.astype(np.int64),
+        future=future.astype(np.int64),
+        future_log2=log2[future],
+        future_last=last[future],
+        act_order=act_order,
+        owner_codes=owner_codes,
+        anchor_us=now_us,
+    )
+
+
+def patch_arrays(
+    arrays: IndexArrays,
+    dirty: dict[str, LeadRecord],
+    slot_of: dict[str, int],
+    config: ScoringConfig,
+    now_us: int,
+) -> IndexArrays:
+    """Apply the changed leads to the sorted structures without sorting everything again."""
+    changed: list[int] = []
+    appended: list[LeadRecord] = []
+    for lead_id, record in dirty.items():
+        slot = slot_of.get(lead_id)
+        if slot is None:
+            appended.append(record)
+        else:
+            arrays.records[slot] = record
+            changed.append(slot)
+    if appended:
+        start = len(arrays.records)
+        arrays.records.extend(appended)
+        for offset, record in enumerate(appended):
+            slot_of[record.lead_id] = start + offset
+            changed.append(start + offset)
+        grow_arrays(arrays, len(appended))
+    slots = np.asarray(sorted(changed), np.int64)
+    for slot in changed:
+        record = arrays.records[slot]
+        arrays.raw[slot] = record.raw
+        arrays.last[slot] = -math.inf if record.last_us is None else float(record.last_us)
+        code = arrays.owner_codes.setdefault(record.owner_id, len(arrays.owner_codes))
+        arrays.owner[slot] = code
+        arrays.status[slot] = STATUSES.index(record.status)
+        arrays.active[slot] = record.has_activity
+        arrays.log2[slot] = math.log2(record.raw) if record.raw > 0 else -math.inf
+    scale = MICROS_PER_DAY * config.half_life_days
+    raw, last = arrays.raw[slots], arrays.last[slots]
+    past = np.isfinite(last) & (raw > 0) & (last <= now_us)
+    arrays.key[slots] = np.where(
+        past, arrays.log2[slots] + (last - arrays.anchor_us) / scale, -np.inf
+    )
+    kept = arrays.key_order[~np.isin(arrays.key_order, slots)]
+    fresh = slots[past]
+    fresh = fresh[np.argsort(-arrays.key[fresh], kind="stable")]
+    at = np.searchsorted(-arrays.key[kept], -arrays.key[fresh], side="right")
+    arrays.key_order = np.insert(kept, at, fresh)
+    kept = arrays.act_order[~np.isin(arrays.act_order, slots)]
+    moved = slots[np.argsort(-arrays.last[slots], kind="stable")]
+    at = np.searchsorted(-arrays.last[kept], -arrays.last[moved], side="right")
+    arrays.act_order = np.insert(kept, at, moved)
+    still = arrays.future[~np.isin(arrays.future, slots)]
+    future = np.concatenate((still, slots[np.isfinite(last) & (raw > 0) & (last > now_us)]))
+    arrays.future = future[np.argsort(-arrays.log2[future], kind="stable")].astype(np.int64)
+    arrays.future_log2 = arrays.log2[arrays.future]
+    arrays.future_last = arrays.last[arrays.future]
+    arrays.haystack = ""
+    return arrays
+
+
+def grow_arrays(arrays: IndexArrays, count: int) -> None:
+    """Make room for ``count`` more slots in every per-lead array."""
+    arrays.raw = np.concatenate((arrays.raw, np.zeros(count)))
+    arrays.last = np.concatenate((arrays.last, np.full(count, -np.inf)))
+    arrays.owner = np.concatenate((arrays.owner, np.zeros(count, np.int64)))
+    arrays.status = np.concatenate((arrays.status, np.zeros(count, np.int64)))
+    arrays.active = np.concatenate((arrays.active, np.zeros(count, np.bool_)))
+    arrays.key = np.concatenate((arrays.key, np.full(count, -np.inf)))
+    arrays.log2 = np.concatenate((arrays.log2, np.full(count, -np.inf)))
+
+
+def haystack_of(arrays: IndexArrays) -> tuple[str, npt.NDArray[np.int64]]:
+    """The folded search text of every slot, joined, and where each slot's text starts."""
+    if not arrays.haystack and arrays.records:
+        parts = [r.search_text() for r in arrays.records]
+        lengths = np.fromiter((len(p) + 1 for p in parts), np.int64, len(parts))
+        arrays.offsets = np.concatenate(([0], np.cumsum(lengths)))[:-1]
+        arrays.haystack = "\n".join(parts)
+    return arrays.haystack, arrays.offsets
+
+
+def search_mask(arrays: IndexArrays, text: str) -> npt.NDArray[np.bool_]:
+    """Which slots' search text contains ``text`` (folded); an empty needle matches all."""
+    needle = fold_text(text).strip()
+    found = np.zeros(len(arrays.records), np.bool_)
+    if not needle or "\n" in needle:
+        return found if needle else ~found
+    haystack, offsets = haystack_of(arrays)
+    positions = [match.start() for match in re.finditer(re.escape(needle), haystack)]
+    if positions:
+        slots = np.searchsorted(offsets, np.asarray(positions), side="right") - 1
+        found[slots] = True
+    return found

@@ -1,0 +1,53 @@
+"""Ordering math for the index: score bounds of a query, binary search, tie-sorted windows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from scoring.engine import ScoringConfig
+from scoring.index_types import IndexQuery, Slots
+
+
+def score_bounds(query: IndexQuery, config: ScoringConfig) -> tuple[float, float | None]:
+    """The [low, high) score range a query allows (high None: unbounded)."""
+    low = query.min_score or 0.0
+    high: float | None = None
+    if query.priority == "hot":
+        low = max(low, config.hot_threshold)
+    elif query.priority == "warm":
+        low, high = max(low, config.warm_threshold), config.hot_threshold
+    elif query.priority == "cold":
+        high = config.warm_threshold
+    return low, high
+
+
+def first_index(low: int, high: int, predicate: Callable[[int], bool]) -> int:
+    """The first index in [low, high) where a monotone (False…True) predicate holds, else high."""
+    while low < high:
+        middle = (low + high) // 2
+        if predicate(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def sorted_window(
+    order: Sequence[Any] | Slots,
+    first: int,
+    stop: int,
+    coarse: Callable[[int], float],
+    fine: Callable[[int], Any],
+) -> list[int]:
+    """Items [first, stop) of ``order`` after re-sorting each run of equal ``coarse`` by ``fine``.
+
+    ``coarse`` is non-increasing along ``order``; only the runs the window touches are sorted.
+    """
+    if first >= stop:
+        return []
+    head, tail = coarse(int(order[first])), coarse(int(order[stop - 1]))
+    run_start = first_index(0, first, lambda i: coarse(int(order[i])) <= head)
+    run_end = first_index(stop, len(order), lambda i: coarse(int(order[i])) < tail)
+    chunk = sorted((int(slot) for slot in order[run_start:run_end]), key=fine)
+    return chunk[first - run_start : stop - run_start]

@@ -1,0 +1,131 @@
+"""The score index's value types: a lead's record, a query, a page, and the time/text helpers."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from scoring.engine import Counts
+
+SCORE_DESC = "score:desc"
+ACTIVITY_DESC = "lastActivityAt:desc"
+SORTS = (SCORE_DESC, ACTIVITY_DESC)
+PRIORITIES = ("hot", "warm", "cold")
+STATUSES = ("new", "contacted", "qualified", "disqualified")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+Slots = npt.NDArray[np.int64]
+
+
+@dataclass(slots=True)
+class LeadRecord:
+    """One lead as the index holds it: the interaction's fields and what is derived from them."""
+
+    lead_id: str
+    doc_id: Any
+    owner_id: str | None
+    name: str
+    email: str | None
+    company: str | None
+    email_opens: float
+    website_visits: float
+    time_spent: float
+    last_us: int | None
+    updated_us: int
+    status: str = "new"
+    status_by: str | None = None
+    status_us: int | None = None
+    outcome: str = "open"
+    outcome_us: int | None = None
+    raw: float = 0.0
+    parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    folded: str = ""
+
+    def search_text(self) -> str:
+        """Name, email, company and id, folded for search (computed once)."""
+        if not self.folded:
+            parts = (self.name, self.email, self.company, self.lead_id)
+            self.folded = fold_text(" ".join(p for p in parts if p)).replace("\n", " ")
+        return self.folded
+
+    def counts(self) -> Counts:
+        """The engine's view of the lead."""
+        return Counts(
+            email_opens=self.email_opens,
+            website_visits=self.website_visits,
+            time_spent=self.time_spent,
+            last_activity_at=None if self.last_us is None else from_micros(self.last_us),
+        )
+
+    @property
+    def has_activity(self) -> bool:
+        """False when the lead has no recorded data at all."""
+        return self.last_us is not None or any(
+            v > 0 for v in (self.email_opens, self.website_visits, self.time_spent)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredLead:
+    """A lead with its score as of the moment a query was answered."""
+
+    record: LeadRecord
+    score: float
+    priority: str
+    decay: float
+    computed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IndexQuery:
+    """Which leads, in which order, which slice (all filters combine)."""
+
+    sort: str = SCORE_DESC
+    offset: int = 0
+    limit: int = 50
+    owner_id: str | None = None
+    min_score: float | None = None
+    priority: str | None = None
+    search: str | None = None
+    status: str | None = None
+    no_activity: bool | None = None
+    stale_days: float | None = None
+    lead_ids: frozenset[str] | None = None
+
+
+@dataclass(slots=True)
+class IndexPage:
+    """A slice of the ordered, filtered leads and how many there are in all."""
+
+    items: list[ScoredLead]
+    total: int
+
+
+@dataclass(slots=True)
+class Counted:
+    """Lead counts per 10-point band and per priority."""
+
+    bands: list[int]
+    priorities: dict[str, int]
+
+
+def to_micros(moment: datetime) -> int:
+    """Microseconds since the epoch (a naive moment means UTC)."""
+    aware = moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+    delta = aware - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(micros: int) -> datetime:
+    """The UTC moment of an epoch-microsecond count."""
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def fold_text(text: str) -> str:
+    """Case- and accent-insensitive form of a text, for search."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -1,0 +1,167 @@
+"""Helpers of `make bench`: the machine, processes, vegeta, CSV data and the table's rows."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import os
+import platform
+import random
+import signal
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from cli.ferretdb import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+VEGETA = ROOT / ".cache" / "bin" / "vegeta"
+_FIRST = ("Alex", "Blake", "Casey", "Dana", "Eli", "Jules", "Ana", "Zoë", "Çağla", "Noor")
+_COMPANIES = ("Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell")
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}"
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (uvicorn workers), in MB."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+def write_csv(path: Path, size: int, owners: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    with path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            [
+                "leadId",
+                "leadName",
+                "leadEmail",
+                "ownerId",
+                "emailOpens",
+                "websiteVisits",
+                "timeSpent",
+                "lastActivityAt",
+            ]
+        )
+        for i in range(size):
+            first, company = rng.choice(_FIRST), rng.choice(_COMPANIES)
+            days = rng.uniform(0, 60) if rng.random() > 0.05 else None
+            out.writerow(
+                [
+                    f"lead-{i:06d}",
+                    f"{first} {i} ({company})",
+                    f"{first.lower()}.{i}@{company.lower()}.example",
+                    rng.choice(owners),
+                    rng.randint(0, 15),
+                    rng.randint(0, 30),
+                    rng.randint(0, 900),
+                    "" if days is None else (now - timedelta(days=days)).isoformat(),
+                ]
+            )
+
+
+def vegeta(targets: list[dict[str, Any]], rate: int, seconds: float) -> dict[str, Any]:
+    """An open-loop attack at a constant rate; vegeta's JSON report."""
+    lines = "".join(json.dumps(t) + "\n" for t in targets)
+    attack = subprocess.run(
+        [
+            str(VEGETA),
+            "attack",
+            "-format=json",
+            f"-rate={rate}/s",
+            f"-duration={seconds}s",
+            "-timeout=30s",
+            "-max-workers=2000",
+            "-keepalive=true",
+        ],
+        input=lines.encode(),
+        capture_output=True,
+        check=False,
+    )
+    if attack.returncode != 0:
+        raise RuntimeError(f"vegeta attack failed: {attack.stderr.decode()[:500]}")
+    report = subprocess.run(
+        [str(VEGETA), "report", "-type=json"], input=attack.stdout, capture_output=True, check=True
+    )
+    result: dict[str, Any] = json.loads(report.stdout)
+    return result
+
+
+def target(method: str, url: str, token: str | None = None, body: Any = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"method": method, "url": url, "header": {}}
+    if token:
+        entry["header"]["Authorization"] = [f"Bearer {token}"]
+    if body is not None:
+        entry["header"]["Content-Type"] = ["application/json"]
+        entry["body"] = base64.b64encode(json.dumps(body).encode()).decode()
+    return entry
+
+
+class Server:
+    """A `leadscore serve` process (or the reference app) on a free loopback port."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [*argv, "--port", str(self.port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/health", timeout=1).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{argv[0]} did not start")
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def row(name: str, report: dict[str, Any], reference_p95: float | None) -> str:
+    lat = report["latencies"]
+    ms = {k: lat[k] / 1e6 for k in ("50th", "95th", "99th", "max")}
+    errors = sum(v for k, v in report.get("status_codes", {}).items() if k == "0" or int(k) >= 400)
+    ratio = f"{ms['95th'] / reference_p95:6.1f}x" if reference_p95 else "     —"
+    return (
+        f"| {name:<46} | {report['throughput']:7.1f} | {ms['50th']:7.2f} | {ms['95th']:7.2f} |"
+        f" {ms['99th']:7.2f} | {ms['max']:8.2f} | {errors:5d} | {ratio} |"
+    )
