@@ -21,11 +21,12 @@ from strawberry.types import ExecutionContext
 from foundation.settings import Settings
 from gql.admin import AdminMutation, AdminQuery
 from gql.errors import CodedErrors
+from gql.model import ModelQuery
 from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
 from gql.types import DateTimeUTC
 
-Query = merge_types("Query", (BaseQuery, AdminQuery))
+Query = merge_types("Query", (BaseQuery, AdminQuery, ModelQuery))
 Mutation = merge_types("Mutation", (BaseMutation, AdminMutation))
 
 
