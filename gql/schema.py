@@ -25,9 +25,10 @@ from gql.model import ModelQuery
 from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
 from gql.types import DateTimeUTC
+from gql.versions import VersionMutation, VersionQuery
 
-Query = merge_types("Query", (BaseQuery, AdminQuery, ModelQuery))
-Mutation = merge_types("Mutation", (BaseMutation, AdminMutation))
+Query = merge_types("Query", (BaseQuery, AdminQuery, ModelQuery, VersionQuery))
+Mutation = merge_types("Mutation", (BaseMutation, AdminMutation, VersionMutation))
 
 
 class _Schema(strawberry.Schema):
