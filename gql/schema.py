@@ -24,11 +24,14 @@ from gql.errors import CodedErrors
 from gql.model import ModelQuery
 from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
+from gql.suggestion import SuggestionMutation, SuggestionQuery
 from gql.types import DateTimeUTC
 from gql.versions import VersionMutation, VersionQuery
 
-Query = merge_types("Query", (BaseQuery, AdminQuery, ModelQuery, VersionQuery))
-Mutation = merge_types("Mutation", (BaseMutation, AdminMutation, VersionMutation))
+Query = merge_types("Query", (BaseQuery, AdminQuery, ModelQuery, VersionQuery, SuggestionQuery))
+Mutation = merge_types(
+    "Mutation", (BaseMutation, AdminMutation, VersionMutation, SuggestionMutation)
+)
 
 
 class _Schema(strawberry.Schema):
