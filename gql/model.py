@@ -8,11 +8,12 @@ from foundation.errors import BadInput, field_error
 from gql.errors import coded_error
 from gql.mutations import _engine_config
 from gql.permissions import CanManageScoring, IsAuthenticated
-from gql.types import ScoringConfigInput
+from gql.types import PriorityCount, ScoreBand, ScoringConfigInput, ScoringPreview
 from models.base import utcnow
 from scoring.index import to_micros
 from scoring.model_report import ModelReport as ReportData
 from scoring.model_views import backtest_of, closed_leads, report_of
+from scoring.preview import preview
 
 MAX_WINDOW_DAYS = 3650
 MAX_CHANGES = 200
@@ -148,4 +149,56 @@ class ModelQuery:
             proposed=ModelReport.build(result.proposed, closed.excluded),
             tier_changes=[TierChange(**_fields(c)) for c in changes[:count]],
             tier_changes_total=len(changes),
+        )
+
+
+@strawberry.type(description="A proposed model's effect: distribution now, tier changes, backtest")
+class ModelPreview:
+    total: int
+    priorities: list[PriorityCount]
+    bands: list[ScoreBand]
+    before: ScoringPreview
+    tier_changes: list[TierChange]
+    tier_changes_total: int
+    backtest: BacktestResult
+
+
+@strawberry.type
+class ModelMutation:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated, CanManageScoring],
+        description=(
+            "How the tenant's leads would be distributed under a model, which change tier, and "
+            "its backtest against the model in force (nothing changes)"
+        ),
+    )
+    async def preview_scoring_config(
+        self, info: strawberry.Info, input: ScoringConfigInput, limit: int = 50
+    ) -> ModelPreview:
+        proposed = _engine_config(input)
+        count = _limit(limit)
+        scores = info.context.services.scores
+        tenant_id = info.context.user.tenant_id
+        index = await scores.index(tenant_id)
+        current = (await scores.config(tenant_id)).config
+        now_us = to_micros(utcnow())
+        records = list(index.records.values())
+        seen = preview(records, current, proposed, now_us, count)
+        after = ScoringPreview.from_distribution(seen.after)
+        closed = closed_leads(records)
+        result = backtest_of(closed, current, proposed)
+        changes = sorted(result.tier_changes, key=lambda c: -abs(c.score_after - c.score_before))
+        return ModelPreview(
+            total=after.total,
+            priorities=after.priorities,
+            bands=after.bands,
+            before=ScoringPreview.from_distribution(seen.before),
+            tier_changes=[TierChange(**_fields(c)) for c in seen.changes],
+            tier_changes_total=seen.changes_total,
+            backtest=BacktestResult(
+                current=ModelReport.build(result.current, closed.excluded),
+                proposed=ModelReport.build(result.proposed, closed.excluded),
+                tier_changes=[TierChange(**_fields(c)) for c in changes[:count]],
+                tier_changes_total=len(changes),
+            ),
         )

@@ -21,7 +21,6 @@ from gql.types import (
     RegisterInput,
     ScoringConfig,
     ScoringConfigInput,
-    ScoringPreview,
 )
 from gql.versions import apply_model, checked_model
 from scoring.engine import ScoringConfig as EngineConfig
@@ -161,17 +160,6 @@ class Mutation:
     ) -> ScoringConfig:
         config, text = checked_model(input, note)
         return await apply_model(info, config, text, "scoring.updated")
-
-    @strawberry.mutation(
-        permission_classes=[IsAuthenticated, CanManageScoring],
-        description="How the tenant's leads would be distributed under a model (nothing changes)",
-    )
-    async def preview_scoring_config(
-        self, info: strawberry.Info, input: ScoringConfigInput
-    ) -> ScoringPreview:
-        config = _engine_config(input)
-        result = await info.context.services.scores.preview(info.context.user.tenant_id, config)
-        return ScoringPreview.from_distribution(result)
 
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],

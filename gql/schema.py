@@ -21,7 +21,7 @@ from strawberry.types import ExecutionContext
 from foundation.settings import Settings
 from gql.admin import AdminMutation, AdminQuery
 from gql.errors import CodedErrors
-from gql.model import ModelQuery
+from gql.model import ModelMutation, ModelQuery
 from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
 from gql.suggestion import SuggestionMutation, SuggestionQuery
@@ -30,7 +30,7 @@ from gql.versions import VersionMutation, VersionQuery
 
 Query = merge_types("Query", (BaseQuery, AdminQuery, ModelQuery, VersionQuery, SuggestionQuery))
 Mutation = merge_types(
-    "Mutation", (BaseMutation, AdminMutation, VersionMutation, SuggestionMutation)
+    "Mutation", (BaseMutation, AdminMutation, VersionMutation, SuggestionMutation, ModelMutation)
 )
 
 

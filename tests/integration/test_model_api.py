@@ -9,7 +9,7 @@ import pytest
 
 from models.base import utcnow
 from scoring.backtest import backtest
-from scoring.engine import ScoringConfig
+from scoring.engine import ScoringConfig, priority_for, score_lead
 from scoring.pre_outcome import closed_snapshots
 from scoring.read_model import ReadModel
 from tests.conftest import register_tenant
@@ -102,3 +102,53 @@ async def test_bad_window_and_limit_name_the_field(client, closed_tenant) -> Non
         client, BACKTEST, {"input": PROPOSED, "limit": 10_000}, closed_tenant.token
     )
     assert fields_of(error) == {"limit"}
+
+
+PREVIEW = """mutation($input: ScoringConfigInput!) { previewScoringConfig(input: $input, limit: 3) {
+  total bands { count } priorities { priority count } before { total priorities { priority count } }
+  tierChanges { leadId fromTier toTier scoreBefore scoreAfter } tierChangesTotal
+  backtest { current { auc } proposed { auc } tierChangesTotal } } }"""
+
+
+async def test_preview_agrees_with_the_engine_and_the_backtest(client, closed_tenant) -> None:
+    recent = utcnow() - timedelta(hours=2)
+    open_leads = [
+        _event(f"open-{n}-{kind}", f"open-{n}", kind, recent, value)
+        for n in range(40)
+        for kind, value in (("time_spent", 15 * n + 1), ("email_open", 1 + n % 9))
+    ]
+    response = await client.post("/events", json=open_leads, headers=closed_tenant.headers)
+    assert response.status_code == 200, response.text
+    data = await data_of(client, PREVIEW, {"input": PROPOSED}, closed_tenant.token)
+    result = data["previewScoringConfig"]
+    index = await ReadModel(ScoringConfig()).index(closed_tenant.tenant_id)
+    proposed = ScoringConfig(
+        weights=(0.1, 0.1, 0.8),
+        caps=(20, 10, 600),
+        half_life_days=3,
+        hot_threshold=70,
+        warm_threshold=40,
+    )
+    now = utcnow()
+    tiers = {
+        r.lead_id: (
+            priority_for(score_lead(r.counts(), ScoringConfig(), now).score, ScoringConfig()),
+            priority_for(score_lead(r.counts(), proposed, now).score, proposed),
+        )
+        for r in index.records.values()
+    }
+    changed = {lead for lead, (a, b) in tiers.items() if a != b}
+    assert result["total"] == result["before"]["total"] == 160
+    assert changed  # the open leads move between tiers
+    assert result["tierChangesTotal"] == len(changed)
+    assert len(result["tierChanges"]) == min(3, len(changed))
+    for item in result["tierChanges"]:
+        assert (item["fromTier"], item["toTier"]) == tiers[item["leadId"]]
+    after = {p["priority"].lower(): p["count"] for p in result["priorities"]}
+    assert after == {
+        t: sum(1 for _, b in tiers.values() if b == t) for t in ("hot", "warm", "cold")
+    }
+    snapshots, _ = closed_snapshots(index.records.values())
+    expected = backtest(snapshots, ScoringConfig(), proposed)
+    assert result["backtest"]["proposed"]["auc"] == pytest.approx(expected.proposed.auc)
+    assert result["backtest"]["tierChangesTotal"] == len(expected.tier_changes)
