@@ -23,8 +23,8 @@ from gql.types import (
     RegisterInput,
     ScoringConfig,
     ScoringConfigInput,
-    ScoringPreview,
 )
+from gql.versions import apply_model, checked_model
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.engine import ScoringConfigError
 from scoring.ingest import FieldError
@@ -152,32 +152,19 @@ class Mutation:
 
     @strawberry.mutation(
         permission_classes=[IsAuthenticated, CanManageScoring],
-        description="Apply a new scoring model; every score is recomputed under it",
+        description=(
+            "Apply a new scoring model (note required, kept with the version); "
+            "every score is recomputed under it"
+        ),
     )
     async def update_scoring_config(
-        self, info: strawberry.Info, input: ScoringConfigInput
+        self,
+        info: strawberry.Info,
+        input: ScoringConfigInput,
+        note: str | None = None,
     ) -> ScoringConfig:
-        config = _engine_config(input)
-        principal = info.context.user
-        effective = await info.context.services.scores.update_config(principal.tenant_id, config)
-        await record_event(
-            "scoring.updated",
-            principal.tenant_id,
-            principal.user_id,
-            {"version": effective.version},
-        )
-        return ScoringConfig.from_effective(effective)
-
-    @strawberry.mutation(
-        permission_classes=[IsAuthenticated, CanManageScoring],
-        description="How the tenant's leads would be distributed under a model (nothing changes)",
-    )
-    async def preview_scoring_config(
-        self, info: strawberry.Info, input: ScoringConfigInput
-    ) -> ScoringPreview:
-        config = _engine_config(input)
-        result = await info.context.services.scores.preview(info.context.user.tenant_id, config)
-        return ScoringPreview.from_distribution(result)
+        config, text = checked_model(input, note)
+        return await apply_model(info, config, text, "scoring.updated")
 
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],

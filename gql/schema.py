@@ -26,14 +26,19 @@ from foundation.settings import Settings
 from gql.admin import AdminMutation, AdminQuery
 from gql.errors import CodedErrors
 from gql.execution import LeafFastExecutionContext
+from gql.model import ModelMutation, ModelQuery
 from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
+from gql.suggestion import SuggestionMutation, SuggestionQuery
 from gql.types import DateTimeUTC
+from gql.versions import VersionMutation, VersionQuery
 
 CACHED_DOCUMENTS = 256  # distinct query texts kept parsed and validated (LRU, bounded)
 
-Query = merge_types("Query", (BaseQuery, AdminQuery))
-Mutation = merge_types("Mutation", (BaseMutation, AdminMutation))
+Query = merge_types("Query", (BaseQuery, AdminQuery, ModelQuery, VersionQuery, SuggestionQuery))
+Mutation = merge_types(
+    "Mutation", (BaseMutation, AdminMutation, VersionMutation, SuggestionMutation, ModelMutation)
+)
 
 
 @lru_cache(maxsize=CACHED_DOCUMENTS)

@@ -41,6 +41,9 @@ class LeadRecord:
     status_us: int | None = None
     outcome: str = "open"
     outcome_us: int | None = None
+    # countsBeforeOutcome: (emailOpens, websiteVisits, timeSpent, lastActivity µs) just before
+    # the outcome; None when there is no outcome or the counts before it are unknown.
+    before: tuple[float, float, float, int | None] | None = None
     raw: float = 0.0
     parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
     folded: str = ""

@@ -201,6 +201,7 @@ def _values(record: LeadRecord) -> tuple[Any, ...]:
         record.status_us,
         record.outcome,
         record.outcome_us,
+        record.before,
     )
 
 

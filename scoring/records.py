@@ -43,6 +43,7 @@ def record_from_doc(doc: Mapping[str, Any]) -> LeadRecord | None:
         status_us=_micros(doc.get("statusSetAt")),
         outcome=outcome if outcome in OUTCOMES else "open",
         outcome_us=_micros(doc.get("outcomeAt")),
+        before=before_from_doc(doc.get("countsBeforeOutcome")),
     )
 
 
@@ -65,6 +66,22 @@ def record_to_doc(record: LeadRecord, tenant_id: str) -> dict[str, Any]:
         "statusSetAt": None if record.status_us is None else from_micros(record.status_us),
         "outcome": record.outcome,
         "outcomeAt": None if record.outcome_us is None else from_micros(record.outcome_us),
+        "countsBeforeOutcome": before_document(record.before),
+    }
+
+
+def before_document(
+    before: tuple[float, float, float, int | None] | None,
+) -> dict[str, Any] | None:
+    """The stored `countsBeforeOutcome` subdocument of a record's pre-outcome counts."""
+    if before is None:
+        return None
+    opens, visits, seconds, last_us = before
+    return {
+        "emailOpens": opens,
+        "websiteVisits": visits,
+        "timeSpent": seconds,
+        "lastActivityAt": None if last_us is None else from_micros(last_us),
     }
 
 
@@ -122,6 +139,18 @@ def count_value(value: Any) -> float:
     if isinstance(value, float) and not math.isfinite(value):
         return 0
     return value
+
+
+def before_from_doc(value: Any) -> tuple[float, float, float, int | None] | None:
+    """A record's pre-outcome counts from a stored `countsBeforeOutcome` subdocument."""
+    if not isinstance(value, Mapping):
+        return None
+    return (
+        count_value(value.get("emailOpens")),
+        count_value(value.get("websiteVisits")),
+        count_value(value.get("timeSpent")),
+        _micros(value.get("lastActivityAt")),
+    )
 
 
 def _text(value: Any) -> str | None:

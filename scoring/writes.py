@@ -20,8 +20,9 @@ from foundation.changes import publish
 from models import Interaction
 from models.base import lead_key, utcnow
 from scoring.index import LeadRecord, to_micros
+from scoring.pre_outcome import before_outcome
 from scoring.read_model import ReadModel
-from scoring.records import record_from_doc, record_to_doc
+from scoring.records import before_document, before_from_doc, record_from_doc, record_to_doc
 
 log = logging.getLogger(__name__)
 # FerretDB v1.24.2 deadlocks on an `update` command with more than ~100 statements matching
@@ -59,12 +60,14 @@ class EventDelta:
     last: datetime | None = None
     outcome: tuple[datetime, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    items: list[tuple[datetime, str, float]] = field(default_factory=list)
 
     def add(self, kind: str, value: float, at: datetime, extra: Mapping[str, Any]) -> None:
         """Count one event."""
         if kind in _ENGAGEMENT:
             name = _ENGAGEMENT[kind]
             self.counts[name] = self.counts.get(name, 0) + value
+            self.items.append((at, name, value))
             self.last = at if self.last is None else max(self.last, at)
         else:
             candidate = (at, _OUTCOME_OF[kind])
@@ -82,11 +85,16 @@ class EventDelta:
             last_us = None if current is None else current.last_us
             if last_us is None or to_micros(self.last) > last_us:
                 values["lastActivityAt"] = self.last
+        known = None if current is None else current.outcome_us
+        outcome_us, changed = known, False
         if self.outcome is not None:
             at, outcome = self.outcome
-            known = None if current is None else current.outcome_us
             if known is None or to_micros(at) >= known:
                 values["outcome"], values["outcomeAt"] = outcome, at
+                outcome_us, changed = to_micros(at), to_micros(at) != known
+        if outcome_us is not None and (changed or self.items):
+            before = before_outcome(current, self.items, outcome_us, changed)
+            values["countsBeforeOutcome"] = before_document(before)
         return values
 
 
@@ -252,6 +260,8 @@ def _updated(
     if "lastActivityAt" in fields:
         moment = fields["lastActivityAt"]
         values["last_us"] = None if moment is None else to_micros(moment)
+    if "countsBeforeOutcome" in fields:
+        values["before"] = before_from_doc(fields["countsBeforeOutcome"])
     for name, attribute in (("statusSetAt", "status_us"), ("outcomeAt", "outcome_us")):
         if name in fields:
             moment = fields[name]

@@ -56,7 +56,7 @@ CONFIG_FIELDS = """
 SCORING_CONFIG = f"{{ scoringConfig {{ {CONFIG_FIELDS} }} }}"
 UPDATE_CONFIG = f"""
 mutation Update($input: ScoringConfigInput!) {{
-  updateScoringConfig(input: $input) {{ {CONFIG_FIELDS} }}
+  updateScoringConfig(input: $input, note: "tuning") {{ {CONFIG_FIELDS} }}
 }}"""
 PREVIEW_CONFIG = """
 mutation Preview($input: ScoringConfigInput!) {

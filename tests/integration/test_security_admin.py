@@ -18,7 +18,8 @@ UPDATE_USER = """mutation($id: String!, $role: Role, $active: Boolean) {
 AUDIT = """query($limit: Int! = 50, $before: DateTime) {
   auditLog(limit: $limit, before: $before) { action outcome actorId at requestId details } }"""
 PREVIEW = "mutation($i: ScoringConfigInput!) { previewScoringConfig(input: $i) { total } }"
-UPDATE_CONFIG = "mutation($i: ScoringConfigInput!) { updateScoringConfig(input: $i) { version } }"
+UPDATE_CONFIG = """mutation($i: ScoringConfigInput!) {
+  updateScoringConfig(input: $i, note: "test") { version } }"""
 CONFIG = {
     "weights": {"emailOpens": 0.5, "websiteVisits": 0.3, "timeSpent": 0.2},
     "caps": {"emailOpens": 10, "websiteVisits": 20, "timeSpent": 600},

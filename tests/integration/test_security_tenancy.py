@@ -197,7 +197,8 @@ async def test_graphql_mutations_change_nothing_of_another_tenant(client, victim
         "halfLifeDays": 1,
         "thresholds": {"hot": 90, "warm": 50},
     }
-    update = "mutation($i: ScoringConfigInput!) { updateScoringConfig(input: $i) { version } }"
+    update = """mutation($i: ScoringConfigInput!) {
+      updateScoringConfig(input: $i, note: "test") { version } }"""
     assert "errors" not in await graphql(client, update, {"i": config}, b.token)
     assert await snapshot(client, victim.tenant) == victim.before
 

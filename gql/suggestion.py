@@ -1,0 +1,102 @@
+"""The suggested model over GraphQL: started in the background, read by its status."""
+
+from __future__ import annotations
+
+import weakref
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from gql.model import BacktestResult, ModelReport, TierChange, _fields
+from gql.permissions import CanManageScoring, IsAuthenticated
+from gql.types import ScoringConfig
+from gql.versions import _wire
+from scoring.model_views import closed_leads
+from scoring.suggest import Suggestion
+from scoring.suggest_jobs import SuggestionJob, SuggestionJobs
+
+_JOBS: weakref.WeakKeyDictionary[Any, SuggestionJobs] = weakref.WeakKeyDictionary()
+MAX_CHANGES = 50
+
+
+def jobs_of(scores: Any) -> SuggestionJobs:
+    """The suggestion jobs of a score service (one registry per app)."""
+    return _JOBS.setdefault(scores, SuggestionJobs())
+
+
+@strawberry.type(description="A fitted model proposal, or why there is none yet")
+class ModelSuggestion:
+    status: str = strawberry.field(description="pending, ready, failed or thin-data")
+    started_at: datetime
+    finished_at: datetime | None
+    reason: str | None
+    cv_auc: float | None
+    config: ScoringConfig | None
+    explanation: list[str]
+    backtest: BacktestResult | None
+
+    @classmethod
+    def build(cls, job: SuggestionJob, excluded: int) -> ModelSuggestion:
+        """The wire shape of a job."""
+        result = job.result
+        if not isinstance(result, Suggestion):
+            return cls(
+                status=job.status,
+                started_at=job.started_at,
+                finished_at=job.finished_at,
+                reason=None if result is None else result.reason,
+                cv_auc=None if result is None else result.cv_auc,
+                config=None,
+                explanation=[],
+                backtest=None,
+            )
+        test = result.backtest
+        return cls(
+            status=job.status,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            reason=None,
+            cv_auc=result.cv_auc,
+            config=_wire(result.config, 0),
+            explanation=list(result.explanation),
+            backtest=BacktestResult(
+                current=ModelReport.build(test.current, excluded),
+                proposed=ModelReport.build(test.proposed, excluded),
+                tier_changes=[TierChange(**_fields(c)) for c in test.tier_changes[:MAX_CHANGES]],
+                tier_changes_total=len(test.tier_changes),
+            ),
+        )
+
+
+async def _job(info: strawberry.Info) -> tuple[SuggestionJob, int]:
+    scores = info.context.services.scores
+    tenant_id = info.context.user.tenant_id
+    index = await scores.index(tenant_id)
+    effective = await scores.config(tenant_id)
+    closed = closed_leads(index.records.values())
+    key = (index.version, effective.fingerprint)
+    job = jobs_of(scores).start(tenant_id, key, closed.table, effective.config)
+    return job, closed.excluded
+
+
+@strawberry.type
+class SuggestionQuery:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated, CanManageScoring],
+        description="The suggested model for the tenant's outcomes; starts the fit if needed",
+    )
+    async def model_suggestion(self, info: strawberry.Info) -> ModelSuggestion:
+        job, excluded = await _job(info)
+        return ModelSuggestion.build(job, excluded)
+
+
+@strawberry.type
+class SuggestionMutation:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated, CanManageScoring],
+        description="Start fitting a suggested model (never two fits at once per tenant)",
+    )
+    async def start_model_suggestion(self, info: strawberry.Info) -> ModelSuggestion:
+        job, excluded = await _job(info)
+        return ModelSuggestion.build(job, excluded)

@@ -1,0 +1,142 @@
+"""Scoring model versions over GraphQL: apply with a note, list with diffs, roll back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from foundation.audit import record_event
+from foundation.errors import BadInput, NotFound, field_error
+from foundation.model_rules import (
+    ScoringConfigError,
+    check_caps,
+    check_half_life,
+    check_thresholds,
+    check_weights,
+)
+from gql.errors import coded_error
+from gql.permissions import CanManageScoring, IsAuthenticated
+from gql.types import FactorValues, ScoringConfig, ScoringConfigInput, Thresholds
+from scoring.engine import ScoringConfig as EngineConfig
+from scoring.versions import MAX_NOTE, diff, list_versions, store_version, version_config
+
+
+def checked_model(value: ScoringConfigInput, note: str | None) -> tuple[EngineConfig, str]:
+    """The model and note, or BAD_USER_INPUT naming every bad field at once."""
+    errors: list[dict[str, Any]] = []
+    checks = (
+        lambda: check_weights(value.weights.triple()),
+        lambda: check_caps(value.caps.triple()),
+        lambda: check_half_life(value.half_life_days),
+        lambda: check_thresholds(value.thresholds.warm, value.thresholds.hot),
+    )
+    for check in checks:
+        try:
+            check()
+        except ScoringConfigError as exc:
+            errors.append(field_error(exc.field, exc.message))
+    text = (note or "").strip()
+    if not text:
+        errors.append(field_error("note", "is required: say why the model changes"))
+    elif len(text) > MAX_NOTE:
+        errors.append(field_error("note", f"must be at most {MAX_NOTE} characters"))
+    if errors:
+        fields = ", ".join(e["field"] for e in errors)
+        raise coded_error(BadInput(f"invalid {fields}", errors))
+    return value.to_engine(), text
+
+
+async def apply_model(
+    info: strawberry.Info, config: EngineConfig, note: str, action: str
+) -> ScoringConfig:
+    """Apply a model, store it as a version and audit the diff of every parameter."""
+    principal = info.context.user
+    scores = info.context.services.scores
+    before = (await scores.config(principal.tenant_id)).config
+    effective = await scores.update_config(principal.tenant_id, config)
+    await store_version(principal.tenant_id, effective.version, principal.user_id, note, config)
+    changes = [
+        {"parameter": c.parameter, "before": c.before, "after": c.after}
+        for c in diff(before, config)
+    ]
+    await record_event(
+        action,
+        principal.tenant_id,
+        principal.user_id,
+        {"version": effective.version, "diff": changes},
+    )
+    return ScoringConfig.from_effective(effective)
+
+
+@strawberry.type(description="One parameter that differs from the previous version")
+class ParameterChange:
+    parameter: str
+    before: float
+    after: float
+
+
+@strawberry.type(description="An applied scoring model: who, when, why, and what changed")
+class ScoringConfigVersion:
+    version: int
+    actor_id: str | None
+    at: datetime
+    note: str
+    config: ScoringConfig
+    changes: list[ParameterChange]
+
+
+def _wire(config: EngineConfig, version: int) -> ScoringConfig:
+    return ScoringConfig(
+        weights=FactorValues.from_triple(config.weights),
+        caps=FactorValues.from_triple(config.caps),
+        half_life_days=config.half_life_days,
+        thresholds=Thresholds(hot=config.hot_threshold, warm=config.warm_threshold),
+        version=version,
+    )
+
+
+@strawberry.type
+class VersionQuery:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="The tenant's applied models, newest first, each with its diff",
+    )
+    async def scoring_config_versions(self, info: strawberry.Info) -> list[ScoringConfigVersion]:
+        scores = info.context.services.scores
+        found = await list_versions(info.context.user.tenant_id, scores.defaults)
+        return [
+            ScoringConfigVersion(
+                version=v.version,
+                actor_id=v.actor_id,
+                at=v.at,
+                note=v.note,
+                config=_wire(v.config, v.version),
+                changes=[
+                    ParameterChange(parameter=c.parameter, before=c.before, after=c.after)
+                    for c in v.changes
+                ],
+            )
+            for v in found
+        ]
+
+
+@strawberry.type
+class VersionMutation:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated, CanManageScoring],
+        description="Apply an earlier version again, as a new version (note required)",
+    )
+    async def rollback_scoring_config(
+        self, info: strawberry.Info, version: int, note: str | None = None
+    ) -> ScoringConfig:
+        text = (note or "").strip()
+        if not text:
+            raise coded_error(
+                BadInput("invalid note", [field_error("note", "is required: say why")])
+            )
+        config = await version_config(info.context.user.tenant_id, version)
+        if config is None:
+            raise coded_error(NotFound("no such version", [field_error("version", "not found")]))
+        return await apply_model(info, config, text[:MAX_NOTE], "scoring.rolledBack")

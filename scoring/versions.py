@@ -1,0 +1,130 @@
+"""Versions of a tenant's scoring model: who applied which parameters, when and why.
+
+One small document per applied model in `scoringVersions` (a handful per tenant), so listing a
+tenant's versions is cheap on FerretDB. Version numbers are the tenant's `configVersion`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models import Tenant
+from models.base import utcnow
+from scoring.engine import ScoringConfig
+
+COLLECTION = "scoringVersions"
+MAX_NOTE = 500
+PARAMETERS = (
+    "weights.emailOpens",
+    "weights.websiteVisits",
+    "weights.timeSpent",
+    "caps.emailOpens",
+    "caps.websiteVisits",
+    "caps.timeSpent",
+    "halfLifeDays",
+    "thresholds.hot",
+    "thresholds.warm",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One parameter's value in the previous version and in this one."""
+
+    parameter: str
+    before: float
+    after: float
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """An applied model with the diff against the version before it."""
+
+    version: int
+    actor_id: str | None
+    at: datetime
+    note: str
+    config: ScoringConfig
+    changes: tuple[Change, ...]
+
+
+def flatten(config: ScoringConfig) -> dict[str, float]:
+    """Every parameter of a model by its dotted name."""
+    values = (*config.weights, *config.caps, config.half_life_days)
+    flat = dict(zip(PARAMETERS[:7], values, strict=True))
+    flat["thresholds.hot"], flat["thresholds.warm"] = config.hot_threshold, config.warm_threshold
+    return flat
+
+
+def diff(before: ScoringConfig, after: ScoringConfig) -> tuple[Change, ...]:
+    """The parameters that differ between two models."""
+    old, new = flatten(before), flatten(after)
+    return tuple(Change(p, old[p], new[p]) for p in PARAMETERS if old[p] != new[p])
+
+
+def _collection() -> Any:
+    return Tenant.get_pymongo_collection().database[COLLECTION]
+
+
+async def store_version(
+    tenant_id: str, version: int, actor_id: str | None, note: str, config: ScoringConfig
+) -> None:
+    """Record an applied model."""
+    await _collection().insert_one(
+        {
+            "_id": f"{tenant_id}:{version}",
+            "tenantId": tenant_id,
+            "version": version,
+            "actorId": actor_id,
+            "at": utcnow(),
+            "note": note,
+            "parameters": {
+                "weights": list(config.weights),
+                "caps": list(config.caps),
+                "halfLifeDays": config.half_life_days,
+                "hotThreshold": config.hot_threshold,
+                "warmThreshold": config.warm_threshold,
+            },
+        }
+    )
+
+
+async def list_versions(tenant_id: str, defaults: ScoringConfig) -> list[Version]:
+    """The tenant's versions, newest first, each with its diff against the one before."""
+    docs = [d async for d in _collection().find({"tenantId": tenant_id})]
+    docs.sort(key=lambda d: d["version"])
+    found: list[Version] = []
+    previous = defaults
+    for doc in docs:
+        config = _config(doc["parameters"])
+        found.append(
+            Version(
+                doc["version"],
+                doc.get("actorId"),
+                doc["at"],
+                doc["note"],
+                config,
+                diff(previous, config),
+            )
+        )
+        previous = config
+    return found[::-1]
+
+
+async def version_config(tenant_id: str, version: int) -> ScoringConfig | None:
+    """The parameters of one stored version, or None."""
+    doc = await _collection().find_one({"_id": f"{tenant_id}:{version}"})
+    return None if doc is None else _config(doc["parameters"])
+
+
+def _config(values: Mapping[str, Any]) -> ScoringConfig:
+    return ScoringConfig(
+        weights=tuple(values["weights"]),
+        caps=tuple(values["caps"]),
+        half_life_days=values["halfLifeDays"],
+        hot_threshold=values["hotThreshold"],
+        warm_threshold=values["warmThreshold"],
+    )
