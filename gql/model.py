@@ -8,9 +8,9 @@ import strawberry
 
 from foundation.errors import BadInput, field_error
 from gql.errors import coded_error
+from gql.model_types import PriorityCount, ScoreBand, ScoringConfigInput, ScoringPreview
 from gql.mutations import _engine_config
 from gql.permissions import CanManageScoring, IsAuthenticated
-from gql.types import PriorityCount, ScoreBand, ScoringConfigInput, ScoringPreview
 from models.base import utcnow
 from scoring.index import to_micros
 from scoring.model_report import ModelReport as ReportData

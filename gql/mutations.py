@@ -9,22 +9,23 @@ import strawberry
 from foundation.audit import record_event, record_write
 from foundation.errors import BadInput, NotFound, field_error
 from gql.errors import coded_error
+from gql.model_types import ScoringConfig, ScoringConfigInput
 from gql.permissions import CanIngest, CanManageScoring, IsAuthenticated
 from gql.types import (
     AuthPayload,
+    Lead,
+    LeadStatus,
+    RegisterInput,
+)
+from gql.versions import apply_model, checked_model
+from gql.write_types import (
     EventInput,
     InteractionInput,
     ItemError,
-    Lead,
-    LeadStatus,
     RecordEventsResult,
     RecordInteractionsResult,
     RefreshResult,
-    RegisterInput,
-    ScoringConfig,
-    ScoringConfigInput,
 )
-from gql.versions import apply_model, checked_model
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.engine import ScoringConfigError
 from scoring.ingest import FieldError

@@ -10,6 +10,7 @@ from api.params import validate_page_values
 from api.rest_models import LeadsQuery
 from foundation.errors import BadInput, Unauthenticated, field_error
 from gql.errors import coded_error
+from gql.model_types import ScoreDistribution, ScoringConfig
 from gql.permissions import IsAuthenticated
 from gql.types import (
     DataQuality,
@@ -18,8 +19,6 @@ from gql.types import (
     LeadPageType,
     LeadSort,
     Owner,
-    ScoreDistribution,
-    ScoringConfig,
     User,
 )
 from scoring.history_window import WINDOW

@@ -9,8 +9,8 @@ from typing import Any
 import strawberry
 
 from gql.model import BacktestResult, ModelReport, TierChange, _fields
+from gql.model_types import ScoringConfig
 from gql.permissions import CanManageScoring, IsAuthenticated
-from gql.types import ScoringConfig
 from gql.versions import _wire
 from scoring.model_views import closed_leads
 from scoring.suggest import Suggestion

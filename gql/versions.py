@@ -17,8 +17,8 @@ from foundation.model_rules import (
     check_weights,
 )
 from gql.errors import coded_error
+from gql.model_types import FactorValues, ScoringConfig, ScoringConfigInput, Thresholds
 from gql.permissions import CanManageScoring, IsAuthenticated
-from gql.types import FactorValues, ScoringConfig, ScoringConfigInput, Thresholds
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.versions import MAX_NOTE, diff, list_versions, store_version, version_config
 

@@ -142,6 +142,8 @@ def main() -> None:
     if not VEGETA.exists():
         sys.exit(f"{VEGETA} missing: run `make bench` (it builds vegeta)")
     sizes = [int(s) for s in args.sizes.split(",")]
+    started = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    print(f"started {started} on {machine()}", file=sys.stderr, flush=True)
     work = Path(tempfile.mkdtemp(prefix="leadscore-bench-"))
     database = EmbeddedFerretDB(binary=ROOT / ".cache/bin/ferretdb", data_dir=work / "db").start()
     env = {
@@ -162,9 +164,7 @@ def main() -> None:
     server = Server([*argv, "--workers", str(args.workers)], env)
     try:
         for size in sizes:
-            table = bench_size(server, env, size, args.seconds, work, args.events)
-            print("\n".join(table), file=sys.stderr, flush=True)  # progress: each size at once
-            lines += table
+            lines += bench_size(server, env, size, args.seconds, work, args.events)
     finally:
         server.stop()
         database.stop()
@@ -265,14 +265,19 @@ def bench_size(
         "|---|---|---|---|---|---|---|---|",
         row("reference (identical bytes, bare Starlette) 500/s", ref, None),
     ]
+    print("\n".join(out), file=sys.stderr, flush=True)
+
+    def emit(line: str) -> None:
+        """Keep a line for the final table and show it at once (a long run shows progress)."""
+        out.append(line)
+        print(line, file=sys.stderr, flush=True)
+
     for rate in (100, 200, 500):
         report = vegeta([target("GET", f"{base}/leads/scoring", token)], rate, seconds)
-        out.append(row(f"(a) REST default page {rate}/s", report, ref_p95))
-    out.append(
-        row("(b) REST mix (pages 1-20, filters, sorts) 200/s", vegeta(mix, 200, seconds), ref_p95)
-    )
-    out.append(row("(c) GraphQL dashboard view 200/s", vegeta([view], 200, seconds), ref_p95))
-    out.append(row("    search (REST search=) 100/s", vegeta(searches, 100, seconds), ref_p95))
+        emit(row(f"(a) REST default page {rate}/s", report, ref_p95))
+    emit(row("(b) REST mix (pages 1-20, filters, sorts) 200/s", vegeta(mix, 200, seconds), ref_p95))
+    emit(row("(c) GraphQL dashboard view 200/s", vegeta([view], 200, seconds), ref_p95))
+    emit(row("    search (REST search=) 100/s", vegeta(searches, 100, seconds), ref_p95))
     visible: list[float] = []
 
     async def burst_and_load() -> dict[str, Any]:
@@ -284,16 +289,16 @@ def bench_size(
         return await load
 
     report = asyncio.run(burst_and_load())
-    out.append(row("(d) REST default page 200/s during 1000-lead writes", report, ref_p95))
+    emit(row("(d) REST default page 200/s during 1000-lead writes", report, ref_p95))
     if visible:
-        out.append(
+        emit(
             f"\nwrite burst: {len(visible)} batches checked, visible after acknowledgement:"
             f" max {max(visible):.1f} ms"
         )
     rows, export_s = export_csv(base, token)
-    out.append(f"CSV export of the whole tenant: {rows:,} rows in {export_s:.2f} s")
+    emit(f"CSV export of the whole tenant: {rows:,} rows in {export_s:.2f} s")
     accepted, retries, events_s = asyncio.run(event_load(base, token, size, events))
-    out.append(
+    emit(
         f"events: {accepted:,} accepted in {events_s:.1f} s = {accepted / events_s:,.0f} events/s"
         f" (POST /events, batches of 1000 on random leads, 4 concurrent clients, {retries}"
         " batches retried after a 503/429)"
