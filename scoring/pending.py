@@ -37,6 +37,13 @@ async def open_batch(tenant_id: str, events: Sequence[Event]) -> str:
     return batch_id
 
 
+async def note_stored(batch_id: str, event_ids: Sequence[str]) -> None:
+    """Record on the marker which of its events this batch stored (replay then needs no scan)."""
+    await PendingEventBatch.get_pymongo_collection().update_one(
+        {"_id": batch_id}, {"$set": {"stored": list(event_ids)}}
+    )
+
+
 async def close_batch(batch_id: str) -> None:
     """The batch's events are applied: forget its marker."""
     await PendingEventBatch.get_pymongo_collection().delete_one({"_id": batch_id})
@@ -53,7 +60,12 @@ async def replay_pending(
     applied = 0
     async for marker in collection.find(query):
         events = [_expand(raw) for raw in marker["events"]]
-        mine = await _stored_by(marker["_id"], marker["tenantId"], events)
+        stored = marker.get("stored")
+        if stored is not None:  # known without reading leadEvents (a scan on FerretDB)
+            wanted = set(stored)
+            mine = [event for event in events if event.event_id in wanted]
+        else:  # the process died between storing the events and noting them
+            mine = await _stored_by(marker["_id"], marker["tenantId"], events)
         if mine:
             await apply(marker["tenantId"], mine)
         await close_batch(marker["_id"])

@@ -6,6 +6,7 @@ tenant's index is built. Writes go to the database, then into the index (see sco
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -28,12 +29,13 @@ from scoring.index import (
     to_micros,
 )
 from scoring.ingest import FieldError, InteractionRecord, validate_interaction
-from scoring.pending import GRACE, close_batch, open_batch, replay_pending
+from scoring.pending import GRACE, close_batch, note_stored, open_batch, replay_pending
 from scoring.persist import ScorePersister
 from scoring.read_model import EffectiveConfig, ReadModel
 from scoring.records import band_of, raw_document, score_document
 from scoring.writes import LeadChange, write_leads
 
+log = logging.getLogger(__name__)
 SORTS = (SCORE_DESC, ACTIVITY_DESC)
 _OPTIONAL = ("leadEmail", "ownerId", "lastActivityAt", "company")
 
@@ -258,10 +260,12 @@ class ScoreService:
             else:
                 errors.extend((position, error) for error in outcome)
         events = list(valid.values())
-        await self.replay_failed(tenant_id)
+        await self._replay_failed_quietly(tenant_id)
         batch = await open_batch(tenant_id, events) if events else None
         stored = await store_events(LeadEvent.get_pymongo_collection(), tenant_id, events, batch)
         new = [e for e in events if e.event_id not in stored]
+        if batch is not None:
+            await note_stored(batch, [e.event_id for e in new])
         try:
             changes = await self.apply_events(tenant_id, new)
         except Exception:
@@ -277,6 +281,17 @@ class ScoreService:
         await write_leads(self.model, tenant_id, changes)
         self.persister.mark(tenant_id, [change.lead_id for change in changes])
         return len(changes)
+
+    async def _replay_failed_quietly(self, tenant_id: str) -> None:
+        """Retry this process's failed batches first, but never fail a new batch because of them.
+
+        Sums and maxima do not depend on order, so a new batch may be applied before an older
+        one that still cannot be; the older one is kept for the next try (or the reconcile).
+        """
+        try:
+            await self.replay_failed(tenant_id)
+        except Exception:
+            log.warning("failed event batches are still pending; they will be retried")
 
     async def replay_failed(self, tenant_id: str) -> int:
         """Apply the batches whose lead write failed in this process (before new events)."""

@@ -297,6 +297,8 @@ def bench_size(
         )
     rows, export_s = export_csv(base, token)
     emit(f"CSV export of the whole tenant: {rows:,} rows in {export_s:.2f} s")
+    if events <= 0:
+        return out
     accepted, retries, events_s = asyncio.run(event_load(base, token, size, events))
     emit(
         f"events: {accepted:,} accepted in {events_s:.1f} s = {accepted / events_s:,.0f} events/s"

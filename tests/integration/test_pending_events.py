@@ -13,7 +13,7 @@ from models import Interaction, PendingEventBatch
 from scoring.engine import ScoringConfig
 from scoring.service import ScoreService
 from tests.conftest import register_tenant
-from tests.integration.test_events import BATCH, lead_of, post
+from tests.integration.test_events import BATCH, event, lead_of, post
 
 
 @pytest.fixture
@@ -66,3 +66,35 @@ async def test_a_failed_write_is_applied_before_the_next_batch(client, failing_w
     assert acme["raw"] == {"emailOpens": 2, "websiteVisits": 1, "timeSpent": 42}
     assert (await lead_of(client, tenant, "globex"))["outcome"]["status"] == "won"
     assert await _stored_counts(tenant.tenant_id) == {"acme": (2, 1, 42), "globex": (0, 0, 30.5)}
+
+
+async def test_an_old_batch_that_still_fails_does_not_block_new_ones(client, monkeypatch):
+    """A batch whose write keeps failing stays pending; later batches are still accepted and
+    applied, and the old one is applied once the database takes it (no livelock of 503s)."""
+    tenant = await register_tenant(client)
+    real = scoring.service.write_leads
+    broken = {"on": True}
+
+    async def write_leads(model, tenant_id, changes):
+        if broken["on"] and any(change.lead_id == "acme" for change in changes):
+            raise RuntimeError("this batch's write keeps failing")
+        return await real(model, tenant_id, changes)
+
+    monkeypatch.setattr(scoring.service, "write_leads", write_leads)
+    assert (await post(client, tenant, BATCH)).status_code == 500
+    later = [event("n1", "initech", "email_open", 1), event("n2", "initech", "website_visit", 1)]
+    response = await post(client, tenant, later)  # the old batch fails again in its replay
+    assert response.status_code == 200, response.text
+    assert response.json()["accepted"] == 2
+    assert (await lead_of(client, tenant, "initech"))["raw"]["websiteVisits"] == 1
+    pending = PendingEventBatch.get_pymongo_collection()
+    marker = await pending.find_one({"tenantId": tenant.tenant_id})
+    assert marker is not None and sorted(marker["stored"]) == sorted(e["eventId"] for e in BATCH)
+    broken["on"] = False
+    assert (
+        await post(client, tenant, [event("n3", "initech", "email_open", 2)])
+    ).status_code == 200
+    counts = await _stored_counts(tenant.tenant_id)
+    assert counts["acme"] == (2, 1, 42) and counts["globex"] == (0, 0, 30.5)
+    assert counts["initech"] == (2, 1, 0)
+    assert await pending.count_documents({"tenantId": tenant.tenant_id}) == 0
