@@ -80,7 +80,7 @@ async function readRows() {
       ownerId: r.getAttribute('data-owner-id'),
       ownerText: r.querySelector('[data-col="owner"]')?.textContent?.trim() ?? '',
       lastActivity: r.getAttribute('data-last-activity') || null,
-      badge: r.querySelector('[data-col="score"]')?.textContent?.trim() ?? '',
+      badge: r.querySelector('[data-col="score"] [data-priority]')?.textContent?.trim() ?? '',
     })),
   );
 }
