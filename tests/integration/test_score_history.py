@@ -19,7 +19,7 @@ from scoring.history import doc_id, read_days
 from scoring.service import ScoreService
 from server.app import create_app
 from server.background import record_history
-from tests.conftest import graphql, ingest, register_tenant
+from tests.conftest import _bound_database, graphql, ingest, init_database, register_tenant
 
 QUERY = """query($days: Int, $moved: Int) {
   leads(limit: 50, filter: {movedUpDays: $moved}) { totalCount items { leadId score priority
@@ -29,12 +29,16 @@ QUERY = """query($days: Int, $moved: Int) {
 
 
 @pytest.fixture
-async def served(settings) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
-    application = create_app(settings)
-    async with LifespanManager(application) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http, manager._state["services"]
+async def served(settings, app) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    previous = _bound_database()  # this app rebinds Beanie; bind it back to the session's
+    try:
+        async with LifespanManager(create_app(settings)) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                yield http, manager._state["services"]
+    finally:
+        if previous is not None:
+            await init_database(previous)
 
 
 def lead(lead_id: str, opens: int, visits: int, seconds: int, owner: str) -> dict[str, Any]:
