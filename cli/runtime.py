@@ -12,13 +12,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.bootstrap import build_services
 from api.services import Services
 from cli.ferretdb import EmbeddedDatabaseError, EmbeddedFerretDB, running_uri
 from cli.ports import PortUnavailable, ensure_port_free
 from cli.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
 from foundation.logs import configure_logging
 from foundation.settings import Settings, SettingsError, load_settings
-from server.app import build_services
 
 console = Console(stderr=True)
 T = TypeVar("T")

@@ -1,21 +1,32 @@
-"""GraphQL execution with a short path for plain leaf fields.
+"""GraphQL execution with a short path for plain fields.
 
-A page of 50 leads is some 800 field resolutions, and graphql-core builds a resolve-info object,
+A page of 50 leads is some 1 000 field resolutions, and graphql-core builds a resolve-info object,
 dispatches on the type and checks for awaitables for each of them. Most are plain attributes
-returning a scalar or an enum (Strawberry marks such resolvers `_is_default`: no resolver, no
-permission, no argument), so for those this context reads the attribute and coerces the value
-itself. Anything unusual — a null for a non-null field, a value the type refuses, an exception —
+(Strawberry marks such resolvers `_is_default`: no resolver, no permission, no argument) holding
+a scalar, an enum or an object, and most lists hold plain objects. For those this context reads
+the attribute and coerces the value, or executes the object's fields, itself; each selection's
+plan is worked out once per request and shared by every item of a list. Anything unusual — a
+null for a non-null field, a value the type refuses, an exception, `@stream`, abstract types —
 goes back through graphql-core's own path, which reports it exactly as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
-from graphql import GraphQLField, GraphQLObjectType, is_leaf_type, is_non_null_type
+from graphql import (
+    GraphQLField,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    is_leaf_type,
+    is_non_null_type,
+)
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
+from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 # (resolve, coerce, non-null) of a plain leaf field, or None when the field needs the full path
@@ -23,24 +34,18 @@ LeafPlan = tuple[Callable[..., Any], Callable[[Any], Any], bool] | None
 
 
 _FULL_PATH = object()
-
-
-def _in_order(
-    grouped_field_set: Any, leaves: dict[str, Any], others: dict[str, Any]
-) -> dict[str, Any]:
-    """Both halves of an object's fields, in the order the query asked for them."""
-    return {
-        name: leaves[name] if name in leaves else others[name]
-        for name in grouped_field_set
-        if name in leaves or name in others
-    }
+_LEAF, _OBJECT, _FIELD = 0, 1, 2
+# (resolve, object type, return type, non-null) of a plain field holding an object
+ObjectPlan = tuple[Callable[..., Any], GraphQLObjectType, GraphQLOutputType, bool]
+FieldsPlan = list[tuple[str, FieldDetailsList, int, Any]]
 
 
 class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context, resolving plain leaf fields without the full machinery."""
+    """Strawberry's execution context, resolving plain fields without the full machinery."""
 
     # By id of the field, which the entry keeps alive (GraphQLField is not hashable).
     _plans: dict[int, tuple[GraphQLField, LeafPlan]] = {}  # noqa: RUF012 - shared on purpose
+    _object_plans: dict[int, tuple[GraphQLField, ObjectPlan | None]] = {}  # noqa: RUF012
 
     @property
     def _middleware(self) -> bool:
@@ -56,49 +61,168 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        """The object's fields: plain leaves read at once, the rest as graphql-core does it."""
+        """The object's fields as graphql-core executes them, plain ones without its machinery.
+
+        A plain leaf is read and coerced; a plain object field (a default resolver holding an
+        object) has its own fields executed here at once. Anything unusual for either — a null
+        where the type forbids it, a value the type refuses, an exception — and every other field
+        go through graphql-core's `execute_field`, which reports it exactly as before.
+        """
         if self._middleware:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
         results: dict[str, Any] = {}
-        rest: dict[str, Any] = {}
-        for response_name, field_details_list in grouped_field_set.items():
-            value = self._leaf(parent_type, source_value, field_details_list)
-            if value is _FULL_PATH:
-                rest[response_name] = field_details_list
-            else:
-                results[response_name] = value
-        if not rest:
+        awaiting: list[str] = []
+        try:
+            for name, details, kind, plan in self._fields_plan(parent_type, grouped_field_set):
+                result: Any = _FULL_PATH
+                if kind == _LEAF:
+                    result = _leaf_value(plan, source_value)
+                elif kind == _OBJECT:
+                    field_path = Path(path, name, parent_type.name)
+                    result = self._object_value(
+                        plan, source_value, details, field_path, position_context
+                    )
+                if result is _FULL_PATH:
+                    field_path = Path(path, name, parent_type.name)
+                    result = self.execute_field(
+                        parent_type, source_value, details, field_path, position_context
+                    )
+                    if result is Undefined:
+                        continue
+                results[name] = result
+                if kind != _LEAF and self.is_awaitable(result):
+                    awaiting.append(name)
+        except Exception:
+            if awaiting:  # as graphql-core does: let the others settle, they may fail too
+                self.settle_in_background([results[name] for name in awaiting])
+            raise
+        if not awaiting:
             return results
-        others = super().execute_fields(parent_type, source_value, path, rest, position_context)
-        if not self.is_awaitable(others):
-            return _in_order(grouped_field_set, results, cast("dict[str, Any]", others))
 
-        async def merged() -> dict[str, Any]:
-            done = await cast("Awaitable[dict[str, Any]]", others)
-            return _in_order(grouped_field_set, results, done)
+        async def awaited() -> dict[str, Any]:
+            done = await gather_with_cancel(*(results[name] for name in awaiting))
+            results.update(zip(awaiting, done, strict=True))
+            return results
 
-        return merged()
+        return awaited()
 
-    def _leaf(self, parent_type: GraphQLObjectType, source: Any, details: FieldDetailsList) -> Any:
-        """A plain leaf field's value, or _FULL_PATH when graphql-core must resolve it."""
-        node = details[0].node
-        if node.arguments:
-            return _FULL_PATH
-        field_def = self.schema.get_field(parent_type, node.name.value)
-        plan = self._plan(field_def) if field_def is not None else None
-        if plan is None:
-            return _FULL_PATH
-        resolve, coerce, non_null = plan
+    def _fields_plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> FieldsPlan:
+        """How to execute each field of a selection (memoised per selection: list items share)."""
+        memo: dict[int, tuple[Any, FieldsPlan]] = self.__dict__.setdefault("_selection_plans", {})
+        known = memo.get(id(grouped_field_set))
+        if known is not None and known[0] is grouped_field_set:
+            return known[1]
+        planned: FieldsPlan = []
+        for name, details in grouped_field_set.items():
+            node = details[0].node
+            field_def = None
+            if not node.arguments:
+                field_def = self.schema.get_field(parent_type, node.name.value)
+            leaf = self._plan(field_def) if field_def is not None else None
+            inline = self._object_plan(field_def) if field_def is not None else None
+            if leaf is not None:
+                planned.append((name, details, _LEAF, leaf))
+            elif inline is not None:
+                planned.append((name, details, _OBJECT, inline))
+            else:
+                planned.append((name, details, _FIELD, None))
+        memo[id(grouped_field_set)] = (grouped_field_set, planned)
+        return planned
+
+    def _object_value(
+        self,
+        plan: ObjectPlan,
+        source: Any,
+        details: FieldDetailsList,
+        field_path: Path,
+        position_context: Any,
+    ) -> Any:
+        """A plain object field's fields, or _FULL_PATH when graphql-core must resolve it."""
+        resolve, object_type, return_type, non_null = plan
         try:
             value = resolve(source, None)
-            if value is None or value is Undefined:
-                return _FULL_PATH if non_null else None
-            coerced = coerce(value)
         except Exception:
             return _FULL_PATH
-        return _FULL_PATH if coerced is None or coerced is Undefined else coerced
+        if value is None or value is Undefined:
+            return _FULL_PATH if non_null else None
+        grouped, defer_usages, _ = self.collect_subfields(object_type, details)
+        try:
+            completed = self.execute_collected_subfields(
+                object_type, value, field_path, grouped, defer_usages, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, details, field_path)
+            return None
+        if self.is_awaitable(completed):
+            return self._settled(completed, return_type, details, field_path)
+        return completed
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list of objects: each item's fields executed directly (no per-item dispatch).
+
+        graphql-core completes every item through four generic calls that dispatch on the type and
+        collect the sub-selection again; for a plain list of objects they all end in executing
+        the item's fields, which is what this does. Anything else (null or awaitable items, an
+        `isTypeOf` check, `@stream`, abstract or leaf items) takes graphql-core's path.
+        """
+        item_type = return_type.of_type
+        object_type = item_type.of_type if is_non_null_type(item_type) else item_type
+        if (
+            not isinstance(result, list | tuple)
+            or not isinstance(object_type, GraphQLObjectType)
+            or object_type.is_type_of is not None
+            or self.get_stream_usage(field_details_list, path) is not None
+            or any(item is None or self.is_awaitable(item) for item in result)
+        ):
+            return super().complete_list_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+        grouped, defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        completed: list[Any] = []
+        pending: list[int] = []
+        for index, item in enumerate(result):
+            item_path = path.add_key(index, None)
+            try:
+                value = self.execute_collected_subfields(
+                    object_type, item, item_path, grouped, defer_usages, position_context
+                )
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                value = None
+            if self.is_awaitable(value):
+                value = self._settled(value, item_type, field_details_list, item_path)
+                pending.append(index)
+            completed.append(value)
+        if not pending:
+            return completed
+
+        async def awaited() -> list[Any]:
+            done = await gather_with_cancel(*(completed[index] for index in pending))
+            for index, value in zip(pending, done, strict=True):
+                completed[index] = value
+            return completed
+
+        return awaited()
+
+    async def _settled(
+        self, value: Any, item_type: Any, field_details_list: FieldDetailsList, item_path: Path
+    ) -> Any:
+        """An awaited item, its error reported as graphql-core reports a list item's."""
+        try:
+            return await value
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+            return None
 
     @classmethod
     def _plan(cls, field_def: GraphQLField) -> LeafPlan:
@@ -119,3 +243,37 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             plan = (resolve, leaf.coerce_output_value, non_null)
         cls._plans[id(field_def)] = (field_def, plan)
         return plan
+
+    @classmethod
+    def _object_plan(cls, field_def: GraphQLField) -> ObjectPlan | None:
+        known = cls._object_plans.get(id(field_def))
+        if known is not None and known[0] is field_def:
+            return known[1]
+        plan: ObjectPlan | None = None
+        resolve = field_def.resolve
+        return_type = field_def.type
+        non_null = is_non_null_type(return_type)
+        inner = return_type.of_type if non_null else return_type  # type: ignore[union-attr]
+        if (
+            resolve is not None
+            and getattr(resolve, "_is_default", False)
+            and not field_def.args
+            and isinstance(inner, GraphQLObjectType)
+            and inner.is_type_of is None
+        ):
+            plan = (resolve, inner, return_type, non_null)
+        cls._object_plans[id(field_def)] = (field_def, plan)
+        return plan
+
+
+def _leaf_value(plan: Any, source: Any) -> Any:
+    """A plain leaf field's value, or _FULL_PATH when graphql-core must resolve it."""
+    resolve, coerce, non_null = plan
+    try:
+        value = resolve(source, None)
+        if value is None or value is Undefined:
+            return _FULL_PATH if non_null else None
+        coerced = coerce(value)
+    except Exception:
+        return _FULL_PATH
+    return _FULL_PATH if coerced is None or coerced is Undefined else coerced

@@ -171,16 +171,16 @@ class Lead:
     outcome: LeadOutcome = strawberry.field(description="Open, won or lost, with its date")
 
     @strawberry.field(description="Daily points and tier changes of the last `days` days (≤ 180)")
-    async def history(self, info: strawberry.Info, days: int = 30) -> list[HistoryPoint]:
+    def history(self, info: strawberry.Info, days: int = 30) -> list[HistoryPoint]:
         from gql.history import lead_history
 
-        return await lead_history(info, self.lead_id, days)
+        return lead_history(info, self.lead_id, days)
 
     @strawberry.field(description="Score change over 7 days and the last tier crossing")
-    async def trend(self, info: strawberry.Info) -> LeadTrend:
+    def trend(self, info: strawberry.Info) -> LeadTrend:
         from gql.history import lead_trend
 
-        return await lead_trend(info, self.lead_id, self.score, self.priority.value)
+        return lead_trend(info, self.lead_id, self.score, self.priority.value)
 
     @classmethod
     def from_scored(

@@ -132,12 +132,12 @@ class TenantWindow:
         found = list(self.changes.get(lead_id, []))
         row = self.rows.get(lead_id)
         if row is not None:
-            for column, day in enumerate(self.days):
-                tier = int(self.tiers[row, column])
-                if tier:
-                    score = float(self.scores[row, column])
-                    at = self.day_at[column] or _end_of(day)
-                    found.append(HistoryPoint(at, round(score, 2), TIERS[tier], "day"))
+            tiers, scores = self.tiers[row].tolist(), self.scores[row].tolist()
+            for column in np.flatnonzero(self.tiers[row]).tolist():
+                at = self.day_at[column] or _end_of(self.days[column])
+                found.append(
+                    HistoryPoint(at, round(scores[column], 2), TIERS[tiers[column]], "day")
+                )
         return sorted((p for p in found if p.at >= since), key=lambda p: p.at)
 
     def moved_up(self, days: int, now: datetime) -> frozenset[str]:
@@ -272,6 +272,15 @@ class ScoreHistory:
             points = window.points(lead_id, datetime.min.replace(tzinfo=UTC))
             if points:
                 window.last_tier[lead_id] = tier_code(points[-1].priority)
+
+    def points_in_memory(
+        self, tenant_id: str, lead_id: str, days: int, now: datetime
+    ) -> list[HistoryPoint] | None:
+        """The lead's points over the last `days` days, or None if that needs the database."""
+        window = self.windows.get(tenant_id)
+        if window is None or days > WINDOW:
+            return None
+        return window.points(lead_id, now - timedelta(days=days))
 
     async def points(
         self, tenant_id: str, lead_id: str, days: int, now: datetime

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import binomtest
-from sklearn.calibration import calibration_curve
-from sklearn.metrics import roc_auc_score
 
 from foundation.model_rules import check_thresholds
 from scoring.engine_arrays import TIERS, tier_indices
@@ -71,6 +68,10 @@ def model_report(
     ``thresholds`` is ``(warm, hot)``. Trustworthy needs at least 30 conversions and 30
     non-conversions; otherwise the verdict says how many there are.
     """
+    # scipy and scikit-learn load on first use (seconds of start-up every CLI command and every
+    # server would otherwise pay); Python keeps them loaded after that.
+    from sklearn.metrics import roc_auc_score
+
     score_array, outcome = _checked(scores, converted)
     warm, hot = check_thresholds(*thresholds)
     leads, conversions = int(outcome.size), int(outcome.sum())
@@ -96,6 +97,8 @@ def wilson_interval(conversions: int, count: int) -> tuple[float, float] | None:
     """The Wilson score 95 % interval of a conversion rate (None for no leads)."""
     if count == 0:
         return None
+    from scipy.stats import binomtest
+
     interval = binomtest(conversions, count).proportion_ci(
         confidence_level=CONFIDENCE, method="wilson"
     )
@@ -180,6 +183,8 @@ def _top_decile_lift(
 def _calibration(
     scores: npt.NDArray[np.float64], outcome: npt.NDArray[np.bool_]
 ) -> tuple[CalibrationBin, ...]:
+    from sklearn.calibration import calibration_curve
+
     predicted = scores / 100
     observed, mean_predicted = calibration_curve(
         outcome.astype(np.int64), predicted, n_bins=CALIBRATION_BINS, pos_label=1

@@ -30,20 +30,24 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_tools import VEGETA, Server, machine, row, rss_mb, target, vegeta, write_csv  # noqa: E402
+from bench_model import model_timings  # noqa: E402
+from bench_tools import (  # noqa: E402
+    VEGETA,
+    Server,
+    dashboard_view,
+    machine,
+    row,
+    rss_mb,
+    target,
+    vegeta,
+    write_csv,
+)
 
 from cli.ferretdb import EmbeddedFerretDB  # noqa: E402
 
 EVENTS = 20_000
 PASSWORD = "Bench-password-123"
 SECRET = "bench-" + "s" * 48
-VIEW_QUERY = (
-    "query View($f: LeadFilter) { leads(filter: $f, limit: 50) { totalCount hasNextPage items {"
-    " leadId name email owner { userId name } score priority lastActivityAt hasActivity status"
-    " raw { emailOpens websiteVisits timeSpent } } } scoreDistribution(filter: $f) { total"
-    " bands { min max count } priorities { priority count } } owners { userId name }"
-    " dataQuality { total noActivity stale } }"
-)
 
 
 async def event_load(base: str, token: str, leads: int, total: int) -> tuple[int, int, float]:
@@ -247,7 +251,7 @@ def bench_size(
         if rng.random() < 0.3:
             params.append("includeRaw=true")
         mix.append(target("GET", f"{base}/leads/scoring?{'&'.join(params)}", token))
-    view = target("POST", f"{base}/graphql", token, {"query": VIEW_QUERY, "variables": {"f": None}})
+    view = target("POST", f"{base}/graphql", token, dashboard_view())
     searches = [
         target("GET", f"{base}/leads/scoring?search={quote(term)}", token)
         for term in ("ana", "globex", "zoe", "cagla 1", "noor.12", "wonka", "4711", "dana 9")
@@ -297,6 +301,7 @@ def bench_size(
         )
     rows, export_s = export_csv(base, token)
     emit(f"CSV export of the whole tenant: {rows:,} rows in {export_s:.2f} s")
+    emit(model_timings(base, token, size))
     if events <= 0:
         return out
     accepted, retries, events_s = asyncio.run(event_load(base, token, size, events))

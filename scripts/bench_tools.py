@@ -21,6 +21,7 @@ from cli.ferretdb import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VEGETA = ROOT / ".cache" / "bin" / "vegeta"
+OPERATIONS = ROOT / "frontend" / "src" / "api" / "operations.ts"
 _FIRST = ("Alex", "Blake", "Casey", "Dana", "Eli", "Jules", "Ana", "Zoë", "Çağla", "Noor")
 _COMPANIES = ("Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell")
 
@@ -165,3 +166,20 @@ def row(name: str, report: dict[str, Any], reference_p95: float | None) -> str:
         f"| {name:<46} | {report['throughput']:7.1f} | {ms['50th']:7.2f} | {ms['95th']:7.2f} |"
         f" {ms['99th']:7.2f} | {ms['max']:8.2f} | {errors:5d} | {ratio} |"
     )
+
+
+def dashboard_view() -> dict[str, Any]:
+    """The dashboard's own view request, read from the frontend source so the two never drift."""
+    source = OPERATIONS.read_text()
+    start = source.index("`", source.index("export const DASHBOARD_VIEW_QUERY")) + 1
+    query = source[start : source.index("`", start)]
+    variables = {
+        "filter": None,
+        "sort": "SCORE_DESC",
+        "page": 1,
+        "limit": 50,
+        "refresh": False,
+        "staleDays": 30,
+        "withMe": False,
+    }
+    return {"query": query, "variables": variables}

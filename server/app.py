@@ -19,20 +19,13 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api.breaker import CircuitBreaker
-from api.cache import build_cache
-from api.database import DATABASE_ERRORS, connect, init_database, unavailable
-from api.ratelimit import REDIS_NAME, RateLimits
-from api.services import Services
+from api.bootstrap import build_services
+from api.database import DATABASE_ERRORS, unavailable
 from api.wire import error_response
-from auth.service import AuthService
-from auth.tokens import TokenCodec
 from foundation.errors import AppError, NotFound, ServiceUnavailable
 from foundation.request_context import current_request_id
 from foundation.settings import Settings
 from gql.app import graphql_app
-from scoring.config import default_config
-from scoring.service import ScoreService
 from server.background import run_background
 from server.frontend import frontend_routes
 from server.middleware import (
@@ -111,22 +104,6 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
             Exception: _internal_error,
         },
     )
-
-
-async def build_services(settings: Settings) -> Services:
-    """Open the database and build the shared service objects."""
-    if not settings.mongodb_uri:
-        raise RuntimeError("MONGODB_URI is not set")
-    client = connect(settings.mongodb_uri, timeout_ms=settings.mongodb_timeout_ms)
-    db = client[settings.mongodb_db]
-    await init_database(db)
-    redis = CircuitBreaker(REDIS_NAME)
-    cache = build_cache(settings.redis_url, timeout_ms=settings.redis_timeout_ms, breaker=redis)
-    secret = settings.auth_secret.get_secret_value() if settings.auth_secret else ""
-    scores = ScoreService(default_config(settings))
-    auth = AuthService(settings, TokenCodec(settings, secret))
-    await auth.directory.load()
-    return Services(settings, client, db, cache, scores, auth, RateLimits(settings, redis))
 
 
 async def _app_error(request: Request, exc: Exception) -> Response:

@@ -78,3 +78,144 @@ async def test_the_short_path_is_taken_for_plain_leaves(monkeypatch: pytest.Monk
     assert result.errors is None
     assert [item["tier"] for item in result.data["items"]] == ["HOT", "COLD", "COLD"]
     assert full_path == ["items", "computed", "computed", "computed"]
+
+
+@strawberry.type
+class Point:
+    at: int
+    label: str  # None in one point: a non-null violation inside a list item
+
+
+@strawberry.type
+class Owner:
+    user_id: str
+    broken: str  # None for one owner
+
+    @strawberry.field
+    async def shout(self) -> str:
+        return self.user_id.upper()
+
+
+@strawberry.type
+class Row:
+    name: str
+    points: list[Point]
+    maybe_points: list[Point | None] | None
+    owner: Owner
+    maybe_owner: Owner | None
+    first: Point
+
+    @strawberry.field
+    async def later(self) -> str:
+        return self.name.upper()
+
+    @strawberry.field
+    async def failing(self) -> str | None:
+        raise ValueError("no " + self.name)
+
+    @strawberry.field
+    def either(self) -> str:
+        """Sync for one row, a coroutine for the other (as gql/history.py's resolvers do)."""
+
+        async def slow() -> str:
+            return "slow " + self.name
+
+        return self.name if self.name == "a" else slow()  # type: ignore[return-value]
+
+
+def _rows() -> list[Row]:
+    good = [Point(at=1, label="x"), Point(at=2, label="y")]
+    broken = [Point(at=3, label=None)]  # type: ignore[arg-type]
+    fine, bad = Owner(user_id="u1", broken="ok"), Owner(user_id="u2", broken=None)  # type: ignore[arg-type]
+    return [
+        Row(
+            name="a",
+            points=good,
+            maybe_points=[*good, None],
+            owner=fine,
+            maybe_owner=bad,
+            first=good[0],
+        ),
+        Row(
+            name="b",
+            points=broken,
+            maybe_points=broken,
+            owner=bad,
+            maybe_owner=None,
+            first=broken[0],
+        ),
+    ]
+
+
+@strawberry.type
+class RowQuery:
+    @strawberry.field
+    def rows(self) -> list[Row]:
+        return _rows()
+
+    @strawberry.field
+    def nullable_rows(self) -> list[Row | None] | None:
+        return [*_rows(), None]
+
+
+LIST_QUERIES = [
+    "{ rows { name points { at label } } }",  # a non-null violation nulls the whole list
+    "{ rows { name points { at } maybePoints { label at } later } }",
+    "{ nullableRows { name maybePoints { at label } } }",
+    "{ rows { name failing later either } }",
+    "{ nullableRows { either name points { at } } }",
+    "{ rows { name p: points { at } q: points { label } } }",
+    "{ rows { name owner { userId shout } maybeOwner { userId shout } } }",
+    "{ rows { name maybeOwner { broken userId } } }",  # nested violation: that owner is null
+    "{ rows { name owner { broken } } }",  # non-null owner: the violation nulls the row list
+    "{ nullableRows { name owner { userId broken shout } first { at label } } }",
+    "{ nullableRows { first { label } maybeOwner { shout } } }",
+]
+
+
+@pytest.mark.parametrize("query", LIST_QUERIES)
+async def test_lists_of_objects_answer_as_graphql_core(query: str) -> None:
+    plain = strawberry.Schema(query=RowQuery)
+    fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
+    expected, got = await plain.execute(query), await fast.execute(query)
+    assert repr(got.data) == repr(expected.data)
+    assert [e.formatted for e in got.errors or []] == [e.formatted for e in expected.errors or []]
+
+
+async def test_list_items_skip_graphql_cores_per_item_completion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completed: list[str] = []
+    original = StrawberryGraphQLCoreExecutionContext.complete_object_value
+
+    def counting(self: Any, return_type: Any, *rest: Any) -> Any:
+        completed.append(return_type.name)
+        return original(self, return_type, *rest)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "complete_object_value", counting)
+    fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
+    result = await fast.execute("{ rows { name maybePoints { at } } }")
+    assert result.data is not None
+    assert len(result.data["rows"]) == 2
+    assert completed == ["Point", "Point"]  # only the list holding a null took the full path
+
+
+async def test_plain_object_fields_skip_execute_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    full_path: list[str] = []
+    original = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counting(self: Any, parent_type: Any, source: Any, details: Any, *rest: Any) -> Any:
+        full_path.append(details[0].node.name.value)
+        return original(self, parent_type, source, details, *rest)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+    fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
+    result = await fast.execute("{ rows { owner { userId shout } first { at } } }")
+    assert result.errors is None
+    assert result.data == {
+        "rows": [
+            {"owner": {"userId": "u1", "shout": "U1"}, "first": {"at": 1}},
+            {"owner": {"userId": "u2", "shout": "U2"}, "first": {"at": 3}},
+        ]
+    }
+    assert full_path == ["rows", "shout", "shout"]  # only the resolvers

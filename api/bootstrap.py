@@ -1,0 +1,30 @@
+"""The shared service objects over an open database: what the server and the CLI both start from."""
+
+from __future__ import annotations
+
+from api.breaker import CircuitBreaker
+from api.cache import build_cache
+from api.database import connect, init_database
+from api.ratelimit import REDIS_NAME, RateLimits
+from api.services import Services
+from auth.service import AuthService
+from auth.tokens import TokenCodec
+from foundation.settings import Settings
+from scoring.config import default_config
+from scoring.service import ScoreService
+
+
+async def build_services(settings: Settings) -> Services:
+    """Open the database and build the shared service objects."""
+    if not settings.mongodb_uri:
+        raise RuntimeError("MONGODB_URI is not set")
+    client = connect(settings.mongodb_uri, timeout_ms=settings.mongodb_timeout_ms)
+    db = client[settings.mongodb_db]
+    await init_database(db)
+    redis = CircuitBreaker(REDIS_NAME)
+    cache = build_cache(settings.redis_url, timeout_ms=settings.redis_timeout_ms, breaker=redis)
+    secret = settings.auth_secret.get_secret_value() if settings.auth_secret else ""
+    scores = ScoreService(default_config(settings))
+    auth = AuthService(settings, TokenCodec(settings, secret))
+    await auth.directory.load()
+    return Services(settings, client, db, cache, scores, auth, RateLimits(settings, redis))
