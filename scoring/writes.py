@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+import bson
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 # sent in commands of at most WRITE_BATCH operations.
 WRITE_BATCH = 50
 INSERT_BATCH = 1000
-FEED_BATCH = 500
+FEED_BATCH = 2000  # leads per feed entry (a BSON blob of ~0.6 MB)
 DUPLICATE_KEY = 11000
 _FIELDS = {
     "ownerId": "owner_id",
@@ -142,16 +143,23 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
 
 
 async def announce(tenant_id: str, records: Sequence[LeadRecord]) -> None:
-    """Tell the other replicas about written leads."""
+    """Tell the other replicas about written leads.
+
+    The records travel as one BSON blob per entry, not as a list of sub-documents: FerretDB
+    converts every nested field of a document it stores, and 500 leads as sub-documents cost
+    ~120 ms per entry — a third of a CSV import's time. A blob is stored as it is.
+    """
     for start in range(0, len(records), FEED_BATCH):
         docs = [_feed_doc(r, tenant_id) for r in records[start : start + FEED_BATCH]]
-        await publish(tenant_id, "leads", {"leads": docs})
+        await publish(tenant_id, "leads", {"packed": bson.encode({"leads": docs})})
 
 
 def records_from_feed(payload: Mapping[str, Any]) -> list[LeadRecord]:
-    """The records a feed entry of kind `leads` carries."""
+    """The records a feed entry of kind `leads` carries (packed, or listed by older replicas)."""
+    packed = payload.get("packed")
+    docs = bson.decode(packed)["leads"] if isinstance(packed, bytes) else payload.get("leads", [])
     found = []
-    for doc in payload.get("leads", []):
+    for doc in docs:
         record = record_from_doc(doc)
         if record is not None:
             found.append(record)

@@ -271,3 +271,26 @@ async def test_csv_export_is_the_whole_filtered_sorted_view(client, app) -> None
     accept = await client.get("/leads/scoring", headers={**tenant.headers, "Accept": "text/csv"})
     assert accept.text.count("\r\n") == 31
     assert "'=HYPERLINK(1)" in accept.text
+
+
+async def test_another_replica_follows_writes_through_the_feed(client, app, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from scoring.writes import FEED_BATCH
+    from server.background import FeedFollower
+
+    tenant_id = await _tenant(client)
+    writer, reader = ScoreService(ScoringConfig()), ScoreService(ScoringConfig())
+    assert len(await reader.index(tenant_id)) == 0  # built before the writes
+    follower = FeedFollower(SimpleNamespace(scores=reader))  # type: ignore[arg-type]
+    await follower.poll()
+    # this process plays the other replica: its own entries are otherwise skipped
+    monkeypatch.setattr("server.background.ORIGIN", "another-replica")
+    written = records(FEED_BATCH + 500)
+    await writer.record_interactions(tenant_id, written)
+    assert await follower.poll() == 2  # two entries: the records travel packed, in batches
+    query = PageQuery(limit=100)
+    theirs, mine = await reader.page(tenant_id, query, NOW), await writer.page(tenant_id, query, NOW)
+    assert theirs.total == mine.total == len(written)
+    assert theirs.items == mine.items
+    assert {item["leadId"] for item in theirs.items} <= {r["leadId"] for r in written}
