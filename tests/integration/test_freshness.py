@@ -290,7 +290,8 @@ async def test_another_replica_follows_writes_through_the_feed(client, app, monk
     await writer.record_interactions(tenant_id, written)
     assert await follower.poll() == 2  # two entries: the records travel packed, in batches
     query = PageQuery(limit=100)
-    theirs, mine = await reader.page(tenant_id, query, NOW), await writer.page(tenant_id, query, NOW)
+    theirs = await reader.page(tenant_id, query, NOW)
+    mine = await writer.page(tenant_id, query, NOW)
     assert theirs.total == mine.total == len(written)
     assert theirs.items == mine.items
     assert {item["leadId"] for item in theirs.items} <= {r["leadId"] for r in written}
