@@ -9,8 +9,8 @@ import strawberry
 from foundation.errors import BadInput, field_error
 from gql.errors import coded_error
 from gql.model_types import PriorityCount, ScoreBand, ScoringConfigInput, ScoringPreview
-from gql.mutations import _engine_config
 from gql.permissions import CanManageScoring, IsAuthenticated
+from gql.versions import checked_config
 from models.base import utcnow
 from scoring.index import to_micros
 from scoring.model_report import ModelReport as ReportData
@@ -137,7 +137,7 @@ class ModelQuery:
         window_days: int | None = None,
         limit: int = 50,
     ) -> BacktestResult:
-        proposed = _engine_config(input)
+        proposed = checked_config(input)
         days, count = _window(window_days), _limit(limit)
         scores = info.context.services.scores
         tenant_id = info.context.user.tenant_id
@@ -177,7 +177,7 @@ class ModelMutation:
     async def preview_scoring_config(
         self, info: strawberry.Info, input: ScoringConfigInput, limit: int = 50
     ) -> ModelPreview:
-        proposed = _engine_config(input)
+        proposed = checked_config(input)
         count = _limit(limit)
         scores = info.context.services.scores
         tenant_id = info.context.user.tenant_id

@@ -26,8 +26,6 @@ from gql.write_types import (
     RecordInteractionsResult,
     RefreshResult,
 )
-from scoring.engine import ScoringConfig as EngineConfig
-from scoring.engine import ScoringConfigError
 from scoring.ingest import FieldError
 
 MAX_BATCH = 1000
@@ -45,15 +43,6 @@ def _item_errors(errors: Sequence[tuple[int, FieldError]]) -> tuple[int, list[It
     """How many items of a batch were rejected, and each rule an item broke."""
     rejected = len({index for index, _ in errors})
     return rejected, [ItemError(index=i, field=e.field, message=e.message) for i, e in errors]
-
-
-def _engine_config(value: ScoringConfigInput) -> EngineConfig:
-    try:
-        return value.to_engine()
-    except ScoringConfigError as exc:
-        raise coded_error(
-            BadInput(f"invalid {exc.field}", [field_error(exc.field, exc.message)])
-        ) from None
 
 
 @strawberry.type

@@ -11,7 +11,7 @@ import strawberry
 from gql.model import BacktestResult, ModelReport, TierChange, _fields
 from gql.model_types import ScoringConfig
 from gql.permissions import CanManageScoring, IsAuthenticated
-from gql.versions import _wire
+from gql.versions import config_wire
 from scoring.model_views import closed_leads
 from scoring.suggest import Suggestion
 from scoring.suggest_jobs import SuggestionJob, SuggestionJobs
@@ -58,7 +58,7 @@ class ModelSuggestion:
             finished_at=job.finished_at,
             reason=None,
             cv_auc=result.cv_auc,
-            config=_wire(result.config, 0),
+            config=config_wire(result.config, 0),
             explanation=list(result.explanation),
             backtest=BacktestResult(
                 current=ModelReport.build(test.current, excluded),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +23,17 @@ from gql.permissions import CanManageScoring, IsAuthenticated
 from scoring.engine import ScoringConfig as EngineConfig
 from scoring.versions import MAX_NOTE, diff, list_versions, store_version, version_config
 
+log = logging.getLogger(__name__)
 
-def checked_model(value: ScoringConfigInput, note: str | None) -> tuple[EngineConfig, str]:
+
+def checked_config(value: ScoringConfigInput) -> EngineConfig:
+    """The proposed model, or BAD_USER_INPUT naming every bad field at once."""
+    return checked_model(value, None, note_required=False)[0]
+
+
+def checked_model(
+    value: ScoringConfigInput, note: str | None, *, note_required: bool = True
+) -> tuple[EngineConfig, str]:
     """The model and note, or BAD_USER_INPUT naming every bad field at once."""
     errors: list[dict[str, Any]] = []
     checks = (
@@ -38,7 +48,7 @@ def checked_model(value: ScoringConfigInput, note: str | None) -> tuple[EngineCo
         except ScoringConfigError as exc:
             errors.append(field_error(exc.field, exc.message))
     text = (note or "").strip()
-    if not text:
+    if not text and note_required:
         errors.append(field_error("note", "is required: say why the model changes"))
     elif len(text) > MAX_NOTE:
         errors.append(field_error("note", f"must be at most {MAX_NOTE} characters"))
@@ -56,7 +66,16 @@ async def apply_model(
     scores = info.context.services.scores
     before = (await scores.config(principal.tenant_id)).config
     effective = await scores.update_config(principal.tenant_id, config)
-    await store_version(principal.tenant_id, effective.version, principal.user_id, note, config)
+    try:
+        await store_version(principal.tenant_id, effective.version, principal.user_id, note, config)
+    except Exception:
+        # No transaction spans the two collections (MongoDB needs a replica set for one), so the
+        # model is put back: never a model in force without its version, note and author.
+        try:
+            await scores.update_config(principal.tenant_id, before)
+        except Exception:
+            log.exception("model applied but its version was not stored, and not rolled back")
+        raise
     changes = [
         {"parameter": c.parameter, "before": c.before, "after": c.after}
         for c in diff(before, config)
@@ -87,7 +106,7 @@ class ScoringConfigVersion:
     changes: list[ParameterChange]
 
 
-def _wire(config: EngineConfig, version: int) -> ScoringConfig:
+def config_wire(config: EngineConfig, version: int) -> ScoringConfig:
     return ScoringConfig(
         weights=FactorValues.from_triple(config.weights),
         caps=FactorValues.from_triple(config.caps),
@@ -112,7 +131,7 @@ class VersionQuery:
                 actor_id=v.actor_id,
                 at=v.at,
                 note=v.note,
-                config=_wire(v.config, v.version),
+                config=config_wire(v.config, v.version),
                 changes=[
                     ParameterChange(parameter=c.parameter, before=c.before, after=c.after)
                     for c in v.changes

@@ -332,6 +332,7 @@ class TenantIndex:
                 min(stop, scored),
                 lambda s: self._score_of(arrays, s, now_us),
                 lambda s: self._score_sort_key(arrays, s, now_us),
+                lambda run: _latest_first(arrays, run),
             )
         if zeros and stop > scored:
             order = self._zero_sequence(arrays, mask, positive)
@@ -341,6 +342,7 @@ class TenantIndex:
                 min(stop - scored, len(order)),
                 lambda s: float(arrays.last[s]),
                 lambda s: (-float(arrays.last[s]), arrays.records[s].lead_id),
+                lambda run: _latest_first(arrays, run),
             )
         return slots, total
 
@@ -387,3 +389,9 @@ class TenantIndex:
             ),
         )
         return slots, len(order)
+
+
+def _latest_first(arrays: IndexArrays, run: Slots) -> Slots:
+    """Slots of equal score: latest activity first, then by lead id (the contract's tie-break)."""
+    lead_ids = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
+    return run[np.lexsort((lead_ids, -arrays.last[run]))]

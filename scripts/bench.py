@@ -206,10 +206,13 @@ def bench_size(
         [str(ROOT / ".venv/bin/leadscore"), "import", str(path), "--tenant", tenant_id],
         env=env,
         cwd=ROOT,
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if imported.returncode != 0:  # say why, not only that it failed
+        output = (imported.stdout + imported.stderr).strip().splitlines()
+        sys.exit(f"leadscore import of {size:,} rows failed:\n" + "\n".join(output[-30:]))
     summary = next(
         (
             line

@@ -104,6 +104,20 @@ async def test_bad_window_and_limit_name_the_field(client, closed_tenant) -> Non
     assert fields_of(error) == {"limit"}
 
 
+async def test_a_bad_proposal_names_every_bad_field_at_once(client, closed_tenant) -> None:
+    bad = {
+        "weights": {"emailOpens": -1, "websiteVisits": 0, "timeSpent": 0},
+        "caps": {"emailOpens": 0, "websiteVisits": 10, "timeSpent": 600},
+        "halfLifeDays": 0,
+        "thresholds": {"hot": 30, "warm": 60},
+    }
+    everything = {"weights", "caps", "halfLifeDays", "thresholds"}
+    error = await error_of(client, BACKTEST, {"input": bad, "limit": 5}, closed_tenant.token)
+    assert fields_of(error) == everything
+    error = await error_of(client, PREVIEW, {"input": bad}, closed_tenant.token)
+    assert fields_of(error) == everything
+
+
 PREVIEW = """mutation($input: ScoringConfigInput!) { previewScoringConfig(input: $input, limit: 3) {
   total bands { count } priorities { priority count } before { total priorities { priority count } }
   tierChanges { leadId fromTier toTier scoreBefore scoreAfter } tierChangesTotal

@@ -13,6 +13,7 @@ ROLLBACK = """mutation($v: Int!, $note: String) {
 VERSIONS = """{ scoringConfigVersions { version actorId note at
   config { halfLifeDays weights { timeSpent } } changes { parameter before after } } }"""
 AUDIT = "{ auditLog(limit: 20) { action details } }"
+CONFIG = "{ scoringConfig { version halfLifeDays } }"
 
 
 def model(half_life: float = 7, time_weight: float = 0.25, hot: float = 70) -> dict:
@@ -78,3 +79,23 @@ async def test_rollback_needs_a_note_and_a_known_version_and_reps_are_forbidden(
     assert error["extensions"]["code"] == "FORBIDDEN"
     listed = (await data_of(client, VERSIONS, token=rep["accessToken"]))["scoringConfigVersions"]
     assert [v["version"] for v in listed] == [2]  # reps see the history read-only
+
+
+async def test_a_version_that_cannot_be_stored_leaves_the_model_unchanged(
+    client, monkeypatch
+) -> None:
+    from pymongo.errors import AutoReconnect
+
+    tenant = await register_tenant(client)
+    before = await data_of(client, CONFIG, token=tenant.token)
+
+    async def unreachable(*args, **kwargs):
+        raise AutoReconnect("the database went away")
+
+    monkeypatch.setattr("gql.versions.store_version", unreachable)
+    error = await error_of(client, UPDATE, {"i": model(half_life=2), "note": "n"}, tenant.token)
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    after = await data_of(client, CONFIG, token=tenant.token)
+    assert after["scoringConfig"]["halfLifeDays"] == before["scoringConfig"]["halfLifeDays"]
+    monkeypatch.undo()
+    assert (await data_of(client, VERSIONS, token=tenant.token))["scoringConfigVersions"] == []

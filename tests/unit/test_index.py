@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -184,3 +185,21 @@ def test_distribution_counts_bands_and_priorities() -> None:
     counted = index.distribution(IndexQuery(), to_micros(NOW))
     assert counted.bands == [1, 0, 1, 0, 0, 0, 0, 0, 0, 1]
     assert counted.priorities == {"hot": 1, "warm": 0, "cold": 2}
+
+
+def test_a_large_run_of_equal_scores_keeps_the_contract_order() -> None:
+    """Hundreds of leads share the top rounded score (as after an import stamped "now")."""
+    config = ScoringConfig()
+    rng = random.Random(3)
+    ids = [f"lead-{n:04d}" for n in rng.sample(range(10_000), 600)]
+    records = [
+        record(lead_id, 50, 50, 900, rng.choice([0.0, 0.0, 0.00001, 0.00002])) for lead_id in ids
+    ] + [record(f"low-{n}", 1, 0, 0, 3.0) for n in range(40)]
+    index = TenantIndex("t", config)
+    index.upsert(records)
+    for offset, limit in ((0, 50), (30, 25), (580, 50), (0, 1)):
+        query = IndexQuery(sort=SCORE_DESC, offset=offset, limit=limit)
+        page = index.page(query, to_micros(NOW))
+        expected, total = brute_force(records, config, query, NOW)
+        assert [(i.record.lead_id, i.score) for i in page.items] == expected
+        assert total == len(records)
