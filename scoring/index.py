@@ -77,6 +77,9 @@ class TenantIndex:
         self._slots: dict[str, int] = {}
         self._dirty: dict[str, LeadRecord] = {}
         self._owners: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._builds = 0
+        # runs of equal scores already ordered, by (build, version, the run's slots)
+        self._ties: dict[tuple[int, int, bytes], Slots] = {}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -206,6 +209,7 @@ class TenantIndex:
 
     def _build(self, now_us: int) -> IndexArrays:
         records = list(self.records.values())
+        self._builds += 1
         self._slots = {record.lead_id: slot for slot, record in enumerate(records)}
         return build_arrays(records, self.config, now_us)
 
@@ -332,7 +336,7 @@ class TenantIndex:
                 min(stop, scored),
                 lambda s: self._score_of(arrays, s, now_us),
                 lambda s: self._score_sort_key(arrays, s, now_us),
-                lambda run: _latest_first(arrays, run),
+                lambda run: self._latest_first(arrays, run),
             )
         if zeros and stop > scored:
             order = self._zero_sequence(arrays, mask, positive)
@@ -342,9 +346,24 @@ class TenantIndex:
                 min(stop - scored, len(order)),
                 lambda s: float(arrays.last[s]),
                 lambda s: (-float(arrays.last[s]), arrays.records[s].lead_id),
-                lambda run: _latest_first(arrays, run),
+                lambda run: self._latest_first(arrays, run),
             )
         return slots, total
+
+    def _latest_first(self, arrays: IndexArrays, run: Slots) -> Slots:
+        """Slots of equal score: latest activity first, then by lead id (the contract's order).
+
+        Their relative order depends on nothing that changes with time, so a run is ordered
+        once per version of the index and reused by every request that lands in it.
+        """
+        key = (self._builds, self.version, run.tobytes())
+        found = self._ties.get(key)
+        if found is None:
+            if len(self._ties) >= 64:
+                self._ties.clear()
+            lead_ids = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
+            found = self._ties[key] = run[np.lexsort((lead_ids, -arrays.last[run]))]
+        return found
 
     def _score_sort_key(
         self, arrays: IndexArrays, slot: int, now_us: int
@@ -389,9 +408,3 @@ class TenantIndex:
             ),
         )
         return slots, len(order)
-
-
-def _latest_first(arrays: IndexArrays, run: Slots) -> Slots:
-    """Slots of equal score: latest activity first, then by lead id (the contract's tie-break)."""
-    lead_ids = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
-    return run[np.lexsort((lead_ids, -arrays.last[run]))]

@@ -197,9 +197,41 @@ def test_a_large_run_of_equal_scores_keeps_the_contract_order() -> None:
     ] + [record(f"low-{n}", 1, 0, 0, 3.0) for n in range(40)]
     index = TenantIndex("t", config)
     index.upsert(records)
-    for offset, limit in ((0, 50), (30, 25), (580, 50), (0, 1)):
-        query = IndexQuery(sort=SCORE_DESC, offset=offset, limit=limit)
-        page = index.page(query, to_micros(NOW))
-        expected, total = brute_force(records, config, query, NOW)
-        assert [(i.record.lead_id, i.score) for i in page.items] == expected
-        assert total == len(records)
+
+    def check() -> None:
+        for offset, limit in ((0, 50), (30, 25), (580, 50), (0, 1), (0, 50)):
+            query = IndexQuery(sort=SCORE_DESC, offset=offset, limit=limit)
+            page = index.page(query, to_micros(NOW))
+            expected, total = brute_force(records, config, query, NOW)
+            assert [(i.record.lead_id, i.score) for i in page.items] == expected
+            assert total == len(records)
+
+    check()
+    # a lead of the run moves to the front (newer activity), another arrives: the ordered runs
+    # remembered for the previous version must not be served
+    moved = record(ids[-1], 50, 50, 900, 0.0)
+    moved.last_us = to_micros(NOW)
+    records = [r for r in records if r.lead_id != ids[-1]] + [
+        moved,
+        record("a-new", 50, 50, 900, 0.0),
+    ]
+    index.upsert(records[-2:])
+    check()
+
+
+def test_a_remembered_run_order_is_not_served_after_a_change() -> None:
+    """B's activity becomes newer than A's while the key order stays A, B: the order changes."""
+    config = ScoringConfig(weights=(0, 0, 1), caps=(1, 1, 100_000))
+    first = [record("a", 0, 0, 100_000, 0.00001), record("b", 0, 0, 100_000, 0.00002)]
+    first += [record(f"low-{n}", 0, 0, 1_000 * n, 2.0) for n in range(20)]  # patched, not rebuilt
+    index = TenantIndex("t", config)
+    index.upsert(first)
+    query = IndexQuery(sort=SCORE_DESC, offset=0, limit=2)
+    page = index.page(query, to_micros(NOW))
+    assert [i.record.lead_id for i in page.items] == ["a", "b"]
+    newer = record("b", 0, 0, 99_996, 0.0)  # 99.996 points: still 100.00, activity now
+    index.upsert([newer])
+    expected, _ = brute_force([first[0], newer, *first[2:]], config, query, NOW)
+    assert [i[0] for i in expected] == ["b", "a"]
+    page = index.page(query, to_micros(NOW))
+    assert [(i.record.lead_id, i.score) for i in page.items] == expected
