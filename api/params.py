@@ -59,6 +59,7 @@ def to_page_query(query: LeadsQuery) -> PageQuery:
             status=query.status,
             no_activity=query.no_activity,
             stale_days=query.stale_days,
+            moved_up_days=query.moved_up_days,
         ),
         sort=query.sort,
         page=query.page,

@@ -32,6 +32,7 @@ from foundation.input_rules import (
     SORTS,
     TRUE_WORDS,
 )
+from scoring.history_window import WINDOW as HISTORY_WINDOW_DAYS
 
 Sort = Literal["score:desc", "lastActivityAt:desc"]
 Priority = Literal["hot", "warm", "cold"]
@@ -110,6 +111,13 @@ class LeadsQuery(_Wire):
         None,
         alias="staleDays",
         description="Only leads whose last activity is older than this many days (or none)",
+    )
+    moved_up_days: QueryInt | None = Field(
+        None,
+        alias="movedUpDays",
+        ge=1,
+        le=HISTORY_WINDOW_DAYS,
+        description="Only leads that crossed into a higher priority tier in the last N days",
     )
     include_raw: QueryBool = Field(
         False, alias="includeRaw", description="Add `raw` (the interaction counts)"

@@ -81,6 +81,12 @@ async def test_points_trend_crossings_and_the_moved_up_filter(served) -> None:
     assert [p["kind"] for p in moved["data"]["leads"]["items"][0]["history"]] == ["tier", "day"]
     none = await graphql(client, QUERY, {"moved": 2}, token=tenant.token)
     assert none["data"]["leads"]["totalCount"] == 0
+    # the same filter on the REST contract
+    rest = await client.get("/leads/scoring?movedUpDays=7", headers=tenant.headers)
+    assert rest.status_code == 200, rest.text
+    assert [i["leadId"] for i in rest.json()["data"]] == ["acme"]
+    rest = await client.get("/leads/scoring?movedUpDays=2", headers=tenant.headers)
+    assert rest.json()["meta"]["total"] == 0
 
 
 async def test_bad_history_arguments_name_the_field(served) -> None:
@@ -92,6 +98,10 @@ async def test_bad_history_arguments_name_the_field(served) -> None:
     assert "days" in str(body["errors"][0])
     body = await graphql(client, QUERY, {"moved": 0}, token=tenant.token)
     assert "movedUpDays" in str(body["errors"][0])
+    for bad in ("0", "31", "x"):
+        response = await client.get(f"/leads/scoring?movedUpDays={bad}", headers=tenant.headers)
+        assert response.status_code == 400
+        assert "movedUpDays" in response.text
 
 
 async def test_days_are_chunked_binary_documents_read_by_id_and_purged(served, monkeypatch) -> None:

@@ -69,7 +69,7 @@ def test_bodies_bearer_scheme_and_lead_email_are_in_the_document():
     names = [p["name"] for p in paths["/leads/scoring"]["get"]["parameters"]]
     assert names == [
         "limit", "page", "sort", "minScore", "ownerId", "search", "status", "noActivity",
-        "staleDays", "includeRaw", "refresh", "format",
+        "staleDays", "movedUpDays", "includeRaw", "refresh", "format",
     ]  # fmt: skip
 
 
