@@ -27,7 +27,7 @@ from scoring.engine import (
     score_value,
 )
 from scoring.index_arrays import IndexArrays, build_arrays, patch_arrays, search_mask
-from scoring.index_order import first_index, score_bounds, sorted_window
+from scoring.index_order import TieOrders, first_index, score_bounds, sorted_window
 from scoring.index_types import (
     ACTIVITY_DESC,
     PRIORITIES,
@@ -78,8 +78,7 @@ class TenantIndex:
         self._dirty: dict[str, LeadRecord] = {}
         self._owners: tuple[int, frozenset[str]] = (-1, frozenset())
         self._builds = 0
-        # runs of equal scores already ordered, by (build, version, the run's slots)
-        self._ties: dict[tuple[int, int, bytes], Slots] = {}
+        self._ties = TieOrders()
 
     def __len__(self) -> int:
         return len(self.records)
@@ -336,7 +335,7 @@ class TenantIndex:
                 min(stop, scored),
                 lambda s: self._score_of(arrays, s, now_us),
                 lambda s: self._score_sort_key(arrays, s, now_us),
-                lambda run: self._latest_first(arrays, run),
+                lambda run: self._ties.latest_first(arrays, run, (self._builds, self.version)),
             )
         if zeros and stop > scored:
             order = self._zero_sequence(arrays, mask, positive)
@@ -346,24 +345,9 @@ class TenantIndex:
                 min(stop - scored, len(order)),
                 lambda s: float(arrays.last[s]),
                 lambda s: (-float(arrays.last[s]), arrays.records[s].lead_id),
-                lambda run: self._latest_first(arrays, run),
+                lambda run: self._ties.latest_first(arrays, run, (self._builds, self.version)),
             )
         return slots, total
-
-    def _latest_first(self, arrays: IndexArrays, run: Slots) -> Slots:
-        """Slots of equal score: latest activity first, then by lead id (the contract's order).
-
-        Their relative order depends on nothing that changes with time, so a run is ordered
-        once per version of the index and reused by every request that lands in it.
-        """
-        key = (self._builds, self.version, run.tobytes())
-        found = self._ties.get(key)
-        if found is None:
-            if len(self._ties) >= 64:
-                self._ties.clear()
-            lead_ids = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
-            found = self._ties[key] = run[np.lexsort((lead_ids, -arrays.last[run]))]
-        return found
 
     def _score_sort_key(
         self, arrays: IndexArrays, slot: int, now_us: int

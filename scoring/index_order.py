@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from scoring.engine import ScoringConfig
+from scoring.index_arrays import IndexArrays
 from scoring.index_types import IndexQuery, Slots
 
 
@@ -63,3 +64,26 @@ def sorted_window(
     else:
         chunk = sorted((int(slot) for slot in run), key=fine)
     return chunk[first - run_start : stop - run_start]
+
+
+class TieOrders:
+    """Runs of equal scores ordered latest activity first, then by lead id (the contract's order).
+
+    Their relative order depends on nothing that changes with time, so a run is ordered once per
+    version of the index and reused by every request that lands in it.
+    """
+
+    def __init__(self, kept: int = 64) -> None:
+        self.kept = kept
+        self._known: dict[tuple[int, int, bytes], Slots] = {}
+
+    def latest_first(self, arrays: IndexArrays, run: Slots, version: tuple[int, int]) -> Slots:
+        """The run's slots in order; ``version`` changes whenever any slot's lead may have."""
+        key = (*version, run.tobytes())
+        found = self._known.get(key)
+        if found is None:
+            if len(self._known) >= self.kept:
+                self._known.clear()
+            lead_ids = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
+            found = self._known[key] = run[np.lexsort((lead_ids, -arrays.last[run]))]
+        return found

@@ -44,6 +44,9 @@ class LeadRecord:
     # countsBeforeOutcome: (emailOpens, websiteVisits, timeSpent, lastActivity µs) just before
     # the outcome; None when there is no outcome or the counts before it are unknown.
     before: tuple[float, float, float, int | None] | None = None
+    # the last event batches applied to this lead (newest last): a replay skips the lead if its
+    # batch is here, i.e. its counts were written before the process died
+    batches: tuple[str, ...] = ()
     raw: float = 0.0
     parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
     folded: str = ""

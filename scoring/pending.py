@@ -3,7 +3,9 @@
 Before a batch's events are stored, a marker listing them is inserted; the events carry the
 marker's id; the marker is deleted once the events are folded into their leads. A marker left
 behind (the process died, or the lead write failed) is replayed: the events this batch stored
-(found by `_id`, tagged with the marker) are folded in, then the marker goes.
+(found by `_id`, tagged with the marker) are folded in, then the marker goes. Each lead written
+for a batch is stamped with its id in the same write, so a lead whose counts were written before
+the process died is not counted again.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from scoring.events import Event, deltas, event_key
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=2)
-Apply = Callable[[str, Sequence[Event]], Awaitable[object]]
+Apply = Callable[[str, Sequence[Event], str], Awaitable[object]]
 
 
 async def open_batch(tenant_id: str, events: Sequence[Event]) -> str:
@@ -52,7 +54,7 @@ async def close_batch(batch_id: str) -> None:
 async def replay_pending(
     apply: Apply, *, older_than: timedelta = GRACE, batch_ids: Sequence[str] | None = None
 ) -> int:
-    """Fold in the events of batches left pending; returns how many events were applied."""
+    """Fold in the events of batches left pending; returns how many events were replayed."""
     collection = PendingEventBatch.get_pymongo_collection()
     query: dict[str, Any] = {"at": {"$lt": utcnow() - older_than}}
     if batch_ids is not None:
@@ -66,8 +68,8 @@ async def replay_pending(
             mine = [event for event in events if event.event_id in wanted]
         else:  # the process died between storing the events and noting them
             mine = await _stored_by(marker["_id"], marker["tenantId"], events)
-        if mine:
-            await apply(marker["tenantId"], mine)
+        if mine:  # leads already stamped with this batch are skipped by `apply`
+            await apply(marker["tenantId"], mine, marker["_id"])
         await close_batch(marker["_id"])
         applied += len(mine)
         log.warning("replayed a pending event batch", extra={"events": len(mine)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from scoring.index import STATUSES, LeadRecord, ScoredLead, from_micros, to_micr
 
 COUNT_FIELDS = ("emailOpens", "websiteVisits", "timeSpent")
 OUTCOMES = ("open", "won", "lost")
+KEPT_BATCHES = 4  # event batches remembered per lead (replays come within minutes)
 
 
 def band_of(score: float) -> int:
@@ -44,6 +46,7 @@ def record_from_doc(doc: Mapping[str, Any]) -> LeadRecord | None:
         outcome=outcome if outcome in OUTCOMES else "open",
         outcome_us=_micros(doc.get("outcomeAt")),
         before=before_from_doc(doc.get("countsBeforeOutcome")),
+        batches=batches_from_doc(doc.get("eventBatches")),
     )
 
 
@@ -67,7 +70,15 @@ def record_to_doc(record: LeadRecord, tenant_id: str) -> dict[str, Any]:
         "outcome": record.outcome,
         "outcomeAt": None if record.outcome_us is None else from_micros(record.outcome_us),
         "countsBeforeOutcome": before_document(record.before),
+        **({"eventBatches": list(record.batches)} if record.batches else {}),
     }
+
+
+def batches_from_doc(value: Any) -> tuple[str, ...]:
+    """The stored `eventBatches` of a lead (ids interned: a batch touches many leads)."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(sys.intern(item) for item in value[-KEPT_BATCHES:] if isinstance(item, str))
 
 
 def before_document(

@@ -267,7 +267,7 @@ class ScoreService:
         if batch is not None:
             await note_stored(batch, [e.event_id for e in new])
         try:
-            changes = await self.apply_events(tenant_id, new)
+            changes = await self.apply_events(tenant_id, new, batch)
         except Exception:
             self._unapplied.setdefault(tenant_id, set()).update([batch] if batch else [])
             raise
@@ -275,9 +275,25 @@ class ScoreService:
             await close_batch(batch)
         return EventResult(len(new), len(events) - len(new), changes, errors)
 
-    async def apply_events(self, tenant_id: str, events: Sequence[Event]) -> int:
-        """Fold stored events into their leads; returns how many leads changed."""
-        changes = [LeadChange(lid, {}, delta) for lid, delta in deltas(events).items()]
+    async def apply_events(
+        self, tenant_id: str, events: Sequence[Event], batch: str | None = None
+    ) -> int:
+        """Fold stored events into their leads; returns how many leads changed.
+
+        With the batch's id, each lead is stamped with it in the same write, and a lead already
+        stamped is skipped: its counts were written before the process died, so a replay of the
+        batch never counts them twice.
+        """
+        found = deltas(events)
+        if batch is not None:
+            index = await self.model.index(tenant_id)
+            for lead_id in list(found):
+                record = index.get(lead_id)
+                if record is not None and batch in record.batches:
+                    del found[lead_id]
+                else:
+                    found[lead_id].batch = batch
+        changes = [LeadChange(lid, {}, delta) for lid, delta in found.items()]
         await write_leads(self.model, tenant_id, changes)
         self.persister.mark(tenant_id, [change.lead_id for change in changes])
         return len(changes)

@@ -23,7 +23,13 @@ from models.base import lead_key, utcnow
 from scoring.index import LeadRecord, to_micros
 from scoring.pre_outcome import before_outcome
 from scoring.read_model import ReadModel
-from scoring.records import before_document, before_from_doc, record_from_doc, record_to_doc
+from scoring.records import (
+    KEPT_BATCHES,
+    before_document,
+    before_from_doc,
+    record_from_doc,
+    record_to_doc,
+)
 
 log = logging.getLogger(__name__)
 # FerretDB v1.24.2 deadlocks on an `update` command with more than ~100 statements matching
@@ -62,6 +68,7 @@ class EventDelta:
     outcome: tuple[datetime, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     items: list[tuple[datetime, str, float]] = field(default_factory=list)
+    batch: str | None = None  # the pending batch the events came in, stamped on the lead
 
     def add(self, kind: str, value: float, at: datetime, extra: Mapping[str, Any]) -> None:
         """Count one event."""
@@ -96,6 +103,9 @@ class EventDelta:
         if outcome_us is not None and (changed or self.items):
             before = before_outcome(current, self.items, outcome_us, changed)
             values["countsBeforeOutcome"] = before_document(before)
+        if self.batch is not None:
+            known_batches = () if current is None else current.batches
+            values["eventBatches"] = [*known_batches, self.batch][-KEPT_BATCHES:]
         return values
 
 
@@ -270,6 +280,8 @@ def _updated(
         values["last_us"] = None if moment is None else to_micros(moment)
     if "countsBeforeOutcome" in fields:
         values["before"] = before_from_doc(fields["countsBeforeOutcome"])
+    if "eventBatches" in fields:
+        values["batches"] = tuple(fields["eventBatches"])
     for name, attribute in (("statusSetAt", "status_us"), ("outcomeAt", "outcome_us")):
         if name in fields:
             moment = fields[name]

@@ -11,7 +11,7 @@ import pytest
 import scoring.service
 from models import Interaction, PendingEventBatch
 from scoring.engine import ScoringConfig
-from scoring.service import ScoreService
+from scoring.service import PageQuery, ScoreService
 from tests.conftest import register_tenant
 from tests.integration.test_events import BATCH, event, lead_of, post
 
@@ -98,3 +98,26 @@ async def test_an_old_batch_that_still_fails_does_not_block_new_ones(client, mon
     assert counts["acme"] == (2, 1, 42) and counts["globex"] == (0, 0, 30.5)
     assert counts["initech"] == (2, 1, 0)
     assert await pending.count_documents({"tenantId": tenant.tenant_id}) == 0
+
+
+async def test_a_crash_after_the_lead_write_is_not_counted_twice(client, monkeypatch):
+    """The process dies after writing the leads, before deleting the marker: the replay by
+    another process finds the leads stamped with the batch and leaves them as they are."""
+    tenant = await register_tenant(client)
+
+    async def killed(batch_id: str) -> None:
+        raise RuntimeError("killed after applying, before the marker was deleted")
+
+    monkeypatch.setattr(scoring.service, "close_batch", killed)
+    assert (await post(client, tenant, BATCH)).status_code == 500
+    expected = {"acme": (2, 1, 42), "globex": (0, 0, 30.5)}
+    assert await _stored_counts(tenant.tenant_id) == expected  # applied once already
+    pending = PendingEventBatch.get_pymongo_collection()
+    assert await pending.count_documents({"tenantId": tenant.tenant_id}) == 1
+    monkeypatch.undo()
+    survivor = ScoreService(ScoringConfig())  # a fresh process: its index comes from the database
+    await survivor.replay_pending(older_than=timedelta(0))
+    assert await pending.count_documents({"tenantId": tenant.tenant_id}) == 0
+    assert await _stored_counts(tenant.tenant_id) == expected
+    page = await survivor.page(tenant.tenant_id, PageQuery(include_raw=True))
+    assert {item["leadId"] for item in page.items} == set(expected)
