@@ -44,8 +44,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, resolving plain fields without the full machinery."""
 
     # By id of the field, which the entry keeps alive (GraphQLField is not hashable).
-    _plans: dict[int, tuple[GraphQLField, LeafPlan]] = {}  # noqa: RUF012 - shared on purpose
-    _object_plans: dict[int, tuple[GraphQLField, ObjectPlan | None]] = {}  # noqa: RUF012
+    _plans: dict[int, tuple[GraphQLField, LeafPlan, ObjectPlan | None]] = {}  # noqa: RUF012
 
     @property
     def _middleware(self) -> bool:
@@ -120,8 +119,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             field_def = None
             if not node.arguments:
                 field_def = self.schema.get_field(parent_type, node.name.value)
-            leaf = self._plan(field_def) if field_def is not None else None
-            inline = self._object_plan(field_def) if field_def is not None else None
+            leaf, inline = self._plan(field_def) if field_def is not None else (None, None)
             if leaf is not None:
                 planned.append((name, details, _LEAF, leaf))
             elif inline is not None:
@@ -225,45 +223,24 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
 
     @classmethod
-    def _plan(cls, field_def: GraphQLField) -> LeafPlan:
+    def _plan(cls, field_def: GraphQLField) -> tuple[LeafPlan, ObjectPlan | None]:
+        """How a field can run directly: as a plain leaf, as a plain object, or neither."""
         known = cls._plans.get(id(field_def))
         if known is not None and known[0] is field_def:
-            return known[1]
-        plan: LeafPlan = None
-        resolve = field_def.resolve
-        return_type = field_def.type
-        non_null = is_non_null_type(return_type)
-        leaf = return_type.of_type if non_null else return_type  # type: ignore[union-attr]
-        if (
-            resolve is not None
-            and getattr(resolve, "_is_default", False)
-            and not field_def.args
-            and is_leaf_type(leaf)
-        ):
-            plan = (resolve, leaf.coerce_output_value, non_null)
-        cls._plans[id(field_def)] = (field_def, plan)
-        return plan
-
-    @classmethod
-    def _object_plan(cls, field_def: GraphQLField) -> ObjectPlan | None:
-        known = cls._object_plans.get(id(field_def))
-        if known is not None and known[0] is field_def:
-            return known[1]
-        plan: ObjectPlan | None = None
+            return known[1], known[2]
+        leaf: LeafPlan = None
+        inline: ObjectPlan | None = None
         resolve = field_def.resolve
         return_type = field_def.type
         non_null = is_non_null_type(return_type)
         inner = return_type.of_type if non_null else return_type  # type: ignore[union-attr]
-        if (
-            resolve is not None
-            and getattr(resolve, "_is_default", False)
-            and not field_def.args
-            and isinstance(inner, GraphQLObjectType)
-            and inner.is_type_of is None
-        ):
-            plan = (resolve, inner, return_type, non_null)
-        cls._object_plans[id(field_def)] = (field_def, plan)
-        return plan
+        if resolve is not None and getattr(resolve, "_is_default", False) and not field_def.args:
+            if is_leaf_type(inner):
+                leaf = (resolve, inner.coerce_output_value, non_null)
+            elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+                inline = (resolve, inner, return_type, non_null)
+        cls._plans[id(field_def)] = (field_def, leaf, inline)
+        return leaf, inline
 
 
 def _leaf_value(plan: Any, source: Any) -> Any:

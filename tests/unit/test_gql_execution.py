@@ -54,17 +54,23 @@ QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("query", QUERIES)
-async def test_same_answers_as_graphql_core(query: str) -> None:
-    plain = strawberry.Schema(query=Query)
-    fast = strawberry.Schema(query=Query, execution_context_class=LeafFastExecutionContext)
+async def assert_same_as_graphql_core(query_type: type, query: str) -> None:
+    """The fast context answers exactly as graphql-core does: data, key order and errors."""
+    plain = strawberry.Schema(query=query_type)
+    fast = strawberry.Schema(query=query_type, execution_context_class=LeafFastExecutionContext)
     expected, got = await plain.execute(query), await fast.execute(query)
     assert got.data == expected.data
     assert repr(got.data) == repr(expected.data)  # the same key order, too
     assert [e.formatted for e in got.errors or []] == [e.formatted for e in expected.errors or []]
 
 
-async def test_the_short_path_is_taken_for_plain_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("query", QUERIES)
+async def test_same_answers_as_graphql_core(query: str) -> None:
+    await assert_same_as_graphql_core(Query, query)
+
+
+def fields_on_the_full_path(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the fields graphql-core's own `execute_field` runs, as they run."""
     full_path: list[str] = []
     original = StrawberryGraphQLCoreExecutionContext.execute_field
 
@@ -73,6 +79,11 @@ async def test_the_short_path_is_taken_for_plain_leaves(monkeypatch: pytest.Monk
         return original(self, parent_type, source, details, *rest)
 
     monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+    return full_path
+
+
+async def test_the_short_path_is_taken_for_plain_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    full_path = fields_on_the_full_path(monkeypatch)
     fast = strawberry.Schema(query=Query, execution_context_class=LeafFastExecutionContext)
     result = await fast.execute("{ items { name tier note computed } }")
     assert result.errors is None
@@ -175,11 +186,7 @@ LIST_QUERIES = [
 
 @pytest.mark.parametrize("query", LIST_QUERIES)
 async def test_lists_of_objects_answer_as_graphql_core(query: str) -> None:
-    plain = strawberry.Schema(query=RowQuery)
-    fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
-    expected, got = await plain.execute(query), await fast.execute(query)
-    assert repr(got.data) == repr(expected.data)
-    assert [e.formatted for e in got.errors or []] == [e.formatted for e in expected.errors or []]
+    await assert_same_as_graphql_core(RowQuery, query)
 
 
 async def test_list_items_skip_graphql_cores_per_item_completion(
@@ -201,14 +208,7 @@ async def test_list_items_skip_graphql_cores_per_item_completion(
 
 
 async def test_plain_object_fields_skip_execute_field(monkeypatch: pytest.MonkeyPatch) -> None:
-    full_path: list[str] = []
-    original = StrawberryGraphQLCoreExecutionContext.execute_field
-
-    def counting(self: Any, parent_type: Any, source: Any, details: Any, *rest: Any) -> Any:
-        full_path.append(details[0].node.name.value)
-        return original(self, parent_type, source, details, *rest)
-
-    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+    full_path = fields_on_the_full_path(monkeypatch)
     fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
     result = await fast.execute("{ rows { owner { userId shout } first { at } } }")
     assert result.errors is None
