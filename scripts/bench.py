@@ -283,6 +283,7 @@ def bench_size(
         report = vegeta([target("GET", f"{base}/leads/scoring", token)], rate, seconds)
         emit(row(f"(a) REST default page {rate}/s", report, ref_p95))
     emit(row("(b) REST mix (pages 1-20, filters, sorts) 200/s", vegeta(mix, 200, seconds), ref_p95))
+    emit(row("    GraphQL dashboard view 40/s", vegeta([view], 40, seconds), ref_p95))
     emit(row("(c) GraphQL dashboard view 200/s", vegeta([view], 200, seconds), ref_p95))
     emit(row("    search (REST search=) 100/s", vegeta(searches, 100, seconds), ref_p95))
     visible: list[float] = []
