@@ -92,8 +92,26 @@ def write_csv(path: Path, size: int, owners: list[str], seed: int) -> None:
             )
 
 
+def settle(url: str, wait: float = 60.0) -> None:
+    """Wait until the server answers /health promptly: an overloaded scenario before this one
+    may leave it still working off requests its client gave up on."""
+    base = "/".join(url.split("/")[:3])
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            response = httpx.get(f"{base}/health", timeout=10)
+        except httpx.HTTPError:
+            time.sleep(0.5)
+            continue
+        if response.status_code == 404 or time.perf_counter() - started < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def vegeta(targets: list[dict[str, Any]], rate: int, seconds: float) -> dict[str, Any]:
-    """An open-loop attack at a constant rate; vegeta's JSON report."""
+    """An open-loop attack at a constant rate (once the server has settled); vegeta's report."""
+    settle(targets[0]["url"])
     lines = "".join(json.dumps(t) + "\n" for t in targets)
     attack = subprocess.run(
         [
