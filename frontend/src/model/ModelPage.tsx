@@ -179,7 +179,7 @@ function ModelEditor({
   const previewFieldErrors = serverFieldErrors(preview.error) ?? {};
   const errors: FieldErrors = { ...serverErrors, ...previewFieldErrors, ...clientErrors };
   const noteProblem = showNoteError ? (serverErrors.note ?? noteError(note) ?? undefined) : undefined;
-  const listed = Object.entries(errors).filter(([name]) => name !== 'note') as [string, string][];
+  const listed = Object.entries(errors).filter(([name, message]) => name !== 'note' && message) as [string, string][];
 
   function change(field: Field, value: string) {
     setDraft((d) => ({ ...d, [field]: value }));
@@ -261,7 +261,10 @@ function ModelEditor({
       {canEdit && <PreviewPanel preview={preview} idle={idle} />}
       {canEdit && (
         <>
-          <ApplyForm note={note} noteError={noteProblem} busy={busy} onNote={setNote} onApply={() => void apply()} />
+          <ApplyForm note={note} noteError={noteProblem} busy={busy} onNote={(text) => {
+              setNote(text);
+              setServerErrors((e) => ({ ...e, note: undefined }));
+            }} onApply={() => void apply()} />
           {applyError && (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
               {applyError}

@@ -133,13 +133,7 @@ export function inputOf(draft: Draft): ScoringConfigInput {
 /** True when the draft's numbers equal the model's. */
 export function sameModel(draft: Draft, model: ModelValues): boolean {
   const base = draftOf(model);
-  return FIELDS.every((f) => Number(draft[f].trim()) === Number(base[f]));
-}
-
-/** The fields whose value differs from the model's. */
-export function changedFields(draft: Draft, model: ModelValues): Set<Field> {
-  const base = draftOf(model);
-  return new Set(FIELDS.filter((f) => draft[f].trim() === '' || Number(draft[f].trim()) !== Number(base[f])));
+  return FIELDS.every((f) => draft[f].trim() !== '' && Number(draft[f].trim()) === Number(base[f]));
 }
 
 /** The server's per-field details of a BAD_USER_INPUT error ("weights", "note", …). */
