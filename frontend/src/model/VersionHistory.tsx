@@ -124,13 +124,13 @@ function VersionItem({
         )}
       </div>
       <p className="mt-1 text-sm text-slate-800">
-        {entry.stored ? <>Note: {entry.note}</> : 'The defaults the tenant started with.'}
+        {entry.stored ? <>Note: {entry.note}</> : `The defaults the tenant started with (every other parameter as in version ${entry.version + 1}).`}
       </p>
       {entry.changes.length > 0 ? (
         <div className="mt-2">
           <DataTable
-            caption={entry.stored ? `Changes in version ${entry.version}` : `Parameters of version ${entry.version}`}
-            head={['Parameter', entry.stored ? 'Before' : 'Value', entry.stored ? 'After' : 'Changed later to']}
+            caption={entry.stored ? `Changes in version ${entry.version}` : `What version ${entry.version + 1} changed`}
+            head={['Parameter', entry.stored ? 'Before' : 'Here', entry.stored ? 'After' : `In version ${entry.version + 1}`]}
             rows={entry.changes.map((c) => [fieldLabel(c.parameter), formatPoints(c.before), formatPoints(c.after)])}
           />
         </div>
