@@ -7,8 +7,9 @@
  * E2E_PASSWORD, E2E_REP_EMAIL). The manager changes a weight, sees the preview, applies it
  * with a note, sees the new version, then rolls back (to the model before, then to the applied
  * one through rollbackScoringConfig, then to the original again: the tenant ends as it began).
+ * "Use suggestion" fits a model to the demo's outcomes and fills the form (not applied).
  * A rep sees everything read-only. Screenshots: model-editor.png, model-preview.png,
- * model-versions.png, model-mobile.png, model-rep.png.
+ * model-versions.png, model-suggestion.png, model-mobile.png, model-rep.png.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -228,6 +229,32 @@ test('model editor end-to-end', async (t) => {
     await page.getByRole('list', { name: 'Model versions' }).scrollIntoViewIfNeeded();
     await screenshot('model-versions.png');
     await axeScan('model versions');
+  });
+
+  await t.test('uses the suggestion: the fit runs, then fills the form and previews it', async () => {
+    await page.getByRole('button', { name: 'Use suggestion' }).click();
+    const box = page.getByTestId('suggestion');
+    await page.waitForFunction(
+      () => ['ready', 'thin-data', 'failed'].includes(document.querySelector('[data-testid="suggestion"]')?.getAttribute('data-status') ?? ''),
+      null,
+      { timeout: 120_000 },
+    );
+    const status = await box.getAttribute('data-status');
+    const text = ((await box.textContent()) ?? '').replace(/\s+/g, ' ');
+    console.log(`suggestion: ${status}: ${text}`);
+    // The demo's outcomes come from a model other than the defaults: there is something to suggest.
+    assert.equal(status, 'ready', text);
+    assert.match(text, /cross-validated AUC \d/);
+    await page.locator('[data-testid="preview"][data-state="ready"]').waitFor();
+    const weights = await Promise.all(
+      ['Email opens weight', 'Website visits weight', 'Time spent weight'].map((l) => page.getByLabel(l, { exact: true }).inputValue()),
+    );
+    const sum = weights.reduce((a, w) => a + Number(w), 0);
+    assert.ok(Math.abs(sum - 1) < 0.01, `suggested weights sum to 1: ${weights}`);
+    await box.scrollIntoViewIfNeeded();
+    await screenshot('model-suggestion.png', false);
+    await page.getByRole('button', { name: 'Reset to the model in force' }).click();
+    assert.equal(await weightInput().inputValue(), original);
   });
 
   await t.test('fits a 390 px viewport without horizontal page overflow', async () => {

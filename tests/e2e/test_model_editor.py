@@ -12,6 +12,7 @@ SCREENSHOTS = (
     "model-editor.png",
     "model-preview.png",
     "model-versions.png",
+    "model-suggestion.png",
     "model-mobile.png",
     "model-rep.png",
 )
