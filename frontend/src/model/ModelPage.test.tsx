@@ -150,6 +150,32 @@ describe('editing', () => {
     await waitFor(() => expect(api.callsOf('PreviewModel')).toHaveLength(2));
   });
 
+  it('shows the field errors the server gives for a preview', async () => {
+    installFakeModelApi({
+      errors: {
+        PreviewModel: {
+          message: 'invalid caps',
+          code: 'BAD_USER_INPUT',
+          details: [{ field: 'caps', message: 'must each be at most 1e+12' }],
+        },
+      },
+    });
+    const user = await openEditor();
+    await retype(user, 'Email opens cap', '12');
+    expect(await screen.findByTestId('error-summary')).toHaveTextContent('Caps: must each be at most 1e+12');
+    expect(screen.getByLabelText('Email opens cap')).toHaveAttribute('aria-invalid', 'true');
+    expect(within(screen.getByTestId('preview')).getByRole('alert')).toHaveTextContent('Preview unavailable');
+  });
+
+  it('reports on the window of outcomes chosen', async () => {
+    const api = installFakeModelApi();
+    const user = await openEditor();
+    await screen.findByTestId('model-report');
+    expect(api.callsOf('ModelReportView')[0]!.variables).toEqual({ windowDays: null });
+    await user.selectOptions(screen.getByLabelText('Outcomes'), 'Closed in the last 90 days');
+    await waitFor(() => expect(api.callsOf('ModelReportView').at(-1)!.variables).toEqual({ windowDays: 90 }));
+  });
+
   it('applies only with a note, then shows the new version', async () => {
     const api = installFakeModelApi();
     const user = await openEditor();
