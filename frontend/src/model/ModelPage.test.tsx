@@ -92,6 +92,7 @@ describe('editing', () => {
     expect(screen.getByLabelText('Hot threshold')).toHaveAccessibleDescription(/warm must not be above hot/);
     expect(screen.getByLabelText('Email opens cap')).not.toHaveAttribute('aria-invalid');
     expect(screen.getByTestId('preview')).toHaveTextContent('Fix the fields marked in red');
+    expect(await seriousViolations(document.body)).toEqual([]);
 
     await user.type(screen.getByLabelText(/^Note/), 'try');
     await user.click(screen.getByRole('button', { name: 'Apply model' }));
