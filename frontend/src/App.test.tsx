@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { __resetSessionForTests, getAccessToken, REFRESH_LEEWAY_SECONDS } from './auth/session';
 import { gqlRequest } from './api/client';
-import { ADMIN_USER, AUTH_PAYLOAD, installFakeApi, json } from './test/fakeApi';
+import { ADMIN_USER, AUTH_PAYLOAD, installFakeApi, json, REP_USER } from './test/fakeApi';
 import { setUrl } from './test/render';
 
 beforeEach(() => {
@@ -166,6 +166,21 @@ describe('one request per view, and the Admin entry', () => {
     await user.click(within(nav).getByRole('link', { name: 'Leads' }));
     expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
     expect(window.location.pathname).toBe('/');
+  });
+
+  it('every role has the Model entry; a rep opens the lazily loaded editor', async () => {
+    installFakeApi({ refresh: () => json({ ...AUTH_PAYLOAD, user: REP_USER }) });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).queryByRole('link', { name: 'Admin' })).toBeNull();
+    await user.click(within(nav).getByRole('link', { name: 'Model' }));
+    expect(await screen.findByRole('heading', { name: 'Scoring model', level: 2 })).toBeInTheDocument();
+    expect(window.location.pathname).toBe('/model');
+    expect(within(nav).getByRole('link', { name: 'Model' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.queryByRole('table', { name: /^Leads/ })).toBeNull();
+    await waitFor(() => expect(document.title).toBe('Model · Leadscore'));
   });
 
   it('/admin shows the dashboard to a manager', async () => {

@@ -8,6 +8,8 @@ import { isAdmin, usePath } from './hooks/usePath';
 
 // The admin screens load only when an admin opens them: the dashboard entry stays small.
 const AdminPage = lazy(() => import('./admin/AdminPage'));
+// The model editor (every role; reps read only) is its own chunk too.
+const ModelPage = lazy(() => import('./model/ModelPage'));
 // Where an invitation link (/accept-invite#token=…) lands, signed in or not.
 const AcceptInvitePage = lazy(() => import('./admin/AcceptInvitePage'));
 
@@ -19,11 +21,15 @@ const loading = (what: string) => (
   </main>
 );
 
+const TITLES = { admin: 'Admin · Leadscore', model: 'Model · Leadscore', leads: 'Leads · Leadscore' } as const;
+
 export function App() {
   const session = useSyncExternalStore(subscribe, getSessionState);
   const path = usePath();
   const admin = session.user ? isAdmin(session.user.role) : false;
   const onAdmin = admin && path === '/admin';
+  const onModel = path === '/model';
+  const screen = onAdmin ? 'admin' : onModel ? 'model' : 'leads';
 
   useEffect(() => {
     // On load, exchange the httpOnly refresh cookie for an access token so a
@@ -32,8 +38,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (session.status === 'authenticated') document.title = onAdmin ? 'Admin · Leadscore' : 'Leads · Leadscore';
-  }, [session.status, onAdmin]);
+    if (session.status === 'authenticated') document.title = TITLES[screen];
+  }, [session.status, screen]);
 
   if (path === '/accept-invite') {
     return (
@@ -58,7 +64,7 @@ export function App() {
       >
         Skip to content
       </a>
-      <AppHeader user={session.user} onSignOut={logout} current={onAdmin ? 'admin' : 'leads'} />
+      <AppHeader user={session.user} onSignOut={logout} current={screen} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         {onAdmin ? (
           <Suspense
@@ -69,6 +75,16 @@ export function App() {
             }
           >
             <AdminPage />
+          </Suspense>
+        ) : onModel ? (
+          <Suspense
+            fallback={
+              <p role="status" className="text-sm text-slate-600">
+                Loading the model…
+              </p>
+            }
+          >
+            <ModelPage />
           </Suspense>
         ) : (
           <LeadScoringDashboard />

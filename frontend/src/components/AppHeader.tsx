@@ -30,7 +30,7 @@ export function AppHeader({
 }: {
   user: AuthUser;
   onSignOut: () => Promise<void>;
-  current?: 'leads' | 'admin';
+  current?: 'leads' | 'model' | 'admin';
 }) {
   const me = useMe();
   const [signingOut, setSigningOut] = useState(false);
@@ -44,16 +44,19 @@ export function AppHeader({
         <div className="flex flex-wrap items-baseline gap-3">
           <h1 className="text-lg font-bold tracking-tight text-blue-800">Leadscore</h1>
           {tenant && <span className="text-sm text-slate-600">{tenant}</span>}
-          {isAdmin(user.role) && (
-            <nav aria-label="Main" className="flex gap-1">
-              <NavLink href="/" current={current === 'leads'}>
-                Leads
-              </NavLink>
+          <nav aria-label="Main" className="flex gap-1">
+            <NavLink href="/" current={current === 'leads'}>
+              Leads
+            </NavLink>
+            <NavLink href="/model" current={current === 'model'}>
+              Model
+            </NavLink>
+            {isAdmin(user.role) && (
               <NavLink href="/admin" current={current === 'admin'}>
                 Admin
               </NavLink>
-            </nav>
-          )}
+            )}
+          </nav>
         </div>
         <div className="flex items-center gap-3">
           <p className="text-right text-sm leading-tight" data-testid="current-user">

@@ -4,6 +4,12 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type FactorValuesInput = {
+  emailOpens: number;
+  timeSpent: number;
+  websiteVisits: number;
+};
+
 /** Which leads to return (every filter combines) */
 export type LeadFilter = {
   minScore?: number | null | undefined;
@@ -43,6 +49,19 @@ export type Role =
   | 'ADMIN'
   | 'MANAGER'
   | 'REP';
+
+/** A new scoring model (validated before it is applied) */
+export type ScoringConfigInput = {
+  caps: FactorValuesInput;
+  halfLifeDays: number;
+  thresholds: ThresholdsInput;
+  weights: FactorValuesInput;
+};
+
+export type ThresholdsInput = {
+  hot: number;
+  warm: number;
+};
 
 export type AdminUsersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -124,3 +143,54 @@ export type LeadDetailQueryVariables = Exact<{
 
 
 export type LeadDetailQuery = { lead: { leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, stale: boolean, hasActivity: boolean, lastActivityAt: string | null, computedAt: string, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, breakdown: { emailOpens: number, websiteVisits: number, timeSpent: number, decayFactor: number }, history: Array<{ at: string, score: number, kind: string }>, trend: { change7d: number | null, crossedAt: string | null, crossedFrom: Priority | null, crossedTo: Priority | null }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null } | null, scoringConfig: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };
+
+export type ModelInForceQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ModelInForceQuery = { scoringConfig: { halfLifeDays: number, version: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };
+
+export type ModelVersionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ModelVersionsQuery = { scoringConfigVersions: Array<{ version: number, actorId: string | null, at: string, note: string, config: { halfLifeDays: number, version: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } }, changes: Array<{ parameter: string, before: number, after: number }> }> };
+
+export type ModelReportViewQueryVariables = Exact<{
+  windowDays?: number | null | undefined;
+}>;
+
+
+export type ModelReportViewQuery = { modelReport: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, calibration: Array<{ low: number, high: number, count: number, meanPredicted: number, observedRate: number }> } };
+
+export type PreviewModelMutationVariables = Exact<{
+  input: ScoringConfigInput;
+  limit: number;
+}>;
+
+
+export type PreviewModelMutation = { previewScoringConfig: { total: number, tierChangesTotal: number, priorities: Array<{ priority: Priority, count: number }>, bands: Array<{ min: number, max: number, count: number }>, before: { total: number, priorities: Array<{ priority: Priority, count: number }>, bands: Array<{ min: number, max: number, count: number }> }, tierChanges: Array<{ leadId: string, fromTier: string, toTier: string, scoreBefore: number, scoreAfter: number }>, backtest: { tierChangesTotal: number, current: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }> }, proposed: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }> } } } };
+
+export type ModelSuggestionStatusQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ModelSuggestionStatusQuery = { modelSuggestion: { status: string, startedAt: string, finishedAt: string | null, reason: string | null, cvAuc: number | null, explanation: Array<string>, config: { halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } | null } };
+
+export type StartModelSuggestionMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartModelSuggestionMutation = { startModelSuggestion: { status: string, startedAt: string, finishedAt: string | null, reason: string | null, cvAuc: number | null, explanation: Array<string>, config: { halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } | null } };
+
+export type UpdateModelMutationVariables = Exact<{
+  input: ScoringConfigInput;
+  note: string;
+}>;
+
+
+export type UpdateModelMutation = { updateScoringConfig: { version: number } };
+
+export type RollbackModelMutationVariables = Exact<{
+  version: number;
+  note: string;
+}>;
+
+
+export type RollbackModelMutation = { rollbackScoringConfig: { version: number } };
