@@ -100,6 +100,7 @@ class ParameterChange:
 class ScoringConfigVersion:
     version: int
     actor_id: str | None
+    actor_name: str | None = strawberry.field(description="The author's name; null if unknown")
     at: datetime
     note: str
     config: ScoringConfig
@@ -125,10 +126,12 @@ class VersionQuery:
     async def scoring_config_versions(self, info: strawberry.Info) -> list[ScoringConfigVersion]:
         scores = info.context.services.scores
         found = await list_versions(info.context.user.tenant_id, scores.defaults)
+        names = info.context.owner_names()
         return [
             ScoringConfigVersion(
                 version=v.version,
                 actor_id=v.actor_id,
+                actor_name=names.get(v.actor_id or ""),
                 at=v.at,
                 note=v.note,
                 config=config_wire(v.config, v.version),

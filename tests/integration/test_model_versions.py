@@ -10,7 +10,7 @@ UPDATE = """mutation($i: ScoringConfigInput!, $note: String) {
 ROLLBACK = """mutation($v: Int!, $note: String) {
   rollbackScoringConfig(version: $v, note: $note) {
     version halfLifeDays weights { timeSpent } } }"""
-VERSIONS = """{ scoringConfigVersions { version actorId note at
+VERSIONS = """{ scoringConfigVersions { version actorId actorName note at
   config { halfLifeDays weights { timeSpent } } changes { parameter before after } } }"""
 AUDIT = "{ auditLog(limit: 20) { action details } }"
 CONFIG = "{ scoringConfig { version halfLifeDays } }"
@@ -53,6 +53,7 @@ async def test_versions_diff_and_rollback_round_trip(client) -> None:
     assert [v["version"] for v in versions] == [4, 3, 2]
     assert [v["note"] for v in versions] == ["undo", "time matters", "faster"]
     assert {v["actorId"] for v in versions} == {tenant.user_id}
+    assert {v["actorName"] for v in versions} == {"Admin"}
     assert versions[2]["changes"] == [{"parameter": "halfLifeDays", "before": 7.0, "after": 3.0}]
     assert versions[1]["changes"] == [
         {"parameter": "weights.timeSpent", "before": 0.25, "after": 0.5}

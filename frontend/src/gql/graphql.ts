@@ -152,7 +152,7 @@ export type ModelInForceQuery = { scoringConfig: { halfLifeDays: number, version
 export type ModelVersionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ModelVersionsQuery = { scoringConfigVersions: Array<{ version: number, actorId: string | null, at: string, note: string, config: { halfLifeDays: number, version: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } }, changes: Array<{ parameter: string, before: number, after: number }> }> };
+export type ModelVersionsQuery = { scoringConfigVersions: Array<{ version: number, actorId: string | null, actorName: string | null, at: string, note: string, config: { halfLifeDays: number, version: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } }, changes: Array<{ parameter: string, before: number, after: number }> }> };
 
 export type ModelReportViewQueryVariables = Exact<{
   windowDays?: number | null | undefined;

@@ -54,7 +54,7 @@ describe('the model in force, its report and its history', () => {
     expect(v3).toHaveTextContent('Note: faster decay');
     expect(within(v3).getByRole('row', { name: /Half-life/ })).toHaveTextContent(/10\s*5/);
     expect(within(v3).queryByRole('button', { name: 'Roll back to this version' })).toBeNull();
-    expect(screen.getByTestId('version-2')).toHaveTextContent('by a1');
+    expect(screen.getByTestId('version-2')).toHaveTextContent('by Ada Admin');
     expect(screen.getByTestId('version-1')).toHaveTextContent('starting model');
     // Nothing to preview while the form equals the model in force.
     expect(screen.getByTestId('preview')).toHaveTextContent('Change a parameter to preview its effect.');

@@ -7,6 +7,7 @@ import { DataTable } from './ReportTables';
 export interface HistoryEntry {
   version: number;
   actorId: string | null | undefined;
+  actorName?: string | null;
   at: string | null;
   note: string;
   changes: { parameter: string; before: number; after: number }[];
@@ -51,9 +52,9 @@ export function VersionHistory({ entries, inForce, meId, readOnly, onRollback }:
   );
 }
 
-function who(actorId: string | null | undefined, meId: string | undefined): string {
+function who(actorId: string | null | undefined, actorName: string | null | undefined, meId: string | undefined): string {
   if (!actorId) return 'the system';
-  return actorId === meId ? 'you' : actorId;
+  return actorId === meId ? 'you' : (actorName ?? actorId);
 }
 
 function VersionItem({
@@ -119,7 +120,7 @@ function VersionItem({
         </h4>
         {entry.stored && (
           <p className="text-xs text-slate-600">
-            by {who(entry.actorId, meId)} · {formatWhen(entry.at)}
+            by {who(entry.actorId, entry.actorName, meId)} · {formatWhen(entry.at)}
           </p>
         )}
       </div>

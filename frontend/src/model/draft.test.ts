@@ -92,6 +92,7 @@ describe('server errors and history', () => {
     const v2 = {
       version: 2,
       actorId: 'm1',
+      actorName: 'Max Manager',
       at: '2026-11-20T10:00:00Z',
       note: 'n',
       config: model(2, { halfLifeDays: 3, thresholds: { hot: 80, warm: 40 } }),

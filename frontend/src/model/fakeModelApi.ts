@@ -146,8 +146,8 @@ export function installFakeModelApi(opts: FakeModelOptions = {}) {
   let current = model(3, { halfLifeDays: 5 });
   const v2 = model(2, { halfLifeDays: 10 });
   const versions: Version[] = [
-    { version: 3, actorId: 'm1', at: '2026-11-27T10:00:00Z', note: 'faster decay', config: current, changes: [{ parameter: 'halfLifeDays', before: 10, after: 5 }] },
-    { version: 2, actorId: 'a1', at: '2026-11-20T10:00:00Z', note: 'slower decay', config: v2, changes: [{ parameter: 'halfLifeDays', before: 7, after: 10 }] },
+    { version: 3, actorId: 'm1', actorName: 'Max Manager', at: '2026-11-27T10:00:00Z', note: 'faster decay', config: current, changes: [{ parameter: 'halfLifeDays', before: 10, after: 5 }] },
+    { version: 2, actorId: 'a1', actorName: 'Ada Admin', at: '2026-11-20T10:00:00Z', note: 'slower decay', config: v2, changes: [{ parameter: 'halfLifeDays', before: 7, after: 10 }] },
   ];
   const statuses = opts.suggestion ?? ['ready'];
   let suggestionCalls = 0;
@@ -170,7 +170,7 @@ export function installFakeModelApi(opts: FakeModelOptions = {}) {
     const version = current.version + 1;
     const changes = diff(current, next);
     current = { ...next, version };
-    versions.unshift({ version, actorId: 'm1', at: '2026-11-28T11:00:00Z', note, config: current, changes });
+    versions.unshift({ version, actorId: 'm1', actorName: 'Max Manager', at: '2026-11-28T11:00:00Z', note, config: current, changes });
     return { version };
   }
 

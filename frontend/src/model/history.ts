@@ -39,6 +39,7 @@ export function historyOf(versions: Stored[]): History {
   const entries: HistoryEntry[] = versions.map((v) => ({
     version: v.version,
     actorId: v.actorId,
+    actorName: v.actorName,
     at: v.at,
     note: v.note,
     changes: v.changes,
@@ -46,6 +47,6 @@ export function historyOf(versions: Stored[]): History {
   }));
   const oldest = versions[versions.length - 1];
   if (!oldest || oldest.version !== 2) return { entries, starting: null };
-  entries.push({ version: 1, actorId: null, at: null, note: '', changes: oldest.changes, stored: false });
+  entries.push({ version: 1, actorId: null, actorName: null, at: null, note: '', changes: oldest.changes, stored: false });
   return { entries, starting: modelBefore(oldest) };
 }

@@ -30,6 +30,7 @@ export const MODEL_VERSIONS_QUERY = /* GraphQL */ `
     scoringConfigVersions {
       version
       actorId
+      actorName
       at
       note
       config {
