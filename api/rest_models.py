@@ -63,6 +63,7 @@ def _query_int(value: Any) -> Any:
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 QueryInt = Annotated[int, BeforeValidator(_query_int)]
 StaleDays = Annotated[int, Field(ge=0, le=36_500), BeforeValidator(_query_int)]
+MovedUpDays = Annotated[int, Field(ge=1, le=HISTORY_WINDOW_DAYS), BeforeValidator(_query_int)]
 
 
 class _Wire(BaseModel):
@@ -112,11 +113,9 @@ class LeadsQuery(_Wire):
         alias="staleDays",
         description="Only leads whose last activity is older than this many days (or none)",
     )
-    moved_up_days: QueryInt | None = Field(
+    moved_up_days: MovedUpDays | None = Field(
         None,
         alias="movedUpDays",
-        ge=1,
-        le=HISTORY_WINDOW_DAYS,
         description="Only leads that crossed into a higher priority tier in the last N days",
     )
     include_raw: QueryBool = Field(
