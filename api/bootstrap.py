@@ -14,11 +14,15 @@ from scoring.config import default_config
 from scoring.service import ScoreService
 
 
-async def build_services(settings: Settings) -> Services:
-    """Open the database and build the shared service objects."""
+async def build_services(settings: Settings, *, socket_timeout_ms: int | None = None) -> Services:
+    """Open the database and build the shared service objects (see `connect` for the timeout)."""
     if not settings.mongodb_uri:
         raise RuntimeError("MONGODB_URI is not set")
-    client = connect(settings.mongodb_uri, timeout_ms=settings.mongodb_timeout_ms)
+    client = connect(
+        settings.mongodb_uri,
+        timeout_ms=settings.mongodb_timeout_ms,
+        socket_timeout_ms=socket_timeout_ms,
+    )
     db = client[settings.mongodb_db]
     await init_database(db)
     redis = CircuitBreaker(REDIS_NAME)

@@ -21,14 +21,20 @@ RETRY_AFTER_SECONDS = 5
 DATABASE_ERRORS: tuple[type[Exception], ...] = (ConnectionFailure,)
 
 
-def connect(uri: str, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> AsyncMongoClient[dict[str, Any]]:
-    """A client whose every wait (server selection, connect, socket) is bounded by timeout_ms."""
+def connect(
+    uri: str, *, timeout_ms: int = DEFAULT_TIMEOUT_MS, socket_timeout_ms: int | None = None
+) -> AsyncMongoClient[dict[str, Any]]:
+    """A client whose every wait (server selection, connect, socket) is bounded by timeout_ms.
+
+    ``socket_timeout_ms`` bounds a single command's reply instead, for batch work (a CLI import
+    writes hundreds of leads per command; a busy database may take seconds over them).
+    """
     return AsyncMongoClient(
         uri,
         tz_aware=True,
         serverSelectionTimeoutMS=timeout_ms,
         connectTimeoutMS=timeout_ms,
-        socketTimeoutMS=timeout_ms,
+        socketTimeoutMS=socket_timeout_ms or timeout_ms,
         waitQueueTimeoutMS=timeout_ms,
     )
 

@@ -8,6 +8,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pymongo.errors import AutoReconnect
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
+
 from scoring.ingest import FieldError, InteractionRecord, validate_interaction
 from scoring.service import ScoreService
 
@@ -23,6 +32,7 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("leadId", "leadName", "emailOpens", "websiteVisits", "timeSpent")
 BATCH = 500
+ATTEMPTS = 6  # a batch the database times out on is written again (writes are idempotent)
 
 
 class ImportFileError(ValueError):
@@ -153,6 +163,7 @@ async def import_csv(
     on_progress: Callable[[int], None] | None = None,
     mapping: ColumnMap | None = None,
     owners: Mapping[str, str] | None = None,
+    on_retry: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Import the file into the tenant; returns the report (nothing valid is dropped).
 
@@ -179,10 +190,43 @@ async def import_csv(
         else:
             report.rejected.append((line, outcome))
         if len(batch) >= BATCH:
-            report.imported += await scores.upsert_interactions(tenant_id, batch)
+            report.imported += await _write(scores, tenant_id, batch, on_retry)
             batch = []
         if on_progress is not None:
             on_progress(1)
     if batch:
-        report.imported += await scores.upsert_interactions(tenant_id, batch)
+        report.imported += await _write(scores, tenant_id, batch, on_retry)
     return report
+
+
+async def _write(
+    scores: ScoreService,
+    tenant_id: str,
+    batch: list[InteractionRecord],
+    on_retry: Callable[[str], None] | None,
+) -> int:
+    """Write one batch; a lost or timed-out connection is retried with backoff.
+
+    Retrying is safe: leads inserted by a failed attempt are found by their unique key and
+    updated, and updates set absolute values.
+    """
+
+    def tell(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0
+        if on_retry is not None:
+            on_retry(
+                f"the database did not answer ({type(error).__name__}); writing the batch again"
+                f" in {wait:.0f} s (attempt {state.attempt_number + 1} of {ATTEMPTS})"
+            )
+
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(AutoReconnect),
+        stop=stop_after_attempt(ATTEMPTS),
+        wait=wait_exponential(multiplier=1, max=30),
+        before_sleep=tell,
+        reraise=True,
+    ):
+        with attempt:
+            return await scores.upsert_interactions(tenant_id, batch)
+    raise AssertionError("unreachable: tenacity reraises the last error")

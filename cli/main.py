@@ -199,6 +199,7 @@ def import_command(
                     on_progress=lambda n: progress.advance(task, n),
                     mapping=mapping,
                     owners=_owner_names(services, tenant) if mapping else None,
+                    on_retry=lambda message: console.print(f"[yellow]warning[/yellow] {message}"),
                 )
             except ImportFileError as exc:
                 console.print(f"[red]error[/red] {exc}")

@@ -74,9 +74,15 @@ def print_demo_logins() -> None:
         console.print(f"  {email:<24} {role.value:<8} {name}")
 
 
+BATCH_SOCKET_TIMEOUT_MS = 120_000
+
+
 async def with_services(settings: Settings, run: Callable[[Services], Awaitable[int]]) -> int:
     """Run a command against connected services, storing its scores and closing them after."""
-    services = await build_services(settings)
+    # Commands write in batches: a reply may take longer than a request's MONGODB_TIMEOUT_MS on
+    # a busy database (a 100k-row import failed on a 2 s socket timeout); an unreachable database
+    # is still reported after MONGODB_TIMEOUT_MS.
+    services = await build_services(settings, socket_timeout_ms=BATCH_SOCKET_TIMEOUT_MS)
     try:
         code = await run(services)
         await services.scores.drain()  # store the scores of what the command wrote
