@@ -40,6 +40,7 @@ from bench_tools import (  # noqa: E402
     rss_mb,
     target,
     vegeta,
+    wait_quiet,
     write_csv,
 )
 
@@ -168,7 +169,8 @@ def main() -> None:
     server = Server([*argv, "--workers", str(args.workers)], env)
     try:
         for size in sizes:
-            lines += bench_size(server, env, size, args.seconds, work, args.events)
+            quiet = [server.process.pid] + ([database.process.pid] if database.process else [])
+            lines += bench_size(server, env, size, args.seconds, work, args.events, quiet)
     finally:
         server.stop()
         database.stop()
@@ -183,7 +185,13 @@ def main() -> None:
 
 
 def bench_size(
-    server: Server, env: dict[str, str], size: int, seconds: float, work: Path, events: int
+    server: Server,
+    env: dict[str, str],
+    size: int,
+    seconds: float,
+    work: Path,
+    events: int,
+    quiet: list[int],
 ) -> list[str]:
     base = server.base
     session = httpx.post(
@@ -231,6 +239,7 @@ def bench_size(
     started = time.perf_counter()
     httpx.post(f"{base}/leads/scoring/refresh", headers=headers, timeout=300).raise_for_status()
     refresh_s = time.perf_counter() - started
+    waited = wait_quiet(quiet)
     reference = Server(
         [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench_reference.py")],
         {**env, "REFERENCE_BODY": base64.b64encode(default.content).decode()},
@@ -265,8 +274,9 @@ def bench_size(
         f" ({summary.strip()}), index build (first request)"
         f" {build_s:.2f} s,"
         f" forced refresh {refresh_s:.2f} s, server RSS {rss_before:.0f} → {rss_after:.0f} MB"
-        f" ({(rss_after - rss_before) * 1024 * 1024 / size:.0f} B/lead); load average before the"
-        f" scenarios {os.getloadavg()[0]:.2f}",
+        f" ({(rss_after - rss_before) * 1024 * 1024 / size:.0f} B/lead); server and database"
+        f" quiet after {waited:.0f} s; load average before the scenarios"
+        f" {os.getloadavg()[0]:.2f}",
         "",
         "| scenario | RPS | p50 ms | p95 ms | p99 ms | max ms | errors | p95/ref |",
         "|---|---|---|---|---|---|---|---|",

@@ -35,6 +35,28 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}"
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_quiet(pids: list[int], share: float = 0.1, wait: float = 120.0) -> float:
+    """Wait until the processes together use under ``share`` of a core (background work after
+    an import — score documents, history — would otherwise run into the first scenarios);
+    returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < wait:
+        before = sum(cpu_seconds(pid) for pid in pids)
+        time.sleep(2.0)
+        if (sum(cpu_seconds(pid) for pid in pids) - before) / 2.0 < share:
+            break
+    return time.monotonic() - started
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants (uvicorn workers), in MB."""
     children: dict[int, list[int]] = {}
