@@ -18,9 +18,13 @@ from beanie import Document
 from pydantic import ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
 
 ORIGIN = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 FEED_RETENTION = timedelta(seconds=120)
+PAYLOADS = "changePayloads"
+PAYLOAD_REF = "payloadRef"
+INLINE_BYTES = 16_384  # a packed payload up to this size stays in its entry
 
 
 def _utcnow() -> datetime:
@@ -46,8 +50,32 @@ class ChangeEntry(Document):
 
 
 async def publish(tenant_id: str | None, kind: str, payload: dict[str, Any]) -> None:
-    """Announce a write to the other replicas."""
-    await ChangeEntry(tenant_id=tenant_id, kind=kind, payload=payload).insert()
+    """Announce a write to the other replicas.
+
+    A large packed payload is stored beside the feed, in `changePayloads` under the entry's id,
+    and read by `_id` only when applied: every poll reads every entry of the feed (FerretDB
+    decodes whole documents for any query but `_id`), and entries of 300 kB each made the polls
+    — twice a second — the heaviest work of the database under a sustained write load.
+    """
+    entry = ChangeEntry(tenant_id=tenant_id, kind=kind, payload=payload)
+    packed = payload.get("packed")
+    if isinstance(packed, bytes) and len(packed) > INLINE_BYTES:
+        await _payloads().insert_one({"_id": entry.id, "at": entry.at, "packed": packed})
+        entry.payload = {PAYLOAD_REF: entry.id}
+    await entry.insert()
+
+
+async def payload_of(entry: ChangeEntry) -> dict[str, Any] | None:
+    """The entry's payload (fetched by `_id` when stored beside it); None if already purged."""
+    ref = entry.payload.get(PAYLOAD_REF)
+    if ref is None:
+        return entry.payload
+    found = await _payloads().find_one({"_id": ref})
+    return None if found is None else {"packed": found["packed"]}
+
+
+def _payloads() -> AsyncCollection[dict[str, Any]]:
+    return ChangeEntry.get_pymongo_collection().database[PAYLOADS]
 
 
 async def entries_since(moment: datetime) -> list[ChangeEntry]:
@@ -60,4 +88,8 @@ async def entries_since(moment: datetime) -> list[ChangeEntry]:
 async def purge_feed(now: datetime | None = None) -> None:
     """Drop entries older than the retention."""
     cutoff = (now or _utcnow()) - FEED_RETENTION
-    await ChangeEntry.get_pymongo_collection().delete_many({"at": {"$lt": cutoff}})
+    collection = ChangeEntry.get_pymongo_collection()
+    old = [doc["_id"] async for doc in collection.find({"at": {"$lt": cutoff}}, {"_id": 1})]
+    for entry_id in old:  # by `_id`: the payloads themselves are never scanned
+        await _payloads().delete_one({"_id": entry_id})
+    await collection.delete_many({"at": {"$lt": cutoff}})

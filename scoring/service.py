@@ -7,10 +7,13 @@ tenant's index is built. Writes go to the database, then into the index (see sco
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
+
+import pymongo
 
 from foundation.changes import publish
 from models import LeadEvent, ScoringOverride, Tenant
@@ -32,92 +35,29 @@ from scoring.ingest import FieldError, InteractionRecord, validate_interaction
 from scoring.pending import GRACE, close_batch, note_stored, open_batch, replay_pending
 from scoring.persist import ScorePersister
 from scoring.read_model import EffectiveConfig, ReadModel
-from scoring.records import band_of, raw_document, score_document
+from scoring.records import band_of, score_document
+from scoring.service_types import Distribution, IngestResult, LeadFilter, LeadPage, PageQuery
 from scoring.writes import LeadChange, write_leads
 
 log = logging.getLogger(__name__)
+# A write of up to 1000 leads may take seconds on a busy database (FerretDB: ~1-2 ms a lead). It
+# gets this budget instead of the client's MONGODB_TIMEOUT_MS socket timeout, which is for
+# noticing an unreachable database (server selection still fails after it); a failed batch is
+# retried at most every REPLAY_EVERY_S, so retries cannot pile onto a busy database.
+WRITE_BUDGET_S = 30.0
+REPLAY_EVERY_S = 5.0
 SORTS = (SCORE_DESC, ACTIVITY_DESC)
 _OPTIONAL = ("leadEmail", "ownerId", "lastActivityAt", "company")
 
-__all__ = ["SORTS", "Distribution", "EffectiveConfig", "LeadFilter", "LeadPage", "PageQuery"]
-
-
-@dataclass(frozen=True, slots=True)
-class LeadFilter:
-    """Which of a tenant's leads a query wants (every filter combines)."""
-
-    min_score: float | None = None
-    owner_id: str | None = None
-    priority: str | None = None
-    search: str | None = None
-    status: str | None = None
-    no_activity: bool | None = None
-    stale_days: float | None = None
-    moved_up_days: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PageQuery:
-    """A page request, already validated."""
-
-    filter: LeadFilter = field(default_factory=LeadFilter)
-    sort: str = SCORE_DESC
-    page: int = 1
-    limit: int = 50
-    refresh: bool = False
-    include_raw: bool = False
-
-
-@dataclass(slots=True)
-class LeadPage:
-    """One page of scored leads and how it was produced."""
-
-    tenant_id: str
-    scored: list[ScoredLead]
-    total: int
-    page: int
-    limit: int
-    refreshed: bool
-    config_version: int = 0
-    config_fingerprint: str = ""
-    stale: bool = False
-
-    @property
-    def has_next_page(self) -> bool:
-        return self.page * self.limit < self.total
-
-    @property
-    def items(self) -> list[dict[str, Any]]:
-        """The page as score documents (as stored in leadScores)."""
-        return [
-            score_document(self.tenant_id, s, self.config_version, self.config_fingerprint)
-            for s in self.scored
-        ]
-
-    @property
-    def raw(self) -> dict[str, dict[str, Any]]:
-        """The interaction counts (and email) of the page's leads, keyed by leadId."""
-        return {s.record.lead_id: raw_document(s.record) for s in self.scored}
-
-
-@dataclass(slots=True)
-class IngestResult:
-    """How many records were stored, and what was wrong with the others (by index)."""
-
-    accepted: int
-    errors: list[tuple[int, FieldError]]
-
-
-@dataclass(slots=True)
-class Distribution:
-    """Lead counts per 10-point band and per priority."""
-
-    bands: list[int]
-    priorities: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.bands)
+__all__ = [
+    "SORTS",
+    "Distribution",
+    "EffectiveConfig",
+    "IngestResult",
+    "LeadFilter",
+    "LeadPage",
+    "PageQuery",
+]
 
 
 class ScoreService:
@@ -129,6 +69,7 @@ class ScoreService:
         self.persister = ScorePersister(self.model)
         self.history = ScoreHistory(self.model)
         self._unapplied: dict[str, set[str]] = {}
+        self._replayed_at: dict[str, float] = {}
 
     async def index(self, tenant_id: str) -> TenantIndex:
         """The tenant's score index (built on first use, with its recent score history)."""
@@ -245,12 +186,17 @@ class ScoreService:
     ) -> int:
         """Write validated records (last one wins per lead); returns how many leads were written."""
         changes = [LeadChange(record.lead_id, _sent(record.values)) for record in records]
-        written = await write_leads(self.model, tenant_id, changes)
+        with pymongo.timeout(WRITE_BUDGET_S):
+            written = await write_leads(self.model, tenant_id, changes)
         self.persister.mark(tenant_id, [change.lead_id for change in changes])
         return written
 
     async def record_events(self, tenant_id: str, items: Sequence[Any]) -> EventResult:
         """Store new events (a retried eventId is counted once) and add them to their leads."""
+        with pymongo.timeout(WRITE_BUDGET_S):
+            return await self._record_events(tenant_id, items)
+
+    async def _record_events(self, tenant_id: str, items: Sequence[Any]) -> EventResult:
         valid: dict[str, Event] = {}
         errors: list[tuple[int, FieldError]] = []
         for position, raw in enumerate(items):
@@ -304,6 +250,10 @@ class ScoreService:
         Sums and maxima do not depend on order, so a new batch may be applied before an older
         one that still cannot be; the older one is kept for the next try (or the reconcile).
         """
+        now = time.monotonic()
+        if now - self._replayed_at.get(tenant_id, -REPLAY_EVERY_S) < REPLAY_EVERY_S:
+            return  # at most one try every few seconds: retries must not pile onto a busy database
+        self._replayed_at[tenant_id] = now
         try:
             await self.replay_failed(tenant_id)
         except Exception:

@@ -166,7 +166,9 @@ def main() -> None:
     }
     lines: list[str] = []
     argv = [str(ROOT / ".venv/bin/leadscore"), "serve", "--host", "127.0.0.1"]
-    server = Server([*argv, "--workers", str(args.workers)], env)
+    server_log = work / "server.log"
+    print(f"server log: {server_log}", file=sys.stderr, flush=True)
+    server = Server([*argv, "--workers", str(args.workers)], env, server_log)
     try:
         for size in sizes:
             quiet = [server.process.pid] + ([database.process.pid] if database.process else [])

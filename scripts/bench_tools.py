@@ -172,15 +172,16 @@ def target(method: str, url: str, token: str | None = None, body: Any = None) ->
 class Server:
     """A `leadscore serve` process (or the reference app) on a free loopback port."""
 
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], log: Path | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        output = log.open("ab") if log is not None else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [*argv, "--port", str(self.port)],
             env=env,
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from api.services import Services
 from auth.service import purge_expired_revocations
-from foundation.changes import ORIGIN, ChangeEntry, entries_since, purge_feed
+from foundation.changes import ORIGIN, ChangeEntry, entries_since, payload_of, purge_feed
 from models import Tenant
 from models.base import utcnow
 from scoring.writes import records_from_feed
@@ -51,7 +51,11 @@ class FeedFollower:
     async def _apply(self, entry: ChangeEntry) -> None:
         scores = self.services.scores
         if entry.kind == "leads" and entry.tenant_id:
-            scores.model.apply(entry.tenant_id, records_from_feed(entry.payload))
+            payload = await payload_of(entry)
+            if payload is None:  # purged before it could be read: rebuild the tenant on next use
+                scores.model.forget(entry.tenant_id)
+            else:
+                scores.model.apply(entry.tenant_id, records_from_feed(payload))
         elif entry.kind == "config" and entry.tenant_id:
             await scores.model.reload_config(entry.tenant_id)
         else:

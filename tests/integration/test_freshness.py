@@ -295,3 +295,20 @@ async def test_another_replica_follows_writes_through_the_feed(client, app, monk
     assert theirs.total == mine.total == len(written)
     assert theirs.items == mine.items
     assert {item["leadId"] for item in theirs.items} <= {r["leadId"] for r in written}
+
+
+async def test_large_feed_payloads_live_beside_the_feed_and_are_purged_with_it(client, app) -> None:
+    from foundation.changes import PAYLOADS, ChangeEntry, entries_since, payload_of, purge_feed
+
+    tenant_id = await _tenant(client)
+    since = utcnow() - timedelta(seconds=1)
+    await ScoreService(ScoringConfig()).record_interactions(tenant_id, records(300))
+    mine = [e for e in await entries_since(since) if e.tenant_id == tenant_id and e.kind == "leads"]
+    assert len(mine) == 1 and set(mine[0].payload) == {"payloadRef"}  # the feed entry stays small
+    payload = await payload_of(mine[0])
+    assert payload is not None and len(payload["packed"]) > 16_384
+    payloads = ChangeEntry.get_pymongo_collection().database[PAYLOADS]
+    await purge_feed(utcnow() + timedelta(hours=1))
+    assert await payloads.find_one({"_id": mine[0].id}) is None
+    assert await ChangeEntry.get_pymongo_collection().find_one({"_id": mine[0].id}) is None
+    assert await payload_of(mine[0]) is None  # a follower then rebuilds the tenant instead
