@@ -9,7 +9,7 @@ from beanie import Document, init_beanie
 from beanie.odm.fields import IndexModelField
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
 from foundation.errors import ServiceUnavailable
 from models import DOCUMENTS
@@ -17,8 +17,9 @@ from models import DOCUMENTS
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_MS = 2000
 RETRY_AFTER_SECONDS = 5
-# ServerSelectionTimeoutError, AutoReconnect, NetworkTimeout and WaitQueueTimeoutError included.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (ConnectionFailure,)
+# ServerSelectionTimeoutError, AutoReconnect, NetworkTimeout and WaitQueueTimeoutError included;
+# ExecutionTimeout: an operation's time budget ran out (a busy database), also worth a retry.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (ConnectionFailure, ExecutionTimeout)
 
 
 def connect(

@@ -69,7 +69,7 @@ class ScoreService:
         self.persister = ScorePersister(self.model)
         self.history = ScoreHistory(self.model)
         self._unapplied: dict[str, set[str]] = {}
-        self._replayed_at: dict[str, float] = {}
+        self._replay_failed_at: dict[str, float] = {}
 
     async def index(self, tenant_id: str) -> TenantIndex:
         """The tenant's score index (built on first use, with its recent score history)."""
@@ -250,14 +250,16 @@ class ScoreService:
         Sums and maxima do not depend on order, so a new batch may be applied before an older
         one that still cannot be; the older one is kept for the next try (or the reconcile).
         """
-        now = time.monotonic()
-        if now - self._replayed_at.get(tenant_id, -REPLAY_EVERY_S) < REPLAY_EVERY_S:
-            return  # at most one try every few seconds: retries must not pile onto a busy database
-        self._replayed_at[tenant_id] = now
+        failed_at = self._replay_failed_at.get(tenant_id)
+        if failed_at is not None and time.monotonic() - failed_at < REPLAY_EVERY_S:
+            return  # it failed moments ago: retries must not pile onto a busy database
         try:
             await self.replay_failed(tenant_id)
         except Exception:
+            self._replay_failed_at[tenant_id] = time.monotonic()
             log.warning("failed event batches are still pending; they will be retried")
+        else:
+            self._replay_failed_at.pop(tenant_id, None)
 
     async def replay_failed(self, tenant_id: str) -> int:
         """Apply the batches whose lead write failed in this process (before new events)."""

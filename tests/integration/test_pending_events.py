@@ -82,6 +82,8 @@ async def test_an_old_batch_that_still_fails_does_not_block_new_ones(client, mon
         return await real(model, tenant_id, changes)
 
     monkeypatch.setattr(scoring.service, "write_leads", write_leads)
+    # a replay that failed is tried again only after REPLAY_EVERY_S; here at every batch
+    monkeypatch.setattr(scoring.service, "REPLAY_EVERY_S", 0.0)
     assert (await post(client, tenant, BATCH)).status_code == 500
     later = [event("n1", "initech", "email_open", 1), event("n2", "initech", "website_visit", 1)]
     response = await post(client, tenant, later)  # the old batch fails again in its replay
@@ -145,3 +147,15 @@ async def test_a_marker_left_by_an_older_version_is_still_replayed(client):
     survivor = ScoreService(ScoringConfig())
     assert await survivor.replay_pending(older_than=timedelta(0)) >= 2  # (and any other left)
     assert await _stored_counts(tenant.tenant_id) == {"acme": (2, 1, 0)}
+
+
+async def test_a_batch_out_of_time_is_a_503_to_retry_and_loses_nothing(client, monkeypatch):
+    tenant = await register_tenant(client)
+    monkeypatch.setattr(scoring.service, "WRITE_BUDGET_S", 0.000001)
+    response = await post(client, tenant, BATCH)
+    assert response.status_code == 503, response.text
+    assert int(response.headers["Retry-After"]) > 0
+    monkeypatch.undo()
+    retry = await post(client, tenant, BATCH)  # the client retries after Retry-After
+    assert retry.status_code == 200, retry.text
+    assert await _stored_counts(tenant.tenant_id) == {"acme": (2, 1, 42), "globex": (0, 0, 30.5)}
