@@ -21,7 +21,7 @@ async def build_services(settings: Settings, *, socket_timeout_ms: int | None = 
     client = connect(
         settings.mongodb_uri,
         timeout_ms=settings.mongodb_timeout_ms,
-        socket_timeout_ms=socket_timeout_ms,
+        socket_timeout_ms=socket_timeout_ms or settings.mongodb_socket_timeout_ms,
     )
     db = client[settings.mongodb_db]
     await init_database(db)

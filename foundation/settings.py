@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     mongodb_uri: str | None = None
     mongodb_db: str = "leadscore"
     mongodb_timeout_ms: int = Field(2000, ge=100, le=60_000)
+    mongodb_socket_timeout_ms: int = Field(30_000, ge=100, le=600_000)
     data_dir: Path = Path(".data")
     ferretdb_bin: Path = Path(".cache/bin/ferretdb")
 
