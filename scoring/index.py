@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import LRUCache
 
 from scoring.engine import (
     MICROS_PER_DAY,
@@ -27,7 +28,14 @@ from scoring.engine import (
     score_value,
 )
 from scoring.index_arrays import IndexArrays, build_arrays, patch_arrays, search_mask
-from scoring.index_order import TieOrders, first_index, score_bounds, sorted_window
+from scoring.index_order import (
+    TieOrders,
+    first_index,
+    score_bounds,
+    sorted_window,
+    zero_count,
+    zero_sequence,
+)
 from scoring.index_types import (
     ACTIVITY_DESC,
     PRIORITIES,
@@ -79,6 +87,7 @@ class TenantIndex:
         self._owners: tuple[int, frozenset[str]] = (-1, frozenset())
         self._builds = 0
         self._ties = TieOrders()
+        self._searches: LRUCache[tuple[int, int, str], npt.NDArray[np.bool_]] = LRUCache(32)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -146,7 +155,7 @@ class TenantIndex:
         mask = self._mask(arrays, query, now_us)
         positive = self._positive(arrays, mask, now_us)
         start, end, zeros = self._score_range(arrays, positive, mask, query, now_us)
-        return (end - start) + (self._zero_count(arrays, mask, positive, now_us) if zeros else 0)
+        return (end - start) + (zero_count(arrays, mask, positive) if zeros else 0)
 
     def distribution(self, query: IndexQuery, now_us: int) -> Counted:
         """Counts per 10-point band and per priority among the leads matching the filters."""
@@ -154,8 +163,8 @@ class TenantIndex:
         mask = self._mask(arrays, query, now_us)
         positive = self._positive(arrays, mask, now_us)
         start, end, zeros = self._score_range(arrays, positive, mask, query, now_us)
-        zero_count = self._zero_count(arrays, mask, positive, now_us) if zeros else 0
-        total = (end - start) + zero_count
+        zeros_in = zero_count(arrays, mask, positive) if zeros else 0
+        total = (end - start) + zeros_in
 
         def at_least(points: float) -> int:
             return min(
@@ -229,7 +238,7 @@ class TenantIndex:
             cutoff = now_us - query.stale_days * MICROS_PER_DAY
             masks.append(arrays.last < cutoff)
         if query.search:
-            masks.append(search_mask(arrays, query.search))
+            masks.append(self._search(arrays, query.search))
         if query.lead_ids is not None:
             wanted = query.lead_ids
             picked = (record.lead_id in wanted for record in arrays.records)
@@ -240,6 +249,15 @@ class TenantIndex:
         for extra in masks[1:]:
             combined = combined & extra
         return combined
+
+    def _search(self, arrays: IndexArrays, text: str) -> npt.NDArray[np.bool_]:
+        """The search's matches, remembered per version of the index (a user pages through them;
+        the dashboard re-sends its view every minute)."""
+        key = (self._builds, self.version, text)
+        found = self._searches.get(key)
+        if found is None:
+            found = self._searches[key] = search_mask(arrays, text)
+        return found
 
     # -- the score order --------------------------------------------------------------------------
 
@@ -296,23 +314,6 @@ class TenantIndex:
         zeros = low <= 0 and (high is None or high > 0)
         return start, max(end, start), zeros
 
-    def _zero_count(
-        self,
-        arrays: IndexArrays,
-        mask: npt.NDArray[np.bool_] | None,
-        positive: tuple[Slots, int],
-        now_us: int,
-    ) -> int:
-        matching = len(arrays.records) if mask is None else int(mask.sum())
-        return matching - positive[1]
-
-    def _zero_sequence(
-        self, arrays: IndexArrays, mask: npt.NDArray[np.bool_] | None, positive: tuple[Slots, int]
-    ) -> Slots:
-        keep = np.ones(len(arrays.records), np.bool_) if mask is None else mask.copy()
-        keep[positive[0][: positive[1]]] = False
-        return arrays.act_order[keep[arrays.act_order]]
-
     def _score_window(
         self,
         arrays: IndexArrays,
@@ -325,7 +326,7 @@ class TenantIndex:
         positive = self._positive(arrays, mask, now_us)
         start, end, zeros = self._score_range(arrays, positive, mask, query, now_us)
         scored = end - start
-        total = scored + (self._zero_count(arrays, mask, positive, now_us) if zeros else 0)
+        total = scored + (zero_count(arrays, mask, positive) if zeros else 0)
         slots: list[int] = []
         if first < scored:
             order = positive[0][start:end]
@@ -338,7 +339,7 @@ class TenantIndex:
                 lambda run: self._ties.latest_first(arrays, run, (self._builds, self.version)),
             )
         if zeros and stop > scored:
-            order = self._zero_sequence(arrays, mask, positive)
+            order = zero_sequence(arrays, mask, positive)
             slots += sorted_window(
                 order,
                 max(first - scored, 0),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from scoring.engine import ScoringConfig
 from scoring.index_arrays import IndexArrays
@@ -23,6 +24,24 @@ def score_bounds(query: IndexQuery, config: ScoringConfig) -> tuple[float, float
     elif query.priority == "cold":
         high = config.warm_threshold
     return low, high
+
+
+def zero_count(
+    arrays: IndexArrays, mask: npt.NDArray[np.bool_] | None, positive: tuple[Slots, int]
+) -> int:
+    """How many leads matching the mask score 0 (``positive``: the keyed order, how many > 0)."""
+    matching = len(arrays.records) if mask is None else int(mask.sum())
+    return matching - positive[1]
+
+
+def zero_sequence(
+    arrays: IndexArrays, mask: npt.NDArray[np.bool_] | None, positive: tuple[Slots, int]
+) -> Slots:
+    """The leads matching the mask that score 0, latest activity first."""
+    keep = np.ones(len(arrays.records), np.bool_) if mask is None else mask.copy()
+    keep[positive[0][: positive[1]]] = False
+    result: Slots = arrays.act_order[keep[arrays.act_order]]
+    return result
 
 
 def first_index(low: int, high: int, predicate: Callable[[int], bool]) -> int:
