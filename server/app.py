@@ -41,6 +41,7 @@ from server.rest import ROUTES
 log = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 GZIP_MIN_BYTES = 1024
+SHUTDOWN_DRAIN_S = 20.0  # how long a stopping server spends storing pending score documents
 NEVER_GZIP = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/csv")
 
 
@@ -60,8 +61,13 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
                 background.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await background
-            with contextlib.suppress(Exception):
-                await services.scores.drain()
+            try:  # within a container's usual 30 s grace period
+                await asyncio.wait_for(services.scores.drain(), SHUTDOWN_DRAIN_S)
+            except Exception:
+                log.warning(
+                    "score documents not stored at shutdown; `leadscore recompute` stores them",
+                    extra={"pending": services.scores.persister.pending},
+                )
             await services.cache.close()
             await services.client.close()
 
