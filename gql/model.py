@@ -14,7 +14,7 @@ from gql.versions import checked_config
 from models.base import utcnow
 from scoring.index import to_micros
 from scoring.model_report import ModelReport as ReportData
-from scoring.model_views import backtest_of, closed_leads, report_of
+from scoring.model_views import backtest_of, closed_of, report_of
 from scoring.preview import preview
 
 MAX_WINDOW_DAYS = 3650
@@ -123,7 +123,7 @@ class ModelQuery:
         tenant_id = info.context.user.tenant_id
         index = await scores.index(tenant_id)
         effective = await scores.config(tenant_id)
-        closed = closed_leads(index.records.values(), days, to_micros(utcnow()))
+        closed = closed_of(index, days, to_micros(utcnow()))
         return ModelReport.build(report_of(closed, effective.config), closed.excluded)
 
     @strawberry.field(
@@ -143,7 +143,7 @@ class ModelQuery:
         tenant_id = info.context.user.tenant_id
         index = await scores.index(tenant_id)
         effective = await scores.config(tenant_id)
-        closed = closed_leads(index.records.values(), days, to_micros(utcnow()))
+        closed = closed_of(index, days, to_micros(utcnow()))
         result = backtest_of(closed, effective.config, proposed)
         changes = sorted(result.tier_changes, key=lambda c: -abs(c.score_after - c.score_before))
         return BacktestResult(
@@ -187,7 +187,7 @@ class ModelMutation:
         records = list(index.records.values())
         seen = preview(records, current, proposed, now_us, count)
         after = ScoringPreview.from_distribution(seen.after)
-        closed = closed_leads(records)
+        closed = closed_of(index)
         result = backtest_of(closed, current, proposed)
         changes = sorted(result.tier_changes, key=lambda c: -abs(c.score_after - c.score_before))
         return ModelPreview(

@@ -12,7 +12,7 @@ from gql.model import BacktestResult, ModelReport, TierChange, _fields
 from gql.model_types import ScoringConfig
 from gql.permissions import CanManageScoring, IsAuthenticated
 from gql.versions import config_wire
-from scoring.model_views import closed_leads
+from scoring.model_views import closed_of
 from scoring.suggest import Suggestion
 from scoring.suggest_jobs import SuggestionJob, SuggestionJobs
 
@@ -74,7 +74,7 @@ async def _job(info: strawberry.Info) -> tuple[SuggestionJob, int]:
     tenant_id = info.context.user.tenant_id
     index = await scores.index(tenant_id)
     effective = await scores.config(tenant_id)
-    closed = closed_leads(index.records.values())
+    closed = closed_of(index)
     key = (index.version, effective.fingerprint)
     job = jobs_of(scores).start(tenant_id, key, closed.table, effective.config)
     return job, closed.excluded

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scoring.backtest import Backtest, SnapshotTable, backtest
 from scoring.engine import ScoringConfig
-from scoring.index import LeadRecord
+from scoring.index import LeadRecord, TenantIndex
 from scoring.model_report import ModelReport, model_report
 from scoring.pre_outcome import closed_snapshots
 
@@ -32,6 +33,29 @@ def closed_leads(
     )
     snapshots, excluded = closed_snapshots(chosen)
     return ClosedLeads(SnapshotTable.from_snapshots(snapshots), excluded)
+
+
+# All of a tenant's closed leads as columns, per index: (the index's version, the columns)
+_CLOSED: weakref.WeakKeyDictionary[TenantIndex, tuple[int, ClosedLeads]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def closed_of(index: TenantIndex, window_days: int | None = None, now_us: int = 0) -> ClosedLeads:
+    """`closed_leads` of an index; all-time ones are remembered until the index changes.
+
+    Building the columns walks every lead in Python (~3 s for 100 000 closed leads); the report,
+    backtest and preview then take a fraction of a second, and a manager calls them again and
+    again while editing a model.
+    """
+    if window_days is not None:
+        return closed_leads(index.records.values(), window_days, now_us)
+    known = _CLOSED.get(index)
+    if known is not None and known[0] == index.version:
+        return known[1]
+    closed = closed_leads(index.records.values())
+    _CLOSED[index] = (index.version, closed)
+    return closed
 
 
 def report_of(closed: ClosedLeads, config: ScoringConfig) -> ModelReport:
