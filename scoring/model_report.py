@@ -93,6 +93,18 @@ def model_report(
     )
 
 
+def load_libraries() -> None:
+    """Import scipy and scikit-learn now, so the first model report does not wait ~2 s for them.
+
+    The server calls this in a thread at start-up; CLI commands never pay for it.
+    """
+    import scipy.stats  # noqa: F401
+    import sklearn.calibration
+    import sklearn.metrics  # noqa: F401
+
+    import scoring.suggest  # noqa: F401
+
+
 def wilson_interval(conversions: int, count: int) -> tuple[float, float] | None:
     """The Wilson score 95 % interval of a conversion rate (None for no leads)."""
     if count == 0:

@@ -10,7 +10,7 @@ from scoring.backtest import Backtest, SnapshotTable, backtest
 from scoring.engine import ScoringConfig
 from scoring.index import LeadRecord, TenantIndex
 from scoring.model_report import ModelReport, model_report
-from scoring.pre_outcome import closed_snapshots
+from scoring.pre_outcome import closed_table
 
 DAY_US = 86_400_000_000
 
@@ -31,8 +31,8 @@ def closed_leads(
     chosen = (
         r for r in records if r.outcome_us is not None and (since is None or r.outcome_us >= since)
     )
-    snapshots, excluded = closed_snapshots(chosen)
-    return ClosedLeads(SnapshotTable.from_snapshots(snapshots), excluded)
+    table, excluded = closed_table(chosen)
+    return ClosedLeads(table, excluded)
 
 
 # All of a tenant's closed leads as columns, per index: (the index's version, the columns)
@@ -44,7 +44,7 @@ _CLOSED: weakref.WeakKeyDictionary[TenantIndex, tuple[int, ClosedLeads]] = (
 def closed_of(index: TenantIndex, window_days: int | None = None, now_us: int = 0) -> ClosedLeads:
     """`closed_leads` of an index; all-time ones are remembered until the index changes.
 
-    Building the columns walks every lead in Python (~3 s for 100 000 closed leads); the report,
+    Building the columns walks every lead in Python (~0.3 s for 100 000 closed leads); the report,
     backtest and preview then take a fraction of a second, and a manager calls them again and
     again while editing a model.
     """

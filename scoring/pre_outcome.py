@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from scoring.backtest import LeadSnapshot
+import numpy as np
+
+from scoring.backtest import LeadSnapshot, SnapshotTable
 from scoring.engine import Counts
+from scoring.engine_arrays import CountArrays
 from scoring.index import LeadRecord, from_micros, to_micros
 
 Before = tuple[float, float, float, int | None]
@@ -84,6 +87,55 @@ def closed_snapshots(records: Iterable[LeadRecord]) -> tuple[list[LeadSnapshot],
         found.append(LeadSnapshot(record.lead_id, counts, outcome_at, record.outcome == "won"))
     found.sort(key=lambda snapshot: snapshot.lead_id)
     return found, excluded
+
+
+def closed_table(records: Iterable[LeadRecord]) -> tuple[SnapshotTable, int]:
+    """`closed_snapshots` as columns, built in epoch microseconds (no datetimes, no Counts).
+
+    The same leads, order and exclusions as ``closed_snapshots``; at 100 000 closed leads this
+    takes a fraction of the time the snapshot objects do.
+    """
+    rows: list[tuple[str, float, float, float, int, bool, int, bool]] = []
+    excluded = 0
+    for record in records:
+        outcome_us = record.outcome_us
+        if record.outcome == "open" or outcome_us is None:
+            continue
+        before = record.before or _counts_if_before(record, outcome_us, inclusive=True)
+        if before is None:
+            excluded += 1
+            continue
+        opens, visits, seconds, last = before
+        rows.append(
+            (
+                record.lead_id,
+                opens,
+                visits,
+                seconds,
+                0 if last is None else last,
+                last is not None,
+                outcome_us,
+                record.outcome == "won",
+            )
+        )
+    rows.sort(key=lambda row: row[0])
+    ids, opens_, visits_, seconds_, lasts, active, outcomes, won = (
+        zip(*rows, strict=True) if rows else ((),) * 8
+    )
+    counts = CountArrays(
+        email_opens=np.array(opens_, dtype=np.float64),
+        website_visits=np.array(visits_, dtype=np.float64),
+        time_spent=np.array(seconds_, dtype=np.float64),
+        last_activity_us=np.array(lasts, dtype=np.int64),
+        has_activity=np.array(active, dtype=np.bool_),
+    )
+    table = SnapshotTable(
+        lead_ids=tuple(ids),
+        counts=counts,
+        outcome_us=np.array(outcomes, dtype=np.int64),
+        converted=np.array(won, dtype=np.bool_),
+    )
+    return table, excluded
 
 
 def _counts_if_before(

@@ -26,6 +26,7 @@ from foundation.errors import AppError, NotFound, ServiceUnavailable
 from foundation.request_context import current_request_id
 from foundation.settings import Settings
 from gql.app import graphql_app
+from scoring.model_report import load_libraries
 from server.background import run_background
 from server.frontend import frontend_routes
 from server.middleware import (
@@ -51,6 +52,8 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         services = await build_services(settings)
+        # the model screens' libraries load while the server already answers (see load_libraries)
+        libraries = asyncio.create_task(asyncio.to_thread(load_libraries))
         background = None
         if settings.background_refresh_seconds > 0:
             background = asyncio.create_task(run_background(services))
@@ -70,6 +73,8 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
                 )
             await services.cache.close()
             await services.client.close()
+            with contextlib.suppress(Exception):  # a failed import fails the model screens only
+                await libraries
 
     routes: list[Route | Mount] = [
         *ROUTES,
