@@ -133,5 +133,7 @@ def from_micros(micros: int) -> datetime:
 
 def fold_text(text: str) -> str:
     """Case- and accent-insensitive form of a text, for search."""
+    if text.isascii():  # most names and emails: nothing to decompose, casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -235,3 +236,19 @@ def test_a_remembered_run_order_is_not_served_after_a_change() -> None:
     assert [i[0] for i in expected] == ["b", "a"]
     page = index.page(query, to_micros(NOW))
     assert [(i.record.lead_id, i.score) for i in page.items] == expected
+
+
+def test_folding_is_case_and_accent_insensitive_on_both_paths() -> None:
+    """ASCII takes a short path; it must agree with the full decomposition, and accents fold."""
+
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text)
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+    ascii_text = "".join(map(chr, range(128)))
+    assert fold_text(ascii_text) == reference(ascii_text)
+    assert (
+        fold_text("Çağla ÖZTÜRK Straße")
+        == reference("Çağla ÖZTÜRK Straße")
+        == "cagla ozturk strasse"
+    )
