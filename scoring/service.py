@@ -186,6 +186,7 @@ class ScoreService:
     ) -> int:
         """Write validated records (last one wins per lead); returns how many leads were written."""
         changes = [LeadChange(record.lead_id, _sent(record.values)) for record in records]
+        await self.model.index(tenant_id)  # a cold tenant's build is not the write's to pay for
         with pymongo.timeout(WRITE_BUDGET_S):
             written = await write_leads(self.model, tenant_id, changes)
         self.persister.mark(tenant_id, [change.lead_id for change in changes])
@@ -193,6 +194,7 @@ class ScoreService:
 
     async def record_events(self, tenant_id: str, items: Sequence[Any]) -> EventResult:
         """Store new events (a retried eventId is counted once) and add them to their leads."""
+        await self.model.index(tenant_id)  # built outside the write budget (31 s at 100k leads)
         with pymongo.timeout(WRITE_BUDGET_S):
             return await self._record_events(tenant_id, items)
 
