@@ -38,6 +38,7 @@ from scoring.index_order import (
 )
 from scoring.index_types import (
     ACTIVITY_DESC,
+    OWN_KEY,
     PRIORITIES,
     SCORE_DESC,
     SORTS,
@@ -55,6 +56,7 @@ from scoring.index_types import (
 
 __all__ = [
     "ACTIVITY_DESC",
+    "OWN_KEY",
     "PRIORITIES",
     "SCORE_DESC",
     "SORTS",

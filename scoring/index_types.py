@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from models.base import lead_key
 from scoring.engine import Counts
 
 SCORE_DESC = "score:desc"
@@ -19,6 +20,17 @@ PRIORITIES = ("hot", "warm", "cold")
 STATUSES = ("new", "contacted", "qualified", "disqualified")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Slots = npt.NDArray[np.int64]
+
+
+class _OwnKey:
+    """A record's `doc_id` when its document's `_id` is the lead's key (`models.base.lead_key`):
+    the index keeps no copy of a string it can derive (~65 bytes a lead)."""
+
+    def __repr__(self) -> str:
+        return "OWN_KEY"
+
+
+OWN_KEY: Any = _OwnKey()
 
 
 @dataclass(slots=True)
@@ -66,6 +78,10 @@ class LeadRecord:
             time_spent=self.time_spent,
             last_activity_at=None if self.last_us is None else from_micros(self.last_us),
         )
+
+    def document_id(self, tenant_id: str) -> Any:
+        """The `_id` of the lead's interaction document."""
+        return lead_key(tenant_id, self.lead_id) if self.doc_id is OWN_KEY else self.doc_id
 
     @property
     def has_activity(self) -> bool:

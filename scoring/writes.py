@@ -20,7 +20,7 @@ from pymongo.errors import BulkWriteError
 from foundation.changes import publish
 from models import Interaction
 from models.base import lead_key, utcnow
-from scoring.index import LeadRecord, to_micros
+from scoring.index import OWN_KEY, LeadRecord, to_micros
 from scoring.pre_outcome import before_outcome
 from scoring.read_model import ReadModel
 from scoring.records import (
@@ -177,7 +177,7 @@ def records_from_feed(payload: Mapping[str, Any]) -> list[LeadRecord]:
 
 
 def _feed_doc(record: LeadRecord, tenant_id: str) -> dict[str, Any]:
-    return {"_id": record.doc_id, **record_to_doc(record, tenant_id)}
+    return {"_id": record.document_id(tenant_id), **record_to_doc(record, tenant_id)}
 
 
 async def _insert_new(
@@ -222,7 +222,8 @@ async def _update_existing(
         (
             lead_id,
             UpdateOne(
-                {"_id": record.doc_id}, {"$set": {**_stored(merged[lead_id]), "updatedAt": now}}
+                {"_id": record.document_id(tenant_id)},
+                {"$set": {**_stored(merged[lead_id]), "updatedAt": now}},
             ),
         )
         for lead_id, record in existing.items()
@@ -259,7 +260,7 @@ def _updated(
     """The record after applying the fields to the current one (or to an empty lead)."""
     record = current or LeadRecord(
         lead_id=lead_id,
-        doc_id=lead_key(tenant_id, lead_id),
+        doc_id=OWN_KEY,
         owner_id=None,
         name=lead_id,
         email=None,
