@@ -9,12 +9,14 @@ from it without a database command.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
+from cachetools import LRUCache
 from pymongo.errors import PyMongoError
 
 from models.base import utcnow
@@ -35,6 +37,7 @@ from scoring.read_model import ReadModel
 log = logging.getLogger(__name__)
 WINDOW = 30
 MAX_DAYS = 180
+POINTS_MEMO = 4096  # leads whose sorted points a window remembers
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,8 @@ class TenantWindow:
     version: int = 0
     complete: bool = True
     _moved: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    _points: LRUCache[str, list[HistoryPoint]] = field(default_factory=lambda: LRUCache(1))
+    _points_version: int = -1
 
     def add(self, points: DayPoints) -> None:
         """Fold stored points into the window."""
@@ -129,16 +134,28 @@ class TenantWindow:
 
     def points(self, lead_id: str, since: datetime) -> list[HistoryPoint]:
         """The lead's stored points from `since` on, oldest first."""
-        found = list(self.changes.get(lead_id, []))
-        row = self.rows.get(lead_id)
-        if row is not None:
-            tiers, scores = self.tiers[row].tolist(), self.scores[row].tolist()
-            for column in np.flatnonzero(self.tiers[row]).tolist():
-                at = self.day_at[column] or _end_of(self.days[column])
-                found.append(
-                    HistoryPoint(at, round(scores[column], 2), TIERS[tiers[column]], "day")
-                )
-        return sorted((p for p in found if p.at >= since), key=lambda p: p.at)
+        every = self._every_point(lead_id)
+        return every[bisect.bisect_left(every, since, key=_at) :]
+
+    def _every_point(self, lead_id: str) -> list[HistoryPoint]:
+        """All the lead's points in the window, sorted; remembered until the window changes (a
+        dashboard view asks for 50 leads' history and trend every minute)."""
+        if self._points_version != self.version:
+            self._points, self._points_version = LRUCache(POINTS_MEMO), self.version
+        found: list[HistoryPoint] | None = self._points.get(lead_id)
+        if found is None:
+            found = list(self.changes.get(lead_id, []))
+            row = self.rows.get(lead_id)
+            if row is not None:
+                tiers, scores = self.tiers[row].tolist(), self.scores[row].tolist()
+                for column in np.flatnonzero(self.tiers[row]).tolist():
+                    at = self.day_at[column] or _end_of(self.days[column])
+                    found.append(
+                        HistoryPoint(at, round(scores[column], 2), TIERS[tiers[column]], "day")
+                    )
+            found.sort(key=_at)
+            self._points[lead_id] = found
+        return found
 
     def moved_up(self, days: int, now: datetime) -> frozenset[str]:
         """The leads that crossed into a higher tier in the last `days` days."""
@@ -180,6 +197,10 @@ def last_crossing(points: list[HistoryPoint]) -> tuple[datetime, str, str] | Non
 
 def _up(crossing: tuple[datetime, str, str]) -> bool:
     return TIERS.index(crossing[2]) > TIERS.index(crossing[1])
+
+
+def _at(point: HistoryPoint) -> datetime:
+    return point.at
 
 
 def _end_of(day: date) -> datetime:

@@ -1,0 +1,44 @@
+"""A tenant's history window: remembered points follow every change of the window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from scoring.history import DayPoints, days_back
+from scoring.history_window import WINDOW, TenantWindow
+
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+
+
+def day(offset: int, leads: list[str], score: float, kind: str = "day") -> DayPoints:
+    moment = NOW - timedelta(days=offset)
+    tier = 3 if score >= 70 else 2 if score >= 40 else 1
+    return DayPoints(
+        moment.date(),
+        kind,
+        moment,
+        leads,
+        np.full(len(leads), score),
+        np.full(len(leads), tier, np.uint8),
+        np.zeros((len(leads), 3)),
+    )
+
+
+def test_points_are_sorted_filtered_and_never_stale() -> None:
+    window = TenantWindow(days_back(NOW.date(), WINDOW))
+    window.add(day(3, ["a", "b"], 20.0))
+    window.add(day(1, ["a"], 45.0))
+    assert [p.score for p in window.points("a", NOW - timedelta(days=30))] == [20.0, 45.0]
+    assert [p.score for p in window.points("a", NOW - timedelta(days=2))] == [45.0]
+    assert window.points("c", NOW - timedelta(days=30)) == []
+    window.add(day(2, ["a", "c"], 30.0))  # a new day between the two: seen at once
+    assert [p.score for p in window.points("a", NOW - timedelta(days=30))] == [20.0, 30.0, 45.0]
+    assert [p.score for p in window.points("c", NOW - timedelta(days=30))] == [30.0]
+    window.add(day(0, ["a"], 80.0, kind="tier"))  # a tier change today
+    assert [p.kind for p in window.points("a", NOW - timedelta(hours=1))] == ["tier"]
+    window.turn(NOW.date() + timedelta(days=WINDOW - 2))  # older days leave the window
+    since = NOW - timedelta(days=30)
+    assert [p.score for p in window.points("a", since)] == [45.0, 80.0]
+    assert window.points("b", since) == []
