@@ -30,7 +30,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_model import model_timings  # noqa: E402
+from bench_model import model_at_scale, model_timings  # noqa: E402
 from bench_tools import (  # noqa: E402
     VEGETA,
     Server,
@@ -326,6 +326,7 @@ def bench_size(
     rows, export_s = export_csv(base, token)
     emit(f"CSV export of the whole tenant: {rows:,} rows in {export_s:.2f} s")
     emit(model_timings(base, token, size))
+    emit(model_at_scale(size))
     if events <= 0:
         return out
     accepted, retries, events_s = asyncio.run(event_load(base, token, size, events))

@@ -82,3 +82,62 @@ def model_timings(base: str, token: str, size: int, share: float = 0.1, runs: in
             times = [_graphql(client, query, needs) for _ in range(runs)]
             parts.append(f"{name} median {statistics.median(times):.0f} ms, max {max(times):.0f}")
     return f"model screens over {closed:,} closed leads ({runs} runs each): " + "; ".join(parts)
+
+
+def model_at_scale(size: int, runs: int = 3) -> str:
+    """The report and backtest with every one of `size` leads closed, in this process (posting
+    `size` outcomes through the API would take minutes on FerretDB): the index and the model
+    code the server runs, libraries loaded as the server loads them at start-up."""
+    from scoring.engine import ScoringConfig
+    from scoring.index import LeadRecord, TenantIndex
+    from scoring.model_report import load_libraries
+    from scoring.model_views import backtest_of, closed_of, report_of
+
+    load_libraries()
+    rng = random.Random(size)
+    now_us = int(time.time() * 1_000_000)
+    day = 86_400_000_000
+    records = []
+    for i in range(size):
+        last = now_us - rng.randint(1, 90) * day
+        opens, visits, seconds = rng.randint(0, 15), rng.randint(0, 30), rng.randint(0, 900)
+        records.append(
+            LeadRecord(
+                lead_id=f"lead-{i:06d}",
+                doc_id=None,
+                owner_id=None,
+                name=f"Lead {i}",
+                email=None,
+                company=None,
+                email_opens=opens,
+                website_visits=visits,
+                time_spent=seconds,
+                last_us=last,
+                updated_us=0,
+                outcome="won" if rng.random() < 0.3 else "lost",
+                outcome_us=last + rng.randint(1, 5) * day,
+                before=(opens, visits, seconds, last),
+            )
+        )
+    index = TenantIndex("bench", ScoringConfig())
+    index.upsert(records)
+    current = ScoringConfig()
+    proposed = ScoringConfig(weights=(0.5, 0.3, 0.2), half_life_days=10)
+    firsts, reports, backtests = [], [], []
+    for run in range(runs):
+        index.upsert([records[run]])  # a change: the closed-lead columns are built again
+        started = time.perf_counter()
+        report_of(closed_of(index), current)
+        firsts.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        report_of(closed_of(index), current)
+        reports.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        backtest_of(closed_of(index), current, proposed)
+        backtests.append(time.perf_counter() - started)
+    return (
+        f"model screens with all {size:,} leads closed (in-process, {runs} runs): first report"
+        f" after a change median {statistics.median(firsts):.2f} s, max {max(firsts):.2f};"
+        f" report again {statistics.median(reports):.2f} s; backtest"
+        f" {statistics.median(backtests):.2f} s"
+    )
