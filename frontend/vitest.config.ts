@@ -1,9 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import viteConfig from './vite.config.ts';
+
+// src/operations.test.ts imports the backend's SDL (../schema.graphql?raw): the tests, which
+// serve nothing over HTTP, may read the repository root as well as frontend/.
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export default mergeConfig(
   viteConfig,
   defineConfig({
+    server: { fs: { allow: [repoRoot] } },
     test: {
       environment: 'jsdom',
       globals: true,

@@ -17,23 +17,21 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launchChromium, requireServer } from './browser.mjs';
+import { readFileSync } from 'node:fs';
+import {
+  ADMIN_EMAIL,
+  BASE_URL,
+  EMAIL,
+  REP_EMAIL,
+  axeScan,
+  newPage,
+  screenshot,
+  signIn,
+  startBrowser,
+  submitSignIn,
+  waitForTable,
+} from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const ARTIFACTS_DIR = process.env.ARTIFACTS_DIR
-  ? resolve(process.env.ARTIFACTS_DIR)
-  : resolve(frontendDir, '..', 'test-artifacts');
-const EMAIL = process.env.E2E_EMAIL ?? 'manager@acme.example';
-const PASSWORD = process.env.E2E_PASSWORD ?? 'Leadscore-demo-1';
-const REP_EMAIL = process.env.E2E_REP_EMAIL ?? 'rep1@acme.example';
-const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? 'admin@acme.example';
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const TIMEOUT = 20_000;
 
 let browser;
@@ -45,31 +43,13 @@ const consoleErrors = [];
 
 // ---- helpers ----------------------------------------------------------------
 
-/** Waits until the leads table shows data for the current URL (not loading, not busy). */
-async function waitForTable() {
-  await page.waitForFunction(
-    () => {
-      const t = document.querySelector('table[data-state]');
-      const canon = (q) => [...new URLSearchParams(q)].map(([k, v]) => `${k}=${v}`).sort().join('&');
-      return (
-        !!t &&
-        canon(t.getAttribute('data-view') ?? '') === canon(window.location.search) &&
-        t.getAttribute('data-state') !== 'loading' &&
-        t.getAttribute('aria-busy') !== 'true'
-      );
-    },
-    null,
-    { timeout: TIMEOUT },
-  );
-}
-
 async function waitForParam(name, value) {
   await page.waitForFunction(
     ([n, v]) => new URLSearchParams(window.location.search).get(n) === v,
     [name, value],
     { timeout: TIMEOUT },
   );
-  await waitForTable();
+  await waitForTable(page);
 }
 
 async function readRows() {
@@ -99,54 +79,12 @@ function assertNonIncreasing(values, what) {
   }
 }
 
-async function axeScan(label) {
-  const hasAxe = () => page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!(await hasAxe())) {
-    try {
-      await page.addScriptTag({ path: AXE_PATH });
-    } catch (err) {
-      console.log(`axe: addScriptTag failed (${err.message.split('\n')[0]}); evaluating the script instead`);
-    }
-    // A strict Content-Security-Policy blocks inline script tags; evaluate instead.
-    if (!(await hasAxe())) await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
-  }
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-    }));
-  });
-  const blocking = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const minor = result.filter((v) => !blocking.includes(v));
-  if (minor.length) console.log(`axe (${label}) minor/moderate: ${minor.map((v) => `${v.id}(${v.impact})`).join(', ')}`);
-  assert.deepEqual(blocking, [], `axe serious/critical violations on ${label}:\n${JSON.stringify(blocking, null, 2)}`);
-  console.log(`axe (${label}): no serious/critical violations`);
-}
-
 /** A fresh browser context (no cookies) and page; the helpers above use `page`. */
-async function openPage(viewport = { width: 1366, height: 900 }) {
-  context = await browser.newContext({ viewport, locale: 'en-US', acceptDownloads: true });
-  page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+async function openPage() {
+  ({ context, page } = await newPage(browser, { timeout: TIMEOUT, pageErrors, rateLimited, acceptDownloads: true }));
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text().slice(0, 200));
   });
-  page.on('response', (r) => {
-    if (r.status() === 429) rateLimited.push(`${r.request().method()} ${r.url()}`);
-  });
-}
-
-async function signIn(email) {
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await waitForTable();
 }
 
 /** Case- and accent-insensitive, like the API's search. */
@@ -167,18 +105,10 @@ async function pressed(name) {
   return page.getByRole('button', { name, exact: true }).getAttribute('aria-pressed');
 }
 
-async function screenshot(name, fullPage = true) {
-  const path = join(ARTIFACTS_DIR, name);
-  await page.screenshot({ path, fullPage });
-  console.log(`screenshot: ${path}`);
-}
-
 // ---- lifecycle --------------------------------------------------------------
 
 before(async () => {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await requireServer(BASE_URL);
-  browser = await launchChromium();
+  browser = await startBrowser();
   await openPage();
 });
 
@@ -194,23 +124,19 @@ test('dashboard end-to-end', async (t) => {
     await page.getByRole('heading', { name: 'Sign in to your workspace' }).waitFor();
     assert.ok(await page.getByLabel('Email').isVisible());
     assert.ok(await page.getByLabel('Password').isVisible());
-    await axeScan('sign-in page');
+    await axeScan(page, 'sign-in page');
   });
 
   await t.test('rejects a wrong password with a message', async () => {
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill('definitely-wrong');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, EMAIL, 'definitely-wrong');
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? '', /\S/);
   });
 
   await t.test(`signs in as ${EMAIL}`, async () => {
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await waitForTable();
+    await submitSignIn(page, EMAIL);
+    await waitForTable(page);
     const user = (await page.getByTestId('current-user').textContent()) ?? '';
     assert.match(user, /manager/i, `header shows the role: ${user}`);
     assert.ok(await page.getByRole('button', { name: 'Sign out' }).isVisible());
@@ -230,13 +156,13 @@ test('dashboard end-to-end', async (t) => {
     for (const r of rows) assert.match(r.badge, /^(Hot|Warm|Cold) \d/, `badge text "${r.badge}"`);
     assert.equal(await header('Score').getAttribute('aria-sort'), 'descending');
     assert.equal(await header('Last Activity').getAttribute('aria-sort'), 'none');
-    await screenshot('dashboard.png');
+    await screenshot(page, 'dashboard.png');
   });
 
   await t.test('reload keeps the session (refresh cookie) — time to table', async () => {
     const t0 = Date.now();
     await page.goto(`${BASE_URL}/`);
-    await waitForTable();
+    await waitForTable(page);
     const wall = Date.now() - t0;
     const sinceNav = await page.evaluate(() => Math.round(performance.now()));
     console.log(`time from navigation to table rendered: ${wall} ms wall clock (${sinceNav} ms since navigation start in page)`);
@@ -253,7 +179,7 @@ test('dashboard end-to-end', async (t) => {
     // Back to score.
     await header('Score').getByRole('button').press('Enter');
     await page.waitForFunction(() => !new URLSearchParams(location.search).has('sort'));
-    await waitForTable();
+    await waitForTable(page);
     assert.equal(await header('Score').getAttribute('aria-sort'), 'descending');
   });
 
@@ -272,7 +198,7 @@ test('dashboard end-to-end', async (t) => {
     );
     await page.getByRole('button', { name: 'Clear filters' }).first().click();
     await page.waitForFunction(() => !new URLSearchParams(location.search).has('minScore'));
-    await waitForTable();
+    await waitForTable(page);
   });
 
   await t.test('filters by an owner', async () => {
@@ -295,7 +221,7 @@ test('dashboard end-to-end', async (t) => {
     }
     await page.getByRole('button', { name: 'Clear filters' }).first().click();
     await page.waitForFunction(() => !new URLSearchParams(location.search).has('owner'));
-    await waitForTable();
+    await waitForTable(page);
   });
 
   await t.test('pages forward and back', async () => {
@@ -320,7 +246,7 @@ test('dashboard end-to-end', async (t) => {
     );
     await page.getByRole('button', { name: /Prev/ }).click();
     await page.waitForFunction(() => !new URLSearchParams(location.search).has('page'));
-    await waitForTable();
+    await waitForTable(page);
     const again = (await readRows()).map((r) => r.id);
     assert.notDeepEqual(again, second);
     assert.equal(await page.getAttribute('table[data-state]', 'data-page'), '1');
@@ -348,7 +274,7 @@ test('dashboard end-to-end', async (t) => {
     for (const r of await readLeadText()) assert.match(r.text, /no data/, `${r.id} has no activity data`);
     await noActivity.click();
     await page.waitForFunction(() => !new URLSearchParams(location.search).has('noActivity'));
-    await waitForTable();
+    await waitForTable(page);
   });
 
   await t.test('a manager exports the view as CSV', async () => {
@@ -366,10 +292,10 @@ test('dashboard end-to-end', async (t) => {
     assert.ok(lines.length >= 1 && /lead/i.test(lines[0]), `a header row: ${lines[0]}`);
     assert.equal(lines.length - 1, total, `every lead of the view (all pages): ${total}`);
     console.log(`export: ${download.suggestedFilename()}, ${lines.length - 1} rows`);
-    await screenshot('manager-export.png', false);
+    await screenshot(page, 'manager-export.png', false);
     await page.getByRole('button', { name: 'Clear filters' }).first().click();
     await page.waitForFunction(() => !new URLSearchParams(location.search).has('minScore'));
-    await waitForTable();
+    await waitForTable(page);
   });
 
   await t.test("opens a lead's breakdown panel", async () => {
@@ -385,8 +311,8 @@ test('dashboard end-to-end', async (t) => {
       assert.ok(text.includes(s), `panel shows "${s}"`);
     }
     await page.getByTestId('contribution-bar').waitFor();
-    await screenshot('breakdown.png', false);
-    await axeScan('breakdown panel');
+    await screenshot(page, 'breakdown.png', false);
+    await axeScan(page, 'breakdown panel');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), leadName, 'focus returns to the lead');
@@ -401,18 +327,18 @@ test('dashboard end-to-end', async (t) => {
     await request;
     await page.getByRole('button', { name: 'Refresh', exact: false }).filter({ hasNotText: 'Refreshing' }).waitFor();
     await page.waitForFunction(() => !document.querySelector('button[aria-busy="true"]'));
-    await waitForTable();
+    await waitForTable(page);
     assert.match((await page.getByTestId('updated-ago').textContent()) ?? '', /^updated /);
     assert.equal(await page.getByRole('alert').count(), 0, 'no error after refresh');
   });
 
   await t.test('has no serious/critical axe violations on the dashboard', async () => {
-    await axeScan('dashboard');
+    await axeScan(page, 'dashboard');
   });
 
   await t.test('fits a 390 px viewport without horizontal page overflow', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await waitForTable();
+    await waitForTable(page);
     const m = await page.evaluate(() => ({
       viewport: window.innerWidth,
       doc: document.documentElement.scrollWidth,
@@ -423,7 +349,7 @@ test('dashboard end-to-end', async (t) => {
       })(),
     }));
     console.log(`390 px: document ${m.doc} px, body ${m.body} px, table wrapper scrolls: ${m.wrapperScrolls}`);
-    await screenshot('mobile.png');
+    await screenshot(page, 'mobile.png');
     assert.ok(m.doc <= m.viewport, `document overflows horizontally: ${m.doc} > ${m.viewport}`);
     assert.ok(m.body <= m.viewport, `body overflows horizontally: ${m.body} > ${m.viewport}`);
     await page.setViewportSize({ width: 1366, height: 900 });
@@ -440,7 +366,7 @@ test('dashboard end-to-end', async (t) => {
   await t.test('a rep lands on their own leads', async () => {
     await context.close();
     await openPage();
-    await signIn(REP_EMAIL);
+    await signIn(page, REP_EMAIL);
     assert.equal(await pressed('Mine'), 'true');
     assert.equal(await pressed('Everyone'), 'false');
     await page.getByRole('heading', { name: 'My leads' }).waitFor();
@@ -452,8 +378,8 @@ test('dashboard end-to-end', async (t) => {
       assert.equal(r.ownerId, rows[0].ownerId, 'one owner');
       assert.equal(r.ownerText, me, `row ${r.id} is owned by ${me}`);
     }
-    await screenshot('rep-mine.png');
-    await axeScan('rep dashboard');
+    await screenshot(page, 'rep-mine.png');
+    await axeScan(page, 'rep dashboard');
   });
 
   let repLead;
@@ -468,7 +394,7 @@ test('dashboard end-to-end', async (t) => {
     for (const h of hits) assert.ok(fold(h.text).includes(fold(term)), `${h.id} matches "${term}": ${h.text}`);
     assert.equal(await pressed('Mine'), 'true', 'the search stays within "Mine"');
     repLead = { id: first.id, name, term };
-    await screenshot('rep-search.png');
+    await screenshot(page, 'rep-search.png');
   });
 
   await t.test('a rep sets a status (table and panel) and it persists', async () => {
@@ -487,13 +413,13 @@ test('dashboard end-to-end', async (t) => {
     const me = (await page.locator('[data-testid="current-user"] span').first().textContent())?.trim();
     assert.match((await dialog.getByTestId('status-set-by').textContent()) ?? '', new RegExp(`^Set by ${me}`));
     assert.equal(await dialog.getByRole('link', { name: /@/ }).first().getAttribute('href').then((h) => h?.startsWith('mailto:')), true);
-    await screenshot('rep-status.png', false);
-    await axeScan('rep breakdown panel');
+    await screenshot(page, 'rep-status.png', false);
+    await axeScan(page, 'rep breakdown panel');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
     await page.reload();
-    await waitForTable();
+    await waitForTable(page);
     assert.equal(await page.getAttribute(`tr[data-lead-id="${repLead.id}"]`, 'data-status'), next, 'kept after a reload');
   });
 
@@ -502,18 +428,18 @@ test('dashboard end-to-end', async (t) => {
     await waitForParam('scope', 'everyone');
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
     await page.waitForFunction(() => !new URLSearchParams(location.search).has('q'));
-    await waitForTable();
+    await waitForTable(page);
     assert.equal(await pressed('Everyone'), 'true');
     assert.ok(await page.getByLabel('Owner').isVisible());
     await page.reload();
-    await waitForTable();
+    await waitForTable(page);
     assert.equal(await pressed('Everyone'), 'true', 'a reload keeps "Everyone"');
   });
 
   await t.test('an admin opens the Admin screens (lazy-loaded)', async () => {
     await context.close();
     await openPage();
-    await signIn(ADMIN_EMAIL);
+    await signIn(page, ADMIN_EMAIL);
     assert.equal(await pressed('Everyone'), 'true', 'admins land on everyone');
     const scripts = [];
     page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
@@ -521,10 +447,10 @@ test('dashboard end-to-end', async (t) => {
     await page.waitForURL(`${BASE_URL}/admin`);
     await page.locator('main h2').first().waitFor();
     assert.ok(scripts.length > 0, 'the admin screens load as their own chunk');
-    await screenshot('admin.png');
-    await axeScan('admin');
+    await screenshot(page, 'admin.png');
+    await axeScan(page, 'admin');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }).click();
-    await waitForTable();
+    await waitForTable(page);
   });
 
   await t.test('no request was rate limited', () => {

@@ -16,18 +16,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launchChromium, requireServer } from './browser.mjs';
+import { BASE_URL, EMAIL, PASSWORD, newPage, screenshot, startBrowser } from './browser.mjs';
 
-const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const ARTIFACTS_DIR = process.env.ARTIFACTS_DIR
-  ? resolve(process.env.ARTIFACTS_DIR)
-  : resolve(frontendDir, '..', 'test-artifacts');
-const EMAIL = process.env.E2E_EMAIL ?? 'manager@acme.example';
-const PASSWORD = process.env.E2E_PASSWORD ?? 'Leadscore-demo-1';
 const TIMEOUT = 30_000;
 const LOCAL_HOSTS = new Set([new URL(BASE_URL).host, '127.0.0.1', 'localhost', '[::1]']);
 
@@ -64,13 +54,9 @@ async function editorText(editor) {
 }
 
 before(async () => {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await requireServer(BASE_URL);
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
-  page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  browser = await startBrowser();
+  const { context, page: opened } = await newPage(browser, { timeout: TIMEOUT, pageErrors });
+  page = opened;
   page.on('worker', (worker) => workers.push(worker.url()));
   page.on('console', (msg) => {
     const text = msg.text();
@@ -168,9 +154,7 @@ test('GraphiQL at /graphql', async (t) => {
     assert.match(text, /"name": "Max Manager"/);
     assert.match(text, /"role": "MANAGER"/);
     assert.doesNotMatch(text, /"errors"/);
-    const path = join(ARTIFACTS_DIR, 'graphiql.png');
-    await page.screenshot({ path });
-    console.log(`screenshot: ${path}`);
+    await screenshot(page, 'graphiql.png', false);
   });
 
   await t.test('no CSP violations, page errors or requests to other hosts', async () => {

@@ -13,22 +13,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launchChromium, requireServer } from './browser.mjs';
+import { BASE_URL, EMAIL, REP_EMAIL, axeScan, newPage, screenshot, signIn, startBrowser } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const ARTIFACTS_DIR = process.env.ARTIFACTS_DIR
-  ? resolve(process.env.ARTIFACTS_DIR)
-  : resolve(frontendDir, '..', 'test-artifacts');
-const EMAIL = process.env.E2E_EMAIL ?? 'manager@acme.example';
-const PASSWORD = process.env.E2E_PASSWORD ?? 'Leadscore-demo-1';
-const REP_EMAIL = process.env.E2E_REP_EMAIL ?? 'rep1@acme.example';
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const TIMEOUT = 30_000;
 const WEIGHT = 'Email opens weight';
 
@@ -40,61 +26,18 @@ const rateLimited = [];
 
 // ---- helpers ----------------------------------------------------------------
 
-async function axeScan(label) {
-  const hasAxe = () => page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!(await hasAxe())) {
-    try {
-      await page.addScriptTag({ path: AXE_PATH });
-    } catch (err) {
-      console.log(`axe: addScriptTag failed (${err.message.split('\n')[0]}); evaluating the script instead`);
-    }
-    if (!(await hasAxe())) await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
-  }
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-    }));
-  });
-  const blocking = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const minor = result.filter((v) => !blocking.includes(v));
-  if (minor.length) console.log(`axe (${label}) minor/moderate: ${minor.map((v) => `${v.id}(${v.impact})`).join(', ')}`);
-  assert.deepEqual(blocking, [], `axe serious/critical violations on ${label}:\n${JSON.stringify(blocking, null, 2)}`);
-  console.log(`axe (${label}): no serious/critical violations`);
-}
-
-async function openPage(viewport = { width: 1366, height: 900 }) {
-  context = await browser.newContext({ viewport, locale: 'en-US' });
-  page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  page.on('response', (r) => {
-    if (r.status() === 429) rateLimited.push(`${r.request().method()} ${r.url()}`);
-  });
+async function openPage() {
+  ({ context, page } = await newPage(browser, { timeout: TIMEOUT, pageErrors, rateLimited }));
 }
 
 /** Signs in and opens the model editor from the header (the lazy chunk loads). */
 async function signInToModel(email) {
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('table[data-state]').waitFor();
+  await signIn(page, email);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Model' }).click();
   await page.waitForURL(`${BASE_URL}/model`);
   await page.getByRole('heading', { name: 'Scoring model', level: 2 }).waitFor();
   await page.getByTestId('model-in-force').waitFor();
   await page.getByRole('list', { name: 'Model versions' }).or(page.getByText('No change yet')).first().waitFor();
-}
-
-async function screenshot(name, fullPage = true) {
-  const path = join(ARTIFACTS_DIR, name);
-  await page.screenshot({ path, fullPage });
-  console.log(`screenshot: ${path}`);
 }
 
 const weightInput = () => page.getByLabel(WEIGHT, { exact: true });
@@ -139,9 +82,7 @@ async function rollBackTo(version, note) {
 // ---- lifecycle --------------------------------------------------------------
 
 before(async () => {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await requireServer(BASE_URL);
-  browser = await launchChromium();
+  browser = await startBrowser();
   await openPage();
 });
 
@@ -168,8 +109,8 @@ test('model editor end-to-end', async (t) => {
     const report = (await page.getByTestId('model-report').textContent()) ?? '';
     assert.match(report, /Closed leads/);
     assert.match(report, /AUC/);
-    await screenshot('model-editor.png');
-    await axeScan('model editor');
+    await screenshot(page, 'model-editor.png');
+    await axeScan(page, 'model editor');
   });
 
   await t.test('shows every bad field at once', async () => {
@@ -199,8 +140,8 @@ test('model editor end-to-end', async (t) => {
     assert.match(backtest, /AUC/);
     assert.match(backtest, /Top-decile lift/);
     await page.getByTestId('preview').scrollIntoViewIfNeeded();
-    await screenshot('model-preview.png');
-    await axeScan('model preview');
+    await screenshot(page, 'model-preview.png');
+    await axeScan(page, 'model preview');
   });
 
   await t.test('applies only with a note, and the new version shows its diff', async () => {
@@ -227,8 +168,8 @@ test('model editor end-to-end', async (t) => {
     assert.ok(last > again && again > restoredTo, 'every rollback is a new version');
     assert.equal(await inForceVersion(), last);
     await page.getByRole('list', { name: 'Model versions' }).scrollIntoViewIfNeeded();
-    await screenshot('model-versions.png');
-    await axeScan('model versions');
+    await screenshot(page, 'model-versions.png');
+    await axeScan(page, 'model versions');
   });
 
   await t.test('uses the suggestion: the fit runs, then fills the form and previews it', async () => {
@@ -252,7 +193,7 @@ test('model editor end-to-end', async (t) => {
     const sum = weights.reduce((a, w) => a + Number(w), 0);
     assert.ok(Math.abs(sum - 1) < 0.01, `suggested weights sum to 1: ${weights}`);
     await box.scrollIntoViewIfNeeded();
-    await screenshot('model-suggestion.png', false);
+    await screenshot(page, 'model-suggestion.png', false);
     await page.getByRole('button', { name: 'Reset to the model in force' }).click();
     assert.equal(await weightInput().inputValue(), original);
   });
@@ -266,7 +207,7 @@ test('model editor end-to-end', async (t) => {
       body: document.body.scrollWidth,
     }));
     console.log(`390 px: document ${m.doc} px, body ${m.body} px`);
-    await screenshot('model-mobile.png');
+    await screenshot(page, 'model-mobile.png');
     assert.ok(m.doc <= m.viewport, `document overflows horizontally: ${m.doc} > ${m.viewport}`);
     await page.setViewportSize({ width: 1366, height: 900 });
   });
@@ -284,8 +225,8 @@ test('model editor end-to-end', async (t) => {
       assert.equal(await page.getByRole('button', { name }).count(), 0, `no "${name}" for a rep`);
     }
     await page.getByTestId(`version-${applied}`).waitFor();
-    await screenshot('model-rep.png');
-    await axeScan('model editor (rep)');
+    await screenshot(page, 'model-rep.png');
+    await axeScan(page, 'model editor (rep)');
   });
 
   await t.test('no request was rate limited and no page error', () => {

@@ -11,11 +11,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, requireServer } from './browser.mjs';
+import { newPage, signIn, startBrowser, waitForTable } from './browser.mjs';
 
-const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/+$/, '');
 const EMAIL = process.env.E2E_VIEWS_EMAIL ?? 'rep2@acme.example';
-const PASSWORD = process.env.E2E_PASSWORD ?? 'Leadscore-demo-1';
 const VIEWS = 30;
 const PACE_MS = 1000;
 const TIMEOUT = 20_000;
@@ -25,23 +23,6 @@ let page;
 const requests = []; // { at, method, path, op }
 const limited = [];
 const pageErrors = [];
-
-async function waitForTable() {
-  await page.waitForFunction(
-    () => {
-      const t = document.querySelector('table[data-state]');
-      const canon = (q) => [...new URLSearchParams(q)].map(([k, v]) => `${k}=${v}`).sort().join('&');
-      return (
-        !!t &&
-        canon(t.getAttribute('data-view') ?? '') === canon(window.location.search) &&
-        t.getAttribute('data-state') !== 'loading' &&
-        t.getAttribute('aria-busy') !== 'true'
-      );
-    },
-    null,
-    { timeout: TIMEOUT },
-  );
-}
 
 const click = (name) => () => page.getByRole('button', { name, exact: true }).click();
 const select = (label, value) => () => page.getByLabel(label, { exact: true }).selectOption(value);
@@ -87,20 +68,13 @@ const STEPS = [
 ];
 
 before(async () => {
-  await requireServer(BASE_URL);
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
-  page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  browser = await startBrowser();
+  ({ page } = await newPage(browser, { timeout: TIMEOUT, pageErrors, rateLimited: limited }));
   page.on('request', (r) => {
     const url = new URL(r.url());
     if (!['/graphql', '/leads/scoring'].includes(url.pathname) && !url.pathname.startsWith('/auth/')) return;
     const op = /"operationName":\s*"(\w+)"/.exec(r.postData() ?? '')?.[1] ?? null;
     requests.push({ at: Date.now(), method: r.method(), path: url.pathname, op });
-  });
-  page.on('response', (r) => {
-    if (r.status() === 429) limited.push(`${r.request().method()} ${r.url()}`);
   });
 });
 
@@ -110,11 +84,7 @@ after(async () => {
 
 test(`${VIEWS} dashboard views in ${VIEWS} s stay within the per-user rate limit`, async () => {
   assert.equal(STEPS.length, VIEWS);
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await waitForTable();
+  await signIn(page, EMAIL);
   const signedIn = requests.length;
 
   const t0 = Date.now();
@@ -122,7 +92,7 @@ test(`${VIEWS} dashboard views in ${VIEWS} s stay within the per-user rate limit
     const before = await page.evaluate(() => window.location.search);
     await act();
     await page.waitForFunction((prev) => window.location.search !== prev, before, { timeout: TIMEOUT });
-    await waitForTable();
+    await waitForTable(page);
     const alert = await page.getByText(/Too many requests/).count();
     assert.equal(alert, 0, `view ${i + 1} (${name}) says "Too many requests"`);
     const wait = t0 + (i + 1) * PACE_MS - Date.now();

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import useSWR from 'swr';
 import { gqlRequest } from '../api/client';
 import type {
@@ -11,6 +11,7 @@ import type {
 import { API_KEYS_QUERY, CREATE_API_KEY_MUTATION, REVOKE_API_KEY_MUTATION } from './operations';
 import { adminError, adminSWR, formatWhen } from './request';
 import { ShownOnce } from './ShownOnce';
+import { useAdminSubmit } from './useAdminSubmit';
 
 type Key = ApiKeysQuery['apiKeys'][number];
 
@@ -133,27 +134,15 @@ function KeyRow({ apiKey, onRevoke }: { apiKey: Key; onRevoke: (key: Key) => Pro
 function CreateKeyForm({ onCreated }: { onCreated: () => void }) {
   const id = useId();
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
-
-  async function onSubmit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      const data = await gqlRequest<CreateApiKeyMutation, CreateApiKeyMutationVariables>(CREATE_API_KEY_MUTATION, {
-        name: name.trim(),
-      });
-      setCreated({ key: data.createApiKey.key, name: data.createApiKey.apiKey.name });
-      setName('');
-      onCreated();
-    } catch (err) {
-      setError(adminError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { error, busy, onSubmit } = useAdminSubmit(async () => {
+    const data = await gqlRequest<CreateApiKeyMutation, CreateApiKeyMutationVariables>(CREATE_API_KEY_MUTATION, {
+      name: name.trim(),
+    });
+    setCreated({ key: data.createApiKey.key, name: data.createApiKey.apiKey.name });
+    setName('');
+    onCreated();
+  });
 
   if (created) {
     return (

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import useSWR from 'swr';
 import { gqlRequest } from '../api/client';
 import { getSessionState } from '../auth/session';
@@ -14,6 +14,7 @@ import { formatRole } from '../lib/format';
 import { ADMIN_USERS_QUERY, INVITE_USER_MUTATION, UPDATE_USER_MUTATION } from './operations';
 import { adminError, adminSWR, formatWhen } from './request';
 import { ShownOnce } from './ShownOnce';
+import { useAdminSubmit } from './useAdminSubmit';
 
 const ROLES: Role[] = ['REP', 'MANAGER', 'ADMIN'];
 
@@ -146,31 +147,19 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('REP');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [link, setLink] = useState<{ url: string; email: string; expiresAt: string } | null>(null);
-
-  async function onSubmit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      const data = await gqlRequest<InviteUserMutation, InviteUserMutationVariables>(INVITE_USER_MUTATION, {
-        email: email.trim(),
-        name: name.trim(),
-        role,
-      });
-      const invitation = data.inviteUser;
-      setLink({ url: new URL(invitation.inviteUrl, window.location.origin).toString(), email: invitation.email, expiresAt: invitation.expiresAt });
-      setEmail('');
-      setName('');
-      onInvited();
-    } catch (err) {
-      setError(adminError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { error, busy, onSubmit } = useAdminSubmit(async () => {
+    const data = await gqlRequest<InviteUserMutation, InviteUserMutationVariables>(INVITE_USER_MUTATION, {
+      email: email.trim(),
+      name: name.trim(),
+      role,
+    });
+    const invitation = data.inviteUser;
+    setLink({ url: new URL(invitation.inviteUrl, window.location.origin).toString(), email: invitation.email, expiresAt: invitation.expiresAt });
+    setEmail('');
+    setName('');
+    onInvited();
+  });
 
   return (
     <div className="space-y-3">

@@ -1,12 +1,8 @@
-import { vi } from 'vitest';
 import type { AdminUsersQuery, ApiKeysQuery, AuditLogQuery } from '../gql/graphql';
+import { json } from '../test/fakeApi';
+import { stubGraphqlFetch, unknownOperation, type FakeError } from '../test/fakeGraphql';
 
 type Entry = AuditLogQuery['auditLog'][number];
-
-export interface AdminCall {
-  operationName: string;
-  variables: Record<string, unknown>;
-}
 
 export const ME = { userId: 'a1', tenantId: 't1', email: 'admin@acme.example', name: 'Ada Admin', role: 'admin' };
 
@@ -43,29 +39,17 @@ export function auditEntry(i: number, over: Partial<Entry> = {}): Entry {
   };
 }
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-}
-
 export interface FakeAdminOptions {
   audit?: (vars: Record<string, unknown>) => Entry[];
-  errors?: Partial<Record<string, { message: string; code: string }>>;
+  errors?: Partial<Record<string, FakeError>>;
 }
 
 /** A fake `fetch` answering the admin screens' GraphQL operations; records every call. */
 export function installFakeAdminApi(opts: FakeAdminOptions = {}) {
-  const calls: AdminCall[] = [];
   const users = adminUsers();
   const keys = apiKeys();
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-    if (url !== '/graphql') return new Response('not found', { status: 404 });
-    const body = JSON.parse(String(init?.body ?? '{}')) as { operationName: string; variables: Record<string, unknown> };
-    calls.push({ operationName: body.operationName, variables: body.variables });
-    const error = opts.errors?.[body.operationName];
-    if (error) return json({ data: null, errors: [{ message: error.message, extensions: { code: error.code } }] });
-    const v = body.variables;
-    switch (body.operationName) {
+  return stubGraphqlFetch((operationName, v) => {
+    switch (operationName) {
       case 'AdminUsers':
         return json({ data: { users } });
       case 'UpdateUser': {
@@ -104,13 +88,7 @@ export function installFakeAdminApi(opts: FakeAdminOptions = {}) {
         return json({ data: { auditLog: entries, auditActions: ['leads.written', 'user.updated'] } });
       }
       default:
-        return json({ errors: [{ message: `unknown op ${body.operationName}` }] }, 400);
+        return unknownOperation(operationName);
     }
-  });
-  vi.stubGlobal('fetch', fetchMock);
-  return {
-    fetchMock,
-    calls,
-    callsOf: (name: string) => calls.filter((c) => c.operationName === name),
-  };
+  }, opts.errors);
 }

@@ -1,5 +1,73 @@
 // GraphQL operations used by the dashboard. The `/* GraphQL */` marker lets
 // graphql-codegen find them and generate result/variable types into src/gql/.
+// A selection used by more than one operation is a fragment, defined before its users; an
+// operation appends every fragment it spreads (`${...}`), each once: src/operations.test.ts
+// checks each document against the schema. scripts/bench_tools.py reads DASHBOARD_VIEW_QUERY
+// from this file and expands its `${NAME}` from the constants here, so its fragments stay here.
+
+/** A lead as the table row and the breakdown panel show it (the panel adds `breakdown`). */
+export const LEAD_FIELDS = /* GraphQL */ `
+  fragment LeadFields on Lead {
+    leadId
+    name
+    email
+    company
+    ownerId
+    owner {
+      userId
+      name
+    }
+    score
+    priority
+    lastActivityAt
+    computedAt
+    stale
+    hasActivity
+    status
+    statusSetAt
+    statusSetBy {
+      userId
+      name
+    }
+    history(days: 30) {
+      at
+      score
+      kind
+    }
+    trend {
+      change7d
+      crossedAt
+      crossedFrom
+      crossedTo
+    }
+    raw {
+      emailOpens
+      websiteVisits
+      timeSpent
+    }
+  }
+`;
+
+/** The scoring parameters; `version` is asked for beside it where the operation needs it. */
+export const SCORING_CONFIG_FIELDS = /* GraphQL */ `
+  fragment ScoringConfigFields on ScoringConfig {
+    weights {
+      emailOpens
+      websiteVisits
+      timeSpent
+    }
+    caps {
+      emailOpens
+      websiteVisits
+      timeSpent
+    }
+    halfLifeDays
+    thresholds {
+      hot
+      warm
+    }
+  }
+`;
 
 /**
  * One request per dashboard view: the leads page, the score distribution for the same
@@ -29,43 +97,7 @@ export const DASHBOARD_VIEW_QUERY = /* GraphQL */ `
       hasNextPage
       refreshed
       items {
-        leadId
-        name
-        email
-        company
-        ownerId
-        owner {
-          userId
-          name
-        }
-        score
-        priority
-        lastActivityAt
-        computedAt
-        stale
-        hasActivity
-        status
-        statusSetAt
-        statusSetBy {
-          userId
-          name
-        }
-        history(days: 30) {
-          at
-          score
-          kind
-        }
-        trend {
-          change7d
-          crossedAt
-          crossedFrom
-          crossedTo
-        }
-        raw {
-          emailOpens
-          websiteVisits
-          timeSpent
-        }
+        ...LeadFields
       }
     }
     scoreDistribution(filter: $filter) {
@@ -91,6 +123,7 @@ export const DASHBOARD_VIEW_QUERY = /* GraphQL */ `
       staleDays
     }
   }
+  ${LEAD_FIELDS}
 `;
 
 export const SET_LEAD_STATUS_MUTATION = /* GraphQL */ `
@@ -110,67 +143,19 @@ export const SET_LEAD_STATUS_MUTATION = /* GraphQL */ `
 export const LEAD_DETAIL_QUERY = /* GraphQL */ `
   query LeadDetail($leadId: String!) {
     lead(leadId: $leadId) {
-      leadId
-      name
-      email
-      company
-      ownerId
-      owner {
-        userId
-        name
-      }
-      score
-      priority
-      stale
-      hasActivity
-      lastActivityAt
-      computedAt
-      status
-      statusSetAt
-      statusSetBy {
-        userId
-        name
-      }
+      ...LeadFields
       breakdown {
         emailOpens
         websiteVisits
         timeSpent
         decayFactor
       }
-      history(days: 30) {
-        at
-        score
-        kind
-      }
-      trend {
-        change7d
-        crossedAt
-        crossedFrom
-        crossedTo
-      }
-      raw {
-        emailOpens
-        websiteVisits
-        timeSpent
-      }
     }
     scoringConfig {
+      ...ScoringConfigFields
       version
-      halfLifeDays
-      weights {
-        emailOpens
-        websiteVisits
-        timeSpent
-      }
-      caps {
-        emailOpens
-        websiteVisits
-        timeSpent
-      }
-      thresholds {
-        hot
-        warm
-      }
     }
   }
+  ${LEAD_FIELDS}
+  ${SCORING_CONFIG_FIELDS}
 `;

@@ -116,6 +116,10 @@ export type AuditLogQueryVariables = Exact<{
 
 export type AuditLogQuery = { auditActions: Array<string>, auditLog: Array<{ action: string, outcome: string, actorId: string | null, actorName: string | null, actorKind: string, at: string, requestId: string | null, fields: Array<{ name: string, value: string }> }> };
 
+export type LeadFieldsFragment = { leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, lastActivityAt: string | null, computedAt: string, stale: boolean, hasActivity: boolean, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, history: Array<{ at: string, score: number, kind: string }>, trend: { change7d: number | null, crossedAt: string | null, crossedFrom: Priority | null, crossedTo: Priority | null }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null };
+
+export type ScoringConfigFieldsFragment = { halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } };
+
 export type DashboardViewQueryVariables = Exact<{
   filter?: LeadFilter | null | undefined;
   sort: LeadSort;
@@ -142,24 +146,30 @@ export type LeadDetailQueryVariables = Exact<{
 }>;
 
 
-export type LeadDetailQuery = { lead: { leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, stale: boolean, hasActivity: boolean, lastActivityAt: string | null, computedAt: string, status: LeadStatus, statusSetAt: string | null, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, breakdown: { emailOpens: number, websiteVisits: number, timeSpent: number, decayFactor: number }, history: Array<{ at: string, score: number, kind: string }>, trend: { change7d: number | null, crossedAt: string | null, crossedFrom: Priority | null, crossedTo: Priority | null }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null } | null, scoringConfig: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };
+export type LeadDetailQuery = { lead: { leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, lastActivityAt: string | null, computedAt: string, stale: boolean, hasActivity: boolean, status: LeadStatus, statusSetAt: string | null, breakdown: { emailOpens: number, websiteVisits: number, timeSpent: number, decayFactor: number }, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, history: Array<{ at: string, score: number, kind: string }>, trend: { change7d: number | null, crossedAt: string | null, crossedFrom: Priority | null, crossedTo: Priority | null }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null } | null, scoringConfig: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };
+
+export type RateRowFieldsFragment = { label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null };
+
+export type ModelReportFieldsFragment = { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }> };
+
+export type ModelSuggestionFieldsFragment = { status: string, startedAt: string, finishedAt: string | null, reason: string | null, cvAuc: number | null, explanation: Array<string>, config: { halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } | null };
 
 export type ModelInForceQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ModelInForceQuery = { scoringConfig: { halfLifeDays: number, version: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };
+export type ModelInForceQuery = { scoringConfig: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } } };
 
 export type ModelVersionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ModelVersionsQuery = { scoringConfigVersions: Array<{ version: number, actorId: string | null, actorName: string | null, at: string, note: string, config: { halfLifeDays: number, version: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } }, changes: Array<{ parameter: string, before: number, after: number }> }> };
+export type ModelVersionsQuery = { scoringConfigVersions: Array<{ version: number, actorId: string | null, actorName: string | null, at: string, note: string, config: { version: number, halfLifeDays: number, weights: { emailOpens: number, websiteVisits: number, timeSpent: number }, caps: { emailOpens: number, websiteVisits: number, timeSpent: number }, thresholds: { hot: number, warm: number } }, changes: Array<{ parameter: string, before: number, after: number }> }> };
 
 export type ModelReportViewQueryVariables = Exact<{
   windowDays?: number | null | undefined;
 }>;
 
 
-export type ModelReportViewQuery = { modelReport: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, calibration: Array<{ low: number, high: number, count: number, meanPredicted: number, observedRate: number }> } };
+export type ModelReportViewQuery = { modelReport: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, calibration: Array<{ low: number, high: number, count: number, meanPredicted: number, observedRate: number }>, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }> } };
 
 export type PreviewModelMutationVariables = Exact<{
   input: ScoringConfigInput;
@@ -167,7 +177,7 @@ export type PreviewModelMutationVariables = Exact<{
 }>;
 
 
-export type PreviewModelMutation = { previewScoringConfig: { total: number, tierChangesTotal: number, priorities: Array<{ priority: Priority, count: number }>, bands: Array<{ min: number, max: number, count: number }>, before: { total: number, priorities: Array<{ priority: Priority, count: number }>, bands: Array<{ min: number, max: number, count: number }> }, tierChanges: Array<{ leadId: string, fromTier: string, toTier: string, scoreBefore: number, scoreAfter: number }>, backtest: { tierChangesTotal: number, current: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }> }, proposed: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }> } } } };
+export type PreviewModelMutation = { previewScoringConfig: { total: number, tierChangesTotal: number, priorities: Array<{ priority: Priority, count: number }>, bands: Array<{ min: number, max: number, count: number }>, before: { total: number, priorities: Array<{ priority: Priority, count: number }>, bands: Array<{ min: number, max: number, count: number }> }, tierChanges: Array<{ leadId: string, fromTier: string, toTier: string, scoreBefore: number, scoreAfter: number }>, backtest: { tierChangesTotal: number, current: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }> }, proposed: { leads: number, conversions: number, excluded: number, overallRate: number | null, auc: number | null, topDecileLift: number | null, trustworthy: boolean, verdict: string, bands: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }>, tiers: Array<{ label: string, count: number, conversions: number, rate: number | null, intervalLow: number | null, intervalHigh: number | null }> } } } };
 
 export type ModelSuggestionStatusQueryVariables = Exact<{ [key: string]: never; }>;
 

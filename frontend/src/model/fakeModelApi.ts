@@ -1,4 +1,3 @@
-import { vi } from 'vitest';
 import type {
   ModelInForceQuery,
   ModelReportViewQuery,
@@ -7,6 +6,9 @@ import type {
   PreviewModelMutation,
   ScoringConfigInput,
 } from '../gql/graphql';
+import { json } from '../test/fakeApi';
+import { stubGraphqlFetch, unknownOperation, type FakeError } from '../test/fakeGraphql';
+import { FIELDS } from './draft';
 
 type Model = ModelInForceQuery['scoringConfig'];
 type Version = ModelVersionsQuery['scoringConfigVersions'][number];
@@ -15,23 +17,6 @@ type Suggestion = ModelSuggestionStatusQuery['modelSuggestion'];
 
 export const MANAGER = { userId: 'm1', tenantId: 't1', email: 'manager@acme.example', name: 'Max Manager', role: 'manager' };
 export const REP = { userId: 'r1', tenantId: 't1', email: 'rep1@acme.example', name: 'Riley Rep', role: 'rep' };
-
-export interface ModelCall {
-  operationName: string;
-  variables: Record<string, unknown>;
-}
-
-const PARAMS = [
-  'weights.emailOpens',
-  'weights.websiteVisits',
-  'weights.timeSpent',
-  'caps.emailOpens',
-  'caps.websiteVisits',
-  'caps.timeSpent',
-  'halfLifeDays',
-  'thresholds.hot',
-  'thresholds.warm',
-] as const;
 
 function flat(m: ScoringConfigInput): Record<string, number> {
   return {
@@ -50,7 +35,7 @@ function flat(m: ScoringConfigInput): Record<string, number> {
 function diff(before: ScoringConfigInput, after: ScoringConfigInput) {
   const a = flat(before);
   const b = flat(after);
-  return PARAMS.filter((p) => a[p] !== b[p]).map((p) => ({ parameter: p, before: a[p]!, after: b[p]! }));
+  return FIELDS.filter((p) => a[p] !== b[p]).map((p) => ({ parameter: p, before: a[p]!, after: b[p]! }));
 }
 
 export function model(version: number, over: Partial<ScoringConfigInput> = {}): Model {
@@ -122,15 +107,11 @@ export function preview(): PreviewModelMutation['previewScoringConfig'] {
   };
 }
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-}
-
 export interface FakeModelOptions {
   /** The statuses the suggestion goes through, one per start/poll call (the last one repeats). */
   suggestion?: Suggestion['status'][];
   suggestionReason?: string;
-  errors?: Partial<Record<string, { message: string; code: string; details?: { field: string; message: string }[] }>>;
+  errors?: Partial<Record<string, FakeError>>;
 }
 
 export const SUGGESTED: ScoringConfigInput = {
@@ -142,7 +123,6 @@ export const SUGGESTED: ScoringConfigInput = {
 
 /** A fake `fetch` answering the model editor's GraphQL operations; records every call. */
 export function installFakeModelApi(opts: FakeModelOptions = {}) {
-  const calls: ModelCall[] = [];
   let current = model(3, { halfLifeDays: 5 });
   const v2 = model(2, { halfLifeDays: 10 });
   const versions: Version[] = [
@@ -174,18 +154,8 @@ export function installFakeModelApi(opts: FakeModelOptions = {}) {
     return { version };
   }
 
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-    if (url !== '/graphql') return new Response('not found', { status: 404 });
-    const body = JSON.parse(String(init?.body ?? '{}')) as { operationName: string; variables: Record<string, unknown> };
-    calls.push({ operationName: body.operationName, variables: body.variables });
-    const error = opts.errors?.[body.operationName];
-    if (error) {
-      const extensions = { code: error.code, ...(error.details ? { details: error.details, field: error.details[0]?.field } : {}) };
-      return json({ data: null, errors: [{ message: error.message, extensions }] });
-    }
-    const v = body.variables;
-    switch (body.operationName) {
+  const fake = stubGraphqlFetch((operationName, v) => {
+    switch (operationName) {
       case 'ModelInForce':
         return json({ data: { scoringConfig: current } });
       case 'ModelVersions':
@@ -205,14 +175,8 @@ export function installFakeModelApi(opts: FakeModelOptions = {}) {
         return json({ data: { rollbackScoringConfig: applyModel(target.config, String(v.note)) } });
       }
       default:
-        return json({ errors: [{ message: `unknown op ${body.operationName}` }] }, 400);
+        return unknownOperation(operationName);
     }
-  });
-  vi.stubGlobal('fetch', fetchMock);
-  return {
-    fetchMock,
-    calls,
-    callsOf: (name: string) => calls.filter((c) => c.operationName === name),
-    current: () => current,
-  };
+  }, opts.errors);
+  return { ...fake, current: () => current };
 }

@@ -1,28 +1,66 @@
 // GraphQL operations of the model editor (/model). The `/* GraphQL */` marker lets
-// graphql-codegen type them into src/gql/. Fields are spelled out (no fragments) so each
-// operation reads on its own.
+// graphql-codegen type them into src/gql/. A selection used more than once is a fragment,
+// defined before its users; an operation appends every fragment it spreads, nested ones too
+// (`${...}`), each once: src/operations.test.ts checks each document against the schema.
+// The scoring parameters' fragment is the dashboard's (src/api/operations.ts).
+
+import { SCORING_CONFIG_FIELDS } from '../api/operations';
+
+/** One row of a rate table: a score band or a priority tier, with its interval. */
+const RATE_ROW_FIELDS = /* GraphQL */ `
+  fragment RateRowFields on RateRow {
+    label
+    count
+    conversions
+    rate
+    intervalLow
+    intervalHigh
+  }
+`;
+
+/** A model's report against the tenant's outcomes (the report adds `calibration`). */
+const MODEL_REPORT_FIELDS = /* GraphQL */ `
+  fragment ModelReportFields on ModelReport {
+    leads
+    conversions
+    excluded
+    overallRate
+    auc
+    topDecileLift
+    trustworthy
+    verdict
+    bands {
+      ...RateRowFields
+    }
+    tiers {
+      ...RateRowFields
+    }
+  }
+`;
+
+/** The suggestion job as both its status query and its start mutation answer. */
+const MODEL_SUGGESTION_FIELDS = /* GraphQL */ `
+  fragment ModelSuggestionFields on ModelSuggestion {
+    status
+    startedAt
+    finishedAt
+    reason
+    cvAuc
+    explanation
+    config {
+      ...ScoringConfigFields
+    }
+  }
+`;
 
 export const MODEL_IN_FORCE_QUERY = /* GraphQL */ `
   query ModelInForce {
     scoringConfig {
-      weights {
-        emailOpens
-        websiteVisits
-        timeSpent
-      }
-      caps {
-        emailOpens
-        websiteVisits
-        timeSpent
-      }
-      halfLifeDays
-      thresholds {
-        hot
-        warm
-      }
+      ...ScoringConfigFields
       version
     }
   }
+  ${SCORING_CONFIG_FIELDS}
 `;
 
 export const MODEL_VERSIONS_QUERY = /* GraphQL */ `
@@ -34,21 +72,7 @@ export const MODEL_VERSIONS_QUERY = /* GraphQL */ `
       at
       note
       config {
-        weights {
-          emailOpens
-          websiteVisits
-          timeSpent
-        }
-        caps {
-          emailOpens
-          websiteVisits
-          timeSpent
-        }
-        halfLifeDays
-        thresholds {
-          hot
-          warm
-        }
+        ...ScoringConfigFields
         version
       }
       changes {
@@ -58,35 +82,13 @@ export const MODEL_VERSIONS_QUERY = /* GraphQL */ `
       }
     }
   }
+  ${SCORING_CONFIG_FIELDS}
 `;
 
 export const MODEL_REPORT_QUERY = /* GraphQL */ `
   query ModelReportView($windowDays: Int) {
     modelReport(windowDays: $windowDays) {
-      leads
-      conversions
-      excluded
-      overallRate
-      auc
-      topDecileLift
-      trustworthy
-      verdict
-      bands {
-        label
-        count
-        conversions
-        rate
-        intervalLow
-        intervalHigh
-      }
-      tiers {
-        label
-        count
-        conversions
-        rate
-        intervalLow
-        intervalHigh
-      }
+      ...ModelReportFields
       calibration {
         low
         high
@@ -96,6 +98,8 @@ export const MODEL_REPORT_QUERY = /* GraphQL */ `
       }
     }
   }
+  ${MODEL_REPORT_FIELDS}
+  ${RATE_ROW_FIELDS}
 `;
 
 export const PREVIEW_MODEL_MUTATION = /* GraphQL */ `
@@ -134,120 +138,36 @@ export const PREVIEW_MODEL_MUTATION = /* GraphQL */ `
       backtest {
         tierChangesTotal
         current {
-          leads
-          conversions
-          excluded
-          overallRate
-          auc
-          topDecileLift
-          trustworthy
-          verdict
-          tiers {
-            label
-            count
-            conversions
-            rate
-            intervalLow
-            intervalHigh
-          }
-          bands {
-            label
-            count
-            conversions
-            rate
-            intervalLow
-            intervalHigh
-          }
+          ...ModelReportFields
         }
         proposed {
-          leads
-          conversions
-          excluded
-          overallRate
-          auc
-          topDecileLift
-          trustworthy
-          verdict
-          tiers {
-            label
-            count
-            conversions
-            rate
-            intervalLow
-            intervalHigh
-          }
-          bands {
-            label
-            count
-            conversions
-            rate
-            intervalLow
-            intervalHigh
-          }
+          ...ModelReportFields
         }
       }
     }
   }
+  ${MODEL_REPORT_FIELDS}
+  ${RATE_ROW_FIELDS}
 `;
 
 export const MODEL_SUGGESTION_QUERY = /* GraphQL */ `
   query ModelSuggestionStatus {
     modelSuggestion {
-      status
-      startedAt
-      finishedAt
-      reason
-      cvAuc
-      explanation
-      config {
-        weights {
-          emailOpens
-          websiteVisits
-          timeSpent
-        }
-        caps {
-          emailOpens
-          websiteVisits
-          timeSpent
-        }
-        halfLifeDays
-        thresholds {
-          hot
-          warm
-        }
-      }
+      ...ModelSuggestionFields
     }
   }
+  ${MODEL_SUGGESTION_FIELDS}
+  ${SCORING_CONFIG_FIELDS}
 `;
 
 export const START_MODEL_SUGGESTION_MUTATION = /* GraphQL */ `
   mutation StartModelSuggestion {
     startModelSuggestion {
-      status
-      startedAt
-      finishedAt
-      reason
-      cvAuc
-      explanation
-      config {
-        weights {
-          emailOpens
-          websiteVisits
-          timeSpent
-        }
-        caps {
-          emailOpens
-          websiteVisits
-          timeSpent
-        }
-        halfLifeDays
-        thresholds {
-          hot
-          warm
-        }
-      }
+      ...ModelSuggestionFields
     }
   }
+  ${MODEL_SUGGESTION_FIELDS}
+  ${SCORING_CONFIG_FIELDS}
 `;
 
 export const UPDATE_MODEL_MUTATION = /* GraphQL */ `
