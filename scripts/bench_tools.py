@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import subprocess
 import time
@@ -209,11 +210,16 @@ def row(name: str, report: dict[str, Any], reference_p95: float | None) -> str:
     )
 
 
+def _graphql_const(source: str, name: str) -> str:
+    """The text of `export const <name> = /* GraphQL */ `...``, its `${NAME}` fragments expanded."""
+    start = source.index("`", source.index(f"export const {name} ")) + 1
+    text = source[start : source.index("`", start)]
+    return re.sub(r"\$\{(\w+)\}", lambda m: _graphql_const(source, m.group(1)), text)
+
+
 def dashboard_view() -> dict[str, Any]:
     """The dashboard's own view request, read from the frontend source so the two never drift."""
-    source = OPERATIONS.read_text()
-    start = source.index("`", source.index("export const DASHBOARD_VIEW_QUERY")) + 1
-    query = source[start : source.index("`", start)]
+    query = _graphql_const(OPERATIONS.read_text(), "DASHBOARD_VIEW_QUERY")
     variables = {
         "filter": None,
         "sort": "SCORE_DESC",
