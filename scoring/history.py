@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -159,6 +159,19 @@ async def purge_history(before: date) -> int:
     collection = ScoreHistoryChunk.get_pymongo_collection()
     result = await collection.delete_many({"day": {"$lt": before.isoformat()}})
     return result.deleted_count
+
+
+def latest_day_tiers(rows: Mapping[str, int], tiers: np.ndarray) -> list[tuple[str, int]]:
+    """Each lead's tier code at its latest daily point (``tiers``: one row per lead, one column
+    per day, oldest first, 0 where there is no point); leads without a point are left out."""
+    if not rows:
+        return []
+    lead_ids = list(rows)
+    picked = tiers[np.fromiter(rows.values(), np.int64, len(lead_ids))]
+    marked = picked != 0
+    latest = picked.shape[1] - 1 - np.argmax(marked[:, ::-1], axis=1)
+    codes = picked[np.arange(len(lead_ids)), latest].tolist()
+    return [(lead_ids[n], int(codes[n])) for n in np.flatnonzero(marked.any(axis=1)).tolist()]
 
 
 def days_back(today: date, count: int) -> list[date]:

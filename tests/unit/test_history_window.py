@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from scoring.history import DayPoints, days_back
-from scoring.history_window import WINDOW, TenantWindow
+from scoring.engine import ScoringConfig
+from scoring.history import DayPoints, days_back, tier_code
+from scoring.history_window import WINDOW, ScoreHistory, TenantWindow
+from scoring.read_model import ReadModel
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -42,3 +45,22 @@ def test_points_are_sorted_filtered_and_never_stale() -> None:
     since = NOW - timedelta(days=30)
     assert [p.score for p in window.points("a", since)] == [45.0, 80.0]
     assert window.points("b", since) == []
+
+
+def test_latest_tiers_equal_each_leads_last_point() -> None:
+    """The vectorised latest tier per lead equals the tier of the lead's last point."""
+    rng = random.Random(3)
+    leads = [f"l{i}" for i in range(60)]
+    window = TenantWindow(days_back(NOW.date(), WINDOW))
+    for offset in sorted(rng.sample(range(WINDOW), 12), reverse=True):
+        chosen = rng.sample(leads, rng.randint(1, 40))
+        window.add(day(offset, chosen, rng.choice([10.0, 50.0, 90.0])))
+        if rng.random() < 0.5:  # a tier change later that day, for a few of them
+            window.add(day(offset, rng.sample(chosen, 3), rng.choice([10.0, 50.0, 90.0]), "tier"))
+    ScoreHistory(ReadModel(ScoringConfig()))._remember_tiers(window)
+    expected = {}
+    for lead_id in leads:
+        points = window.points(lead_id, NOW - timedelta(days=WINDOW + 1))
+        if points:
+            expected[lead_id] = tier_code(points[-1].priority)
+    assert window.last_tier == expected and len(expected) > 30
