@@ -20,6 +20,9 @@ from bson import Binary
 from pymongo.errors import BulkWriteError
 
 from models import ScoreHistoryChunk
+from scoring.engine import MICROS_PER_DAY
+from scoring.engine_arrays import tier_indices
+from scoring.index import TenantIndex, to_micros
 
 CHUNK = 5000
 MAX_TIER_DOCS = 48
@@ -189,3 +192,32 @@ async def _insert(docs: Sequence[dict[str, Any]]) -> int:
             raise
         return len(docs) - len(failures)
     return len(result.inserted_ids)
+
+
+def snapshot(index: TenantIndex, now: datetime, kind: str = "day") -> DayPoints:
+    """Every lead's score, tier and counts at `now`: the scores the index serves, computed over
+    arrays (a lead at a time took a second at 100k leads, on the event loop, every 5 minutes)."""
+    now_us = to_micros(now)
+    records = sorted(index.records.values(), key=lambda r: r.lead_id)
+    size, config = len(records), index.config
+    raw = np.fromiter((r.raw for r in records), np.float64, size)
+    active = np.fromiter((r.last_us is not None for r in records), np.bool_, size)
+    last = np.fromiter((r.last_us or 0 for r in records), np.int64, size)
+    days = np.maximum(now_us - last, 0) / MICROS_PER_DAY
+    unrounded = raw * np.where(active, np.power(0.5, days / config.half_life_days), 0.0) * 100
+    scores = np.round(unrounded, 2)
+    hundredths = unrounded * 100
+    for n in np.flatnonzero(np.abs(hundredths - np.floor(hundredths) - 0.5) < 1e-6).tolist():
+        scores[n] = index.scored(records[n], now_us).score  # a hair from a rounding boundary
+    counts = np.empty((size, 3), np.float32)
+    for column, name in enumerate(("email_opens", "website_visits", "time_spent")):
+        counts[:, column] = np.fromiter((getattr(r, name) for r in records), np.float64, size)
+    return DayPoints(
+        now.date(),
+        kind,
+        now,
+        [r.lead_id for r in records],
+        scores.astype(np.float32),
+        (tier_indices(scores, config.warm_threshold, config.hot_threshold) + 1).astype(np.uint8),
+        counts,
+    )

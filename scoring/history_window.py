@@ -28,11 +28,12 @@ from scoring.history import (
     purge_history,
     read_days,
     read_new,
+    snapshot,
     store_day,
     store_tier_changes,
     tier_code,
 )
-from scoring.index import TenantIndex, from_micros, to_micros
+from scoring.index import from_micros
 from scoring.read_model import ReadModel
 
 log = logging.getLogger(__name__)
@@ -206,24 +207,6 @@ def _at(point: HistoryPoint) -> datetime:
 
 def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), UTC)
-
-
-def snapshot(index: TenantIndex, now: datetime, kind: str = "day") -> DayPoints:
-    """Every lead's score, tier and counts at `now`."""
-    now_us = to_micros(now)
-    records = sorted(index.records.values(), key=lambda r: r.lead_id)
-    scored = [index.scored(record, now_us) for record in records]
-    return DayPoints(
-        now.date(),
-        kind,
-        now,
-        [r.lead_id for r in records],
-        np.array([s.score for s in scored], np.float32),
-        np.array([tier_code(s.priority) for s in scored], np.uint8),
-        np.array(
-            [(r.email_opens, r.website_visits, r.time_spent) for r in records], np.float32
-        ).reshape(len(records), 3),
-    )
 
 
 class ScoreHistory:

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from scoring.engine import ScoringConfig
-from scoring.history import DayPoints, days_back, tier_code
+from scoring.history import DayPoints, days_back, snapshot, tier_code
 from scoring.history_window import WINDOW, ScoreHistory, TenantWindow
+from scoring.index import LeadRecord, TenantIndex, to_micros
 from scoring.read_model import ReadModel
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -64,3 +65,39 @@ def test_latest_tiers_equal_each_leads_last_point() -> None:
         if points:
             expected[lead_id] = tier_code(points[-1].priority)
     assert window.last_tier == expected and len(expected) > 30
+
+
+def test_a_snapshot_holds_the_scores_the_index_serves() -> None:
+    """Scores and tiers over arrays equal the index's own, lead by lead (future and missing
+    activity, zero counts, scores a hair from a rounding boundary, other thresholds)."""
+    rng = random.Random(5)
+    now_us = to_micros(NOW)
+    config = ScoringConfig(half_life_days=7, hot_threshold=60, warm_threshold=30)
+    index = TenantIndex("t", config)
+    records = []
+    for i in range(3000):
+        last = rng.choice([None, now_us + rng.randint(1, 10**9), now_us - rng.randint(0, 10**14)])
+        records.append(
+            LeadRecord(
+                lead_id=f"l{rng.randint(0, 10**6)}-{i}",
+                doc_id=i,
+                owner_id=None,
+                name="x",
+                email=None,
+                company=None,
+                email_opens=rng.choice([0, rng.randint(0, 30)]),
+                website_visits=rng.randint(0, 50),
+                time_spent=rng.random() * 1000,
+                last_us=last,
+                updated_us=0,
+            )
+        )
+    index.upsert(records)
+    points = snapshot(index, NOW)
+    expected = sorted(index.records.values(), key=lambda r: r.lead_id)
+    assert points.lead_ids == [r.lead_id for r in expected]
+    served = [index.scored(r, now_us) for r in expected]
+    assert points.scores.tolist() == np.array([s.score for s in served], np.float32).tolist()
+    assert points.tiers.tolist() == [tier_code(s.priority) for s in served]
+    assert len({s.priority for s in served}) == 3
+    assert points.counts[:, 1].tolist() == [r.website_visits for r in expected]
