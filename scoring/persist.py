@@ -23,6 +23,7 @@ from scoring.records import score_document
 log = logging.getLogger(__name__)
 WRITE_BATCH = 50
 INSERT_BATCH = 1000
+CHUNK = 500  # score documents built and written per step
 DUPLICATE_KEY = 11000
 
 
@@ -53,14 +54,17 @@ class ScorePersister:
         written = 0
         for tenant_id in list(self._pending):
             ids = self._pending[tenant_id]
-            batch = [ids.pop() for _ in range(min(len(ids), limit - written))]
+            while ids and written < limit:
+                # a chunk at a time: building and encoding 5000 documents at once held the
+                # event loop for ~150 ms
+                batch = [ids.pop() for _ in range(min(len(ids), limit - written, CHUNK))]
+                try:
+                    written += await self._write(tenant_id, batch)
+                except Exception:
+                    self.mark(tenant_id, batch)
+                    raise
             if not ids:
-                del self._pending[tenant_id]
-            try:
-                written += await self._write(tenant_id, batch)
-            except Exception:
-                self.mark(tenant_id, batch)
-                raise
+                self._pending.pop(tenant_id, None)
             if written >= limit:
                 break
         return written

@@ -20,6 +20,9 @@ from scoring.records import record_from_doc
 
 log = logging.getLogger(__name__)
 SCAN_SKEW = timedelta(seconds=5)
+# documents per reply of a full scan: the driver decodes a reply at once, and a 16 MB reply
+# (~40 000 leads) held the event loop for a few hundred ms
+SCAN_BATCH = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +135,8 @@ class ReadModel:
             query["updatedAt"] = {"$gt": self._watermark - SCAN_SKEW}
         seen: dict[str, set[str]] = {}
         changed = 0
-        async for doc in Interaction.get_pymongo_collection().find(query):
+        cursor = Interaction.get_pymongo_collection().find(query, batch_size=SCAN_BATCH)
+        async for doc in cursor:
             tenant_id = doc.get("tenantId")
             index = self._indexes.get(tenant_id) if isinstance(tenant_id, str) else None
             record = record_from_doc(doc)
@@ -167,7 +171,9 @@ class ReadModel:
             raise LookupError(tenant_id)
         effective = self.effective(tenant)
         index = TenantIndex(tenant_id, effective.config)
-        cursor = Interaction.get_pymongo_collection().find({"tenantId": tenant_id})
+        cursor = Interaction.get_pymongo_collection().find(
+            {"tenantId": tenant_id}, batch_size=SCAN_BATCH
+        )
         records = [record async for doc in cursor if (record := record_from_doc(doc))]
         index.upsert(records)
         self._configs[tenant_id] = effective
