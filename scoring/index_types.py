@@ -63,6 +63,23 @@ class LeadRecord:
     parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
     folded: str = ""
 
+    @classmethod
+    def new(cls, lead_id: str, **fields: Any) -> LeadRecord:
+        """A lead with nothing recorded (named by its id, our own `_id`), then ``fields``."""
+        defaults: dict[str, Any] = {
+            "doc_id": OWN_KEY,
+            "owner_id": None,
+            "name": lead_id,
+            "email": None,
+            "company": None,
+            "email_opens": 0,
+            "website_visits": 0,
+            "time_spent": 0,
+            "last_us": None,
+            "updated_us": 0,
+        }
+        return cls(lead_id=lead_id, **(defaults | fields))
+
     def search_text(self) -> str:
         """Name, email, company and id, folded for search (computed once)."""
         if not self.folded:

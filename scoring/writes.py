@@ -20,7 +20,7 @@ from pymongo.errors import BulkWriteError
 from foundation.changes import publish
 from models import Interaction
 from models.base import lead_key, utcnow
-from scoring.index import OWN_KEY, LeadRecord, to_micros
+from scoring.index import LeadRecord, to_micros
 from scoring.pre_outcome import before_outcome
 from scoring.read_model import ReadModel
 from scoring.records import (
@@ -258,19 +258,7 @@ def _updated(
     now: datetime,
 ) -> LeadRecord:
     """The record after applying the fields to the current one (or to an empty lead)."""
-    record = current or LeadRecord(
-        lead_id=lead_id,
-        doc_id=OWN_KEY,
-        owner_id=None,
-        name=lead_id,
-        email=None,
-        company=None,
-        email_opens=0,
-        website_visits=0,
-        time_spent=0,
-        last_us=None,
-        updated_us=0,
-    )
+    record = current or LeadRecord.new(lead_id)
     values: dict[str, Any] = {
         _FIELDS[name]: value for name, value in fields.items() if name in _FIELDS
     }

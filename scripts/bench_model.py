@@ -102,18 +102,12 @@ def model_at_scale(size: int, runs: int = 3) -> str:
         last = now_us - rng.randint(1, 90) * day
         opens, visits, seconds = rng.randint(0, 15), rng.randint(0, 30), rng.randint(0, 900)
         records.append(
-            LeadRecord(
-                lead_id=f"lead-{i:06d}",
-                doc_id=None,
-                owner_id=None,
-                name=f"Lead {i}",
-                email=None,
-                company=None,
+            LeadRecord.new(
+                f"lead-{i:06d}",
                 email_opens=opens,
                 website_visits=visits,
                 time_spent=seconds,
                 last_us=last,
-                updated_us=0,
                 outcome="won" if rng.random() < 0.3 else "lost",
                 outcome_us=last + rng.randint(1, 5) * day,
                 before=(opens, visits, seconds, last),

@@ -59,18 +59,12 @@ def test_the_columns_equal_the_snapshots_they_replace() -> None:
         known = last is not None and rng.random() < 0.5
         before = (1, 2.5, 30, last) if known else None  # else: counts if activity is not after
         records.append(
-            LeadRecord(
-                lead_id=f"lead-{rng.randint(0, 10**6):07d}-{i}",
-                doc_id=i,
-                owner_id=None,
-                name="x",
-                email=None,
-                company=None,
+            LeadRecord.new(
+                f"lead-{rng.randint(0, 10**6):07d}-{i}",
                 email_opens=rng.randint(0, 9),
                 website_visits=rng.randint(0, 9),
                 time_spent=rng.random() * 600,
                 last_us=last,
-                updated_us=0,
                 outcome=rng.choice(("open", "won", "lost")),
                 outcome_us=outcome_us,
                 before=before,

@@ -78,18 +78,12 @@ def test_a_snapshot_holds_the_scores_the_index_serves() -> None:
     for i in range(3000):
         last = rng.choice([None, now_us + rng.randint(1, 10**9), now_us - rng.randint(0, 10**14)])
         records.append(
-            LeadRecord(
-                lead_id=f"l{rng.randint(0, 10**6)}-{i}",
-                doc_id=i,
-                owner_id=None,
-                name="x",
-                email=None,
-                company=None,
+            LeadRecord.new(
+                f"l{rng.randint(0, 10**6)}-{i}",
                 email_opens=rng.choice([0, rng.randint(0, 30)]),
                 website_visits=rng.randint(0, 50),
                 time_spent=rng.random() * 1000,
                 last_us=last,
-                updated_us=0,
             )
         )
     index.upsert(records)
