@@ -162,6 +162,7 @@ def main() -> None:
         "RATE_LIMIT_PER_IP": "100000000/minute",
         "RATE_LIMIT_LOGIN": "100000000/minute",
         "LOG_LEVEL": "WARNING",
+        "ACCESS_TOKEN_TTL_MINUTES": "240",  # one token for the whole run (a size takes > 15 min)
         "EXTERNAL_SYNC_SECONDS": "60",
     }
     lines: list[str] = []
