@@ -17,18 +17,12 @@ DAY_US = 86_400_000_000
 
 
 def closed(lead_id: str, outcome: str) -> LeadRecord:
-    return LeadRecord(
-        lead_id=lead_id,
-        doc_id=lead_id,
-        owner_id=None,
-        name=lead_id,
-        email=None,
-        company=None,
+    return LeadRecord.new(
+        lead_id,
         email_opens=3,
         website_visits=2,
         time_spent=60,
         last_us=NOW_US - 3 * DAY_US,
-        updated_us=0,
         outcome=outcome,
         outcome_us=NOW_US - DAY_US,
         before=(3, 2, 60, NOW_US - 3 * DAY_US),
