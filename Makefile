@@ -69,7 +69,7 @@ deps: $(UV) ## Python virtualenv from uv.lock, bytecode compiled
 system-deps: ## Debian packages the tests need (chromium, redis-server), when missing
 	bash scripts/system-deps.sh
 
-$(FERRETDB): tools/ferretdb/go.mod tools/ferretdb/build.sh
+$(FERRETDB): tools/ferretdb/go.mod tools/ferretdb/build.sh $(wildcard tools/ferretdb/patches/*)
 	bash tools/ferretdb/build.sh $(abspath $(FERRETDB))
 
 $(NODE):

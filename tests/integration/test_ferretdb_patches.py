@@ -1,0 +1,171 @@
+"""The embedded FerretDB's patches (tools/ferretdb/patches) keep its answers and its liveness.
+
+Filter pushdown (pushdown.go) turns simple conditions into SQL that SQLite evaluates before
+FerretDB decodes a document; FerretDB then applies the whole filter itself. A filter wrapped in
+`$and` is never pushed down, so `find({"$and": [f]})` is FerretDB's own answer, and `find(f)` must
+return exactly the same documents for every filter — over fields holding strings, arrays, numbers,
+dates, nulls, objects, ObjectIds, or nothing at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pymongo
+import pytest
+from bson import ObjectId
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli.ferretdb import EmbeddedFerretDB
+
+BASE = datetime(2026, 11, 1, tzinfo=UTC)
+WORDS = ["a", "b", "Ab", "é", "", "a b", '"q"', "1", "10", "2"]
+DATES = [BASE + timedelta(days=d, milliseconds=ms) for d in (-400, -1, 0, 1, 30) for ms in (0, 1)]
+NUMBERS = [-1, 0, 1, 1.5, 2, 10, 2**40, -(2**40), 1764000000000]
+OIDS = [ObjectId("65a1b2c3d4e5f60718293a4b"), ObjectId("65a1b2c3d4e5f60718293a4c")]
+
+
+def _values() -> list[Any]:
+    return [
+        *WORDS,
+        *DATES,
+        *NUMBERS,
+        None,
+        True,
+        OIDS[0],
+        {"x": "a"},
+        ["a", "b"],
+        [DATES[0], DATES[5]],
+        [1, 10],
+        [],
+        [{"x": "a"}, "c"],
+        str(OIDS[0]),
+    ]
+
+
+VALUES = _values()
+FIELDS = ["s", "d", "n"]
+
+
+@pytest.fixture(scope="module")
+def collection(ferretdb: EmbeddedFerretDB) -> Iterator[Any]:
+    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(ferretdb.uri)
+    coll = client["pushdown"][f"c{uuid.uuid4().hex[:8]}"]
+    docs = []
+    for i, value in enumerate(VALUES):
+        for j, field in enumerate(FIELDS):
+            doc: dict[str, Any] = {"_id": f"doc-{i}-{j}", field: value}
+            # the other fields hold something of a different kind, or nothing
+            other = VALUES[(i * 7 + j * 3) % len(VALUES)]
+            if (i + j) % 3:
+                doc[FIELDS[(j + 1) % 3]] = other
+            docs.append(doc)
+    docs.append({"_id": OIDS[1], "s": "a", "d": DATES[1]})
+    coll.insert_many(docs)
+    yield coll
+    client.drop_database("pushdown")
+    client.close()
+
+
+OPERAND = st.sampled_from([*WORDS, *DATES, *NUMBERS, None, OIDS[0], str(OIDS[0])])
+CONDITION = st.one_of(
+    OPERAND,
+    st.dictionaries(
+        st.sampled_from(["$gt", "$gte", "$lt", "$lte", "$ne", "$eq"]), OPERAND, min_size=1
+    ),
+    st.fixed_dictionaries({"$in": st.lists(OPERAND, max_size=4)}),
+)
+FILTER = st.dictionaries(st.sampled_from([*FIELDS, "missing", "_id"]), CONDITION, max_size=3)
+
+
+def _ids(coll: Any, query: dict[str, Any]) -> list[str]:
+    return sorted(str(doc["_id"]) for doc in coll.find(query, {"_id": 1}))
+
+
+NO_HEALTH_CHECK = [HealthCheck.function_scoped_fixture]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=NO_HEALTH_CHECK)
+@given(query=FILTER)
+def test_a_pushed_down_filter_finds_what_ferretdb_finds_without_it(
+    collection: Any, query: dict[str, Any]
+) -> None:
+    assert _ids(collection, query) == _ids(collection, {"$and": [query]} if query else {})
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"s": "a"},  # the string, and arrays that hold it
+        {"s": {"$in": ["a", "b"]}},
+        {"d": {"$gt": DATES[2]}},  # dates after, and an array holding one
+        {"d": {"$gte": DATES[2], "$lt": DATES[8]}},
+        {"n": {"$gt": 1}},
+        {"n": {"$lte": 2**40}},
+        {"_id": "doc-0-0", "s": "a"},
+        {"_id": OIDS[1], "s": "a"},
+        {"s": "a", "d": {"$lt": DATES[4]}},
+    ],
+)
+def test_pushed_down_filters_keep_every_match(collection: Any, query: dict[str, Any]) -> None:
+    found = _ids(collection, query)
+    assert found, "each case matches something"
+    assert found == _ids(collection, {"$and": [query]})
+
+
+def test_updates_and_deletes_by_a_pushed_down_filter(collection: Any) -> None:
+    coll = collection.database[f"w{uuid.uuid4().hex[:8]}"]
+    coll.insert_many([{"_id": i, "t": "x" if i % 2 else ["x", "y"], "n": i} for i in range(20)])
+    updated = coll.update_many({"t": "x", "n": {"$gte": 10}}, {"$set": {"hit": True}})
+    assert updated.matched_count == 10
+    assert sorted(d["_id"] for d in coll.find({"hit": True})) == list(range(10, 20))
+    assert coll.delete_many({"t": {"$in": ["y"]}, "n": {"$lt": 6}}).deleted_count == 3
+    assert coll.count_documents({"t": "x"}) == 17
+
+
+def test_the_external_writer_sync_query_is_pushed_down(collection: Any) -> None:
+    """The query for leads changed by other writers (scoring/read_model.py) runs in SQLite."""
+    plan = collection.database.command(
+        "explain",
+        {
+            "find": collection.name,
+            "filter": {"tenantId": {"$in": ["t", "u"]}, "updatedAt": {"$gt": BASE}},
+        },
+    )
+    assert plan["filterPushdown"] is True
+    unsupported = collection.database.command(
+        "explain", {"find": collection.name, "filter": {"s": {"$exists": True}}}
+    )
+    assert unsupported["filterPushdown"] is False
+
+
+def test_concurrent_bulk_updates_do_not_exhaust_the_connection_pool(collection: Any) -> None:
+    """Four clients each send 80-statement updates at once, as the event path and score storage do.
+
+    Upstream FerretDB kept every statement's cursor (and SQLite connection) until its command
+    ended; the pool has 100, so these commands waited on each other until the client timed out.
+    """
+    coll = collection.database[f"u{uuid.uuid4().hex[:8]}"]
+    coll.insert_many([{"_id": f"k{i}", "n": 0} for i in range(320)])
+    uri = f"mongodb://{coll.database.client.address[0]}:{coll.database.client.address[1]}/"
+
+    def bump(part: int) -> int:
+        with pymongo.MongoClient(uri, timeoutMS=20_000) as client:
+            target = client[coll.database.name][coll.name]
+            done = 0
+            for _ in range(3):
+                ops = [
+                    pymongo.UpdateOne({"_id": f"k{i}"}, {"$inc": {"n": 1}})
+                    for i in range(part * 80, part * 80 + 80)
+                ]
+                done += target.bulk_write(ops, ordered=False).modified_count
+            return done
+
+    with ThreadPoolExecutor(4) as pool:
+        assert sum(pool.map(bump, range(4))) == 4 * 3 * 80
+    assert coll.count_documents({"n": 3}) == 320

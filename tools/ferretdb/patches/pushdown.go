@@ -1,0 +1,184 @@
+// Leadscore addition to FerretDB v1.24.2's SQLite backend (see tools/ferretdb/build.sh).
+//
+// Upstream pushes a filter down to SQLite only when it is exactly {_id: <string|ObjectID>}; any
+// other query makes FerretDB read every document of the collection and decode it in Go (about
+// 200 µs per document), then filter in memory. This file turns the simple parts of a filter into
+// an SQL WHERE clause that SQLite evaluates on the stored JSON, so only candidate documents are
+// decoded. The handler still applies the whole filter to what comes back (the backend contract:
+// "Filter may be ignored, or safely applied partially or entirely"), so each condition only has
+// to keep every document that can match — a superset — never to be exact:
+//
+//   - {field: "text"}               the field is that string, or an array (it may contain it);
+//   - {field: {$in: ["a", "b"]}}    the same, for any of the strings;
+//   - {field: {$gt|$gte|$lt|$lte: <date or finite number>}}
+//                                   the field is a JSON number (dates are stored as Unix
+//                                   milliseconds) that compares so, or it is not a number at all
+//                                   (strings, arrays, objects: left to the handler);
+//   - {_id: <string|ObjectID>}      alongside other conditions, as upstream does alone.
+//
+// Only top-level field names made of letters, digits and underscores are considered, and a name
+// given twice is left alone. Anything else in the filter is ignored here and applied by the
+// handler as before.
+
+package sqlite
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"time"
+
+	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
+	"github.com/FerretDB/FerretDB/internal/handler/sjson"
+	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/must"
+)
+
+// pushdownField matches the field names that can be written as a JSON path without quoting.
+var pushdownField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// pushdownComparisons maps query operators to SQL operators.
+var pushdownComparisons = map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+// prepareWhereClause returns a WHERE clause (empty if nothing could be pushed down) and its
+// arguments. Every document that matches filter satisfies the clause.
+func prepareWhereClause(filter *types.Document) (string, []any) {
+	if filter == nil || filter.Len() == 0 {
+		return "", nil
+	}
+
+	keys := filter.Keys()
+	seen := make(map[string]int, len(keys))
+
+	for _, k := range keys {
+		seen[k]++
+	}
+
+	var conds []string
+	var args []any
+
+	for _, k := range keys {
+		if seen[k] != 1 {
+			continue
+		}
+
+		v := must.NotFail(filter.Get(k))
+
+		if k == "_id" {
+			switch v.(type) {
+			case string, types.ObjectID:
+				conds = append(conds, metadata.IDColumn+" = ?")
+				args = append(args, string(must.NotFail(sjson.MarshalSingleValue(v))))
+			}
+
+			continue
+		}
+
+		if !pushdownField.MatchString(k) {
+			continue
+		}
+
+		path := fmt.Sprintf("'$.%s'", k)
+		value := fmt.Sprintf("%s->>%s", metadata.DefaultColumn, path)
+		kind := fmt.Sprintf("json_type(%s, %s)", metadata.DefaultColumn, path)
+
+		switch v := v.(type) {
+		case string:
+			conds = append(conds, fmt.Sprintf("(%s = ? OR %s = 'array')", value, kind))
+			args = append(args, v)
+
+		case *types.Document:
+			opSeen := make(map[string]int, v.Len())
+			for _, op := range v.Keys() {
+				opSeen[op]++
+			}
+
+			for _, op := range v.Keys() {
+				if opSeen[op] != 1 {
+					continue
+				}
+
+				operand := must.NotFail(v.Get(op))
+
+				if op == "$in" {
+					if cond, inArgs := inCondition(value, kind, operand); cond != "" {
+						conds = append(conds, cond)
+						args = append(args, inArgs...)
+					}
+
+					continue
+				}
+
+				sqlOp, ok := pushdownComparisons[op]
+				if !ok {
+					continue
+				}
+
+				if number, ok := comparable(operand); ok {
+					conds = append(conds, fmt.Sprintf(
+						"(%s NOT IN ('integer', 'real') OR %s %s ?)", kind, value, sqlOp,
+					))
+					args = append(args, number)
+				}
+			}
+		}
+	}
+
+	if len(conds) == 0 {
+		return "", nil
+	}
+
+	where := " WHERE " + conds[0]
+	for _, c := range conds[1:] {
+		where += " AND " + c
+	}
+
+	return where, args
+}
+
+// inCondition is the condition for {field: {$in: [strings]}}, or "" if an element is not a string.
+func inCondition(value, kind string, operand any) (string, []any) {
+	arr, ok := operand.(*types.Array)
+	if !ok || arr.Len() == 0 || arr.Len() > 500 {
+		return "", nil
+	}
+
+	args := make([]any, 0, arr.Len())
+	marks := ""
+
+	for i := 0; i < arr.Len(); i++ {
+		s, ok := must.NotFail(arr.Get(i)).(string)
+		if !ok {
+			return "", nil
+		}
+
+		if i > 0 {
+			marks += ", "
+		}
+
+		marks += "?"
+		args = append(args, s)
+	}
+
+	return fmt.Sprintf("(%s IN (%s) OR %s = 'array')", value, marks, kind), args
+}
+
+// comparable returns the number a stored date or number is compared with in SQL.
+func comparable(operand any) (any, bool) {
+	switch o := operand.(type) {
+	case time.Time:
+		return o.UnixMilli(), true
+	case int32:
+		return int64(o), true
+	case int64:
+		return o, true
+	case float64:
+		if math.IsNaN(o) || math.IsInf(o, 0) {
+			return nil, false
+		}
+
+		return o, true
+	default:
+		return nil, false
+	}
+}
