@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from cli.ferretdb import EmbeddedFerretDB
 
 BASE = datetime(2026, 11, 1, tzinfo=UTC)
-WORDS = ["a", "b", "Ab", "é", "", "a b", '"q"', "1", "10", "2"]
+WORDS = ["a", "b", "Ab", "é", "", "a b", '"q"', "1", "10", "2", "doc-1-0", "doc-2-2"]
 DATES = [BASE + timedelta(days=d, milliseconds=ms) for d in (-400, -1, 0, 1, 30) for ms in (0, 1)]
 NUMBERS = [-1, 0, 1, 1.5, 2, 10, 2**40, -(2**40), 1764000000000]
 OIDS = [ObjectId("65a1b2c3d4e5f60718293a4b"), ObjectId("65a1b2c3d4e5f60718293a4c")]
@@ -109,6 +109,7 @@ def test_a_pushed_down_filter_finds_what_ferretdb_finds_without_it(
         {"n": {"$lte": 2**40}},
         {"_id": "doc-0-0", "s": "a"},
         {"_id": OIDS[1], "s": "a"},
+        {"_id": {"$in": ["doc-0-0", "doc-1-1", OIDS[1], "nothing"]}},
         {"s": "a", "d": {"$lt": DATES[4]}},
     ],
 )
@@ -138,6 +139,10 @@ def test_the_external_writer_sync_query_is_pushed_down(collection: Any) -> None:
         },
     )
     assert plan["filterPushdown"] is True
+    by_ids = collection.database.command(
+        "explain", {"find": collection.name, "filter": {"_id": {"$in": ["doc-0-0", OIDS[1]]}}}
+    )
+    assert any("USING INDEX" in step for step in by_ids["queryPlanner"]["Plan"]), by_ids
     unsupported = collection.database.command(
         "explain", {"find": collection.name, "filter": {"s": {"$exists": True}}}
     )

@@ -14,7 +14,8 @@
 //                                   the field is a JSON number (dates are stored as Unix
 //                                   milliseconds) that compares so, or it is not a number at all
 //                                   (strings, arrays, objects: left to the handler);
-//   - {_id: <string|ObjectID>}      alongside other conditions, as upstream does alone.
+//   - {_id: <string|ObjectID>}      alongside other conditions (upstream: only alone), and
+//     {_id: {$in: [strings or ObjectIDs]}}, both as searches of the `_id_` index.
 //
 // Only top-level field names made of letters, digits and underscores are considered, and a name
 // given twice is left alone. Anything else in the filter is ignored here and applied by the
@@ -36,6 +37,9 @@ import (
 
 // pushdownField matches the field names that can be written as a JSON path without quoting.
 var pushdownField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// maxInValues bounds the values of an $in that is pushed down (SQLite allows 32 766 parameters).
+const maxInValues = 5000
 
 // pushdownComparisons maps query operators to SQL operators.
 var pushdownComparisons = map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -65,10 +69,9 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 		v := must.NotFail(filter.Get(k))
 
 		if k == "_id" {
-			switch v.(type) {
-			case string, types.ObjectID:
-				conds = append(conds, metadata.IDColumn+" = ?")
-				args = append(args, string(must.NotFail(sjson.MarshalSingleValue(v))))
+			if cond, idArgs := idCondition(v); cond != "" {
+				conds = append(conds, cond)
+				args = append(args, idArgs...)
 			}
 
 			continue
@@ -136,15 +139,59 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 	return where, args
 }
 
+// idCondition is the condition on `_id` (which is never an array) for {_id: x} and
+// {_id: {$in: [x, ...]}} with strings and ObjectIDs, spelled like the `_id_` index so that SQLite
+// searches it; "" for anything else.
+func idCondition(v any) (string, []any) {
+	switch v := v.(type) {
+	case string, types.ObjectID:
+		return metadata.IDColumn + " = ?", []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+
+	case *types.Document:
+		if v.Len() != 1 || !v.Has("$in") {
+			return "", nil
+		}
+
+		arr, ok := must.NotFail(v.Get("$in")).(*types.Array)
+		if !ok || arr.Len() == 0 || arr.Len() > maxInValues {
+			return "", nil
+		}
+
+		args := make([]any, 0, arr.Len())
+
+		for i := 0; i < arr.Len(); i++ {
+			switch id := must.NotFail(arr.Get(i)).(type) {
+			case string, types.ObjectID:
+				args = append(args, string(must.NotFail(sjson.MarshalSingleValue(id))))
+			default:
+				return "", nil
+			}
+		}
+
+		return fmt.Sprintf("%s IN (%s)", metadata.IDColumn, placeholders(len(args))), args
+	}
+
+	return "", nil
+}
+
+// placeholders returns "?, ?, ..." for n values.
+func placeholders(n int) string {
+	marks := "?"
+	for i := 1; i < n; i++ {
+		marks += ", ?"
+	}
+
+	return marks
+}
+
 // inCondition is the condition for {field: {$in: [strings]}}, or "" if an element is not a string.
 func inCondition(value, kind string, operand any) (string, []any) {
 	arr, ok := operand.(*types.Array)
-	if !ok || arr.Len() == 0 || arr.Len() > 500 {
+	if !ok || arr.Len() == 0 || arr.Len() > maxInValues {
 		return "", nil
 	}
 
 	args := make([]any, 0, arr.Len())
-	marks := ""
 
 	for i := 0; i < arr.Len(); i++ {
 		s, ok := must.NotFail(arr.Get(i)).(string)
@@ -152,15 +199,10 @@ func inCondition(value, kind string, operand any) (string, []any) {
 			return "", nil
 		}
 
-		if i > 0 {
-			marks += ", "
-		}
-
-		marks += "?"
 		args = append(args, s)
 	}
 
-	return fmt.Sprintf("(%s IN (%s) OR %s = 'array')", value, marks, kind), args
+	return fmt.Sprintf("(%s IN (%s) OR %s = 'array')", value, placeholders(len(args)), kind), args
 }
 
 // comparable returns the number a stored date or number is compared with in SQL.
