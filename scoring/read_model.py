@@ -171,6 +171,7 @@ class ReadModel:
             raise LookupError(tenant_id)
         effective = self.effective(tenant)
         index = TenantIndex(tenant_id, effective.config)
+        started = utcnow()
         cursor = Interaction.get_pymongo_collection().find(
             {"tenantId": tenant_id}, batch_size=SCAN_BATCH
         )
@@ -178,8 +179,34 @@ class ReadModel:
         index.upsert(records)
         self._configs[tenant_id] = effective
         self._indexes[tenant_id] = index
-        log.info("score index built", extra={"tenant_id": tenant_id, "leads": len(index)})
+        caught = await self._catch_up(tenant_id, index, started)
+        log.info(
+            "score index built",
+            extra={"tenant_id": tenant_id, "leads": len(index), "caught_up": caught},
+        )
         return index
+
+    async def _catch_up(self, tenant_id: str, index: TenantIndex, since: datetime) -> int:
+        """Take in what was written while the build scanned; returns how many records changed.
+
+        A scan of a big tenant takes seconds to minutes, and writes made meanwhile — by another
+        process such as `leadscore import`, or announced on the feed before the index existed —
+        reach neither the scan nor the feed follower, and the external sync only looks back from
+        its own watermark. Once the index is registered, everything later arrives the usual ways;
+        this reads the documents stamped since the scan began, once.
+        """
+        checked = to_micros(utcnow())
+        cursor = Interaction.get_pymongo_collection().find(
+            {"tenantId": tenant_id, "updatedAt": {"$gt": since - SCAN_SKEW}},
+            batch_size=SCAN_BATCH,
+        )
+        changed = 0
+        async for doc in cursor:
+            record = record_from_doc(doc)
+            if record is not None and _differs(index.get(record.lead_id), record, checked):
+                index.upsert([record])
+                changed += 1
+        return changed
 
 
 def _differs(current: LeadRecord | None, found: LeadRecord, started_us: int) -> bool:

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from bson import ObjectId
 
 from models import Interaction
 from models.base import utcnow
+from scoring import read_model
 from scoring.engine import Counts, ScoringConfig, score_lead
+from scoring.read_model import ReadModel
 from scoring.service import LeadFilter, PageQuery, ScoreService
 from tests.conftest import graphql, ingest, register_tenant
 
@@ -312,3 +316,38 @@ async def test_large_feed_payloads_live_beside_the_feed_and_are_purged_with_it(c
     assert await payloads.find_one({"_id": mine[0].id}) is None
     assert await ChangeEntry.get_pymongo_collection().find_one({"_id": mine[0].id}) is None
     assert await payload_of(mine[0]) is None  # a follower then rebuilds the tenant instead
+
+
+async def test_writes_made_while_an_index_is_built_are_kept(client, app, monkeypatch) -> None:
+    """Another process adds a lead after the build's scan read the tenant (here: at once after).
+
+    Neither the scan nor the feed (the index did not exist yet) nor the external sync (its
+    watermark had moved on during a long scan) would bring that lead in; the build catches up.
+    """
+    tenant_id = await _tenant(client)
+    await ScoreService(ScoringConfig()).record_interactions(tenant_id, records(3))
+    real = Interaction.get_pymongo_collection()
+
+    async def scan_then_insert(query: dict) -> AsyncIterator[dict]:
+        docs = await real.find(query).to_list(None)
+        now = utcnow()
+        late = {"_id": ObjectId(), "tenantId": tenant_id, "leadId": "crm-late"}
+        await real.insert_one(
+            {**late, "leadName": "Late", "emailOpens": 1, "websiteVisits": 0, "timeSpent": 0}
+            | {"lastActivityAt": now, "updatedAt": now}
+        )
+        for doc in docs:
+            yield doc
+
+    class ScanThenInsert:
+        def find(self, query: dict, *args, **kwargs):
+            if "updatedAt" in query:
+                return real.find(query, *args, **kwargs)
+            return scan_then_insert(query)
+
+    monkeypatch.setattr(
+        read_model, "Interaction", SimpleNamespace(get_pymongo_collection=ScanThenInsert)
+    )
+    index = await ReadModel(ScoringConfig()).index(tenant_id)
+    assert len(index) == 4
+    assert index.get("crm-late") is not None
