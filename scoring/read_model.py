@@ -122,11 +122,7 @@ class ReadModel:
         self._configs.pop(tenant_id, None)
 
     async def sync_external(self, *, full: bool = False) -> int:
-        """Pick up writes of other systems: documents updated since the last scan (all if full).
-
-        A record is replaced only when the database shows a newer or different state than the
-        index and the index's copy is older than the scan (this replica's own writes are newer).
-        """
+        """Pick up writes of other systems: documents updated since the last scan (all if full)."""
         if not self._indexes:
             return 0
         started = utcnow()
@@ -134,18 +130,7 @@ class ReadModel:
         if not full and self._watermark is not None:
             query["updatedAt"] = {"$gt": self._watermark - SCAN_SKEW}
         seen: dict[str, set[str]] = {}
-        changed = 0
-        cursor = Interaction.get_pymongo_collection().find(query, batch_size=SCAN_BATCH)
-        async for doc in cursor:
-            tenant_id = doc.get("tenantId")
-            index = self._indexes.get(tenant_id) if isinstance(tenant_id, str) else None
-            record = record_from_doc(doc)
-            if index is None or record is None or not isinstance(tenant_id, str):
-                continue
-            seen.setdefault(tenant_id, set()).add(record.lead_id)
-            if _differs(index.get(record.lead_id), record, to_micros(started)):
-                index.upsert([record])
-                changed += 1
+        changed = await self._take_in(query, to_micros(started), seen)
         if full:
             changed += self._drop_missing(seen, to_micros(started))
         self._watermark = started
@@ -195,15 +180,29 @@ class ReadModel:
         its own watermark. Once the index is registered, everything later arrives the usual ways;
         this reads the documents stamped since the scan began, once.
         """
-        checked = to_micros(utcnow())
-        cursor = Interaction.get_pymongo_collection().find(
-            {"tenantId": tenant_id, "updatedAt": {"$gt": since - SCAN_SKEW}},
-            batch_size=SCAN_BATCH,
-        )
+        query = {"tenantId": tenant_id, "updatedAt": {"$gt": since - SCAN_SKEW}}
+        return await self._take_in(query, to_micros(utcnow()))
+
+    async def _take_in(
+        self, query: dict[str, Any], started_us: int, seen: dict[str, set[str]] | None = None
+    ) -> int:
+        """Put the documents found into their loaded indexes where they differ; how many did.
+
+        A record is replaced only when the database shows a newer or different state than the
+        index and the index's copy is older than `started_us` (this replica's own writes are
+        newer). `seen` collects the lead ids found, per tenant.
+        """
         changed = 0
+        cursor = Interaction.get_pymongo_collection().find(query, batch_size=SCAN_BATCH)
         async for doc in cursor:
+            tenant_id = doc.get("tenantId")
+            index = self._indexes.get(tenant_id) if isinstance(tenant_id, str) else None
             record = record_from_doc(doc)
-            if record is not None and _differs(index.get(record.lead_id), record, checked):
+            if index is None or record is None or not isinstance(tenant_id, str):
+                continue
+            if seen is not None:
+                seen.setdefault(tenant_id, set()).add(record.lead_id)
+            if _differs(index.get(record.lead_id), record, started_us):
                 index.upsert([record])
                 changed += 1
         return changed
