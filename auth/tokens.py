@@ -74,9 +74,10 @@ class TokenCodec:
         if jwks is None and settings.jwks_uri:
             jwks = JwksKeys(_checked_jwks_uri(settings))
         self._jwks = jwks
-        # Payloads of local tokens already verified, by token: the signature and claims of the
-        # same string cannot change, so a repeat only has its expiry checked again.
-        self._verified: LRUCache[str, dict[str, Any]] = LRUCache(maxsize=VERIFIED_TOKENS)
+        # Local tokens already verified (expiry, claims), by token: the header, signature and
+        # claims of the same string cannot change (nor can the configuration that routed it to
+        # the local key), so a repeat only has its expiry and type checked again.
+        self._verified: LRUCache[str, tuple[int, Claims]] = LRUCache(maxsize=VERIFIED_TOKENS)
 
     @property
     def access_ttl(self) -> timedelta:
@@ -124,23 +125,28 @@ class TokenCodec:
 
     async def verify(self, token: str, *, typ: str) -> Claims:
         """Verified claims of a token of the expected type, or Unauthenticated."""
+        known = self._verified.get(token)
+        if known is not None:  # verified locally before: only the time can have changed
+            return self._unexpired(token, known, typ)
         header = _header(token)
         alg = header.get("alg")
         if typ == "access" and self._jwks is not None and alg in self._settings.jwks_algorithms:
             return await self._verify_external(token, header.get("kid"))
         if alg == LOCAL_ALGORITHM and self.accepts_local:
-            return _local_claims(self._verified_local(token), typ)
+            payload = self._decode(token, self._secret, [LOCAL_ALGORITHM], LOCAL_REQUIRED)
+            claims = _local_claims(payload, str(payload.get("typ")))
+            known = self._verified[token] = (int(payload["exp"]), claims)
+            return self._unexpired(token, known, typ)
         raise Unauthenticated("invalid token")
 
-    def _verified_local(self, token: str) -> dict[str, Any]:
-        payload = self._verified.get(token)
-        if payload is None:
-            payload = self._decode(token, self._secret, [LOCAL_ALGORITHM], LOCAL_REQUIRED)
-            self._verified[token] = payload
-        elif payload["exp"] + LEEWAY_SECONDS <= time.time():
-            del self._verified[token]
+    def _unexpired(self, token: str, known: tuple[int, Claims], typ: str) -> Claims:
+        expires, claims = known
+        if expires + LEEWAY_SECONDS <= time.time():
+            self._verified.pop(token, None)
             raise Unauthenticated("token expired")
-        return payload
+        if claims.typ != typ:
+            raise Unauthenticated(f"a {typ} token is required")
+        return claims
 
     async def _verify_external(self, token: str, kid: Any) -> Claims:
         assert self._jwks is not None

@@ -12,7 +12,7 @@ query time. It is a cache of the database, rebuilt from it at any time, never th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -140,16 +140,14 @@ class TenantIndex:
             slots, total = self._score_window(arrays, mask, query, now_us, query.offset, stop)
         else:
             slots, total = self._activity_window(arrays, mask, query, now_us, query.offset, stop)
-        items = [self._scored_slot(arrays, slot, now_us) for slot in slots]
+        moment, config, records = from_micros(now_us), self.config, arrays.records
+        items = []
+        for slot in slots:
+            record = records[slot]
+            decay = decay_at(record.last_us, now_us, config.half_life_days)
+            score = score_value(record.raw, decay)  # what _score_of gives for this moment
+            items.append(ScoredLead(record, score, priority_for(score, config), decay, moment))
         return IndexPage(items, total)
-
-    def _scored_slot(self, arrays: IndexArrays, slot: int, now_us: int) -> ScoredLead:
-        record = arrays.records[slot]
-        score = self._score_of(arrays, slot, now_us)
-        decay = decay_at(record.last_us, now_us, self.config.half_life_days)
-        return ScoredLead(
-            record, score, priority_for(score, self.config), decay, from_micros(now_us)
-        )
 
     def count(self, query: IndexQuery, now_us: int) -> int:
         """How many leads match the query's filters."""
@@ -337,7 +335,7 @@ class TenantIndex:
                 first,
                 min(stop, scored),
                 lambda s: self._score_of(arrays, s, now_us),
-                lambda s: self._score_sort_key(arrays, s, now_us),
+                self._score_sort_key(arrays, now_us),
                 lambda run: self._ties.latest_first(arrays, run, (self._builds, self.version)),
             )
         if zeros and stop > scored:
@@ -353,13 +351,15 @@ class TenantIndex:
         return slots, total
 
     def _score_sort_key(
-        self, arrays: IndexArrays, slot: int, now_us: int
-    ) -> tuple[float, float, str]:
-        return (
-            -self._score_of(arrays, slot, now_us),
-            -float(arrays.last[slot]),
-            arrays.records[slot].lead_id,
-        )
+        self, arrays: IndexArrays, now_us: int
+    ) -> Callable[[int], tuple[float, float, str]]:
+        """The contract's order at ``now``: score, then latest activity, then lead id."""
+        score_of, last, records = self._score_of, arrays.last, arrays.records
+
+        def key(slot: int) -> tuple[float, float, str]:
+            return (-score_of(arrays, slot, now_us), -float(last[slot]), records[slot].lead_id)
+
+        return key
 
     # -- the activity order ------------------------------------------------------------------------
 

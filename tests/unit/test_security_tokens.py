@@ -65,8 +65,13 @@ async def test_local_tokens_round_trip():
         issued.jti,
     )
     assert not claims.external
-    with pytest.raises(Unauthenticated):
-        await codec.verify(issued.token, typ="refresh")
+    with pytest.raises(Unauthenticated, match="refresh token is required"):
+        await codec.verify(issued.token, typ="refresh")  # remembered, still of the wrong type
+    assert await codec.verify(issued.token, typ="access") == claims
+    refresh = codec.issue(user_id="u1", tenant_id="t1", role="manager", typ="refresh").token
+    assert (await codec.verify(refresh, typ="refresh")).typ == "refresh"
+    with pytest.raises(Unauthenticated, match="access token is required"):
+        await codec.verify(refresh, typ="access")
 
 
 async def test_a_remembered_token_still_expires(monkeypatch):
