@@ -25,6 +25,7 @@ from cli.ferretdb import EmbeddedFerretDB
 
 BASE = datetime(2026, 11, 1, tzinfo=UTC)
 WORDS = ["a", "b", "Ab", "é", "", "a b", '"q"', "1", "10", "2", "doc-1-0", "doc-2-2"]
+WORDS += ["<&>", "back\\slash", "tab\t", "\u2028", "😀", "[x", "{y}", "\\"]  # escapes, "[" first
 DATES = [BASE + timedelta(days=d, milliseconds=ms) for d in (-400, -1, 0, 1, 30) for ms in (0, 1)]
 NUMBERS = [-1, 0, 1, 1.5, 2, 10, 2**40, -(2**40), 1764000000000]
 OIDS = [ObjectId("65a1b2c3d4e5f60718293a4b"), ObjectId("65a1b2c3d4e5f60718293a4c")]
@@ -67,6 +68,15 @@ def collection(ferretdb: EmbeddedFerretDB) -> Iterator[Any]:
             docs.append(doc)
     docs.append({"_id": OIDS[1], "s": "a", "d": DATES[1]})
     coll.insert_many(docs)
+    # the same documents under indexes: those that are not unique are built on `->>`, unique ones
+    # on `->` (tools/ferretdb/patches/apply.py), and the pushed-down conditions search both
+    indexed = client["pushdown"][f"i{coll.name}"]
+    indexed.insert_many(docs)
+    for keys in (["s"], ["d"], ["n"], ["s", "d"], ["n", "s"]):
+        indexed.create_index([(k, pymongo.ASCENDING) for k in keys])
+    for keys in (["s", "_id"], ["d", "_id"]):
+        indexed.create_index([(k, pymongo.ASCENDING) for k in keys], unique=True)
+    coll.indexed = indexed
     yield coll
     client.drop_database("pushdown")
     client.close()
@@ -95,7 +105,9 @@ NO_HEALTH_CHECK = [HealthCheck.function_scoped_fixture]
 def test_a_pushed_down_filter_finds_what_ferretdb_finds_without_it(
     collection: Any, query: dict[str, Any]
 ) -> None:
-    assert _ids(collection, query) == _ids(collection, {"$and": [query]} if query else {})
+    expected = _ids(collection, {"$and": [query]} if query else {})
+    assert _ids(collection, query) == expected
+    assert _ids(collection.indexed, query) == expected
 
 
 @pytest.mark.parametrize(
@@ -117,6 +129,7 @@ def test_pushed_down_filters_keep_every_match(collection: Any, query: dict[str, 
     found = _ids(collection, query)
     assert found, "each case matches something"
     assert found == _ids(collection, {"$and": [query]})
+    assert found == _ids(collection.indexed, query)
 
 
 def test_updates_and_deletes_by_a_pushed_down_filter(collection: Any) -> None:
@@ -147,6 +160,36 @@ def test_the_external_writer_sync_query_is_pushed_down(collection: Any) -> None:
         "explain", {"find": collection.name, "filter": {"s": {"$exists": True}}}
     )
     assert unsupported["filterPushdown"] is False
+
+
+def test_the_hot_queries_search_indexes(ferretdb: EmbeddedFerretDB) -> None:
+    """The queries the service sends all the time are index searches, not scans of every document:
+    other writers' changes (every 5 s), the change feed (every second), leads by id."""
+    from foundation.changes import ChangeEntry
+    from models import Interaction
+
+    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(ferretdb.uri)
+    db = client[f"plans{uuid.uuid4().hex[:8]}"]
+    try:
+        for model in (Interaction, ChangeEntry):
+            db[model.Settings.name].create_indexes(model.Settings.indexes)
+            db[model.Settings.name].insert_one({"tenantId": "t", "leadId": "l", "at": BASE})
+        queries = [
+            ("interactions", {"tenantId": {"$in": ["t", "u"]}, "updatedAt": {"$gt": BASE}}),
+            ("interactions", {"tenantId": "t", "updatedAt": {"$gt": BASE}}),
+            ("interactions", {"tenantId": "t", "leadId": {"$in": ["l", "m"]}}),
+            ("interactions", {"tenantId": "t", "leadId": "l"}),
+            ("interactions", {"tenantId": "t"}),
+            (ChangeEntry.Settings.name, {"at": {"$gte": BASE}}),
+            (ChangeEntry.Settings.name, {"at": {"$lt": BASE}}),
+        ]
+        for name, query in queries:
+            plan = db.command("explain", {"find": name, "filter": query})["queryPlanner"]["Plan"]
+            assert not any(" SCAN " in f" {step} " for step in plan), (query, plan)
+            assert any("USING INDEX" in step for step in plan), (query, plan)
+    finally:
+        client.drop_database(db.name)
+        client.close()
 
 
 def test_concurrent_bulk_updates_do_not_exhaust_the_connection_pool(collection: Any) -> None:

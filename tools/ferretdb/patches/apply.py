@@ -82,6 +82,29 @@ UPDATE_NEW = """		closer := iterator.NewMultiCloser()
 """
 
 
+# 5. Indexes that are not unique are built on `->>` (the field's SQL value: numbers as numbers,
+#    strings unquoted) instead of `->` (its JSON text), so a range on a date or a number can
+#    search them (JSON text orders 10 before 9); pushdown.go spells its conditions the same way.
+#    Unique indexes keep `->`, and with it upstream's uniqueness rules (under `->>` the boolean
+#    true and the number 1 would collide). Indexes created before keep their old expression:
+#    queries stay correct and scan, as they did.
+INDEX_OLD = """			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
+"""
+INDEX_NEW = """			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
+			if !index.Unique {
+				last := len(fields) - 1
+				columns[i] = DefaultColumn
+				for j, f := range fields {
+					if j == last {
+						columns[i] += "->>" + f
+					} else {
+						columns[i] += "->" + f
+					}
+				}
+			}
+"""
+
+
 def replace(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     if text.count(old) != 1:
@@ -93,5 +116,6 @@ replace(SQLITE / "metadata" / "metadata.go", METADATA_OLD, METADATA_NEW)
 replace(SQLITE / "collection.go", QUERY_OLD, QUERY_NEW)
 replace(SQLITE / "collection.go", EXPLAIN_OLD, EXPLAIN_NEW)
 replace(SQLITE.parent.parent / "handler" / "msg_update.go", UPDATE_OLD, UPDATE_NEW)
+replace(SQLITE / "metadata" / "registry.go", INDEX_OLD, INDEX_NEW)
 shutil.copy(HERE / "pushdown.go", SQLITE / "pushdown.go")
 print("patched", SQLITE)

@@ -3,23 +3,30 @@
 // Upstream pushes a filter down to SQLite only when it is exactly {_id: <string|ObjectID>}; any
 // other query makes FerretDB read every document of the collection and decode it in Go (about
 // 200 µs per document), then filter in memory. This file turns the simple parts of a filter into
-// an SQL WHERE clause that SQLite evaluates on the stored JSON, so only candidate documents are
-// decoded. The handler still applies the whole filter to what comes back (the backend contract:
-// "Filter may be ignored, or safely applied partially or entirely"), so each condition only has
-// to keep every document that can match — a superset — never to be exact:
+// an SQL WHERE clause that SQLite evaluates, so only candidate documents are decoded. The handler
+// still applies the whole filter to what comes back (the backend contract: "Filter may be
+// ignored, or safely applied partially or entirely"), so each condition only has to keep every
+// document that can match — a superset — never to be exact:
 //
 //   - {field: "text"}               the field is that string, or an array (it may contain it);
 //   - {field: {$in: ["a", "b"]}}    the same, for any of the strings;
 //   - {field: {$gt|$gte|$lt|$lte: <date or finite number>}}
-//                                   the field is a JSON number (dates are stored as Unix
-//                                   milliseconds) that compares so, or it is not a number at all
-//                                   (strings, arrays, objects: left to the handler);
+//                                   the field is a number (dates are stored as Unix milliseconds)
+//                                   that compares so, or it is text: a string, an array or an
+//                                   object (left to the handler);
 //   - {_id: <string|ObjectID>}      alongside other conditions (upstream: only alone), and
 //     {_id: {$in: [strings or ObjectIDs]}}, both as searches of the `_id_` index.
 //
-// Only top-level field names made of letters, digits and underscores are considered, and a name
-// given twice is left alone. Anything else in the filter is ignored here and applied by the
-// handler as before.
+// The conditions are spelled like the indexes so that SQLite searches an index instead of
+// parsing every stored document: `_ferretdb_sjson->>"field"` (the field's SQL value) for the
+// indexes that are not unique, which apply.py builds on `->>`, and, for strings, also
+// `_ferretdb_sjson->"field"` (its JSON text) for the unique ones, which keep upstream's `->`.
+// An array is JSON text starting with "[", under both spellings, so "or an array" is the index
+// range ['[', '\'); numbers sort before all text in SQLite, so "or text" is `>= ''`.
+//
+// Only top-level field names made of letters, digits and underscores (and not FerretDB's own
+// `_ferretdb_` columns) are considered, and a name given twice is left alone. Anything else in
+// the filter is ignored here and applied by the handler as before.
 
 package sqlite
 
@@ -27,6 +34,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
@@ -77,18 +85,18 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 			continue
 		}
 
-		if !pushdownField.MatchString(k) {
+		if !pushdownField.MatchString(k) || strings.HasPrefix(k, "_ferretdb_") {
 			continue
 		}
 
-		path := fmt.Sprintf("'$.%s'", k)
-		value := fmt.Sprintf("%s->>%s", metadata.DefaultColumn, path)
-		kind := fmt.Sprintf("json_type(%s, %s)", metadata.DefaultColumn, path)
+		// spelled exactly like the index expressions (metadata/registry.go, as patched)
+		value := fmt.Sprintf("%s->>%q", metadata.DefaultColumn, k)
+		text := fmt.Sprintf("%s->%q", metadata.DefaultColumn, k)
 
 		switch v := v.(type) {
 		case string:
-			conds = append(conds, fmt.Sprintf("(%s = ? OR %s = 'array')", value, kind))
-			args = append(args, v)
+			conds = append(conds, orArray(value, value+" = ?"), orArray(text, text+" = ?"))
+			args = append(args, v, string(must.NotFail(sjson.MarshalSingleValue(v))))
 
 		case *types.Document:
 			opSeen := make(map[string]int, v.Len())
@@ -104,7 +112,7 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 				operand := must.NotFail(v.Get(op))
 
 				if op == "$in" {
-					if cond, inArgs := inCondition(value, kind, operand); cond != "" {
+					if cond, inArgs := inCondition(value, text, operand); cond != "" {
 						conds = append(conds, cond)
 						args = append(args, inArgs...)
 					}
@@ -118,9 +126,12 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 				}
 
 				if number, ok := comparable(operand); ok {
-					conds = append(conds, fmt.Sprintf(
-						"(%s NOT IN ('integer', 'real') OR %s %s ?)", kind, value, sqlOp,
-					))
+					cond := fmt.Sprintf("%s %s ?", value, sqlOp)
+					if sqlOp == "<" || sqlOp == "<=" { // text sorts after numbers: keep it
+						cond = fmt.Sprintf("(%s OR %s >= '')", cond, value)
+					}
+
+					conds = append(conds, cond)
 					args = append(args, number)
 				}
 			}
@@ -184,14 +195,21 @@ func placeholders(n int) string {
 	return marks
 }
 
-// inCondition is the condition for {field: {$in: [strings]}}, or "" if an element is not a string.
-func inCondition(value, kind string, operand any) (string, []any) {
+// orArray is cond, or else the expression holds an array (JSON text starting with "[").
+func orArray(expr, cond string) string {
+	return fmt.Sprintf(`(%s OR (%s >= '[' AND %s < '\'))`, cond, expr, expr)
+}
+
+// inCondition is the condition for {field: {$in: [strings]}} under both spellings (see above),
+// or "" if an element is not a string.
+func inCondition(value, text string, operand any) (string, []any) {
 	arr, ok := operand.(*types.Array)
-	if !ok || arr.Len() == 0 || arr.Len() > maxInValues {
+	if !ok || arr.Len() == 0 || arr.Len() > maxInValues/2 {
 		return "", nil
 	}
 
-	args := make([]any, 0, arr.Len())
+	plain := make([]any, 0, arr.Len())
+	quoted := make([]any, 0, arr.Len())
 
 	for i := 0; i < arr.Len(); i++ {
 		s, ok := must.NotFail(arr.Get(i)).(string)
@@ -199,10 +217,15 @@ func inCondition(value, kind string, operand any) (string, []any) {
 			return "", nil
 		}
 
-		args = append(args, s)
+		plain = append(plain, s)
+		quoted = append(quoted, string(must.NotFail(sjson.MarshalSingleValue(s))))
 	}
 
-	return fmt.Sprintf("(%s IN (%s) OR %s = 'array')", value, placeholders(len(args)), kind), args
+	marks := placeholders(arr.Len())
+	cond := orArray(value, fmt.Sprintf("%s IN (%s)", value, marks)) + " AND " +
+		orArray(text, fmt.Sprintf("%s IN (%s)", text, marks))
+
+	return cond, append(plain, quoted...)
 }
 
 // comparable returns the number a stored date or number is compared with in SQL.
