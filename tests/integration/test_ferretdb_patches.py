@@ -90,7 +90,7 @@ CONDITION = st.one_of(
     ),
     st.fixed_dictionaries({"$in": st.lists(OPERAND, max_size=4)}),
 )
-FILTER = st.dictionaries(st.sampled_from([*FIELDS, "missing", "_id"]), CONDITION, max_size=3)
+FILTER = st.dictionaries(st.sampled_from([*FIELDS, "missing", "_id"]), CONDITION, max_size=4)
 
 
 def _ids(coll: Any, query: dict[str, Any]) -> list[str]:
@@ -178,7 +178,7 @@ def test_the_hot_queries_search_indexes(ferretdb: EmbeddedFerretDB) -> None:
             ("interactions", {"tenantId": {"$in": ["t", "u"]}, "updatedAt": {"$gt": BASE}}),
             ("interactions", {"tenantId": "t", "updatedAt": {"$gt": BASE}}),
             ("interactions", {"tenantId": "t", "leadId": {"$in": ["l", "m"]}}),
-            ("interactions", {"tenantId": "t", "leadId": "l"}),
+            ("interactions", {"leadId": "l", "tenantId": "t"}),
             ("interactions", {"tenantId": "t"}),
             (ChangeEntry.Settings.name, {"at": {"$gte": BASE}}),
             (ChangeEntry.Settings.name, {"at": {"$lt": BASE}}),
@@ -187,9 +187,27 @@ def test_the_hot_queries_search_indexes(ferretdb: EmbeddedFerretDB) -> None:
             plan = db.command("explain", {"find": name, "filter": query})["queryPlanner"]["Plan"]
             assert not any(" SCAN " in f" {step} " for step in plan), (query, plan)
             assert any("USING INDEX" in step for step in plan), (query, plan)
+            if "leadId" in query:  # both fields searched: one lead, not the tenant's every lead
+                by_lead = [step for step in plan if "tenantId_leadId_unique__values" in step]
+                assert by_lead and all("=? AND <expr>" in step for step in by_lead), plan
     finally:
         client.drop_database(db.name)
         client.close()
+
+
+def test_unique_indexes_keep_their_rules(collection: Any) -> None:
+    """A unique index keeps FerretDB's rules (it stays on `->`; its `->>` twin only searches)."""
+    coll = collection.database[f"q{uuid.uuid4().hex[:8]}"]
+    coll.create_index("u", unique=True)
+    coll.insert_many([{"_id": 1, "u": True}, {"_id": 2, "u": 1}, {"_id": 3, "u": "1"}])
+    coll.insert_many([{"_id": 4, "u": {"a": 1}}, {"_id": 5, "u": '{"a":1}'}, {"_id": 6, "u": None}])
+    for duplicate in (True, 1, "1", None, {"a": 1}):
+        with pytest.raises(pymongo.errors.DuplicateKeyError):
+            coll.insert_one({"u": duplicate})
+    assert [d["_id"] for d in coll.find({"u": {"$gte": 1}}).sort("_id")] == [2]
+    coll.drop_index("u_1")
+    coll.insert_one({"_id": 7, "u": 1})  # the twin went with it: nothing unique is left
+    assert coll.count_documents({"u": 1}) == 2
 
 
 def test_concurrent_bulk_updates_do_not_exhaust_the_connection_pool(collection: Any) -> None:

@@ -82,26 +82,88 @@ UPDATE_NEW = """		closer := iterator.NewMultiCloser()
 """
 
 
-# 5. Indexes that are not unique are built on `->>` (the field's SQL value: numbers as numbers,
-#    strings unquoted) instead of `->` (its JSON text), so a range on a date or a number can
-#    search them (JSON text orders 10 before 9); pushdown.go spells its conditions the same way.
-#    Unique indexes keep `->`, and with it upstream's uniqueness rules (under `->>` the boolean
-#    true and the number 1 would collide). Indexes created before keep their old expression:
-#    queries stay correct and scan, as they did.
+# 5. Indexes are searchable by value. Upstream builds every index on `->` (a field's JSON text,
+#    in which 10 sorts before 9), so no range on a date or number could search one. An index that
+#    is not unique is now built on `->>` (the field's SQL value: numbers as numbers, strings
+#    unquoted); a unique index keeps `->` and with it upstream's uniqueness rules (under `->>`
+#    true and 1 would collide, and a null would never conflict) and gets a twin on `->>`
+#    (`<index>__values`) that is not unique, dropped with it. pushdown.go spells its conditions
+#    like the `->>` columns. Indexes created by an unpatched binary keep their expressions:
+#    queries on them stay correct and scan, as before.
 INDEX_OLD = """			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
+			if key.Descending {
+				columns[i] += " DESC"
+			}
+		}
 """
 INDEX_NEW = """			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
-			if !index.Unique {
-				last := len(fields) - 1
-				columns[i] = DefaultColumn
-				for j, f := range fields {
-					if j == last {
-						columns[i] += "->>" + f
-					} else {
-						columns[i] += "->" + f
-					}
+			values[i] = DefaultColumn
+			for j, f := range fields {
+				if j == len(fields)-1 {
+					values[i] += "->>" + f
+				} else {
+					values[i] += "->" + f
 				}
 			}
+			if key.Descending {
+				columns[i] += " DESC"
+				values[i] += " DESC"
+			}
+		}
+
+		twin := ""
+		if !index.Unique {
+			columns = values
+		} else if index.Name != backends.DefaultIndexName {
+			twin = fmt.Sprintf(
+				"CREATE INDEX %q ON %q (%s)",
+				c.TableName+"_"+index.Name+"__values", c.TableName, strings.Join(values, ", "),
+			)
+		}
+"""
+COLUMNS_OLD = """		columns := make([]string, len(index.Key))
+		for i, key := range index.Key {
+"""
+COLUMNS_NEW = """		columns := make([]string, len(index.Key))
+		values := make([]string, len(index.Key))
+		for i, key := range index.Key {
+"""
+CREATE_OLD = """		if _, err := db.ExecContext(ctx, q); err != nil {
+			_ = r.indexesDrop(ctx, dbName, collectionName, created)
+			return lazyerrors.Error(err)
+		}
+
+		created = append(created, index.Name)
+"""
+CREATE_NEW = """		if _, err := db.ExecContext(ctx, q); err != nil {
+			_ = r.indexesDrop(ctx, dbName, collectionName, created)
+			return lazyerrors.Error(err)
+		}
+
+		if twin != "" {
+			if _, err := db.ExecContext(ctx, twin); err != nil {
+				_, _ = db.ExecContext(ctx, fmt.Sprintf("DROP INDEX %q", c.TableName+"_"+index.Name))
+				_ = r.indexesDrop(ctx, dbName, collectionName, created)
+				return lazyerrors.Error(err)
+			}
+		}
+
+		created = append(created, index.Name)
+"""
+DROP_OLD = """		q := fmt.Sprintf("DROP INDEX %q", c.TableName+"_"+name)
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return lazyerrors.Error(err)
+		}
+"""
+DROP_NEW = """		q := fmt.Sprintf("DROP INDEX %q", c.TableName+"_"+name)
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return lazyerrors.Error(err)
+		}
+
+		q = fmt.Sprintf("DROP INDEX IF EXISTS %q", c.TableName+"_"+name+"__values")
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return lazyerrors.Error(err)
+		}
 """
 
 
@@ -116,6 +178,12 @@ replace(SQLITE / "metadata" / "metadata.go", METADATA_OLD, METADATA_NEW)
 replace(SQLITE / "collection.go", QUERY_OLD, QUERY_NEW)
 replace(SQLITE / "collection.go", EXPLAIN_OLD, EXPLAIN_NEW)
 replace(SQLITE.parent.parent / "handler" / "msg_update.go", UPDATE_OLD, UPDATE_NEW)
-replace(SQLITE / "metadata" / "registry.go", INDEX_OLD, INDEX_NEW)
+for old, new in (
+    (COLUMNS_OLD, COLUMNS_NEW),
+    (INDEX_OLD, INDEX_NEW),
+    (CREATE_OLD, CREATE_NEW),
+    (DROP_OLD, DROP_NEW),
+):
+    replace(SQLITE / "metadata" / "registry.go", old, new)
 shutil.copy(HERE / "pushdown.go", SQLITE / "pushdown.go")
 print("patched", SQLITE)

@@ -17,12 +17,11 @@
 //   - {_id: <string|ObjectID>}      alongside other conditions (upstream: only alone), and
 //     {_id: {$in: [strings or ObjectIDs]}}, both as searches of the `_id_` index.
 //
-// The conditions are spelled like the indexes so that SQLite searches an index instead of
-// parsing every stored document: `_ferretdb_sjson->>"field"` (the field's SQL value) for the
-// indexes that are not unique, which apply.py builds on `->>`, and, for strings, also
-// `_ferretdb_sjson->"field"` (its JSON text) for the unique ones, which keep upstream's `->`.
-// An array is JSON text starting with "[", under both spellings, so "or an array" is the index
-// range ['[', '\'); numbers sort before all text in SQLite, so "or text" is `>= ''`.
+// The conditions are spelled like the indexes so that SQLite searches one instead of parsing
+// every stored document: `_ferretdb_sjson->>"field"` (the field's SQL value), the expression
+// apply.py builds every index on (unique ones keep upstream's `->` and get a twin on `->>`). An
+// array is JSON text starting with "[", so "or an array" is the index range ['[', '\'); numbers
+// sort before all text in SQLite, so "or text" is `>= ''`.
 //
 // Only top-level field names made of letters, digits and underscores (and not FerretDB's own
 // `_ferretdb_` columns) are considered, and a name given twice is left alone. Anything else in
@@ -34,6 +33,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,8 +46,12 @@ import (
 // pushdownField matches the field names that can be written as a JSON path without quoting.
 var pushdownField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// maxInValues bounds the values of an $in that is pushed down (SQLite allows 32 766 parameters).
-const maxInValues = 5000
+// maxInValues bounds the values of an $in that is pushed down, and maxArgs all the arguments of
+// a clause (SQLite allows 32 766 parameters; a string condition's may repeat, see below).
+const (
+	maxInValues = 5000
+	maxArgs     = 30000
+)
 
 // pushdownComparisons maps query operators to SQL operators.
 var pushdownComparisons = map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -68,6 +72,7 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 
 	var conds []string
 	var args []any
+	var either [][2]sqlTerm // per string condition: the string itself, or an array
 
 	for _, k := range keys {
 		if seen[k] != 1 {
@@ -91,12 +96,10 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 
 		// spelled exactly like the index expressions (metadata/registry.go, as patched)
 		value := fmt.Sprintf("%s->>%q", metadata.DefaultColumn, k)
-		text := fmt.Sprintf("%s->%q", metadata.DefaultColumn, k)
 
 		switch v := v.(type) {
 		case string:
-			conds = append(conds, orArray(value, value+" = ?"), orArray(text, text+" = ?"))
-			args = append(args, v, string(must.NotFail(sjson.MarshalSingleValue(v))))
+			either = append(either, [2]sqlTerm{{value + " = ?", []any{v}}, {arrayRange(value), nil}})
 
 		case *types.Document:
 			opSeen := make(map[string]int, v.Len())
@@ -112,9 +115,8 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 				operand := must.NotFail(v.Get(op))
 
 				if op == "$in" {
-					if cond, inArgs := inCondition(value, text, operand); cond != "" {
-						conds = append(conds, cond)
-						args = append(args, inArgs...)
+					if in, ok := inTerm(value, operand); ok {
+						either = append(either, [2]sqlTerm{in, {arrayRange(value), nil}})
 					}
 
 					continue
@@ -138,7 +140,49 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 		}
 	}
 
-	if len(conds) == 0 {
+	// The string conditions go first, as one disjunction of every combination of their two
+	// alternatives ((a AND b) OR (a AND b[]) OR ...): SQLite searches an index for each term,
+	// with the other conditions, where two ANDed ORs would only let it search for one of them.
+	if len(either) > maxCombined {
+		for _, e := range either[maxCombined:] {
+			conds = append(conds, "("+e[0].sql+" OR "+e[1].sql+")")
+			args = append(args, e[0].args...)
+		}
+
+		either = either[:maxCombined]
+	}
+
+	if len(either) > 0 {
+		terms := []sqlTerm{{}}
+		for _, e := range either {
+			var next []sqlTerm
+			for _, t := range terms {
+				for _, alt := range e {
+					sql := alt.sql
+					if t.sql != "" {
+						sql = t.sql + " AND " + alt.sql
+					}
+
+					next = append(next, sqlTerm{sql, append(slices.Clip(t.args), alt.args...)})
+				}
+			}
+
+			terms = next
+		}
+
+		var sqls []string
+		var termArgs []any
+
+		for _, t := range terms {
+			sqls = append(sqls, "("+t.sql+")")
+			termArgs = append(termArgs, t.args...)
+		}
+
+		conds = append([]string{"(" + strings.Join(sqls, " OR ") + ")"}, conds...)
+		args = append(termArgs, args...)
+	}
+
+	if len(conds) == 0 || len(args) > maxArgs {
 		return "", nil
 	}
 
@@ -195,37 +239,39 @@ func placeholders(n int) string {
 	return marks
 }
 
-// orArray is cond, or else the expression holds an array (JSON text starting with "[").
-func orArray(expr, cond string) string {
-	return fmt.Sprintf(`(%s OR (%s >= '[' AND %s < '\'))`, cond, expr, expr)
+// sqlTerm is a condition and the arguments of its placeholders.
+type sqlTerm struct {
+	sql  string
+	args []any
 }
 
-// inCondition is the condition for {field: {$in: [strings]}} under both spellings (see above),
-// or "" if an element is not a string.
-func inCondition(value, text string, operand any) (string, []any) {
+// maxCombined bounds the string conditions combined into one disjunction (2^n terms).
+const maxCombined = 3
+
+// arrayRange holds when the expression is an array (JSON text starting with "[").
+func arrayRange(expr string) string {
+	return fmt.Sprintf(`%s >= '[' AND %s < '\'`, expr, expr)
+}
+
+// inTerm is the condition for {field: {$in: [strings]}}; false if an element is not a string.
+func inTerm(value string, operand any) (sqlTerm, bool) {
 	arr, ok := operand.(*types.Array)
-	if !ok || arr.Len() == 0 || arr.Len() > maxInValues/2 {
-		return "", nil
+	if !ok || arr.Len() == 0 || arr.Len() > maxInValues {
+		return sqlTerm{}, false
 	}
 
-	plain := make([]any, 0, arr.Len())
-	quoted := make([]any, 0, arr.Len())
+	args := make([]any, 0, arr.Len())
 
 	for i := 0; i < arr.Len(); i++ {
 		s, ok := must.NotFail(arr.Get(i)).(string)
 		if !ok {
-			return "", nil
+			return sqlTerm{}, false
 		}
 
-		plain = append(plain, s)
-		quoted = append(quoted, string(must.NotFail(sjson.MarshalSingleValue(s))))
+		args = append(args, s)
 	}
 
-	marks := placeholders(arr.Len())
-	cond := orArray(value, fmt.Sprintf("%s IN (%s)", value, marks)) + " AND " +
-		orArray(text, fmt.Sprintf("%s IN (%s)", text, marks))
-
-	return cond, append(plain, quoted...)
+	return sqlTerm{fmt.Sprintf("%s IN (%s)", value, placeholders(len(args))), args}, true
 }
 
 // comparable returns the number a stored date or number is compared with in SQL.
