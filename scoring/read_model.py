@@ -165,6 +165,8 @@ class ReadModel:
         self._configs[tenant_id] = effective
         self._indexes[tenant_id] = index
         caught = await self._catch_up(tenant_id, index, started)
+        if self._watermark is None:  # the first index: the scan and catch-up covered until then,
+            self._watermark = started  # so the next sync need not read the whole tenant again
         log.info(
             "score index built",
             extra={"tenant_id": tenant_id, "leads": len(index), "caught_up": caught},

@@ -351,3 +351,36 @@ async def test_writes_made_while_an_index_is_built_are_kept(client, app, monkeyp
     index = await ReadModel(ScoringConfig()).index(tenant_id)
     assert len(index) == 4
     assert index.get("crm-late") is not None
+
+
+async def test_the_first_sync_after_a_build_reads_only_what_changed(
+    client, app, monkeypatch
+) -> None:
+    """A build covers its tenant until it began: the external sync that follows looks back from
+    there (at 100k leads, re-reading the whole tenant cost ~10 s of database time) and still
+    picks up a lead another system writes after the build."""
+    tenant_id = await _tenant(client)
+    await ScoreService(ScoringConfig()).record_interactions(tenant_id, records(3))
+    real = Interaction.get_pymongo_collection()
+    queries: list[dict] = []
+
+    class Recording:
+        def find(self, query: dict, *args, **kwargs):
+            queries.append(query)
+            return real.find(query, *args, **kwargs)
+
+    monkeypatch.setattr(
+        read_model, "Interaction", SimpleNamespace(get_pymongo_collection=Recording)
+    )
+    model = ReadModel(ScoringConfig())
+    index = await model.index(tenant_id)
+    now = utcnow()
+    await real.insert_one(
+        {"_id": ObjectId(), "tenantId": tenant_id, "leadId": "crm-after", "leadName": "After"}
+        | {"emailOpens": 2, "websiteVisits": 0, "timeSpent": 0, "lastActivityAt": now}
+        | {"updatedAt": now}
+    )
+    queries.clear()
+    assert await model.sync_external() == 1
+    assert index.get("crm-after") is not None
+    assert len(queries) == 1 and "updatedAt" in queries[0], queries

@@ -9,17 +9,12 @@ out="${1:-../../.cache/bin/ferretdb}"
 version="$(awk '/github.com\/FerretDB\/FerretDB /{print $NF; exit}' go.mod)"
 go mod vendor
 printf '%s\n' "$version" > vendor/github.com/FerretDB/FerretDB/build/version/version.txt
-# Two changes to FerretDB's SQLite backend, applied by patches/apply.py (it fails the build if the
-# upstream text is not there). Nothing else changes: same documents, same wire protocol, same files.
-# 1. FerretDB looks documents up by `_id` with the expression `_ferretdb_sjson->'$._id'`, while the
-#    `_id_` index it creates is on `_ferretdb_sjson->"_id"`. SQLite only uses an expression index
-#    for the same expression, so every update, replace, delete and find by `_id` scanned the whole
-#    collection (an update_one took 60 ms at 10k documents, 1.2 s at 100k). Spelling the lookup
-#    like the index makes them index searches.
-# 2. Any filter other than {_id: x} made FerretDB decode every document of the collection in Go
-#    (~200 us each) to filter them. patches/pushdown.go turns string equality, string $in and
-#    $gt/$gte/$lt/$lte on dates and numbers (top-level fields) into a WHERE clause SQLite evaluates
-#    on the stored JSON; FerretDB still applies the whole filter to what comes back.
+# Leadscore's changes to FerretDB (its SQLite backend and the update handler) are applied by
+# patches/apply.py, which explains each one and fails the build if the upstream text it replaces is
+# not there; README "Database" says what each changed and how it is tested. Same documents, same
+# wire protocol: `_id` lookups spelled like the `_id_` index, simple filters pushed down to SQLite
+# (patches/pushdown.go), indexes searchable by value (`->>`), and no connection-pool deadlock in
+# bulk updates.
 python3 patches/apply.py vendor/github.com/FerretDB/FerretDB
 go build -mod=vendor -trimpath -o "$out" github.com/FerretDB/FerretDB/cmd/ferretdb
 rm -rf vendor
