@@ -90,13 +90,15 @@ UPDATE_NEW = """		closer := iterator.NewMultiCloser()
 #    (`<index>__values`) that is not unique, dropped with it. pushdown.go spells its conditions
 #    like the `->>` columns. Indexes created by an unpatched binary keep their expressions:
 #    queries on them stay correct and scan, as before.
-INDEX_OLD = """			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
+INDEX_OLD = """\
+			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
 			if key.Descending {
 				columns[i] += " DESC"
 			}
 		}
 """
-INDEX_NEW = """			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
+INDEX_NEW = """\
+			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
 			values[i] = DefaultColumn
 			for j, f := range fields {
 				if j == len(fields)-1 {
