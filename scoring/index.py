@@ -131,6 +131,11 @@ class TenantIndex:
             record, score, priority_for(score, self.config), decay, from_micros(now_us)
         )
 
+    def prepare(self, now_us: int) -> None:
+        """Sort the leads now (after a change to many), so that the next reader need not wait
+        (~0.25 s at 100k leads)."""
+        self._current(now_us)
+
     def page(self, query: IndexQuery, now_us: int) -> IndexPage:
         """The query's slice of leads, ordered by the contract, and the total matching."""
         arrays = self._current(now_us)

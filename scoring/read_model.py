@@ -114,6 +114,7 @@ class ReadModel:
         if effective != self._configs.get(tenant_id):
             self._configs[tenant_id] = effective
             index.set_config(effective.config)
+            index.prepare(to_micros(utcnow()))  # re-sorted here, not by the next reader
         return effective
 
     def forget(self, tenant_id: str) -> None:

@@ -130,6 +130,7 @@ class ScoreService:
             else [r for lead_id in lead_ids if (r := index.get(lead_id)) is not None]
         )
         index.upsert(records)
+        index.prepare(to_micros(utcnow()))  # the caller waits for the sort, not the next reader
         self.persister.mark(tenant_id, [r.lead_id for r in records])
         return len(records)
 

@@ -267,3 +267,20 @@ def test_search_matches_exactly_the_leads_whose_folded_text_contains_the_term(na
     found = search_mask(arrays, needle).tolist()
     term = fold_text(needle).strip()
     assert found == [term in r.search_text() for r in records]
+
+
+def test_prepare_sorts_ahead_of_the_next_reader(monkeypatch) -> None:
+    """After a change to every lead (a refresh, a new model), `prepare` sorts them; the page
+    that follows uses that sort and serves what a brute-force evaluation gives."""
+    rows = [record(f"l{n}", n % 7, n % 5, 60 * n, n % 11) for n in range(50)]
+    index = TenantIndex("t", ScoringConfig())
+    index.upsert(rows)
+    index.set_config(ScoringConfig(weights=(1, 1, 1), half_life_days=3))
+    index.prepare(to_micros(NOW))
+    sorts = []
+    monkeypatch.setattr(index, "_build", lambda now_us: sorts.append(now_us))
+    query = IndexQuery(sort=SCORE_DESC, offset=5, limit=10)
+    page = index.page(query, to_micros(NOW))
+    expected, total = brute_force(rows, index.config, query, NOW)
+    assert sorts == [] and page.total == total
+    assert [(i.record.lead_id, i.score) for i in page.items] == expected
