@@ -13,8 +13,8 @@ printf '%s\n' "$version" > vendor/github.com/FerretDB/FerretDB/build/version/ver
 # patches/apply.py, which explains each one and fails the build if the upstream text it replaces is
 # not there; README "Database" says what each changed and how it is tested. Same documents, same
 # wire protocol: `_id` lookups spelled like the `_id_` index, simple filters pushed down to SQLite
-# (patches/pushdown.go), indexes searchable by value (`->>`), and no connection-pool deadlock in
-# bulk updates.
+# (patches/pushdown.go), indexes searchable by value (`->>`), no connection-pool deadlock in bulk
+# updates, and bulk updates by `_id` in one transaction (patches/updatebatch.go).
 python3 patches/apply.py vendor/github.com/FerretDB/FerretDB
 go build -mod=vendor -trimpath -o "$out" github.com/FerretDB/FerretDB/cmd/ferretdb
 rm -rf vendor

@@ -169,6 +169,24 @@ DROP_NEW = """		q := fmt.Sprintf("DROP INDEX %q", c.TableName+"_"+name)
 """
 
 
+# 6. An `update` command whose statements each change one document named by `_id` reads them with
+#    one query and writes them in one transaction (updatebatch.go), instead of one query and one
+#    commit per statement: the lead writes of an event batch or an import. Any other command, or
+#    any error, runs upstream's loop unchanged.
+BATCH_OLD = """	for _, u := range params.Updates {
+		c, err := db.Collection(params.Collection)
+"""
+BATCH_NEW = """	if c, err := db.Collection(params.Collection); err == nil && !h.DisablePushdown {
+		if matched, modified, ok := updateByIDs(ctx, c, params.Updates); ok {
+			return matched, modified, &upserted, nil
+		}
+	}
+
+	for _, u := range params.Updates {
+		c, err := db.Collection(params.Collection)
+"""
+
+
 def replace(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     if text.count(old) != 1:
@@ -179,7 +197,9 @@ def replace(path: Path, old: str, new: str) -> None:
 replace(SQLITE / "metadata" / "metadata.go", METADATA_OLD, METADATA_NEW)
 replace(SQLITE / "collection.go", QUERY_OLD, QUERY_NEW)
 replace(SQLITE / "collection.go", EXPLAIN_OLD, EXPLAIN_NEW)
-replace(SQLITE.parent.parent / "handler" / "msg_update.go", UPDATE_OLD, UPDATE_NEW)
+HANDLER = SQLITE.parent.parent / "handler"
+replace(HANDLER / "msg_update.go", UPDATE_OLD, UPDATE_NEW)
+replace(HANDLER / "msg_update.go", BATCH_OLD, BATCH_NEW)
 for old, new in (
     (COLUMNS_OLD, COLUMNS_NEW),
     (INDEX_OLD, INDEX_NEW),
@@ -188,4 +208,5 @@ for old, new in (
 ):
     replace(SQLITE / "metadata" / "registry.go", old, new)
 shutil.copy(HERE / "pushdown.go", SQLITE / "pushdown.go")
+shutil.copy(HERE / "updatebatch.go", HANDLER / "updatebatch.go")
 print("patched", SQLITE)
