@@ -13,6 +13,7 @@ goes back through graphql-core's own path, which reports it exactly as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -28,6 +29,8 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 # (resolve, coerce, non-null) of a plain leaf field, or None when the field needs the full path
 LeafPlan = tuple[Callable[..., Any], Callable[[Any], Any], bool] | None
@@ -235,6 +238,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         non_null = is_non_null_type(return_type)
         inner = return_type.of_type if non_null else return_type  # type: ignore[union-attr]
         if resolve is not None and getattr(resolve, "_is_default", False) and not field_def.args:
+            resolve = _attribute_reader(field_def) or resolve
             if is_leaf_type(inner):
                 leaf = (resolve, inner.coerce_output_value, non_null)
             elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
@@ -254,3 +258,21 @@ def _leaf_value(plan: Any, source: Any) -> Any:
     except Exception:
         return _FULL_PATH
     return _FULL_PATH if coerced is None or coerced is Undefined else coerced
+
+
+def _attribute_reader(field_def: GraphQLField) -> Callable[[Any, Any], Any] | None:
+    """The attribute read a default resolver does, without its two calls and a dict lookup.
+
+    Strawberry's default resolver calls `field.get_result`, which calls `getattr(source, name)`
+    (its configured default resolver); when that is plain `getattr`, reading the attribute is the
+    same. Anything else (another default resolver, a resolver of its own) keeps Strawberry's.
+    """
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if (
+        not isinstance(definition, StrawberryField)
+        or definition.base_resolver is not None
+        or definition.default_resolver is not getattr
+    ):
+        return None
+    read = attrgetter(definition.python_name)
+    return lambda source, _info: read(source)
