@@ -30,3 +30,35 @@ async def test_pending_scores_are_stored_within_the_limit_and_none_is_lost(
     await scores.drain()
     assert persister.pending == 0
     assert await stored.count_documents({"tenantId": tenant_id}) == 120
+
+
+async def test_stored_scores_are_updated_in_place_and_missing_ones_inserted(
+    client, monkeypatch
+) -> None:
+    """Update first, insert what matched nothing: existing documents get the new score, new leads
+    get a document, and one created by another writer meanwhile is updated, never duplicated."""
+    monkeypatch.setattr(scoring.persist, "WRITE_BATCH", 40)
+    tenant_id = (await register_tenant(client)).tenant_id
+    scores = ScoreService(ScoringConfig())
+    await scores.record_interactions(tenant_id, records(60))
+    await scores.drain()
+    stored = LeadScore.get_pymongo_collection()
+    before = {doc["_id"]: doc async for doc in stored.find({"tenantId": tenant_id})}
+    assert len(before) == 60
+    gone = sorted(before)[:10]  # deleted by someone: must come back
+    await stored.delete_many({"_id": {"$in": gone}})
+    await stored.update_many({"tenantId": tenant_id}, {"$set": {"score": -1.0}})
+    documents = [{**doc, "score": 12.5} for doc in before.values()]
+    real_insert = stored.insert_many.__func__  # type: ignore[attr-defined]
+    racer = gone[0]
+
+    async def racing_insert(self, docs, **kwargs):  # another replica writes one of them first
+        if any(doc["_id"] == racer for doc in docs):
+            await stored.insert_one({**before[racer], "score": -2.0})
+        return await real_insert(self, docs, **kwargs)
+
+    monkeypatch.setattr(type(stored), "insert_many", racing_insert)
+    await scoring.persist._upsert(documents)
+    after = [doc async for doc in stored.find({"tenantId": tenant_id})]
+    assert sorted(doc["_id"] for doc in after) == sorted(before)
+    assert {doc["score"] for doc in after} == {12.5}
