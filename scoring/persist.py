@@ -33,6 +33,7 @@ class ScorePersister:
     def __init__(self, model: ReadModel) -> None:
         self.model = model
         self._pending: dict[str, set[str]] = {}
+        self._update_first = True  # most of the last chunk existed (see _upsert)
 
     def mark(self, tenant_id: str, lead_ids: Iterable[str]) -> None:
         """Remember leads whose stored score must be rewritten."""
@@ -86,30 +87,46 @@ class ScorePersister:
                     effective.fingerprint,
                 )
                 documents.append({"_id": lead_key(tenant_id, lead_id), **doc})
-        await _upsert(documents)
+        self._update_first = await _upsert(documents, update_first=self._update_first)
         metrics.LEADS_SCORED.inc(len(documents))
         return len(documents)
 
 
-async def _upsert(documents: list[dict[str, object]]) -> None:
-    """Update the score documents in place; insert those that do not exist yet.
+async def _upsert(documents: list[dict[str, object]], *, update_first: bool = True) -> bool:
+    """Update the score documents that exist in place and insert the others.
 
-    Updating first: nearly every write after the first is of a lead whose document exists, and
-    an insert that fails on a duplicate costs FerretDB a transaction per document (it retries a
-    failed batch one document at a time), ~0.3 s per 1000 leads of an event batch.
+    After a lead's first score, nearly every write is of a document that exists: one update
+    command does it (one transaction on the embedded FerretDB). A chunk of new leads (an import)
+    is looked up first and inserted. Inserting blindly is not an option there: FerretDB retries a
+    batch that hit a duplicate one document at a time, a transaction each. Returns whether the
+    next chunk had better update first (most of this one existed).
     """
     collection = LeadScore.get_pymongo_collection()
     for start in range(0, len(documents), WRITE_BATCH):
         chunk = documents[start : start + WRITE_BATCH]
-        result = await collection.bulk_write([_set(doc) for doc in chunk], ordered=False)
-        if result.matched_count < len(chunk):
-            await _insert_missing(collection, chunk)
+        if update_first:
+            result = await collection.bulk_write([_set(doc) for doc in chunk], ordered=False)
+            existed = result.matched_count
+            if existed < len(chunk):
+                present = await _present(collection, chunk)
+                await _insert(collection, [doc for doc in chunk if doc["_id"] not in present])
+        else:
+            present = await _present(collection, chunk)
+            await _insert(collection, [doc for doc in chunk if doc["_id"] not in present])
+            existing = [doc for doc in chunk if doc["_id"] in present]
+            if existing:
+                await collection.bulk_write([_set(doc) for doc in existing], ordered=False)
+            existed = len(existing)
+        update_first = existed * 2 >= len(chunk)
+    return update_first
 
 
-async def _insert_missing(collection: Any, chunk: list[dict[str, object]]) -> None:
+async def _present(collection: Any, chunk: list[dict[str, object]]) -> set[object]:
     ids = [doc["_id"] for doc in chunk]
-    present = {doc["_id"] async for doc in collection.find({"_id": {"$in": ids}}, {"_id": 1})}
-    missing = [doc for doc in chunk if doc["_id"] not in present]
+    return {doc["_id"] async for doc in collection.find({"_id": {"$in": ids}}, {"_id": 1})}
+
+
+async def _insert(collection: Any, missing: list[dict[str, object]]) -> None:
     if not missing:
         return
     try:

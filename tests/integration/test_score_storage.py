@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import scoring.persist
 from models import LeadScore
 from scoring.engine import ScoringConfig
@@ -32,11 +34,12 @@ async def test_pending_scores_are_stored_within_the_limit_and_none_is_lost(
     assert await stored.count_documents({"tenantId": tenant_id}) == 120
 
 
+@pytest.mark.parametrize("update_first", [True, False])
 async def test_stored_scores_are_updated_in_place_and_missing_ones_inserted(
-    client, monkeypatch
+    client, monkeypatch, update_first: bool
 ) -> None:
-    """Update first, insert what matched nothing: existing documents get the new score, new leads
-    get a document, and one created by another writer meanwhile is updated, never duplicated."""
+    """Existing documents get the new score, new leads get a document, and one created by another
+    writer meanwhile is updated, never duplicated — whichever way the chunk is tried first."""
     monkeypatch.setattr(scoring.persist, "WRITE_BATCH", 40)
     tenant_id = (await register_tenant(client)).tenant_id
     scores = ScoreService(ScoringConfig())
@@ -58,7 +61,8 @@ async def test_stored_scores_are_updated_in_place_and_missing_ones_inserted(
         return await real_insert(self, docs, **kwargs)
 
     monkeypatch.setattr(type(stored), "insert_many", racing_insert)
-    await scoring.persist._upsert(documents)
+    next_update_first = await scoring.persist._upsert(documents, update_first=update_first)
     after = [doc async for doc in stored.find({"tenantId": tenant_id})]
     assert sorted(doc["_id"] for doc in after) == sorted(before)
     assert {doc["score"] for doc in after} == {12.5}
+    assert next_update_first  # the last chunk (20 documents) existed
