@@ -21,6 +21,7 @@ from server.leases import acquire_lease
 log = logging.getLogger(__name__)
 FEED_OVERLAP = timedelta(seconds=3)
 HISTORY_SECONDS = 300.0
+SLOW_JOB_SECONDS = 1.0  # a background job that took longer is logged (INFO) with its duration
 
 
 @dataclass
@@ -136,4 +137,6 @@ async def _every(seconds: float, name: str, job: Callable[[], Awaitable[object]]
         except Exception:
             log.exception("background job failed", extra={"job": name})
         took = time.monotonic() - started
+        if took >= SLOW_JOB_SECONDS:  # what an operator needs to tie a latency spike to a job
+            log.info("background job took %.1f s", took, extra={"job": name})
         await asyncio.sleep(max(seconds, took * 4))
