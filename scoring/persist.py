@@ -22,7 +22,8 @@ from scoring.read_model import ReadModel
 from scoring.records import score_document
 
 log = logging.getLogger(__name__)
-WRITE_BATCH = 1000  # one command, one transaction on the embedded FerretDB (its patch 6)
+# one command, and one transaction on the embedded FerretDB (README "Database", patch 5)
+WRITE_BATCH = 1000
 CHUNK = 500  # score documents built and written per step
 DUPLICATE_KEY = 11000
 

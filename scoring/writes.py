@@ -33,9 +33,9 @@ from scoring.records import (
 
 log = logging.getLogger(__name__)
 # Updates go in commands of up to WRITE_BATCH statements. The embedded FerretDB runs such a
-# command of by-`_id` statements as one query and one transaction (its patch 6); unpatched
-# FerretDB v1.24.2 deadlocked on commands of more than ~100 statements (patch 4), which is why
-# this was 50. MongoDB takes up to 100 000.
+# command of by-`_id` statements as one query and one transaction (README "Database", patch
+# 5); unpatched FerretDB v1.24.2 deadlocked on commands of more than ~100 statements (patch 3),
+# which is why this was 50. MongoDB takes up to 100 000.
 WRITE_BATCH = 1000
 INSERT_BATCH = 1000
 FEED_BATCH = 2000  # leads per feed entry (a BSON blob of ~0.6 MB)
