@@ -18,9 +18,10 @@ from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
 from foundation.changes import publish
+from foundation.errors import ServiceUnavailable
 from models import Interaction
 from models.base import lead_key, utcnow
-from scoring.index import LeadRecord, to_micros
+from scoring.index import LeadRecord, from_micros, to_micros
 from scoring.pre_outcome import before_outcome
 from scoring.read_model import ReadModel
 from scoring.records import (
@@ -32,12 +33,14 @@ from scoring.records import (
 )
 
 log = logging.getLogger(__name__)
+
 # Updates go in commands of up to WRITE_BATCH statements. The embedded FerretDB runs such a
 # command of by-`_id` statements as one query and one transaction (README "Database", patch
 # 5); unpatched FerretDB v1.24.2 deadlocked on commands of more than ~100 statements (patch 3),
 # which is why this was 50. MongoDB takes up to 100 000.
 WRITE_BATCH = 1000
 INSERT_BATCH = 1000
+CONFLICT_RETRIES = 5  # attempts at adding events to leads that other writers keep changing
 FEED_BATCH = 2000  # leads per feed entry (a BSON blob of ~0.6 MB)
 DUPLICATE_KEY = 11000
 _FIELDS = {
@@ -58,6 +61,12 @@ _ENGAGEMENT = {
     "time_spent": "timeSpent",
 }
 _OUTCOME_OF = {"converted": "won", "lost": "lost"}
+
+
+class ConcurrentUpdateError(ServiceUnavailable):
+    """Other writers kept changing the leads this write adds events to: retry shortly (503)."""
+
+    code = "CONCURRENT_UPDATES"
 
 
 @dataclass(slots=True)
@@ -123,25 +132,43 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
     """Apply the changes (the last one wins per lead); returns how many leads were written."""
     if not changes:
         return 0
-    merged: dict[str, dict[str, Any]] = {}
+    given: dict[str, dict[str, Any]] = {}
     deltas: dict[str, EventDelta] = {}
     for change in changes:
-        merged.setdefault(change.lead_id, {}).update(change.fields)
+        given.setdefault(change.lead_id, {}).update(change.fields)
         if change.delta is not None:
             deltas[change.lead_id] = change.delta
+
+    def fields_of(lead_id: str, record: LeadRecord | None) -> dict[str, Any]:
+        fields = dict(given[lead_id])
+        if lead_id in deltas:
+            fields.update(deltas[lead_id].fields(record))
+        return fields
+
     index = await model.index(tenant_id)
     async with model.lock(tenant_id):
         now = utcnow()
-        known = {lead_id: index.get(lead_id) for lead_id in merged}
-        for lead_id, delta in deltas.items():
-            merged[lead_id].update(delta.fields(known[lead_id]))
+        known = {lead_id: index.get(lead_id) for lead_id in given}
+        merged = {lead_id: fields_of(lead_id, record) for lead_id, record in known.items()}
         fresh = [lead_id for lead_id, record in known.items() if record is None]
         found = await _insert_new(tenant_id, {lid: merged[lid] for lid in fresh}, now)
         for lead_id, record in found.items():
-            if lead_id in deltas:
-                merged[lead_id].update(deltas[lead_id].fields(record))
+            merged[lead_id] = fields_of(lead_id, record)
         existing = {lid: rec for lid, rec in known.items() if rec is not None} | found
-        missing = await _update_existing(tenant_id, existing, merged, now)
+        missing: list[str] = []
+        pending = existing
+        for _ in range(CONFLICT_RETRIES):
+            gone, changed = await _update_existing(tenant_id, pending, merged, now, deltas)
+            missing += gone
+            for lead_id, record in changed.items():  # counted again from what is stored now
+                existing[lead_id] = record
+                merged[lead_id] = fields_of(lead_id, record)
+            if not changed:
+                break
+            pending = changed
+        else:
+            busy = f"{len(pending)} lead(s) kept changing under this write; retry shortly"
+            raise ConcurrentUpdateError(busy, retry_after=1)
         if missing:
             await _insert_new(tenant_id, {lid: merged[lid] for lid in missing}, now)
         records = [
@@ -217,34 +244,63 @@ async def _update_existing(
     existing: Mapping[str, LeadRecord],
     merged: Mapping[str, Mapping[str, Any]],
     now: datetime,
-) -> list[str]:
-    """Update the existing documents in place; returns the leads whose document is gone."""
-    operations = [
-        (
-            lead_id,
-            UpdateOne(
-                {"_id": record.document_id(tenant_id)},
-                {"$set": {**_stored(merged[lead_id]), "updatedAt": now}},
-            ),
-        )
-        for lead_id, record in existing.items()
-    ]
+    deltas: Mapping[str, EventDelta],
+) -> tuple[list[str], dict[str, LeadRecord]]:
+    """Update the existing documents in place: (leads whose document is gone, leads another
+    writer changed first, as stored now).
+
+    Events add to what is stored, so their writes are a compare-and-set: another replica or an
+    external writer may have changed the lead since this index last saw it, and writing totals
+    computed from the old state would lose their change. The condition is the `updatedAt` and
+    the `eventBatches` this index saw (two replicas' event writes can share a millisecond, never
+    a batch). Such a lead is returned with its stored state, to be counted again from it.
+    """
+    operations = []
+    for lead_id, record in existing.items():
+        query: dict[str, Any] = {"_id": record.document_id(tenant_id)}
+        if lead_id in deltas:  # as this index saw it: its time, and its last event batches
+            query["updatedAt"] = from_micros(record.updated_us) if record.updated_us else None
+            query["eventBatches"] = list(record.batches) if record.batches else None
+        update = {"$set": {**_stored(merged[lead_id]), "updatedAt": now}}
+        operations.append((lead_id, UpdateOne(query, update)))
     collection = Interaction.get_pymongo_collection()
     missing: list[str] = []
+    changed: dict[str, LeadRecord] = {}
     for start in range(0, len(operations), WRITE_BATCH):
         chunk = operations[start : start + WRITE_BATCH]
         result = await collection.bulk_write([op for _, op in chunk], ordered=False)
         if result.matched_count < len(chunk):
-            missing += await _absent(tenant_id, [lead_id for lead_id, _ in chunk])
-    return missing
+            ids = [lead_id for lead_id, _ in chunk]
+            gone, moved = await _unmatched(tenant_id, ids, deltas, to_micros(now))
+            missing += gone
+            changed |= moved
+    return missing, changed
 
 
-async def _absent(tenant_id: str, lead_ids: list[str]) -> list[str]:
+async def _unmatched(
+    tenant_id: str, lead_ids: list[str], deltas: Mapping[str, EventDelta], now_us: int
+) -> tuple[list[str], dict[str, LeadRecord]]:
+    """Of leads some of whose updates matched nothing: those that are gone, and those whose
+    events were not applied because the lead had changed (with the stored record)."""
     cursor = Interaction.get_pymongo_collection().find(
-        {"tenantId": tenant_id, "leadId": {"$in": lead_ids}}, {"leadId": 1}
+        {"tenantId": tenant_id, "leadId": {"$in": lead_ids}}
     )
-    present = {doc.get("leadId") async for doc in cursor}
-    return [lead_id for lead_id in lead_ids if lead_id not in present]
+    stored = {r.lead_id: r async for doc in cursor if (r := record_from_doc(doc))}
+    missing = [lead_id for lead_id in lead_ids if lead_id not in stored]
+    changed = {
+        lead_id: record
+        for lead_id, record in stored.items()
+        if lead_id in deltas and not _applied(deltas[lead_id], record, now_us)
+    }
+    return missing, changed
+
+
+def _applied(delta: EventDelta, stored: LeadRecord, now_us: int) -> bool:
+    """Whether the stored lead already holds this write's events: stamped with their batch, or
+    (events without one) stamped with this write's time."""
+    if delta.batch is not None:
+        return delta.batch in stored.batches
+    return stored.updated_us == now_us
 
 
 def _stored(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -215,3 +215,38 @@ async def test_concurrent_overlapping_writers_count_each_event_once(client):
             doc["emailOpens"], doc["websiteVisits"], doc["timeSpent"], doc["lastActivityAt"]
         )
         assert abs(served["score"] - score_lead(counts, ScoringConfig(), now).score) <= 0.01
+
+
+async def test_two_replicas_adding_events_to_the_same_leads_lose_none(client):
+    """Two replicas (each with its own index, neither following the other's feed here) add
+    events to the same leads at once. Each computes totals from its own view of a lead, so each
+    write is a compare-and-set on `updatedAt`: a lead the other replica changed first is read
+    again and counted from what is stored. Every event counts exactly once."""
+    from scoring.service import ScoreService
+
+    tenant_id = (await register_tenant(client)).tenant_id
+    first, second = ScoreService(ScoringConfig()), ScoreService(ScoringConfig())
+    leads = [f"lead-{i}" for i in range(12)]
+    counts = {"emailOpens": 1, "websiteVisits": 0, "timeSpent": 0}
+    await first.record_interactions(
+        tenant_id, [{"leadId": lead, "leadName": lead, **counts} for lead in leads]
+    )
+    index = await second.index(tenant_id)  # both know the leads; neither hears the other now
+    assert all(index.get(lead).email_opens == 1 for lead in leads)
+
+    def batch(tag: str) -> list[dict]:
+        return [event(f"{tag}-{i}", leads[i % 12], "email_open", i % 7) for i in range(30)]
+
+    results = await asyncio.gather(
+        *(
+            replica.record_events(tenant_id, batch(f"{name}{round_}"))
+            for round_ in range(4)
+            for name, replica in (("first", first), ("second", second))
+        )
+    )
+    assert sum(result.accepted for result in results) == 8 * 30
+    stored = Interaction.get_pymongo_collection()
+    docs = [doc async for doc in stored.find({"tenantId": tenant_id})]
+    assert {doc["leadId"]: doc["emailOpens"] for doc in docs} == {
+        lead: 1 + 8 * sum(1 for i in range(30) if i % 12 == n) for n, lead in enumerate(leads)
+    }

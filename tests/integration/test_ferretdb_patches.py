@@ -225,10 +225,10 @@ def test_concurrent_bulk_updates_do_not_exhaust_the_connection_pool(collection: 
             target = client[coll.database.name][coll.name]
             done = 0
             for _ in range(3):
-                # a second condition keeps these off the by-`_id` batch (updatebatch.go): each
-                # statement runs on its own, as upstream runs them
+                # `$in` keeps these off the by-`_id` batch (updatebatch.go): each statement runs
+                # on its own, as upstream runs them
                 ops = [
-                    pymongo.UpdateOne({"_id": f"k{i}", "n": {"$gte": 0}}, {"$inc": {"n": 1}})
+                    pymongo.UpdateOne({"_id": {"$in": [f"k{i}"]}}, {"$inc": {"n": 1}})
                     for i in range(part * 80, part * 80 + 80)
                 ]
                 done += target.bulk_write(ops, ordered=False).modified_count
@@ -250,7 +250,8 @@ CHANGE = st.one_of(
 )
 # pymongo cannot read FerretDB's reply to an upsert that breaks a unique index (KeyError)
 FAILED = (pymongo.errors.PyMongoError, KeyError)
-STATEMENT = st.tuples(st.sampled_from(IDS), CHANGE, st.booleans())
+GUARD = st.sampled_from([None, {"n": 1}, {"n": {"$gte": 2}}, {"s": "one"}])  # compare-and-set
+STATEMENT = st.tuples(st.sampled_from(IDS), CHANGE, st.booleans(), GUARD)
 
 
 def _seed(coll: Any) -> None:
@@ -267,24 +268,31 @@ def _seed(coll: Any) -> None:
     )
 
 
-def _operation(lead: Any, change: dict[str, Any], upsert: bool) -> Any:
+def _operation(
+    lead: Any, change: dict[str, Any], upsert: bool, guard: Any, *, upstream: bool = False
+) -> Any:
+    # `{"$eq": x}` is the same condition, but not a by-`_id` statement (updatebatch.go): it runs
+    # upstream's loop (an upsert does anyway, and needs the plain form to take its `_id`)
+    query = {"_id": {"$eq": lead} if upstream and not upsert else lead, **(guard or {})}
     if any(key.startswith("$") for key in change):
-        return pymongo.UpdateOne({"_id": lead}, change, upsert=upsert)
-    return pymongo.ReplaceOne({"_id": lead}, change, upsert=upsert)
+        return pymongo.UpdateOne(query, change, upsert=upsert)
+    return pymongo.ReplaceOne(query, change, upsert=upsert)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=NO_HEALTH_CHECK)
 @given(statements=st.lists(STATEMENT, min_size=2, max_size=8))
 def test_a_bulk_update_by_id_leaves_what_one_statement_at_a_time_leaves(
-    collection: Any, statements: list[tuple[Any, dict[str, Any], bool]]
+    collection: Any, statements: list[tuple[Any, dict[str, Any], bool, Any]]
 ) -> None:
     """One `update` command of by-`_id` statements (read with one query, written in one
-    transaction when each `_id` comes once and nothing upserts) ends exactly like the same
-    statements sent one by one, up to the first that fails: documents, matched and modified."""
+    transaction when each `_id` comes once and nothing upserts; some with a compare-and-set
+    condition) ends exactly like the same statements sent one by one through upstream's loop,
+    up to the first that fails: documents, matched and modified."""
     batched, single = collection.database["batched"], collection.database["single"]
     _seed(batched)
     _seed(single)
-    ops = [_operation(lead, change, upsert) for lead, change, upsert in statements]
+    ops = [_operation(*statement) for statement in statements]
+    reference = [_operation(*statement, upstream=True) for statement in statements]
     try:
         result = batched.bulk_write(ops, ordered=False)
         got: Any = (result.matched_count, result.modified_count, result.upserted_count)
@@ -292,7 +300,7 @@ def test_a_bulk_update_by_id_leaves_what_one_statement_at_a_time_leaves(
         got = "failed"
     matched = modified = upserted = 0
     expected: Any = None
-    for op in ops:
+    for op in reference:
         try:
             one = single.bulk_write([op])
         except FAILED:

@@ -5,9 +5,11 @@
 // transaction per modified document. A bulk write of 1 000 `{_id: x}` updates (how Leadscore folds
 // an event batch into its leads) so cost 1 000 queries and 1 000 commits, ~3 ms of CPU per lead.
 // When every statement names one document by `_id` (a string or an ObjectID, each `_id` once, no
-// upsert), updateByIDs reads all of them with one query and writes all of them in one
-// transaction. The statements are applied by upstream's own code (common.UpdateDocument), in
-// order, so the documents, counts and validation are the same.
+// upsert; other conditions may come with it, such as a compare-and-set on a version field),
+// updateByIDs reads all of them with one query and writes all of them in one transaction. The
+// statements are applied by upstream's own code (common.UpdateDocument), in order, so the
+// documents, counts and validation are the same. Such commands run one at a time, from the read
+// to the commit, so a statement's conditions hold for the document it replaces.
 //
 // Anything else, or any error before the commit, leaves nothing written and reports ok = false:
 // the caller then runs upstream's loop, statement by statement, with upstream's errors and
@@ -17,6 +19,7 @@ package handler
 
 import (
 	"context"
+	"sync"
 
 	"github.com/FerretDB/FerretDB/internal/backends"
 	"github.com/FerretDB/FerretDB/internal/handler/common"
@@ -29,6 +32,13 @@ import (
 // maxBatchedUpdates bounds the documents one batched command reads and writes at once
 // (pymongo sends at most 100 000 statements per command; Leadscore sends 1 000).
 const maxBatchedUpdates = 5000
+
+// byIDs serializes by-`_id` updates, from the read of their documents to the commit, so that a
+// statement's filter is checked against the document it then replaces. Without it two commands
+// could both read a document, both find their compare-and-set condition (`updatedAt`, a
+// version) true, and the second would overwrite the first (upstream has the same window between
+// a statement's query and its write). SQLite serializes the writes themselves anyway.
+var byIDs sync.Mutex
 
 // bufferedCollection is a collection whose UpdateAll keeps the documents instead of writing them.
 type bufferedCollection struct {
@@ -43,9 +53,10 @@ func (b *bufferedCollection) UpdateAll(_ context.Context, params *backends.Updat
 }
 
 // idKey is the `_id` of a by-id statement as the database stores it, or "" if the statement is
-// not one.
+// not one. Other conditions may come with the `_id` (a compare-and-set on a version field):
+// the statement's whole filter is applied to the document read, as upstream applies it.
 func idKey(u *common.Update) (string, any) {
-	if u.Upsert || u.Filter == nil || u.Filter.Len() != 1 || u.Update == nil {
+	if u.Upsert || u.Filter == nil || u.Update == nil {
 		return "", nil
 	}
 
@@ -65,7 +76,7 @@ func idKey(u *common.Update) (string, any) {
 // updateByIDs runs the statements with one query and one transaction when each names one
 // document by `_id`; ok is false (and nothing was written) otherwise.
 func updateByIDs(ctx context.Context, c backends.Collection, updates []common.Update) (matched, modified int32, ok bool) {
-	if len(updates) < 2 || len(updates) > maxBatchedUpdates {
+	if len(updates) == 0 || len(updates) > maxBatchedUpdates {
 		return 0, 0, false
 	}
 
@@ -89,6 +100,9 @@ func updateByIDs(ctx context.Context, c backends.Collection, updates []common.Up
 	}
 
 	filter := must.NotFail(types.NewDocument("_id", must.NotFail(types.NewDocument("$in", ids))))
+
+	byIDs.Lock()
+	defer byIDs.Unlock()
 
 	res, err := c.Query(ctx, &backends.QueryParams{Filter: filter})
 	if err != nil {
