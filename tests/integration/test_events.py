@@ -250,3 +250,32 @@ async def test_two_replicas_adding_events_to_the_same_leads_lose_none(client):
     assert {doc["leadId"]: doc["emailOpens"] for doc in docs} == {
         lead: 1 + 8 * sum(1 for i in range(30) if i % 12 == n) for n, lead in enumerate(leads)
     }
+
+
+async def test_a_lead_that_keeps_changing_answers_503_and_its_events_are_kept(client, monkeypatch):
+    """After CONFLICT_RETRIES attempts the batch answers 503 with Retry-After; the events are
+    stored, and the next batch applies them first (nothing lost, nothing counted twice)."""
+    import scoring.writes as writes
+
+    tenant = await register_tenant(client)
+    assert (await post(client, tenant, [event("seed", "busy", "email_open", 0)])).status_code == 200
+    real = writes._update_existing
+    stolen = {"count": 0}
+
+    async def always_changed(tenant_id, existing, merged, now, deltas):  # another writer wins
+        stolen["count"] += 1
+        return [], dict(existing)
+
+    monkeypatch.setattr(writes, "_update_existing", always_changed)
+    response = await post(client, tenant, [event("e1", "busy", "email_open", 1)])
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.json()["error"]["code"] == "CONCURRENT_UPDATES"
+    assert stolen["count"] == writes.CONFLICT_RETRIES
+    monkeypatch.setattr(writes, "_update_existing", real)
+    again = await post(client, tenant, [event("e1", "busy", "email_open", 1)])  # a client retry
+    assert again.json()["duplicates"] == 1
+    stored = await Interaction.get_pymongo_collection().find_one(
+        {"tenantId": tenant.tenant_id, "leadId": "busy"}
+    )
+    assert stored["emailOpens"] == 2
