@@ -1,10 +1,16 @@
-"""Shared pydantic configuration: snake_case in Python, camelCase on the wire and in MongoDB."""
+"""Shared model helpers: camelCase pydantic configuration, document keys, UTC time, inserts."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from pydantic import ConfigDict
 from pydantic.alias_generators import to_camel
+from pymongo.errors import BulkWriteError
+
+DUPLICATE_KEY = 11000
+INSERT_BATCH = 1000
 
 CAMEL = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
@@ -22,3 +28,19 @@ def utcnow() -> datetime:
     """The current time, timezone-aware UTC, truncated to BSON's millisecond precision."""
     now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+async def insert_new(collection: Any, documents: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert the documents (unordered, in batches); returns the positions of those whose `_id`
+    or unique key already existed. Any other write error is raised."""
+    taken: list[int] = []
+    for start in range(0, len(documents), INSERT_BATCH):
+        chunk = list(documents[start : start + INSERT_BATCH])
+        try:
+            await collection.insert_many(chunk, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                raise
+            taken += sorted(start + error["index"] for error in errors)
+    return taken

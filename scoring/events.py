@@ -16,17 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo.errors import BulkWriteError
-
-from models.base import utcnow
+from models.base import insert_new, utcnow
 from scoring.ingest import MAX_ID_LENGTH, FieldError, parse_datetime, validate_interaction
 from scoring.writes import EventDelta
 
 EVENT_TYPES = ("email_open", "website_visit", "time_spent", "converted", "lost")
 MAX_EVENTS = 1000
 MAX_VALUE = 1_000_000.0
-DUPLICATE_KEY = 11000
-INSERT_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,17 +117,7 @@ async def store_events(
     """Insert the events; returns the event ids that were already stored."""
     now = utcnow()
     documents = [event_document(tenant_id, e, now, batch) for e in events]
-    seen: set[str] = set()
-    for start in range(0, len(documents), INSERT_BATCH):
-        chunk = documents[start : start + INSERT_BATCH]
-        try:
-            await collection.insert_many(chunk, ordered=False)
-        except BulkWriteError as exc:
-            failures = exc.details.get("writeErrors", [])
-            if any(error.get("code") != DUPLICATE_KEY for error in failures):
-                raise
-            seen.update(chunk[error["index"]]["eventId"] for error in failures)
-    return seen
+    return {documents[i]["eventId"] for i in await insert_new(collection, documents)}
 
 
 def _text(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> str | None:

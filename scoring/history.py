@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 from bson import Binary
-from pymongo.errors import BulkWriteError
 
 from models import ScoreHistoryChunk
+from models.base import insert_new
 from scoring.engine import MICROS_PER_DAY
 from scoring.engine_arrays import tier_indices
 from scoring.index import TenantIndex, to_micros
@@ -27,7 +27,6 @@ from scoring.index import TenantIndex, to_micros
 CHUNK = 5000
 MAX_TIER_DOCS = 48
 TIERS = ("", "cold", "warm", "hot")
-DUPLICATE_KEY = 11000
 READERS = 4
 
 
@@ -184,14 +183,7 @@ def days_back(today: date, count: int) -> list[date]:
 
 async def _insert(docs: Sequence[dict[str, Any]]) -> int:
     collection = ScoreHistoryChunk.get_pymongo_collection()
-    try:
-        result = await collection.insert_many(list(docs), ordered=False)
-    except BulkWriteError as exc:
-        failures = exc.details.get("writeErrors", [])
-        if any(error.get("code") != DUPLICATE_KEY for error in failures):
-            raise
-        return len(docs) - len(failures)
-    return len(result.inserted_ids)
+    return len(docs) - len(await insert_new(collection, docs))
 
 
 def snapshot(index: TenantIndex, now: datetime, kind: str = "day") -> DayPoints:

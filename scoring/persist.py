@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from pymongo import UpdateOne
-from pymongo.errors import BulkWriteError
 
 from foundation import metrics
 from models import LeadScore
-from models.base import lead_key, utcnow
+from models.base import insert_new, lead_key, utcnow
 from scoring.index import to_micros
 from scoring.read_model import ReadModel
 from scoring.records import score_document
@@ -25,7 +24,6 @@ log = logging.getLogger(__name__)
 # one command, and one transaction on the embedded FerretDB (README "Database", patch 5)
 WRITE_BATCH = 1000
 CHUNK = 500  # score documents built and written per step
-DUPLICATE_KEY = 11000
 
 
 class ScorePersister:
@@ -128,15 +126,9 @@ async def _present(collection: Any, chunk: list[dict[str, object]]) -> set[objec
 
 
 async def _insert(collection: Any, missing: list[dict[str, object]]) -> None:
-    if not missing:
-        return
-    try:
-        await collection.insert_many(missing, ordered=False)
-    except BulkWriteError as exc:  # another writer created some meanwhile: update those
-        errors = exc.details.get("writeErrors", [])
-        if any(error.get("code") != DUPLICATE_KEY for error in errors):
-            raise
-        await collection.bulk_write([_set(missing[e["index"]]) for e in errors], ordered=False)
+    taken = await insert_new(collection, missing)
+    if taken:  # another writer created some meanwhile: update those
+        await collection.bulk_write([_set(missing[i]) for i in taken], ordered=False)
 
 
 def _set(doc: dict[str, object]) -> UpdateOne:

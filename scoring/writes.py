@@ -15,12 +15,11 @@ from typing import Any
 
 import bson
 from pymongo import UpdateOne
-from pymongo.errors import BulkWriteError
 
 from foundation.changes import publish
 from foundation.errors import ServiceUnavailable
 from models import Interaction
-from models.base import lead_key, utcnow
+from models.base import insert_new, lead_key, utcnow
 from scoring.index import LeadRecord, from_micros, to_micros
 from scoring.pre_outcome import before_outcome
 from scoring.read_model import ReadModel
@@ -39,10 +38,8 @@ log = logging.getLogger(__name__)
 # 5); unpatched FerretDB v1.24.2 deadlocked on commands of more than ~100 statements (patch 3),
 # which is why this was 50. MongoDB takes up to 100 000.
 WRITE_BATCH = 1000
-INSERT_BATCH = 1000
 CONFLICT_RETRIES = 5  # attempts at adding events to leads that other writers keep changing
 FEED_BATCH = 2000  # leads per feed entry (a BSON blob of ~0.6 MB)
-DUPLICATE_KEY = 11000
 _FIELDS = {
     "ownerId": "owner_id",
     "leadName": "name",
@@ -222,17 +219,8 @@ async def _insert_new(
         }
         for lead_id, fields in leads.items()
     ]
-    taken: list[str] = []
     collection = Interaction.get_pymongo_collection()
-    for start in range(0, len(documents), INSERT_BATCH):
-        chunk = documents[start : start + INSERT_BATCH]
-        try:
-            await collection.insert_many(chunk, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(error.get("code") != DUPLICATE_KEY for error in errors):
-                raise
-            taken += [chunk[error["index"]]["leadId"] for error in errors]
+    taken = [documents[i]["leadId"] for i in await insert_new(collection, documents)]
     if not taken:
         return {}
     cursor = collection.find({"tenantId": tenant_id, "leadId": {"$in": taken}})
