@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("leadId", "leadName", "emailOpens", "websiteVisits", "timeSpent")
 BATCH = 500
+YIELD_EVERY = 50  # rows read between turns of the event loop
 ATTEMPTS = 6  # a batch the database times out on is written again (writes are idempotent)
 
 
@@ -172,31 +174,61 @@ async def import_csv(
     """
     report = ImportReport()
     batch: list[InteractionRecord] = []
-    for line, row in read_rows(path, mapping):
-        report.rows += 1
-        if "__extra__" in row:
-            report.rejected.append((line, [FieldError("row", "has more fields than the header")]))
-            continue
-        if owners is not None and row.get("ownerId"):
-            owner = owners.get(row["ownerId"].lower())
-            if owner is None:
-                problem = FieldError("ownerId", f"unknown owner {row['ownerId']!r} in this tenant")
-                report.rejected.append((line, [problem]))
-                continue
-            row["ownerId"] = owner
-        outcome = validate_interaction({k: (v if v != "" else None) for k, v in row.items()})
-        if isinstance(outcome, InteractionRecord):
-            batch.append(outcome)
-        else:
-            report.rejected.append((line, outcome))
-        if len(batch) >= BATCH:
-            report.imported += await _write(scores, tenant_id, batch, on_retry)
-            batch = []
-        if on_progress is not None:
-            on_progress(1)
+    # One batch is written while the next is read: the database and this process each have a
+    # core, and a 10k-row import spent ~40 % of its time parsing while the database waited.
+    # Batches are still written one after another, in file order (the last row of a lead wins).
+    writing: asyncio.Task[int] | None = None
+    try:
+        async for line, row in _paced(read_rows(path, mapping)):
+            report.rows += 1
+            outcome = _validated(line, row, owners, report)
+            if outcome is not None:
+                batch.append(outcome)
+            if len(batch) >= BATCH:
+                if writing is not None:
+                    report.imported += await writing
+                writing = asyncio.create_task(_write(scores, tenant_id, batch, on_retry))
+                batch = []
+            if on_progress is not None:
+                on_progress(1)
+    finally:
+        if writing is not None:  # also when the file turned out bad: nothing is left half-done
+            report.imported += await writing
     if batch:
         report.imported += await _write(scores, tenant_id, batch, on_retry)
     return report
+
+
+async def _paced(
+    rows: Iterator[tuple[int, dict[str, str]]],
+) -> AsyncIterator[tuple[int, dict[str, str]]]:
+    """The rows, giving the event loop a turn every ``YIELD_EVERY`` rows (so the batch being
+    written goes out while the next one is read)."""
+    for count, item in enumerate(rows, 1):
+        yield item
+        if count % YIELD_EVERY == 0:
+            await asyncio.sleep(0)
+
+
+def _validated(
+    line: int, row: dict[str, str], owners: Mapping[str, str] | None, report: ImportReport
+) -> InteractionRecord | None:
+    """The row as a record, or None with its problems added to the report."""
+    if "__extra__" in row:
+        report.rejected.append((line, [FieldError("row", "has more fields than the header")]))
+        return None
+    if owners is not None and row.get("ownerId"):
+        owner = owners.get(row["ownerId"].lower())
+        if owner is None:
+            problem = FieldError("ownerId", f"unknown owner {row['ownerId']!r} in this tenant")
+            report.rejected.append((line, [problem]))
+            return None
+        row["ownerId"] = owner
+    outcome = validate_interaction({k: (v if v != "" else None) for k, v in row.items()})
+    if isinstance(outcome, InteractionRecord):
+        return outcome
+    report.rejected.append((line, outcome))
+    return None
 
 
 async def _write(

@@ -30,6 +30,7 @@ from cli.runtime import (
     run_async,
     start_embedded,
     store_scores,
+    storing_scores_meanwhile,
     with_services,
 )
 from foundation.audit import record_write
@@ -195,15 +196,18 @@ def import_command(
         with progress_bar() as progress:
             task = progress.add_task("importing", total=total)
             try:
-                report = await import_csv(
-                    file,
-                    tenant,
-                    services.scores,
-                    on_progress=lambda n: progress.advance(task, n),
-                    mapping=mapping,
-                    owners=_owner_names(services, tenant) if mapping else None,
-                    on_retry=lambda message: console.print(f"[yellow]warning[/yellow] {message}"),
-                )
+                async with storing_scores_meanwhile(services):
+                    report = await import_csv(
+                        file,
+                        tenant,
+                        services.scores,
+                        on_progress=lambda n: progress.advance(task, n),
+                        mapping=mapping,
+                        owners=_owner_names(services, tenant) if mapping else None,
+                        on_retry=lambda message: console.print(
+                            f"[yellow]warning[/yellow] {message}"
+                        ),
+                    )
             except ImportFileError as exc:
                 console.print(f"[red]error[/red] {exc}")
                 return 2

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -138,6 +139,34 @@ async def store_scores(services: Services) -> None:
         task = progress.add_task("storing scores", total=persister.pending)
         while persister.pending:
             progress.advance(task, await persister.flush(1000))
+
+
+@asynccontextmanager
+async def storing_scores_meanwhile(services: Services, every: int = 1000) -> AsyncIterator[None]:
+    """Store score documents in the background while the block runs, ``every`` at a time.
+
+    An import used to store all its scores after the last row, the database idle while rows
+    were read and this process idle while scores were written. The rest is left to
+    `store_scores`. The block's writes and these go to the database side by side, as the
+    server's background storage does.
+    """
+    persister = services.scores.persister
+    done = asyncio.Event()
+
+    async def store() -> None:
+        while not done.is_set():
+            if persister.pending >= every:
+                await persister.flush(every)
+            else:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(done.wait(), 0.05)
+
+    task = asyncio.create_task(store())
+    try:
+        yield
+    finally:
+        done.set()
+        await task  # a flush under way is finished, not cut (its leads would stay pending)
 
 
 def progress_bar() -> Progress:

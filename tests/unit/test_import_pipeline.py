@@ -1,0 +1,123 @@
+"""A CSV import reads the next batch while the last one is written, and stays in file order;
+score documents are stored while the import runs."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from cli.importer import BATCH, ImportFileError, import_csv
+from cli.runtime import storing_scores_meanwhile
+
+
+class SlowScores:
+    """Stores batches after a pause, noting how many rows had been read meanwhile."""
+
+    def __init__(self, progress: list[int]) -> None:
+        self.progress = progress
+        self.written: list[tuple[str, int]] = []
+        self.read_while_writing = 0
+        self.writing = 0
+        self.most_at_once = 0
+
+    async def upsert_interactions(self, tenant_id: str, batch: list[Any]) -> int:
+        self.writing += 1
+        self.most_at_once = max(self.most_at_once, self.writing)
+        before = self.progress[0]
+        await asyncio.sleep(0.02)
+        self.read_while_writing += self.progress[0] - before
+        self.written += [(record.lead_id, int(record.values["emailOpens"])) for record in batch]
+        self.writing -= 1
+        return len(batch)
+
+
+def _write_csv(path: Path, rows: list[str]) -> Path:
+    path.write_text("leadId,leadName,emailOpens,websiteVisits,timeSpent\n" + "".join(rows))
+    return path
+
+
+async def test_the_next_batch_is_read_while_one_is_written_in_file_order(tmp_path: Path) -> None:
+    # lead-0 comes back in the last batch with other counts: the later row must win
+    rows = [f"lead-{n},Lead {n},1,2,3\n" for n in range(3 * BATCH)] + ["lead-0,Lead 0,9,2,3\n"]
+    progress = [0]
+    scores = SlowScores(progress)
+
+    def advance(count: int) -> None:
+        progress[0] += count
+
+    report = await import_csv(
+        _write_csv(tmp_path / "leads.csv", rows),
+        "t",
+        scores,  # type: ignore[arg-type]
+        on_progress=advance,
+    )
+
+    assert report.rows == report.imported == 3 * BATCH + 1
+    assert [lead for lead, _ in scores.written] == [r.split(",")[0] for r in rows]
+    assert scores.written[-1] == ("lead-0", 9)  # written last, after its first row
+    assert scores.most_at_once == 1  # one write at a time
+    assert scores.read_while_writing > 0  # rows were read while a batch was being written
+
+
+async def test_a_file_that_goes_bad_midway_finishes_the_batch_being_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "leads.csv"
+    good = "".join(f"lead-{n},Lead {n},1,2,3\n" for n in range(4 * BATCH))
+    path.write_bytes(
+        b"leadId,leadName,emailOpens,websiteVisits,timeSpent\n" + good.encode() + b"x,\xff,1,2,3\n"
+    )
+    scores = SlowScores([0])
+
+    with pytest.raises(ImportFileError, match="not UTF-8"):
+        await import_csv(path, "t", scores)  # type: ignore[arg-type]
+
+    # the text is decoded a block at a time, so the error comes some rows before the bad byte;
+    # a batch was under way then: it is complete, in order, and nothing is still running
+    written = [lead for lead, _ in scores.written]
+    assert len(written) >= BATCH and len(written) % BATCH == 0
+    assert written == [f"lead-{n}" for n in range(len(written))]
+    assert scores.writing == 0
+
+
+class FakePersister:
+    """Pending score documents, written slowly ``limit`` at a time."""
+
+    def __init__(self, pending: int) -> None:
+        self.pending = pending
+        self.flushes: list[int] = []
+
+    async def flush(self, limit: int = 5000) -> int:
+        count = min(limit, self.pending)
+        await asyncio.sleep(0.01)
+        self.pending -= count
+        self.flushes.append(count)
+        return count
+
+
+async def test_scores_are_stored_while_the_import_runs_and_the_rest_is_left() -> None:
+    persister = FakePersister(2500)
+    services = SimpleNamespace(scores=SimpleNamespace(persister=persister))
+
+    async with storing_scores_meanwhile(services, every=1000):  # type: ignore[arg-type]
+        for _ in range(50):
+            if persister.pending < 1000:
+                break
+            await asyncio.sleep(0.01)
+
+    assert persister.flushes == [1000, 1000]  # whole chunks only; 500 left for store_scores
+    assert persister.pending == 500
+
+
+async def test_a_flush_under_way_when_the_import_ends_is_finished() -> None:
+    persister = FakePersister(1000)
+    services = SimpleNamespace(scores=SimpleNamespace(persister=persister))
+
+    async with storing_scores_meanwhile(services, every=1000):  # type: ignore[arg-type]
+        await asyncio.sleep(0.005)  # the flush has started and is sleeping
+
+    assert persister.flushes == [1000] and persister.pending == 0
