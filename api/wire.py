@@ -56,7 +56,7 @@ def lead_to_wire(
 ) -> dict[str, Any]:
     """A lead's score as the REST contract shows it (``computed_at`` shared by a page)."""
     record = scored.record
-    opens, visits, time_spent = record.parts
+    opens, visits, time_spent = scored.parts
     item: dict[str, Any] = {
         "tenantId": tenant_id,
         "leadId": record.lead_id,

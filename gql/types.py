@@ -188,7 +188,7 @@ class Lead:
     ) -> Lead:
         """The lead straight from the index's record (no score document in between)."""
         record = scored.record
-        opens, visits, time_spent = record.parts
+        opens, visits, time_spent = scored.parts
         return cls(
             lead_id=record.lead_id,
             name=record.name,

@@ -121,6 +121,18 @@ def raw_and_contributions(
     return _clamp01(math.fsum(parts)), points
 
 
+def contribution_points(
+    email_opens: float, website_visits: float, time_spent: float, config: ScoringConfig
+) -> tuple[float, float, float]:
+    """The contributions of ``raw_and_contributions`` alone (a served lead's breakdown)."""
+    (w1, w2, w3), (c1, c2, c3) = config.weights, config.caps
+    return (
+        round(w1 * norm(email_opens, c1) * 100, 4),
+        round(w2 * norm(website_visits, c2) * 100, 4),
+        round(w3 * norm(time_spent, c3) * 100, 4),
+    )
+
+
 def epoch_micros(moment: datetime) -> int:
     """Microseconds since the Unix epoch; a naive moment means UTC."""
     delta = _as_utc(moment) - _EPOCH

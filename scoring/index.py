@@ -23,12 +23,19 @@ from cachetools import LRUCache
 from scoring.engine import (
     MICROS_PER_DAY,
     ScoringConfig,
+    contribution_points,
     decay_at,
     priority_for,
     raw_and_contributions,
     score_value,
 )
-from scoring.index_arrays import IndexArrays, build_arrays, patch_arrays, search_mask
+from scoring.index_arrays import (
+    IndexArrays,
+    build_arrays,
+    filter_mask,
+    patch_arrays,
+    search_mask,
+)
 from scoring.index_order import (
     TieOrders,
     first_index,
@@ -74,6 +81,9 @@ __all__ = [
 ]
 
 
+PARTS_KEPT = 4096  # breakdowns remembered per index (by counts; cleared when full)
+
+
 class TenantIndex:
     """A tenant's leads, scored under the tenant's model, queryable at any moment."""
 
@@ -91,6 +101,8 @@ class TenantIndex:
         self._builds = 0
         self._ties = TieOrders()
         self._searches: LRUCache[tuple[int, int, str], npt.NDArray[np.bool_]] = LRUCache(32)
+        # a served lead's breakdown by its counts (not kept per lead: ~140 bytes each)
+        self._parts: dict[tuple[float, float, float], tuple[float, float, float]] = {}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -120,16 +132,24 @@ class TenantIndex:
     def set_config(self, config: ScoringConfig) -> None:
         """Switch to another model: every lead's raw score is derived again."""
         self.config = config
+        self._parts = {}
         for record in self.records.values():
             self._derive(record)
         self._changed()
 
     def scored(self, record: LeadRecord, now_us: int, moment: datetime | None = None) -> ScoredLead:
         """The lead's score, priority and decay at the given moment (``moment``, if built)."""
-        decay = decay_at(record.last_us, now_us, self.config.half_life_days)
+        config = self.config
+        decay = decay_at(record.last_us, now_us, config.half_life_days)
         score = score_value(record.raw, decay)
         moment = moment or from_micros(now_us)
-        return ScoredLead(record, score, priority_for(score, self.config), decay, moment)
+        counts = (record.email_opens, record.website_visits, record.time_spent)
+        parts = self._parts.get(counts)
+        if parts is None:
+            if len(self._parts) >= PARTS_KEPT:
+                self._parts.clear()
+            parts = self._parts[counts] = contribution_points(*counts, config)
+        return ScoredLead(record, score, priority_for(score, config), decay, moment, parts)
 
     def prepare(self, now_us: int) -> None:
         """Sort the leads now (after a change to many): the next reader need not wait for it."""
@@ -186,7 +206,7 @@ class TenantIndex:
     # -- derived values and sorted structures -------------------------------------------------
 
     def _derive(self, record: LeadRecord) -> None:
-        record.raw, record.parts = raw_and_contributions(
+        record.raw, _ = raw_and_contributions(
             record.email_opens, record.website_visits, record.time_spent, self.config
         )
         record.folded = ""
@@ -224,29 +244,7 @@ class TenantIndex:
     def _mask(
         self, arrays: IndexArrays, query: IndexQuery, now_us: int
     ) -> npt.NDArray[np.bool_] | None:
-        masks: list[npt.NDArray[np.bool_]] = []
-        if query.owner_id is not None:
-            code = arrays.owner_codes.get(query.owner_id, -1)
-            masks.append(arrays.owner == code)
-        if query.status is not None:
-            masks.append(arrays.status == STATUSES.index(query.status))
-        if query.no_activity is not None:
-            masks.append(~arrays.active if query.no_activity else arrays.active)
-        if query.stale_days is not None:
-            cutoff = now_us - query.stale_days * MICROS_PER_DAY
-            masks.append(arrays.last < cutoff)
-        if query.search:
-            masks.append(self._search(arrays, query.search))
-        if query.lead_ids is not None:
-            wanted = query.lead_ids
-            picked = (record.lead_id in wanted for record in arrays.records)
-            masks.append(np.fromiter(picked, np.bool_, len(arrays.records)))
-        if not masks:
-            return None
-        combined = masks[0]
-        for extra in masks[1:]:
-            combined = combined & extra
-        return combined
+        return filter_mask(arrays, query, now_us, lambda text: self._search(arrays, text))
 
     def _search(self, arrays: IndexArrays, text: str) -> npt.NDArray[np.bool_]:
         """The search's matches, remembered per version of the index (a user pages through them;

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from scoring.engine import MICROS_PER_DAY, ScoringConfig
-from scoring.index_types import STATUSES, LeadRecord, Slots, fold_text
+from scoring.index_types import STATUSES, IndexQuery, LeadRecord, Slots, fold_text
 
 NEWLINE = 10
 BYTE_SAMPLE = 16
@@ -195,3 +196,35 @@ def search_mask(arrays: IndexArrays, text: str) -> npt.NDArray[np.bool_]:
         starts = starts[haystack[starts + offset] == wanted[offset]]
     found[np.searchsorted(arrays.starts, starts, side="right") - 1] = True
     return found
+
+
+def filter_mask(
+    arrays: IndexArrays,
+    query: IndexQuery,
+    now_us: int,
+    search: Callable[[str], npt.NDArray[np.bool_]],
+) -> npt.NDArray[np.bool_] | None:
+    """Which leads pass the query's filters (None: all); ``search`` gives a search's matches."""
+    masks: list[npt.NDArray[np.bool_]] = []
+    if query.owner_id is not None:
+        code = arrays.owner_codes.get(query.owner_id, -1)
+        masks.append(arrays.owner == code)
+    if query.status is not None:
+        masks.append(arrays.status == STATUSES.index(query.status))
+    if query.no_activity is not None:
+        masks.append(~arrays.active if query.no_activity else arrays.active)
+    if query.stale_days is not None:
+        cutoff = now_us - query.stale_days * MICROS_PER_DAY
+        masks.append(arrays.last < cutoff)
+    if query.search:
+        masks.append(search(query.search))
+    if query.lead_ids is not None:
+        wanted = query.lead_ids
+        picked = (record.lead_id in wanted for record in arrays.records)
+        masks.append(np.fromiter(picked, np.bool_, len(arrays.records)))
+    if not masks:
+        return None
+    combined = masks[0]
+    for extra in masks[1:]:
+        combined = combined & extra
+    return combined

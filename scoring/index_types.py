@@ -59,8 +59,7 @@ class LeadRecord:
     # the last event batches applied to this lead (newest last): a replay skips the lead if its
     # batch is here, i.e. its counts were written before the process died
     batches: tuple[str, ...] = ()
-    raw: float = 0.0
-    parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    raw: float = 0.0  # the score before decay under the index's model (ScoredLead has the parts)
     folded: str = ""
 
     @classmethod
@@ -117,6 +116,7 @@ class ScoredLead:
     priority: str
     decay: float
     computed_at: datetime
+    parts: tuple[float, float, float]  # each factor's contribution in points, before decay
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,7 +112,7 @@ def score_document(
 ) -> dict[str, Any]:
     """A lead's score as stored in leadScores and served by the APIs."""
     record = scored.record
-    opens, visits, time_spent = record.parts
+    opens, visits, time_spent = scored.parts
     return {
         "tenantId": tenant_id,
         "leadId": record.lead_id,

@@ -83,7 +83,7 @@ async def _rows(
 
 def _row(scored: ScoredLead, computed_at: str | None, names: dict[str, str]) -> list[Any]:
     record = scored.record
-    opens, visits, time_spent = record.parts
+    opens, visits, time_spent = scored.parts
     owner = record.owner_id
     return [
         record.lead_id,

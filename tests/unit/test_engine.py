@@ -21,6 +21,7 @@ from scoring.engine import (
     ScoreResult,
     ScoringConfig,
     ScoringConfigError,
+    contribution_points,
     contributions,
     decay_at,
     decay_factor,
@@ -538,6 +539,7 @@ def test_raw_and_contributions_match_the_formula(values, config) -> None:
     raw, points = raw_and_contributions(*values, config)
     assert raw == raw_score(counts, config)
     assert points == contributions(counts, config)
+    assert contribution_points(*values, config) == points
 
 
 def test_epoch_micros_and_decay_at_agree_with_decay_factor() -> None:

@@ -46,7 +46,8 @@ def record(lead_id: str, opens: float, visits: float, spent: float, days: float 
     )
 
 
-def brute_force(records, config, query: IndexQuery, now: datetime):
+def brute_force(records, config, query: IndexQuery, now: datetime, *, parts: bool = False):
+    """(lead id, score[, breakdown points]) of the query's window, and the total."""
     rows = []
     for r in records:
         counts = Counts(
@@ -56,11 +57,19 @@ def brute_force(records, config, query: IndexQuery, now: datetime):
             None if r.last_us is None else from_micros(r.last_us),
         )
         result = score_lead(counts, config, now)
-        rows.append((r, result.score, result.priority))
+        shown = result.breakdown
+        rows.append(
+            (
+                r,
+                result.score,
+                result.priority,
+                (shown.email_opens, shown.website_visits, shown.time_spent),
+            )
+        )
     now_us = to_micros(now)
 
     def keep(row):
-        r, score, priority = row
+        r, score, priority, _ = row
         if query.owner_id is not None and r.owner_id != query.owner_id:
             return False
         if query.min_score is not None and score < query.min_score:
@@ -88,6 +97,8 @@ def brute_force(records, config, query: IndexQuery, now: datetime):
     else:
         kept.sort(key=lambda row: (-last(row[0]), -row[1], row[0].lead_id))
     window = kept[query.offset : query.offset + query.limit]
+    if parts:
+        return [(row[0].lead_id, row[1], row[3]) for row in window], len(kept)
     return [(row[0].lead_id, row[1]) for row in window], len(kept)
 
 
@@ -138,9 +149,9 @@ def _records(rows, prefix="lead"):
 def _check(index, records, config, query, later_days):
     for moment in (NOW, NOW + timedelta(days=later_days)):
         page = index.page(query, to_micros(moment))
-        expected, total = brute_force(records, config, query, moment)
+        expected, total = brute_force(records, config, query, moment, parts=True)
         assert page.total == total
-        assert [(i.record.lead_id, i.score) for i in page.items] == expected
+        assert [(i.record.lead_id, i.score, i.parts) for i in page.items] == expected
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -155,6 +166,10 @@ def test_pages_match_brute_force(rows, config, query, later_days, changes) -> No
     index.upsert(changed)
     merged = {r.lead_id: r for r in records} | {r.lead_id: r for r in changed}
     _check(index, list(merged.values()), config, query, later_days)
+    # another model: every score and breakdown follows it (none remembered from the last one)
+    other = ScoringConfig(weights=(2, 0, 1), caps=(4, 9, 90), half_life_days=3)
+    index.set_config(other)
+    _check(index, list(merged.values()), other, query, later_days)
 
 
 def test_order_key_is_time_invariant_while_scores_decay() -> None:
