@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
+from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -183,15 +184,21 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             or not isinstance(object_type, GraphQLObjectType)
             or object_type.is_type_of is not None
             or self.get_stream_usage(field_details_list, path) is not None
-            or any(item is None or self.is_awaitable(item) for item in result)
+            or not all(_never_awaitable(kind) for kind in {type(item) for item in result})
         ):
             return super().complete_list_value(
                 return_type, field_details_list, info, path, result, position_context
             )
         grouped, defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        leaves = None if defer_usages else self._leaves_only(object_type, grouped)
         completed: list[Any] = []
         pending: list[int] = []
         for index, item in enumerate(result):
+            if leaves is not None:
+                row = _leaf_row(leaves, item)
+                if row is not None:
+                    completed.append(row)
+                    continue
             item_path = path.add_key(index, None)
             try:
                 value = self.execute_collected_subfields(
@@ -214,6 +221,21 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return completed
 
         return awaited()
+
+    def _leaves_only(
+        self, object_type: GraphQLObjectType, grouped: Any
+    ) -> list[tuple[str, Any]] | None:
+        """(name, leaf plan) of each field when the selection is plain leaves only, else None.
+
+        Such items (a lead's history points) are built as a row of values in one loop; an item
+        with anything unusual in it is executed the usual way instead.
+        """
+        if self._middleware:
+            return None
+        planned = self._fields_plan(object_type, grouped)
+        if any(kind != _LEAF for _, _, kind, _ in planned):
+            return None
+        return [(name, plan) for name, _, _, plan in planned]
 
     async def _settled(
         self, value: Any, item_type: Any, field_details_list: FieldDetailsList, item_path: Path
@@ -258,6 +280,34 @@ def _leaf_value(plan: Any, source: Any) -> Any:
     except Exception:
         return _FULL_PATH
     return _FULL_PATH if coerced is None or coerced is Undefined else coerced
+
+
+_NEVER_AWAITABLE: dict[type, bool] = {}
+
+
+def _never_awaitable(kind: type) -> bool:
+    """Whether no value of this class can be None or awaitable (else each item is checked).
+
+    Only a class with `__await__` (a coroutine, a future, a task) or a generator (which a
+    decorator can make awaitable) can hold an awaitable.
+    """
+    found = _NEVER_AWAITABLE.get(kind)
+    if found is None:
+        found = _NEVER_AWAITABLE[kind] = kind is not type(None) and not (
+            hasattr(kind, "__await__") or issubclass(kind, GeneratorType)
+        )
+    return found
+
+
+def _leaf_row(leaves: list[tuple[str, Any]], item: Any) -> dict[str, Any] | None:
+    """An item's plain leaf fields, or None when one of them must take the full path."""
+    row: dict[str, Any] = {}
+    for name, plan in leaves:
+        value = _leaf_value(plan, item)
+        if value is _FULL_PATH:
+            return None
+        row[name] = value
+    return row
 
 
 def _attribute_reader(field_def: GraphQLField) -> Callable[[Any, Any], Any] | None:

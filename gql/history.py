@@ -53,9 +53,13 @@ def lead_trend(info: strawberry.Info, lead_id: str, score: float, priority: str)
     return cast("LeadTrend", loaded())
 
 
+_PRIORITIES = {priority.value: priority for priority in Priority}  # Priority(v) is 1 µs
+
+
 def _wire(points: list[StoredPoint]) -> list[HistoryPoint]:
+    tiers = _PRIORITIES
     return [
-        HistoryPoint(at=p.at, score=p.score, priority=Priority(p.priority), kind=p.kind)
+        HistoryPoint(at=p.at, score=p.score, priority=tiers[p.priority], kind=p.kind)
         for p in points
     ]
 

@@ -168,6 +168,15 @@ class RowQuery:
     def nullable_rows(self) -> list[Row | None] | None:
         return [*_rows(), None]
 
+    @strawberry.field
+    def mixed_points(self) -> list[Point]:
+        """A list with an awaitable item (graphql-core awaits it; so must the short path)."""
+
+        async def later() -> Point:
+            return Point(at=9, label="later")
+
+        return [Point(at=1, label="now"), later()]  # type: ignore[list-item]
+
 
 LIST_QUERIES = [
     "{ rows { name points { at label } } }",  # a non-null violation nulls the whole list
@@ -181,6 +190,7 @@ LIST_QUERIES = [
     "{ rows { name owner { broken } } }",  # non-null owner: the violation nulls the row list
     "{ nullableRows { name owner { userId broken shout } first { at label } } }",
     "{ nullableRows { first { label } maybeOwner { shout } } }",
+    "{ mixedPoints { at label } }",
 ]
 
 
@@ -219,3 +229,23 @@ async def test_plain_object_fields_skip_execute_field(monkeypatch: pytest.Monkey
         ]
     }
     assert full_path == ["rows", "shout", "shout"]  # only the resolvers
+
+
+async def test_items_of_plain_leaves_are_built_without_executing_their_fields(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    executed: list[str] = []
+    original = LeafFastExecutionContext.execute_fields
+
+    def counting(self: Any, parent_type: Any, *rest: Any) -> Any:
+        executed.append(parent_type.name)
+        return original(self, parent_type, *rest)
+
+    monkeypatch.setattr(LeafFastExecutionContext, "execute_fields", counting)
+    fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
+    result = await fast.execute("{ rows { name points { at label } } }")
+    # row a's two points are rows of values; row b's point holds a null for a non-null label,
+    # so it is executed the usual way, which reports the error exactly as graphql-core does
+    assert executed == ["RowQuery", "Row", "Row", "Point"]
+    assert result.data is None  # rows is a non-null list: the violation nulls the answer
+    assert result.errors is not None and result.errors[0].path == ["rows", 1, "points", 0, "label"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,3 +27,15 @@ def test_iso_micros_shapes() -> None:
     moment = datetime(2026, 11, 3, 9, 30, 5, 120_500, tzinfo=UTC)
     assert iso_micros(to_micros(moment)) == "2026-11-03T09:30:05.120Z"
     assert iso(moment + timedelta(hours=1)) == "2026-11-03T10:30:05.120Z"
+
+
+def test_remembered_texts_never_mix_time_zones_or_naive_moments() -> None:
+    """`iso` remembers its texts by moment: equal moments must be the same instant in UTC."""
+    naive = datetime(2026, 11, 3, 12, 0)  # noqa: DTZ001  (a naive moment on purpose)
+    plus_two = datetime(2026, 11, 3, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    same_instant = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+    for _ in range(2):  # the second round is answered from memory
+        assert iso(naive) == "2026-11-03T12:00:00Z"  # naive means UTC
+        assert iso(plus_two) == "2026-11-03T10:00:00Z"
+        assert iso(same_instant) == "2026-11-03T10:00:00Z"
+        assert iso(None) is None
