@@ -13,6 +13,7 @@ goes back through graphql-core's own path, which reports it exactly as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import isfinite
 from operator import attrgetter
 from types import GeneratorType
 from typing import Any
@@ -29,12 +30,22 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
+from graphql.type.scalars import serialize_boolean, serialize_float, serialize_id, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-# (resolve, coerce, non-null) of a plain leaf field, or None when the field needs the full path
-LeafPlan = tuple[Callable[..., Any], Callable[[Any], Any], bool] | None
+# (resolve, coerce, non-null, pass-through type) of a plain leaf field, or None when the field
+# needs the full path; a value of exactly the pass-through type is its own coerced value
+LeafPlan = tuple[Callable[..., Any], Callable[[Any], Any], bool, type | None] | None
+
+# graphql-core's built-in scalars give back a value of these types unchanged (a float if finite)
+_PASS_THROUGH: dict[Any, type] = {
+    serialize_float: float,
+    serialize_string: str,
+    serialize_boolean: bool,
+    serialize_id: str,
+}
 
 
 _FULL_PATH = object()
@@ -262,7 +273,8 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if resolve is not None and getattr(resolve, "_is_default", False) and not field_def.args:
             resolve = _attribute_reader(field_def) or resolve
             if is_leaf_type(inner):
-                leaf = (resolve, inner.coerce_output_value, non_null)
+                exact = _PASS_THROUGH.get(getattr(inner, "serialize", None))
+                leaf = (resolve, inner.coerce_output_value, non_null, exact)
             elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
                 inline = (resolve, inner, return_type, non_null)
         cls._plans[id(field_def)] = (field_def, leaf, inline)
@@ -271,9 +283,11 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 def _leaf_value(plan: Any, source: Any) -> Any:
     """A plain leaf field's value, or _FULL_PATH when graphql-core must resolve it."""
-    resolve, coerce, non_null = plan
+    resolve, coerce, non_null, exact = plan
     try:
         value = resolve(source, None)
+        if type(value) is exact and (exact is not float or isfinite(value)):
+            return value
         if value is None or value is Undefined:
             return _FULL_PATH if non_null else None
         coerced = coerce(value)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -190,11 +189,11 @@ class TenantWindow:
 
 def last_crossing(points: list[HistoryPoint]) -> tuple[datetime, str, str] | None:
     """When the tier last changed along the points, from which tier, to which."""
-    found = None
-    for before, after in itertools.pairwise(points):
+    for at in range(len(points) - 1, 0, -1):  # the latest change: from the end
+        before, after = points[at - 1], points[at]
         if before.priority != after.priority:
-            found = (after.at, before.priority, after.priority)
-    return found
+            return (after.at, before.priority, after.priority)
+    return None
 
 
 def _up(crossing: tuple[datetime, str, str]) -> bool:
@@ -367,10 +366,12 @@ class ScoreHistory:
     ) -> Trend:
         """The lead's score change over 7 days and its last tier crossing (live point last)."""
         points = window.points(lead_id, now - timedelta(days=WINDOW))
-        week_ago = [p for p in points if p.kind == "day" and p.at <= now - timedelta(days=7)]
-        change = round(score - week_ago[-1].score, 2) if week_ago else None
-        live = HistoryPoint(now, score, priority, "now")
-        crossing = last_crossing([*points, live])
+        cutoff = now - timedelta(days=7)
+        week_ago = next((p for p in reversed(points) if p.kind == "day" and p.at <= cutoff), None)
+        change = round(score - week_ago.score, 2) if week_ago is not None else None
+        crossing = last_crossing(points)
+        if points and points[-1].priority != priority:  # the live point is the last change
+            crossing = (now, points[-1].priority, priority)
         if crossing is None:
             return Trend(change, None, None, None)
         return Trend(change, crossing[0], crossing[1], crossing[2])

@@ -30,6 +30,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_demo import bench_demo  # noqa: E402
 from bench_model import model_at_scale, model_timings  # noqa: E402
 from bench_tools import (  # noqa: E402
     VEGETA,
@@ -170,9 +171,10 @@ def main() -> None:
     server_log = work / "server.log"
     print(f"server log: {server_log}", file=sys.stderr, flush=True)
     server = Server([*argv, "--workers", str(args.workers)], env, server_log)
+    quiet = [server.process.pid] + ([database.process.pid] if database.process else [])
     try:
+        lines += bench_demo(server, env, args.seconds, quiet)
         for size in sizes:
-            quiet = [server.process.pid] + ([database.process.pid] if database.process else [])
             lines += bench_size(server, env, size, args.seconds, work, args.events, quiet)
     finally:
         server.stop()

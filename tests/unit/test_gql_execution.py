@@ -249,3 +249,41 @@ async def test_items_of_plain_leaves_are_built_without_executing_their_fields(
     assert executed == ["RowQuery", "Row", "Row", "Point"]
     assert result.data is None  # rows is a non-null list: the violation nulls the answer
     assert result.errors is not None and result.errors[0].path == ["rows", 1, "points", 0, "label"]
+
+
+@strawberry.type
+class Odd:
+    ratio: float
+    label: str
+    flag: bool
+    key: strawberry.ID
+
+
+@strawberry.type
+class OddQuery:
+    @strawberry.field
+    def odds(self) -> list[Odd]:
+        """Values whose type is not the field's own: each is coerced (or refused) as
+        graphql-core does, not passed through."""
+        return [
+            Odd(ratio=1.5, label="a", flag=True, key=strawberry.ID("k")),
+            Odd(ratio=2, label=5, flag=1, key=7),  # type: ignore[arg-type]
+            Odd(ratio=True, label=True, flag=False, key="x"),  # type: ignore[arg-type]
+            Odd(ratio=float("inf"), label="b", flag=True, key="y"),
+        ]
+
+    @strawberry.field
+    def maybe_ratio(self) -> float | None:
+        return float("nan")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ odds { label flag key } }",
+        "{ odds { ratio label } }",  # inf is refused: the non-null list nulls the answer
+        "{ maybeRatio }",  # nan is refused: null with an error
+    ],
+)
+async def test_values_of_other_types_are_coerced_as_graphql_core_does(query: str) -> None:
+    await assert_same_as_graphql_core(OddQuery, query)

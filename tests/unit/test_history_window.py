@@ -6,10 +6,12 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring.engine import ScoringConfig
 from scoring.history import DayPoints, days_back, snapshot, tier_code
-from scoring.history_window import WINDOW, ScoreHistory, TenantWindow
+from scoring.history_window import WINDOW, HistoryPoint, ScoreHistory, TenantWindow, Trend
 from scoring.index import LeadRecord, TenantIndex, to_micros
 from scoring.read_model import ReadModel
 
@@ -95,3 +97,49 @@ def test_a_snapshot_holds_the_scores_the_index_serves() -> None:
     assert points.tiers.tolist() == [tier_code(s.priority) for s in served]
     assert len({s.priority for s in served}) == 3
     assert points.counts[:, 1].tolist() == [r.website_visits for r in expected]
+
+
+class FakeWindow:
+    """A window that holds one lead's points (as TenantWindow.points answers)."""
+
+    def __init__(self, points: list[HistoryPoint]) -> None:
+        self.stored = points
+
+    def points(self, lead_id: str, since: datetime) -> list[HistoryPoint]:
+        return [p for p in self.stored if p.at >= since]
+
+
+def reference_trend(points: list[HistoryPoint], score: float, priority: str) -> Trend:
+    """The trend by its definition: the last daily point at least 7 days old, and the last
+    change of tier along the points and the live one."""
+    week_ago = [p for p in points if p.kind == "day" and p.at <= NOW - timedelta(days=7)]
+    change = round(score - week_ago[-1].score, 2) if week_ago else None
+    along = [*points, HistoryPoint(NOW, score, priority, "now")]
+    crossing = None
+    for before, after in zip(along, along[1:], strict=False):
+        if before.priority != after.priority:
+            crossing = (after.at, before.priority, after.priority)
+    return Trend(change, *(crossing or (None, None, None)))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 29.9),
+            st.floats(0, 100).map(lambda s: round(s, 2)),
+            st.sampled_from(["hot", "warm", "cold"]),
+            st.sampled_from(["day", "tier"]),
+        ),
+        max_size=40,
+    ),
+    st.floats(0, 100).map(lambda s: round(s, 2)),
+    st.sampled_from(["hot", "warm", "cold"]),
+)
+def test_trend_is_the_last_week_old_day_and_the_last_tier_change(rows, score, priority) -> None:
+    points = sorted(
+        (HistoryPoint(NOW - timedelta(days=ago), s, tier, kind) for ago, s, tier, kind in rows),
+        key=lambda p: p.at,
+    )
+    history = ScoreHistory(ReadModel(ScoringConfig()))
+    got = history.trend(FakeWindow(points), "lead", score, priority, NOW)  # type: ignore[arg-type]
+    assert got == reference_trend(points, score, priority)

@@ -1,0 +1,64 @@
+"""`make bench`, demo phase: the dashboard's view as a rep sees it after months of use.
+
+The big tenants come fresh from a CSV import, so their leads have no score history yet and the
+view's `history(days: 30)` is nearly empty. The demo tenant (`leadscore seed`) has 90 days of
+events and daily history, so each lead of its view carries 30 points, as a real tenant's would.
+"""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+
+import httpx
+from bench_tools import ROOT, Server, dashboard_view, row, target, vegeta, wait_quiet
+
+from cli.seed import DEMO_PASSWORD, DEMO_USERS
+
+
+def bench_demo(server: Server, env: dict[str, str], seconds: float, quiet: list[int]) -> list[str]:
+    """Seed the demo tenant and time its dashboard view at 20 and 40 views/s (a table)."""
+    subprocess.run(
+        [str(ROOT / ".venv/bin/leadscore"), "seed"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    login = {"email": DEMO_USERS[0][0], "password": DEMO_PASSWORD}
+    token = httpx.post(f"{server.base}/auth/login", json=login, timeout=30).json()["accessToken"]
+    page = httpx.get(
+        f"{server.base}/leads/scoring", headers={"Authorization": f"Bearer {token}"}, timeout=120
+    )
+    page.raise_for_status()
+    wait_quiet(quiet)
+    reference = Server(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench_reference.py")],
+        {**env, "REFERENCE_BODY": base64.b64encode(page.content).decode()},
+    )
+    try:
+        ref = vegeta([target("GET", f"{reference.base}/leads/scoring", token)], 500, seconds)
+    finally:
+        reference.stop()
+    view = target("POST", f"{server.base}/graphql", token, dashboard_view())
+    out = [
+        "",
+        "### Demo tenant (`leadscore seed`: 240 leads, 90 days of events and daily history)",
+        "",
+        "| scenario | RPS | p50 ms | p95 ms | p99 ms | max ms | errors | p95/ref |",
+        "|---|---|---|---|---|---|---|---|",
+        row("reference (identical bytes, bare Starlette) 500/s", ref, None),
+    ]
+    for rate in (20, 40):
+        wait_quiet(quiet, share=0.3, wait=90)
+        report = vegeta([view], rate, seconds)
+        out.append(
+            row(
+                f"    GraphQL dashboard view, 30-day history {rate}/s",
+                report,
+                ref["latencies"]["95th"] / 1e6,
+            )
+        )
+        print(out[-1], file=sys.stderr, flush=True)
+    return out
