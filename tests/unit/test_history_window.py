@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -116,7 +117,7 @@ def reference_trend(points: list[HistoryPoint], score: float, priority: str) -> 
     change = round(score - week_ago[-1].score, 2) if week_ago else None
     along = [*points, HistoryPoint(NOW, score, priority, "now")]
     crossing = None
-    for before, after in zip(along, along[1:], strict=False):
+    for before, after in itertools.pairwise(along):
         if before.priority != after.priority:
             crossing = (after.at, before.priority, after.priority)
     return Trend(change, *(crossing or (None, None, None)))
