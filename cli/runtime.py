@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
@@ -20,6 +21,8 @@ from cli.ports import PortUnavailable, ensure_port_free
 from cli.seed import DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_USERS, seed_demo
 from foundation.logs import configure_logging
 from foundation.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
 
 console = Console(stderr=True)
 T = TypeVar("T")
@@ -156,7 +159,11 @@ async def storing_scores_meanwhile(services: Services, every: int = 1000) -> Asy
     async def store() -> None:
         while not done.is_set():
             if persister.pending >= every:
-                await persister.flush(every)
+                try:
+                    await persister.flush(every)
+                except Exception:  # the leads stay pending: store_scores tries them again
+                    log.warning("storing scores during the import failed; trying at the end")
+                    return
             else:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(done.wait(), 0.05)

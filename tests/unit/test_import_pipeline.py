@@ -121,3 +121,25 @@ async def test_a_flush_under_way_when_the_import_ends_is_finished() -> None:
         await asyncio.sleep(0.005)  # the flush has started and is sleeping
 
     assert persister.flushes == [1000] and persister.pending == 0
+
+
+class FailingPersister(FakePersister):
+    """The database refuses score documents: flush raises and the leads stay pending."""
+
+    async def flush(self, limit: int = 5000) -> int:
+        self.flushes.append(0)
+        raise ConnectionError("database gone")
+
+
+async def test_a_failed_store_during_the_import_leaves_the_scores_for_the_end(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    persister = FailingPersister(3000)
+    services = SimpleNamespace(scores=SimpleNamespace(persister=persister))
+
+    async with storing_scores_meanwhile(services, every=1000):  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)  # the import goes on; nothing raises into it
+
+    assert persister.flushes == [0]  # tried once, then left to store_scores
+    assert persister.pending == 3000
+    assert "trying at the end" in caplog.text
