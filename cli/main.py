@@ -191,7 +191,7 @@ def import_command(
             console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
             return 2
         started = time.perf_counter()
-        with console.status("reading the tenant's leads …"):  # ~30 s at 100k on FerretDB
+        with console.status("reading the tenant's leads …"):  # 15-30 s at 100k on FerretDB
             await services.scores.model.index(tenant)
         with progress_bar() as progress:
             task = progress.add_task("importing", total=total)
