@@ -5,9 +5,11 @@ dispatches on the type and checks for awaitables for each of them. Most are plai
 (Strawberry marks such resolvers `_is_default`: no resolver, no permission, no argument) holding
 a scalar, an enum or an object, and most lists hold plain objects. For those this context reads
 the attribute and coerces the value, or executes the object's fields, itself; each selection's
-plan is worked out once per request and shared by every item of a list. Anything unusual — a
-null for a non-null field, a value the type refuses, an exception, `@stream`, abstract types —
-goes back through graphql-core's own path, which reports it exactly as before.
+plan is worked out once per request and shared by every item of a list; items whose selection is
+plain leaves only (a lead's history points) are built as rows of values, and a value that already
+has a built-in scalar's type is its own coerced value. Anything unusual — a null for a non-null
+field, a value the type refuses, an exception, `@stream`, abstract types — goes back through
+graphql-core's own path, which reports it exactly as before.
 """
 
 from __future__ import annotations
@@ -40,12 +42,12 @@ from strawberry.types.field import StrawberryField
 LeafPlan = tuple[Callable[..., Any], Callable[[Any], Any], bool, type | None] | None
 
 # graphql-core's built-in scalars give back a value of these types unchanged (a float if finite)
-_PASS_THROUGH: dict[Any, type] = {
-    serialize_float: float,
-    serialize_string: str,
-    serialize_boolean: bool,
-    serialize_id: str,
-}
+_PASS_THROUGH: tuple[tuple[Callable[[Any], Any], type], ...] = (
+    (serialize_float, float),
+    (serialize_string, str),
+    (serialize_boolean, bool),
+    (serialize_id, str),
+)
 
 
 _FULL_PATH = object()
@@ -273,7 +275,8 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if resolve is not None and getattr(resolve, "_is_default", False) and not field_def.args:
             resolve = _attribute_reader(field_def) or resolve
             if is_leaf_type(inner):
-                exact = _PASS_THROUGH.get(getattr(inner, "serialize", None))
+                serialize = getattr(inner, "serialize", None)
+                exact = next((t for f, t in _PASS_THROUGH if f is serialize), None)
                 leaf = (resolve, inner.coerce_output_value, non_null, exact)
             elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
                 inline = (resolve, inner, return_type, non_null)
