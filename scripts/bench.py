@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import os
 import random
 import subprocess
@@ -37,6 +36,7 @@ from bench_tools import (  # noqa: E402
     Server,
     dashboard_view,
     machine,
+    reference_run,
     row,
     rss_mb,
     target,
@@ -247,14 +247,7 @@ def bench_size(
     httpx.post(f"{base}/leads/scoring/refresh", headers=headers, timeout=300).raise_for_status()
     refresh_s = time.perf_counter() - started
     waited = wait_quiet(quiet)
-    reference = Server(
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench_reference.py")],
-        {**env, "REFERENCE_BODY": base64.b64encode(default.content).decode()},
-    )
-    try:
-        ref = vegeta([target("GET", f"{reference.base}/leads/scoring", token)], 500, seconds)
-    finally:
-        reference.stop()
+    ref = reference_run(env, default.content, token, seconds)
     ref_p95 = ref["latencies"]["95th"] / 1e6
     rng = random.Random(size)
     mix = []

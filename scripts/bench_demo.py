@@ -7,12 +7,11 @@ events and daily history, so each lead of its view carries 30 points, as a real 
 
 from __future__ import annotations
 
-import base64
 import subprocess
 import sys
 
 import httpx
-from bench_tools import ROOT, Server, dashboard_view, row, target, vegeta, wait_quiet
+from bench_tools import ROOT, Server, dashboard_view, reference_run, row, target, vegeta, wait_quiet
 
 from cli.seed import DEMO_PASSWORD, DEMO_USERS
 
@@ -33,14 +32,7 @@ def bench_demo(server: Server, env: dict[str, str], seconds: float, quiet: list[
     )
     page.raise_for_status()
     wait_quiet(quiet)
-    reference = Server(
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench_reference.py")],
-        {**env, "REFERENCE_BODY": base64.b64encode(page.content).decode()},
-    )
-    try:
-        ref = vegeta([target("GET", f"{reference.base}/leads/scoring", token)], 500, seconds)
-    finally:
-        reference.stop()
+    ref = reference_run(env, page.content, token, seconds)
     view = target("POST", f"{server.base}/graphql", token, dashboard_view())
     out = [
         "",

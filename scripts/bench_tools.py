@@ -230,3 +230,15 @@ def dashboard_view() -> dict[str, Any]:
         "withMe": False,
     }
     return {"query": query, "variables": variables}
+
+
+def reference_run(env: dict[str, str], body: bytes, token: str, seconds: float) -> dict[str, Any]:
+    """vegeta at 500/s against a bare Starlette app serving ``body``: the run's reference row."""
+    reference = Server(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench_reference.py")],
+        {**env, "REFERENCE_BODY": base64.b64encode(body).decode()},
+    )
+    try:
+        return vegeta([target("GET", f"{reference.base}/leads/scoring", token)], 500, seconds)
+    finally:
+        reference.stop()

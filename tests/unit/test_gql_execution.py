@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
@@ -69,17 +70,29 @@ async def test_same_answers_as_graphql_core(query: str) -> None:
     await assert_same_as_graphql_core(Query, query)
 
 
+def recorded_calls(
+    monkeypatch: pytest.MonkeyPatch, owner: type, method: str, name_of: Callable[..., str]
+) -> list[str]:
+    """What ``name_of(*arguments)`` says of each call of ``owner.method``, as they run."""
+    calls: list[str] = []
+    original = getattr(owner, method)
+
+    def recording(self: Any, *arguments: Any) -> Any:
+        calls.append(name_of(*arguments))
+        return original(self, *arguments)
+
+    monkeypatch.setattr(owner, method, recording)
+    return calls
+
+
 def fields_on_the_full_path(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the fields graphql-core's own `execute_field` runs, as they run."""
-    full_path: list[str] = []
-    original = StrawberryGraphQLCoreExecutionContext.execute_field
-
-    def counting(self: Any, parent_type: Any, source: Any, details: Any, *rest: Any) -> Any:
-        full_path.append(details[0].node.name.value)
-        return original(self, parent_type, source, details, *rest)
-
-    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
-    return full_path
+    return recorded_calls(
+        monkeypatch,
+        StrawberryGraphQLCoreExecutionContext,
+        "execute_field",
+        lambda parent_type, source, details, *rest: details[0].node.name.value,
+    )
 
 
 async def test_the_short_path_is_taken_for_plain_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,14 +215,12 @@ async def test_lists_of_objects_answer_as_graphql_core(query: str) -> None:
 async def test_list_items_skip_graphql_cores_per_item_completion(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    completed: list[str] = []
-    original = StrawberryGraphQLCoreExecutionContext.complete_object_value
-
-    def counting(self: Any, return_type: Any, *rest: Any) -> Any:
-        completed.append(return_type.name)
-        return original(self, return_type, *rest)
-
-    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "complete_object_value", counting)
+    completed = recorded_calls(
+        monkeypatch,
+        StrawberryGraphQLCoreExecutionContext,
+        "complete_object_value",
+        lambda return_type, *rest: return_type.name,
+    )
     fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
     result = await fast.execute("{ rows { name maybePoints { at } } }")
     assert result.data is not None
@@ -234,14 +245,12 @@ async def test_plain_object_fields_skip_execute_field(monkeypatch: pytest.Monkey
 async def test_items_of_plain_leaves_are_built_without_executing_their_fields(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    executed: list[str] = []
-    original = LeafFastExecutionContext.execute_fields
-
-    def counting(self: Any, parent_type: Any, *rest: Any) -> Any:
-        executed.append(parent_type.name)
-        return original(self, parent_type, *rest)
-
-    monkeypatch.setattr(LeafFastExecutionContext, "execute_fields", counting)
+    executed = recorded_calls(
+        monkeypatch,
+        LeafFastExecutionContext,
+        "execute_fields",
+        lambda parent_type, *rest: parent_type.name,
+    )
     fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
     result = await fast.execute("{ rows { name points { at label } } }")
     # row a's two points are rows of values; row b's point holds a null for a non-null label,

@@ -192,23 +192,13 @@ BATCH_NEW = """	if c, err := db.Collection(params.Collection); err == nil && !h.
 #    not closed. That cost 7 % of the database's CPU when the score index read a tenant, and a
 #    leak would crash the database rather than be logged. Release builds (debugbuild.Enabled is
 #    false, as here) now skip it; FerretDB's debug builds keep it.
-TRACK_OLD = """func Track(obj any, token *Token) {
+TRACKING_OLD = """func {name}(obj any, token *Token) {{
 	checkArgs(obj, token)
 """
-TRACK_NEW = """func Track(obj any, token *Token) {
-	if !debugbuild.Enabled {
+TRACKING_NEW = """func {name}(obj any, token *Token) {{
+	if !debugbuild.Enabled {{
 		return
-	}
-
-	checkArgs(obj, token)
-"""
-UNTRACK_OLD = """func Untrack(obj any, token *Token) {
-	checkArgs(obj, token)
-"""
-UNTRACK_NEW = """func Untrack(obj any, token *Token) {
-	if !debugbuild.Enabled {
-		return
-	}
+	}}
 
 	checkArgs(obj, token)
 """
@@ -235,8 +225,8 @@ for old, new in (
 ):
     replace(SQLITE / "metadata" / "registry.go", old, new)
 RESOURCE = SQLITE.parent.parent / "util" / "resource" / "resource.go"
-replace(RESOURCE, TRACK_OLD, TRACK_NEW)
-replace(RESOURCE, UNTRACK_OLD, UNTRACK_NEW)
+for name in ("Track", "Untrack"):
+    replace(RESOURCE, TRACKING_OLD.format(name=name), TRACKING_NEW.format(name=name))
 shutil.copy(HERE / "pushdown.go", SQLITE / "pushdown.go")
 shutil.copy(HERE / "updatebatch.go", HANDLER / "updatebatch.go")
 print("patched", SQLITE)
