@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -19,6 +19,28 @@ from foundation.settings import Settings
 
 STORAGE_ERRORS = (StorageError, ConnectionError, TimeoutError, OSError)
 REDIS_NAME = "shared cache and rate-limit storage"
+SWEEP_SECONDS = 1.0  # the in-memory counters drop expired keys at most this often
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """`limits`' in-memory storage, its expired keys swept at most once per SWEEP_SECONDS.
+
+    The library starts a sweep of every key on each hit once the last sweep is done, so with
+    thousands of users or addresses each request paid for all of them. Counts do not depend on
+    the sweep: reading a key drops it when expired (`MemoryStorage.get`); the sweep only frees
+    memory. (The sliding-window counters used here keep no per-hit events, so the sweep never
+    takes the thread hop the moving window's does.)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._swept_at = 0.0
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # the library calls this hook
+        now = time.monotonic()
+        if now - self._swept_at >= SWEEP_SECONDS:
+            self._swept_at = now
+            await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +65,12 @@ class RateLimits:
         self.per_user = parse(settings.rate_limit_per_user)
         self.per_ip = parse(settings.rate_limit_per_ip)
         self.login = parse(settings.rate_limit_login)
-        self._memory = MovingWindowRateLimiter(MemoryStorage())
-        self._shared: MovingWindowRateLimiter | None = None
+        self._memory = SlidingWindowCounterRateLimiter(SweptMemoryStorage())
+        self._shared: SlidingWindowCounterRateLimiter | None = None
         self.breaker = breaker or CircuitBreaker(REDIS_NAME)
         if settings.redis_url:
             storage = _redis_storage(settings.redis_url, settings.redis_timeout_ms / 1000)
-            self._shared = MovingWindowRateLimiter(storage)
+            self._shared = SlidingWindowCounterRateLimiter(storage)
 
     async def hit(self, item: RateLimitItem, *identifiers: str) -> Allowance:
         """Count one request against the limit, or raise RateLimited."""
@@ -79,7 +101,7 @@ class RateLimits:
 
 
 async def _hit_with_stats(
-    limiter: MovingWindowRateLimiter, item: RateLimitItem, identifiers: tuple[str, ...]
+    limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, identifiers: tuple[str, ...]
 ) -> tuple[bool, float, int]:
     allowed = await limiter.hit(item, *identifiers)
     stats = await limiter.get_window_stats(item, *identifiers)

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -28,6 +28,7 @@ from foundation.settings import Settings
 from gql.app import graphql_app
 from scoring.model_report import load_libraries
 from server.background import run_background
+from server.compression import FastGZipMiddleware
 from server.frontend import frontend_routes
 from server.middleware import (
     DASHBOARD_CSP,
@@ -86,9 +87,8 @@ def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> St
         Middleware(RequestContextMiddleware),
         Middleware(SecurityHeadersMiddleware, csp=DASHBOARD_CSP),
         Middleware(
-            GZipMiddleware,
+            FastGZipMiddleware,
             minimum_size=GZIP_MIN_BYTES,
-            compresslevel=3,  # 1.5x faster than 6 on a 19 kB page, 10 % larger
             exclude_content_types=NEVER_GZIP,
         ),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),

@@ -3,6 +3,7 @@ memory (once per outage, without retrying Redis on every request) when Redis is 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -59,3 +60,36 @@ async def test_unreachable_redis_falls_back_to_memory_once_per_outage(monkeypatc
     assert tries == 1  # Redis is not retried on every request during an outage
     warnings = [r for r in caplog.records if "unavailable" in r.getMessage()]
     assert len(warnings) == 1
+
+
+async def test_memory_counters_sweep_expired_keys_at_most_once_per_second(monkeypatch):
+    """With thousands of users the library swept every key on every hit; now once a second."""
+    counter = limits(rate_limit_per_user="1000/minute")
+    storage = counter._memory.storage
+    sweeps = 0
+    sweep = storage._MemoryStorage__expire_events
+
+    async def counted() -> None:
+        nonlocal sweeps
+        sweeps += 1
+        await sweep()
+
+    monkeypatch.setattr(storage, "_MemoryStorage__expire_events", counted)
+    for user in range(2000):
+        await counter.hit(counter.per_user, "user", f"u{user}")
+        await asyncio.sleep(0)  # a scheduled sweep runs here
+    assert sweeps == 1
+    monkeypatch.setattr(ratelimit, "SWEEP_SECONDS", 0.0)
+    await counter.hit(counter.per_user, "user", "u0")
+    await asyncio.sleep(0)
+    assert sweeps == 2
+
+
+async def test_an_expired_count_is_forgotten_without_waiting_for_a_sweep(monkeypatch):
+    monkeypatch.setattr(ratelimit, "SWEEP_SECONDS", 3600.0)
+    counter = limits(rate_limit_per_user="1/second")
+    await counter.hit(counter.per_user, "user", "u1")
+    with pytest.raises(RateLimited):
+        await counter.hit(counter.per_user, "user", "u1")
+    await asyncio.sleep(2.1)  # the current and the previous one-second window have both passed
+    assert (await counter.hit(counter.per_user, "user", "u1")).remaining == 0
