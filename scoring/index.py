@@ -23,7 +23,6 @@ from cachetools import LRUCache
 from scoring.engine import (
     MICROS_PER_DAY,
     ScoringConfig,
-    contribution_points,
     decay_at,
     priority_for,
     raw_and_contributions,
@@ -51,6 +50,7 @@ from scoring.index_types import (
     SCORE_DESC,
     SORTS,
     STATUSES,
+    Breakdowns,
     Counted,
     IndexPage,
     IndexQuery,
@@ -81,9 +81,6 @@ __all__ = [
 ]
 
 
-PARTS_KEPT = 4096  # breakdowns remembered per index (by counts; cleared when full)
-
-
 class TenantIndex:
     """A tenant's leads, scored under the tenant's model, queryable at any moment."""
 
@@ -93,7 +90,7 @@ class TenantIndex:
         self.records: dict[str, LeadRecord] = {}
         self.version = 0
         self._arrays: IndexArrays | None = None
-        self._memo: dict[int, float] = {}
+        self._memo: dict[int, tuple[float, float]] = {}  # slot: (score, decay) at _memo_at
         self._memo_at = -1
         self._slots: dict[str, int] = {}
         self._dirty: dict[str, LeadRecord] = {}
@@ -101,8 +98,7 @@ class TenantIndex:
         self._builds = 0
         self._ties = TieOrders()
         self._searches: LRUCache[tuple[int, int, str], npt.NDArray[np.bool_]] = LRUCache(32)
-        # a served lead's breakdown by its counts (not kept per lead: ~140 bytes each)
-        self._parts: dict[tuple[float, float, float], tuple[float, float, float]] = {}
+        self._parts = Breakdowns(config)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -132,24 +128,22 @@ class TenantIndex:
     def set_config(self, config: ScoringConfig) -> None:
         """Switch to another model: every lead's raw score is derived again."""
         self.config = config
-        self._parts = {}
+        self._parts = Breakdowns(config)
         for record in self.records.values():
             self._derive(record)
         self._changed()
 
     def scored(self, record: LeadRecord, now_us: int, moment: datetime | None = None) -> ScoredLead:
         """The lead's score, priority and decay at the given moment (``moment``, if built)."""
-        config = self.config
-        decay = decay_at(record.last_us, now_us, config.half_life_days)
-        score = score_value(record.raw, decay)
-        moment = moment or from_micros(now_us)
-        counts = (record.email_opens, record.website_visits, record.time_spent)
-        parts = self._parts.get(counts)
-        if parts is None:
-            if len(self._parts) >= PARTS_KEPT:
-                self._parts.clear()
-            parts = self._parts[counts] = contribution_points(*counts, config)
-        return ScoredLead(record, score, priority_for(score, config), decay, moment, parts)
+        decay = decay_at(record.last_us, now_us, self.config.half_life_days)
+        score, moment = score_value(record.raw, decay), moment or from_micros(now_us)
+        return self._scored(record, score, decay, moment)
+
+    def _scored(
+        self, record: LeadRecord, score: float, decay: float, moment: datetime
+    ) -> ScoredLead:
+        priority = priority_for(score, self.config)
+        return ScoredLead(record, score, priority, decay, moment, self._parts.of(record))
 
     def prepare(self, now_us: int) -> None:
         """Sort the leads now (after a change to many): the next reader need not wait for it."""
@@ -165,7 +159,12 @@ class TenantIndex:
         else:
             slots, total = self._activity_window(arrays, mask, query, now_us, query.offset, stop)
         moment = from_micros(now_us)  # one for the page: the same as _score_of's scores
-        return IndexPage([self.scored(arrays.records[s], now_us, moment) for s in slots], total)
+        records, decayed = arrays.records, self._decayed
+        scored = []
+        for slot in slots:
+            score, decay = decayed(arrays, slot, now_us)
+            scored.append(self._scored(records[slot], score, decay, moment))
+        return IndexPage(scored, total)
 
     def count(self, query: IndexQuery, now_us: int) -> int:
         """How many leads match the query's filters."""
@@ -277,6 +276,14 @@ class TenantIndex:
 
     def _score_of(self, arrays: IndexArrays, slot: Any, now_us: int) -> float:
         """A slot's served score at ``now``, memoised for the moment being answered."""
+        if now_us == self._memo_at:
+            found = self._memo.get(int(slot))
+            if found is not None:
+                return found[0]
+        return self._decayed(arrays, slot, now_us)[0]
+
+    def _decayed(self, arrays: IndexArrays, slot: Any, now_us: int) -> tuple[float, float]:
+        """A slot's (score, decay) at ``now``, memoised for the moment being answered."""
         if now_us != self._memo_at:
             self._memo, self._memo_at = {}, now_us
         key = int(slot)
@@ -284,7 +291,7 @@ class TenantIndex:
         if found is None:
             record = arrays.records[key]
             decay = decay_at(record.last_us, now_us, self.config.half_life_days)
-            found = self._memo[key] = score_value(record.raw, decay)
+            found = self._memo[key] = (score_value(record.raw, decay), decay)
         return found
 
     def _count_ge(

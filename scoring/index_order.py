@@ -81,8 +81,31 @@ def sorted_window(
     if tie_order is not None and head == tail:
         chunk = tie_order(np.asarray(run, np.int64)).tolist()
     else:
-        chunk = sorted((int(slot) for slot in run), key=fine)
+        chunk = _sorted_by_runs([int(slot) for slot in run], coarse, fine)
     return chunk[first - run_start : stop - run_start]
+
+
+def _sorted_by_runs(
+    slots: list[int], coarse: Callable[[int], float], fine: Callable[[int], Any]
+) -> list[int]:
+    """``sorted(slots, key=fine)`` when ``fine`` orders by ``coarse`` first (descending) and
+    ``coarse`` is non-increasing along ``slots``: only runs of equal ``coarse`` are sorted.
+
+    A page of distinct rounded scores then needs no sort at all. Should ``coarse`` ever rise
+    along ``slots`` (floating point), the whole window is sorted, as before.
+    """
+    values = [coarse(slot) for slot in slots]
+    result: list[int] = []
+    start = 0
+    for end in range(1, len(slots) + 1):
+        if end < len(slots) and values[end] == values[start]:
+            continue
+        if end < len(slots) and values[end] > values[start]:
+            return sorted(slots, key=fine)
+        run = slots[start:end]
+        result += sorted(run, key=fine) if end - start > 1 else run
+        start = end
+    return result
 
 
 class TieOrders:

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from models.base import lead_key
-from scoring.engine import Counts
+from scoring.engine import Counts, ScoringConfig, contribution_points
 
 SCORE_DESC = "score:desc"
 ACTIVITY_DESC = "lastActivityAt:desc"
@@ -107,9 +107,29 @@ class LeadRecord:
         )
 
 
-@dataclass(frozen=True, slots=True)
+class Breakdowns:
+    """Each factor's points (before decay) by a lead's counts, under one model: worked out for
+    the leads served, remembered by counts (not kept per lead: ~140 bytes each)."""
+
+    kept = 4096  # cleared when full
+
+    def __init__(self, config: ScoringConfig) -> None:
+        self.config = config
+        self._known: dict[tuple[float, float, float], tuple[float, float, float]] = {}
+
+    def of(self, record: LeadRecord) -> tuple[float, float, float]:
+        counts = (record.email_opens, record.website_visits, record.time_spent)
+        parts = self._known.get(counts)
+        if parts is None:
+            if len(self._known) >= self.kept:
+                self._known.clear()
+            parts = self._known[counts] = contribution_points(*counts, self.config)
+        return parts
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass takes 4x as long to build (50 per page)
 class ScoredLead:
-    """A lead with its score as of the moment a query was answered."""
+    """A lead with its score as of the moment a query was answered (never changed once built)."""
 
     record: LeadRecord
     score: float
