@@ -16,18 +16,20 @@ import strawberry
 from foundation.errors import BadInput, field_error
 from gql.errors import coded_error
 from gql.types import HistoryPoint, LeadTrend, Priority
-from models.base import utcnow
 from scoring.history_window import MAX_DAYS, ScoreHistory, TenantWindow
 from scoring.history_window import HistoryPoint as StoredPoint
 
 
-def lead_history(info: strawberry.Info, lead_id: str, days: int) -> list[HistoryPoint]:
-    """The lead's points over the last `days` days (a coroutine if they need the database)."""
+def lead_history(
+    info: strawberry.Info, lead_id: str, days: int, now: datetime
+) -> list[HistoryPoint]:
+    """The lead's points over the `days` days before ``now``, the moment its score was computed
+    (a coroutine if they need the database)."""
     if not 1 <= days <= MAX_DAYS:
         rule = f"must be between 1 and {MAX_DAYS}"
         raise coded_error(BadInput("invalid days", [field_error("days", rule)]))
     history: ScoreHistory = info.context.services.scores.history
-    tenant_id, now = info.context.user.tenant_id, utcnow()
+    tenant_id = info.context.user.tenant_id
     points = history.points_in_memory(tenant_id, lead_id, days, now)
     if points is not None:
         return _wire(points)
@@ -38,10 +40,13 @@ def lead_history(info: strawberry.Info, lead_id: str, days: int) -> list[History
     return cast("list[HistoryPoint]", loaded())
 
 
-def lead_trend(info: strawberry.Info, lead_id: str, score: float, priority: str) -> LeadTrend:
-    """The lead's 7-day change and last tier crossing (a coroutine before the window loads)."""
+def lead_trend(
+    info: strawberry.Info, lead_id: str, score: float, priority: str, now: datetime
+) -> LeadTrend:
+    """The lead's 7-day change up to ``now`` (when ``score`` was computed) and its last tier
+    crossing (a coroutine before the window loads)."""
     history: ScoreHistory = info.context.services.scores.history
-    tenant_id, now = info.context.user.tenant_id, utcnow()
+    tenant_id = info.context.user.tenant_id
     window = history.loaded(tenant_id)
     if window is not None:
         return _trend(history, window, lead_id, score, priority, now)

@@ -174,13 +174,13 @@ class Lead:
     def history(self, info: strawberry.Info, days: int = 30) -> list[HistoryPoint]:
         from gql.history import lead_history
 
-        return lead_history(info, self.lead_id, days)
+        return lead_history(info, self.lead_id, days, self.computed_at)
 
     @strawberry.field(description="Score change over 7 days and the last tier crossing")
     def trend(self, info: strawberry.Info) -> LeadTrend:
         from gql.history import lead_trend
 
-        return lead_trend(info, self.lead_id, self.score, self.priority.value)
+        return lead_trend(info, self.lead_id, self.score, self.priority.value, self.computed_at)
 
     @classmethod
     def from_scored(
