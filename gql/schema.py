@@ -29,6 +29,7 @@ from gql.execution import LeafFastExecutionContext
 from gql.model import ModelMutation, ModelQuery
 from gql.mutations import Mutation as BaseMutation
 from gql.queries import Query as BaseQuery
+from gql.resolvers import lean_resolvers
 from gql.suggestion import SuggestionMutation, SuggestionQuery
 from gql.types import DateTimeUTC
 from gql.versions import VersionMutation, VersionQuery
@@ -98,13 +99,15 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         CodedErrors,
     ]
-    return _Schema(
+    schema = _Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         scalar_overrides={datetime: DateTimeUTC},
         execution_context_class=LeafFastExecutionContext,
     )
+    lean_resolvers(schema)
+    return schema
 
 
 def export_sdl() -> str:
