@@ -105,7 +105,7 @@ def dev(
         from server.app import create_app
 
         uvicorn.run(
-            create_app(settings),
+            create_app(settings, settle_heap=True),
             host=host,
             port=port,
             log_config=None,

@@ -18,6 +18,7 @@ import numpy as np
 from cachetools import LRUCache
 from pymongo.errors import PyMongoError
 
+from foundation import heap
 from models.base import utcnow
 from scoring.history import (
     TIERS,
@@ -269,6 +270,7 @@ class ScoreHistory:
             window.add(points)
         self._remember_tiers(window)
         self.windows[tenant_id] = window
+        heap.settle("history window")
         return window
 
     def _remember_tiers(self, window: TenantWindow) -> None:

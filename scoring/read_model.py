@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from foundation import heap
 from foundation.model_rules import ScoringConfigError
 from models import Interaction, Tenant
 from models.base import utcnow
@@ -172,6 +173,7 @@ class ReadModel:
             "score index built",
             extra={"tenant_id": tenant_id, "leads": len(index), "caught_up": caught},
         )
+        heap.settle("score index")
         return index
 
     async def _catch_up(self, tenant_id: str, index: TenantIndex, since: datetime) -> int:

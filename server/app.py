@@ -22,6 +22,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api.bootstrap import build_services
 from api.database import DATABASE_ERRORS, unavailable
 from api.wire import error_response
+from foundation import heap
 from foundation.errors import AppError, NotFound, ServiceUnavailable
 from foundation.request_context import current_request_id
 from foundation.settings import Settings
@@ -47,14 +48,24 @@ SHUTDOWN_DRAIN_S = 20.0  # how long a stopping server spends storing pending sco
 NEVER_GZIP = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/csv")
 
 
-def create_app(settings: Settings, *, frontend_dist: Path = FRONTEND_DIST) -> Starlette:
-    """A configured application; the database is opened by its lifespan."""
+def create_app(
+    settings: Settings, *, frontend_dist: Path = FRONTEND_DIST, settle_heap: bool = False
+) -> Starlette:
+    """A configured application; the database is opened by its lifespan.
+
+    ``settle_heap``: a serving process freezes what its large loads build out of the garbage
+    collector's full passes (`foundation.heap`).
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         services = await build_services(settings)
+        if settle_heap:
+            heap.enable()
+            heap.settle("startup")
         # the model screens' libraries load while the server already answers (see load_libraries)
         libraries = asyncio.create_task(asyncio.to_thread(load_libraries))
+        libraries.add_done_callback(lambda _: heap.settle("model libraries"))
         background = None
         if settings.background_refresh_seconds > 0:
             background = asyncio.create_task(run_background(services))

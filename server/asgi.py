@@ -5,4 +5,4 @@ from server.app import create_app
 
 settings = load_settings()
 settings.require_production_ready()
-app = create_app(settings)
+app = create_app(settings, settle_heap=True)

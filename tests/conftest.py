@@ -245,7 +245,9 @@ class RunningApp:
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Settings) -> AsyncIterator[RunningApp]:
+async def running_app(
+    settings: Settings, *, settle_heap: bool = False
+) -> AsyncIterator[RunningApp]:
     """A second app in this process (own settings, same database).
 
     Its lifespan re-binds Beanie's documents to its own client, which closes when it ends, so
@@ -254,7 +256,7 @@ async def running_app(settings: Settings) -> AsyncIterator[RunningApp]:
     """
     previous = _bound_database()
     try:
-        async with LifespanManager(create_app(settings)) as manager:
+        async with LifespanManager(create_app(settings, settle_heap=settle_heap)) as manager:
             yield RunningApp(manager.app)
     finally:
         if previous is not None:
