@@ -22,6 +22,9 @@ import time
 
 log = logging.getLogger(__name__)
 _enabled = False
+# objects the collector's oldest generation may hold (long-lived ones taken in since the last
+# settling: leads imported through the change feed, say) before they are settled in turn
+GROWTH = 50_000
 
 
 def enable() -> None:
@@ -45,3 +48,11 @@ def settle(after: str) -> None:
             "ms": round((time.perf_counter() - started) * 1000, 1),
         },
     )
+
+
+async def settle_if_grown() -> bool:
+    """Settle when the oldest generation has taken in GROWTH objects (a background job)."""
+    if _enabled and len(gc.get_objects(generation=2)) >= GROWTH:
+        settle("growth")
+        return True
+    return False

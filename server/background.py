@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from api.services import Services
 from auth.service import purge_expired_revocations
+from foundation import heap
 from foundation.changes import ORIGIN, ChangeEntry, entries_since, payload_of, purge_feed
 from models import Tenant
 from models.base import utcnow
@@ -21,6 +22,7 @@ from server.leases import acquire_lease
 log = logging.getLogger(__name__)
 FEED_OVERLAP = timedelta(seconds=3)
 HISTORY_SECONDS = 300.0
+HEAP_SECONDS = 30.0  # how often the oldest generation's growth is checked (foundation.heap)
 SLOW_JOB_SECONDS = 1.0  # a background job that took longer is logged (INFO) with its duration
 
 
@@ -76,6 +78,7 @@ async def run_background(services: Services) -> None:
         _every(60.0, "purge", _purge(services)),
         _every(HISTORY_SECONDS, "score history", _history(services)),
         _every(HISTORY_SECONDS, "history window", services.scores.history.follow),
+        _every(HEAP_SECONDS, "heap", heap.settle_if_grown),
     ]
     tasks = [asyncio.create_task(job) for job in jobs]
     try:

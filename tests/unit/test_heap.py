@@ -41,3 +41,15 @@ def test_an_enabled_process_freezes_what_is_alive_and_collects_the_garbage(fresh
     assert not any(node is kept[0] for node in gc.get_objects())  # out of the collector's passes
     record = next(r for r in caplog.records if r.getMessage() == "heap settled")
     assert record.after == "a load" and record.frozen >= len(kept)
+
+
+async def test_growth_of_the_oldest_generation_is_settled_in_turn(fresh_heap, monkeypatch):
+    heap.enable()
+    heap.settle("startup")
+    assert not await heap.settle_if_grown()
+    monkeypatch.setattr(heap, "GROWTH", 5000)
+    taken_in = [[n] for n in range(6000)]  # lists: objects the collector tracks
+    gc.collect()  # survivors end in the oldest generation
+    assert await heap.settle_if_grown()
+    assert not await heap.settle_if_grown()
+    assert taken_in[-1] == [5999]
