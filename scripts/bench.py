@@ -343,6 +343,8 @@ def bench_size(
     httpx.post(f"{base}/leads/scoring/refresh", headers=headers, timeout=300).raise_for_status()
     emit(f"forced refresh of every lead: {time.perf_counter() - started:.2f} s")
     during = vegeta([target("GET", f"{base}/leads/scoring", token)], 200, seconds)
+    emit("\n| scenario | RPS | p50 ms | p95 ms | p99 ms | max ms | errors | p95/ref |")
+    emit("|---|---|---|---|---|---|---|---|")
     emit(row("(a) REST default page 200/s, refresh's scores being stored", during, ref_p95))
     return out
 
