@@ -162,7 +162,7 @@ def main() -> None:
         "RATE_LIMIT_PER_USER": "100000000/minute",
         "RATE_LIMIT_PER_IP": "100000000/minute",
         "RATE_LIMIT_LOGIN": "100000000/minute",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),  # INFO: slow background jobs
         "ACCESS_TOKEN_TTL_MINUTES": "240",  # one token for the whole run (a size takes > 15 min)
         "EXTERNAL_SYNC_SECONDS": "60",
     }
