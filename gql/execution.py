@@ -193,6 +193,14 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         item_type = return_type.of_type
         object_type = item_type.of_type if is_non_null_type(item_type) else item_type
         if (
+            is_leaf_type(object_type)
+            and isinstance(result, list | tuple)
+            and self.get_stream_usage(field_details_list, path) is None
+        ):
+            plain = _plain_leaves(object_type, not is_non_null_type(item_type), result)
+            if plain is not None:
+                return plain
+        if (
             not isinstance(result, list | tuple)
             or not isinstance(object_type, GraphQLObjectType)
             or object_type.is_type_of is not None
@@ -314,6 +322,26 @@ def _never_awaitable(kind: type) -> bool:
             hasattr(kind, "__await__") or issubclass(kind, GeneratorType)
         )
     return found
+
+
+def _plain_leaves(leaf_type: Any, nullable: bool, items: list[Any] | tuple[Any, ...]) -> Any:
+    """A list of a built-in scalar whose items all already have its type (finite floats),
+    nulls too where the items may be null, as graphql-core would complete it; None otherwise.
+
+    A lead's 30-day sparkline is 30 floats, 1 500 per dashboard view, each completed through
+    three calls otherwise.
+    """
+    exact = next((t for f, t in _PASS_THROUGH if f is leaf_type.serialize), None)
+    if exact is None:
+        return None
+    for value in items:
+        kind = type(value)
+        if kind is float:
+            if exact is not float or not isfinite(value):
+                return None
+        elif kind is not exact and not (value is None and nullable):
+            return None
+    return list(items)
 
 
 def _leaf_row(leaves: list[tuple[str, Any]], item: Any) -> dict[str, Any] | None:

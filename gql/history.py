@@ -8,16 +8,19 @@ the window's 30 days, they return a coroutine; graphql-core awaits whatever a re
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import cast
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from typing import Any, TypeVar, cast
 
 import strawberry
 
 from foundation.errors import BadInput, field_error
 from gql.errors import coded_error
 from gql.types import HistoryPoint, LeadTrend, Priority
+from scoring.history_points import PointIndex
 from scoring.history_window import MAX_DAYS, ScoreHistory, TenantWindow
-from scoring.history_window import HistoryPoint as StoredPoint
+
+T = TypeVar("T")
 
 
 def lead_history(
@@ -25,19 +28,42 @@ def lead_history(
 ) -> list[HistoryPoint]:
     """The lead's points over the `days` days before ``now``, the moment its score was computed
     (a coroutine if they need the database)."""
+    return cast("list[HistoryPoint]", _points(info, lead_id, days, now, _wire))
+
+
+def lead_sparkline(info: strawberry.Info, lead_id: str, days: int, now: datetime) -> list[float]:
+    """The scores of the lead's daily points over the `days` days before ``now``, oldest first.
+
+    What the dashboard draws for each of its 50 rows: 30 numbers instead of 30 objects of three
+    fields (those objects were a fifth of the view's bytes, and of its time).
+    """
+    return cast("list[float]", _points(info, lead_id, days, now, PointIndex.day_scores_since))
+
+
+def _points(
+    info: strawberry.Info,
+    lead_id: str,
+    days: int,
+    now: datetime,
+    shape: Callable[[PointIndex, datetime], T],
+) -> T | Coroutine[Any, Any, T]:
+    """The lead's points since ``days`` before ``now``, shaped (a coroutine if they need the
+    database); BadInput naming `days` unless 1 ≤ days ≤ MAX_DAYS."""
     if not 1 <= days <= MAX_DAYS:
         rule = f"must be between 1 and {MAX_DAYS}"
         raise coded_error(BadInput("invalid days", [field_error("days", rule)]))
     history: ScoreHistory = info.context.services.scores.history
     tenant_id = info.context.user.tenant_id
-    points = history.points_in_memory(tenant_id, lead_id, days, now)
-    if points is not None:
-        return _wire(points)
+    since = now - timedelta(days=days)
+    indexed = history.indexed_in_memory(tenant_id, lead_id, days)
+    if indexed is not None:
+        return shape(indexed, since)
 
-    async def loaded() -> list[HistoryPoint]:
-        return _wire(await history.points(tenant_id, lead_id, days, now))
+    async def loaded() -> T:
+        points = await history.points(tenant_id, lead_id, days, now)
+        return shape(PointIndex.of(points), since)
 
-    return cast("list[HistoryPoint]", loaded())
+    return loaded()
 
 
 def lead_trend(
@@ -61,11 +87,11 @@ def lead_trend(
 _PRIORITIES = {priority.value: priority for priority in Priority}  # Priority(v) is 1 µs
 
 
-def _wire(points: list[StoredPoint]) -> list[HistoryPoint]:
+def _wire(indexed: PointIndex, since: datetime) -> list[HistoryPoint]:
     tiers = _PRIORITIES
     return [
         HistoryPoint(at=p.at, score=p.score, priority=tiers[p.priority], kind=p.kind)
-        for p in points
+        for p in indexed.since(since)
     ]
 
 

@@ -176,6 +176,15 @@ class Lead:
 
         return lead_history(info, self.lead_id, days, self.computed_at)
 
+    @strawberry.field(
+        description="The daily scores of the last `days` days (≤ 180), oldest first: the "
+        "`history` field's daily points without their moments, as a sparkline draws them"
+    )
+    def sparkline(self, info: strawberry.Info, days: int = 30) -> list[float]:
+        from gql.history import lead_sparkline
+
+        return lead_sparkline(info, self.lead_id, days, self.computed_at)
+
     @strawberry.field(description="Score change over 7 days and the last tier crossing")
     def trend(self, info: strawberry.Info) -> LeadTrend:
         from gql.history import lead_trend

@@ -9,7 +9,6 @@ from it without a database command.
 from __future__ import annotations
 
 import asyncio
-import bisect
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -33,6 +32,7 @@ from scoring.history import (
     store_tier_changes,
     tier_code,
 )
+from scoring.history_points import HistoryPoint, PointIndex, Trend, last_crossing
 from scoring.index import from_micros
 from scoring.read_model import ReadModel
 
@@ -40,26 +40,6 @@ log = logging.getLogger(__name__)
 WINDOW = 30
 MAX_DAYS = 180
 POINTS_MEMO = 4096  # leads whose sorted points a window remembers
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryPoint:
-    """A lead's score and tier at a moment (a daily snapshot or a tier change)."""
-
-    at: datetime
-    score: float
-    priority: str
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class Trend:
-    """Score change over 7 days and the lead's last tier crossing."""
-
-    change_7d: float | None
-    crossed_at: datetime | None
-    crossed_from: str | None
-    crossed_to: str | None
 
 
 @dataclass(slots=True)
@@ -77,8 +57,15 @@ class TenantWindow:
     version: int = 0
     complete: bool = True
     _moved: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
-    _points: LRUCache[str, list[HistoryPoint]] = field(default_factory=lambda: LRUCache(1))
+    _points: LRUCache[str, PointIndex] = field(default_factory=lambda: LRUCache(1))
     _points_version: int = -1
+
+    def __post_init__(self) -> None:
+        width = len(self.days)  # WINDOW, or the days beyond it that a longer history reads
+        if self.scores.shape[1] != width:
+            self.scores = np.zeros((0, width), np.float16)
+            self.tiers = np.zeros((0, width), np.uint8)
+            self.day_at = [None] * width
 
     def add(self, points: DayPoints) -> None:
         """Fold stored points into the window."""
@@ -130,33 +117,33 @@ class TenantWindow:
         if grow:
             start = len(self.rows)
             self.rows.update((lead_id, start + n) for n, lead_id in enumerate(grow))
-            self.scores = np.vstack([self.scores, np.full((len(grow), WINDOW), np.nan, np.float16)])
-            self.tiers = np.vstack([self.tiers, np.zeros((len(grow), WINDOW), np.uint8)])
+            width = len(self.days)
+            self.scores = np.vstack([self.scores, np.full((len(grow), width), np.nan, np.float16)])
+            self.tiers = np.vstack([self.tiers, np.zeros((len(grow), width), np.uint8)])
         return np.fromiter((self.rows[i] for i in lead_ids), np.int64, len(lead_ids))
 
     def points(self, lead_id: str, since: datetime) -> list[HistoryPoint]:
         """The lead's stored points from `since` on, oldest first."""
-        every = self._every_point(lead_id)
-        return every[bisect.bisect_left(every, since, key=_at) :]
+        return self.indexed(lead_id).since(since)
 
-    def _every_point(self, lead_id: str) -> list[HistoryPoint]:
-        """All the lead's points in the window, sorted; remembered until the window changes (a
-        dashboard view asks for 50 leads' history and trend every minute)."""
+    def indexed(self, lead_id: str) -> PointIndex:
+        """All the lead's points in the window, sorted and indexed; remembered until the window
+        changes (a dashboard view asks for 50 leads' sparkline and trend every minute)."""
         if self._points_version != self.version:
             self._points, self._points_version = LRUCache(POINTS_MEMO), self.version
-        found: list[HistoryPoint] | None = self._points.get(lead_id)
+        found: PointIndex | None = self._points.get(lead_id)
         if found is None:
-            found = list(self.changes.get(lead_id, []))
+            points = list(self.changes.get(lead_id, []))
             row = self.rows.get(lead_id)
             if row is not None:
                 tiers, scores = self.tiers[row].tolist(), self.scores[row].tolist()
                 for column in np.flatnonzero(self.tiers[row]).tolist():
                     at = self.day_at[column] or _end_of(self.days[column])
-                    found.append(
+                    points.append(
                         HistoryPoint(at, round(scores[column], 2), TIERS[tiers[column]], "day")
                     )
-            found.sort(key=_at)
-            self._points[lead_id] = found
+            points.sort(key=_at)
+            found = self._points[lead_id] = PointIndex.of(points)
         return found
 
     def moved_up(self, days: int, now: datetime) -> frozenset[str]:
@@ -170,14 +157,15 @@ class TenantWindow:
         prev = np.zeros(len(self.rows), np.uint8)
         crossed = np.full(len(self.rows), -1, np.int64)
         upward = np.zeros(len(self.rows), np.bool_)
-        for column in range(WINDOW):
+        width = len(self.days)
+        for column in range(width):
             tier = self.tiers[:, column]
             known = tier > 0
             cross = known & (prev > 0) & (tier != prev)
             crossed[cross] = column
             upward[cross] = tier[cross] > prev[cross]
             prev[known] = tier[known]
-        first = next((c for c, day in enumerate(self.days) if _end_of(day) >= since), WINDOW)
+        first = next((c for c, day in enumerate(self.days) if _end_of(day) >= since), width)
         by_row = {row: lead_id for lead_id, row in self.rows.items()}
         found = {by_row[int(r)] for r in np.flatnonzero(upward & (crossed >= first))}
         for lead_id in self.changes:
@@ -186,15 +174,6 @@ class TenantWindow:
             if crossing and crossing[0] >= since and _up(crossing):
                 found.add(lead_id)
         return frozenset(found)
-
-
-def last_crossing(points: list[HistoryPoint]) -> tuple[datetime, str, str] | None:
-    """When the tier last changed along the points, from which tier, to which."""
-    for at in range(len(points) - 1, 0, -1):  # the latest change: from the end
-        before, after = points[at - 1], points[at]
-        if before.priority != after.priority:
-            return (after.at, before.priority, after.priority)
-    return None
 
 
 def _up(crossing: tuple[datetime, str, str]) -> bool:
@@ -286,14 +265,12 @@ class ScoreHistory:
             if points:
                 window.last_tier[lead_id] = tier_code(points[-1].priority)
 
-    def points_in_memory(
-        self, tenant_id: str, lead_id: str, days: int, now: datetime
-    ) -> list[HistoryPoint] | None:
-        """The lead's points over the last `days` days, or None if that needs the database."""
+    def indexed_in_memory(self, tenant_id: str, lead_id: str, days: int) -> PointIndex | None:
+        """The lead's indexed points if the last `days` days are in memory, else None."""
         window = self.windows.get(tenant_id)
         if window is None or days > WINDOW:
             return None
-        return window.points(lead_id, now - timedelta(days=days))
+        return window.indexed(lead_id)
 
     async def points(
         self, tenant_id: str, lead_id: str, days: int, now: datetime
@@ -367,16 +344,15 @@ class ScoreHistory:
         self, window: TenantWindow, lead_id: str, score: float, priority: str, now: datetime
     ) -> Trend:
         """The lead's score change over 7 days and its last tier crossing (live point last)."""
-        points = window.points(lead_id, now - timedelta(days=WINDOW))
-        cutoff = now - timedelta(days=7)
-        week_ago = next((p for p in reversed(points) if p.kind == "day" and p.at <= cutoff), None)
-        change = round(score - week_ago.score, 2) if week_ago is not None else None
-        crossing = last_crossing(points)
-        if points and points[-1].priority != priority:  # the live point is the last change
-            crossing = (now, points[-1].priority, priority)
-        if crossing is None:
-            return Trend(change, None, None, None)
-        return Trend(change, crossing[0], crossing[1], crossing[2])
+        return window.indexed(lead_id).trend(now - timedelta(days=WINDOW), score, priority, now)
 
 
-__all__ = ["HistoryPoint", "ScoreHistory", "TenantWindow", "Trend", "from_micros"]
+__all__ = [
+    "HistoryPoint",
+    "PointIndex",
+    "ScoreHistory",
+    "TenantWindow",
+    "Trend",
+    "from_micros",
+    "last_crossing",
+]

@@ -23,7 +23,7 @@ from tests.conftest import _bound_database, graphql, ingest, init_database, regi
 
 QUERY = """query($days: Int, $moved: Int) {
   leads(limit: 50, filter: {movedUpDays: $moved}) { totalCount items { leadId score priority
-    history(days: $days) { at score priority kind }
+    history(days: $days) { at score priority kind } sparkline(days: $days)
     trend { change7d crossedAt crossedFrom crossedTo } } }
 }"""
 
@@ -72,6 +72,9 @@ async def test_points_trend_crossings_and_the_moved_up_filter(served) -> None:
         ("tier", "HOT", 87.5),
         ("day", "HOT", 87.5),
     ]
+    for item in items.values():  # the sparkline: the daily points' scores, in order
+        assert item["sparkline"] == [p["score"] for p in item["history"] if p["kind"] == "day"]
+    assert acme["sparkline"] == [5.75, 87.5]
     assert acme["trend"]["change7d"] == pytest.approx(acme["score"] - 5.75, abs=0.01)
     assert (acme["trend"]["crossedFrom"], acme["trend"]["crossedTo"]) == ("COLD", "HOT")
     assert acme["trend"]["crossedAt"].startswith((now - timedelta(days=3)).date().isoformat())
@@ -79,6 +82,7 @@ async def test_points_trend_crossings_and_the_moved_up_filter(served) -> None:
     moved = await graphql(client, QUERY, {"days": 5, "moved": 7}, token=tenant.token)
     assert [i["leadId"] for i in moved["data"]["leads"]["items"]] == ["acme"]
     assert [p["kind"] for p in moved["data"]["leads"]["items"][0]["history"]] == ["tier", "day"]
+    assert moved["data"]["leads"]["items"][0]["sparkline"] == [87.5]
     none = await graphql(client, QUERY, {"moved": 2}, token=tenant.token)
     assert none["data"]["leads"]["totalCount"] == 0
     # the same filter on the REST contract
@@ -95,6 +99,10 @@ async def test_bad_history_arguments_name_the_field(served) -> None:
     await ingest(client, tenant, [lead("acme", 1, 1, 0, tenant.user_id)])
     body = await graphql(client, QUERY, {"days": 181}, token=tenant.token)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "days" in str(body["errors"][0])
+    body = await graphql(client, "{ leads { items { sparkline(days: 0) } } }", token=tenant.token)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["errors"][0]["path"][-1] == "sparkline"
     assert "days" in str(body["errors"][0])
     body = await graphql(client, QUERY, {"moved": 0}, token=tenant.token)
     assert "movedUpDays" in str(body["errors"][0])
@@ -137,3 +145,21 @@ async def test_a_replica_window_follows_points_stored_by_another(served) -> None
     assert await services.scores.history.follow() >= 1
     body = await graphql(client, QUERY, {}, token=tenant.token)
     assert [p["score"] for p in body["data"]["leads"]["items"][0]["history"]] == [5.75]
+
+
+async def test_history_and_sparkline_beyond_the_window_come_from_the_database(served) -> None:
+    client, services = served
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [lead("acme", 1, 1, 0, tenant.user_id)])
+    now = utcnow()
+    for days_ago in (100, 60, 3):
+        await services.scores.history.record(tenant.tenant_id, now - timedelta(days=days_ago))
+    body = await graphql(client, QUERY, {"days": 120}, token=tenant.token)
+    assert "errors" not in body, body
+    item = body["data"]["leads"]["items"][0]
+    assert [p["at"][:10] for p in item["history"]] == [
+        (now - timedelta(days=d)).date().isoformat() for d in (100, 60, 3)
+    ]
+    assert item["sparkline"] == [5.75, 5.75, 5.75]
+    body = await graphql(client, QUERY, {"days": 30}, token=tenant.token)
+    assert body["data"]["leads"]["items"][0]["sparkline"] == [5.75]

@@ -296,3 +296,97 @@ class OddQuery:
 )
 async def test_values_of_other_types_are_coerced_as_graphql_core_does(query: str) -> None:
     await assert_same_as_graphql_core(OddQuery, query)
+
+
+@strawberry.type
+class ScalarLists:
+    @strawberry.field
+    def floats(self) -> list[float]:
+        return [1.5, 2.0, 0.0]
+
+    @strawberry.field
+    def tuple_floats(self) -> list[float]:
+        return (1.5, -2.25)  # type: ignore[return-value]
+
+    @strawberry.field
+    def ints_as_floats(self) -> list[float]:
+        return [1, 2.5, True]  # type: ignore[list-item]
+
+    @strawberry.field
+    def with_infinity(self) -> list[float]:
+        return [1.0, float("inf")]
+
+    @strawberry.field
+    def maybe_with_nan(self) -> list[float | None] | None:
+        return [None, float("nan")]
+
+    @strawberry.field
+    def nulls_allowed(self) -> list[float | None]:
+        return [1.0, None]
+
+    @strawberry.field
+    def null_refused(self) -> list[float] | None:
+        return [1.0, None]  # type: ignore[list-item]
+
+    @strawberry.field
+    def labels(self) -> list[str]:
+        return ["a", 5, True]  # type: ignore[list-item]
+
+    @strawberry.field
+    def keys(self) -> list[strawberry.ID]:
+        return [strawberry.ID("k"), "x"]  # type: ignore[list-item]
+
+    @strawberry.field
+    def flags(self) -> list[bool]:
+        return [True, False]
+
+    @strawberry.field
+    def tiers(self) -> list[Tier]:
+        return [Tier.HOT, Tier.COLD]
+
+    @strawberry.field
+    def nested(self) -> list[list[float]]:
+        return [[1.0], [2.0, 3.0]]
+
+    @strawberry.field
+    def later(self) -> list[float]:
+        async def three() -> float:
+            return 3.0
+
+        return [1.0, three()]  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ floats tupleFloats flags nested tiers }",
+        "{ intsAsFloats labels keys }",  # other types: coerced one by one
+        "{ withInfinity }",  # refused: the non-null list nulls the answer
+        "{ maybeWithNan nullsAllowed }",
+        "{ nullRefused floats }",
+        "{ later }",  # an awaitable item is awaited
+    ],
+)
+async def test_lists_of_scalars_answer_as_graphql_core(query: str) -> None:
+    await assert_same_as_graphql_core(ScalarLists, query)
+
+
+async def test_a_list_of_plain_floats_is_not_completed_item_by_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completed = recorded_calls(
+        monkeypatch,
+        StrawberryGraphQLCoreExecutionContext,
+        "complete_value",
+        lambda return_type, *rest: str(return_type),
+    )
+    fast = strawberry.Schema(query=ScalarLists, execution_context_class=LeafFastExecutionContext)
+    result = await fast.execute("{ floats nullsAllowed intsAsFloats }")
+    assert result.errors is None
+    assert result.data == {
+        "floats": [1.5, 2.0, 0.0],
+        "nullsAllowed": [1.0, None],
+        "intsAsFloats": [1.0, 2.5, 1.0],
+    }
+    items = [name for name in completed if not name.startswith("[")]
+    assert items == ["Float!", "Float"] * 3  # only the list holding ints, item by item

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from scoring.engine import ScoringConfig
 from scoring.history import DayPoints, days_back, snapshot, tier_code
+from scoring.history_points import PointIndex
 from scoring.history_window import WINDOW, HistoryPoint, ScoreHistory, TenantWindow, Trend
 from scoring.index import LeadRecord, TenantIndex, to_micros
 from scoring.read_model import ReadModel
@@ -101,13 +102,13 @@ def test_a_snapshot_holds_the_scores_the_index_serves() -> None:
 
 
 class FakeWindow:
-    """A window that holds one lead's points (as TenantWindow.points answers)."""
+    """A window that holds one lead's points, sorted (as TenantWindow.indexed answers)."""
 
     def __init__(self, points: list[HistoryPoint]) -> None:
         self.stored = points
 
-    def points(self, lead_id: str, since: datetime) -> list[HistoryPoint]:
-        return [p for p in self.stored if p.at >= since]
+    def indexed(self, lead_id: str) -> PointIndex:
+        return PointIndex.of(self.stored)
 
 
 def reference_trend(points: list[HistoryPoint], score: float, priority: str) -> Trend:
@@ -126,7 +127,7 @@ def reference_trend(points: list[HistoryPoint], score: float, priority: str) -> 
 @given(
     st.lists(
         st.tuples(
-            st.floats(0, 29.9),
+            st.floats(0, 40),  # some before the 30 days the trend looks at
             st.floats(0, 100).map(lambda s: round(s, 2)),
             st.sampled_from(["hot", "warm", "cold"]),
             st.sampled_from(["day", "tier"]),
@@ -143,4 +144,28 @@ def test_trend_is_the_last_week_old_day_and_the_last_tier_change(rows, score, pr
     )
     history = ScoreHistory(ReadModel(ScoringConfig()))
     got = history.trend(FakeWindow(points), "lead", score, priority, NOW)  # type: ignore[arg-type]
-    assert got == reference_trend(points, score, priority)
+    recent = [p for p in points if p.at >= NOW - timedelta(days=WINDOW)]
+    assert got == reference_trend(recent, score, priority)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 40 * 24),
+            st.floats(0, 100).map(lambda s: round(s, 2)),
+            st.sampled_from(["day", "tier"]),
+        ),
+        max_size=40,
+    ),
+    st.integers(0, 41 * 24),
+)
+def test_indexed_points_answer_as_filtering_them(rows, hours_ago) -> None:
+    points = sorted(
+        (HistoryPoint(NOW - timedelta(hours=h), s, "hot", kind) for h, s, kind in rows),
+        key=lambda p: p.at,
+    )
+    since = NOW - timedelta(hours=hours_ago)
+    indexed = PointIndex.of(points)
+    assert indexed.since(since) == [p for p in points if p.at >= since]
+    days = [p.score for p in points if p.at >= since and p.kind == "day"]
+    assert indexed.day_scores_since(since) == days

@@ -151,7 +151,7 @@ async def test_the_answer_with_nullable_failures_only_is_the_same():
     assert len(errors) == 2
 
 
-def test_the_app_schema_gives_lean_resolvers_to_the_history_and_trend_of_a_lead():
+def test_the_app_schema_gives_lean_resolvers_to_the_history_sparkline_and_trend_of_a_lead():
     installed = lean_resolvers(build_schema())  # a second pass finds the same fields
-    assert {"Lead.history", "Lead.trend"} <= set(installed)
+    assert {"Lead.history", "Lead.sparkline", "Lead.trend"} <= set(installed)
     assert not any(name.startswith(("Query.", "Mutation.")) for name in installed)
