@@ -15,9 +15,6 @@ graphql-core's own path, which reports it exactly as before.
 from __future__ import annotations
 
 from collections.abc import Callable
-from math import isfinite
-from operator import attrgetter
-from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -30,30 +27,29 @@ from graphql import (
     is_non_null_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.executor import to_nodes
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
-from graphql.type.scalars import serialize_boolean, serialize_float, serialize_id, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
 
-# (resolve, coerce, non-null, pass-through type) of a plain leaf field, or None when the field
-# needs the full path; a value of exactly the pass-through type is its own coerced value
-LeafPlan = tuple[Callable[..., Any], Callable[[Any], Any], bool, type | None] | None
-
-# graphql-core's built-in scalars give back a value of these types unchanged (a float if finite)
-_PASS_THROUGH: tuple[tuple[Callable[[Any], Any], type], ...] = (
-    (serialize_float, float),
-    (serialize_string, str),
-    (serialize_boolean, bool),
-    (serialize_id, str),
+from gql.execution_values import (
+    FULL_PATH,
+    PASS_THROUGH,
+    LeafPlan,
+    attribute_reader,
+    leaf_row,
+    leaf_value,
+    never_awaitable,
+    plain_leaves,
 )
+from gql.resolvers import is_lean
 
-
-_FULL_PATH = object()
-_LEAF, _OBJECT, _FIELD = 0, 1, 2
+_LEAF, _OBJECT, _FIELD, _LEAN = 0, 1, 2, 3
 # (resolve, object type, return type, non-null) of a plain field holding an object
 ObjectPlan = tuple[Callable[..., Any], GraphQLObjectType, GraphQLOutputType, bool]
+# (field, its arguments' values, resolve) of a field with a lean resolver (gql/resolvers.py)
+LeanPlan = tuple[GraphQLField, dict[str, Any], Callable[..., Any]]
 FieldsPlan = list[tuple[str, FieldDetailsList, int, Any]]
 
 
@@ -92,15 +88,20 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         awaiting: list[str] = []
         try:
             for name, details, kind, plan in self._fields_plan(parent_type, grouped_field_set):
-                result: Any = _FULL_PATH
+                result: Any = FULL_PATH
                 if kind == _LEAF:
-                    result = _leaf_value(plan, source_value)
+                    result = leaf_value(plan, source_value)
                 elif kind == _OBJECT:
                     field_path = Path(path, name, parent_type.name)
                     result = self._object_value(
                         plan, source_value, details, field_path, position_context
                     )
-                if result is _FULL_PATH:
+                elif kind == _LEAN:
+                    field_path = Path(path, name, parent_type.name)
+                    result = self._lean_value(
+                        plan, parent_type, source_value, details, field_path, position_context
+                    )
+                if result is FULL_PATH:
                     field_path = Path(path, name, parent_type.name)
                     result = self.execute_field(
                         parent_type, source_value, details, field_path, position_context
@@ -133,11 +134,14 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         planned: FieldsPlan = []
         for name, details in grouped_field_set.items():
             node = details[0].node
-            field_def = None
-            if not node.arguments:
-                field_def = self.schema.get_field(parent_type, node.name.value)
+            field_def = self.schema.get_field(parent_type, node.name.value)
+            lean = self._lean_plan(field_def, details) if field_def is not None else None
+            if node.arguments:
+                field_def = None
             leaf, inline = self._plan(field_def) if field_def is not None else (None, None)
-            if leaf is not None:
+            if lean is not None:
+                planned.append((name, details, _LEAN, lean))
+            elif leaf is not None:
                 planned.append((name, details, _LEAF, leaf))
             elif inline is not None:
                 planned.append((name, details, _OBJECT, inline))
@@ -145,6 +149,54 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 planned.append((name, details, _FIELD, None))
         memo[id(grouped_field_set)] = (grouped_field_set, planned)
         return planned
+
+    def _lean_plan(self, field_def: GraphQLField, details: FieldDetailsList) -> LeanPlan | None:
+        """A lean resolver's field with its arguments' values, worked out once for the selection
+        (graphql-core works them out again for each of the 50 leads); None if they fail to
+        coerce, so that graphql-core reports it for each item as before."""
+        resolve = field_def.resolve
+        if resolve is None or not is_lean(resolve) or self._middleware:
+            return None
+        try:
+            arguments = get_argument_values(
+                field_def,
+                details[0].node,
+                self.variable_values,
+                details[0].fragment_variable_values,
+                self.hide_suggestions,
+            )
+        except Exception:
+            return None
+        return field_def, arguments, resolve
+
+    def _lean_value(
+        self,
+        plan: LeanPlan,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        details: FieldDetailsList,
+        field_path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's `execute_field` for a lean field, with the selection's arguments."""
+        field_def, arguments, resolve = plan
+        return_type = field_def.type
+        info = self.build_resolve_info(field_def, to_nodes(details), parent_type, field_path)
+        try:
+            result = resolve(source, info, **arguments)
+            if self.is_awaitable(result):
+                return self.complete_awaitable_value(
+                    return_type, details, info, field_path, result, position_context
+                )
+            completed = self.complete_value(
+                return_type, details, info, field_path, result, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, details, field_path)
+            return None
+        if self.is_awaitable(completed):
+            return self._settled(completed, return_type, details, field_path)
+        return completed
 
     def _object_value(
         self,
@@ -154,14 +206,14 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field_path: Path,
         position_context: Any,
     ) -> Any:
-        """A plain object field's fields, or _FULL_PATH when graphql-core must resolve it."""
+        """A plain object field's fields, or FULL_PATH when graphql-core must resolve it."""
         resolve, object_type, return_type, non_null = plan
         try:
             value = resolve(source, None)
         except Exception:
-            return _FULL_PATH
+            return FULL_PATH
         if value is None or value is Undefined:
-            return _FULL_PATH if non_null else None
+            return FULL_PATH if non_null else None
         grouped, defer_usages, _ = self.collect_subfields(object_type, details)
         try:
             completed = self.execute_collected_subfields(
@@ -197,7 +249,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             and isinstance(result, list | tuple)
             and self.get_stream_usage(field_details_list, path) is None
         ):
-            plain = _plain_leaves(object_type, not is_non_null_type(item_type), result)
+            plain = plain_leaves(object_type, not is_non_null_type(item_type), result)
             if plain is not None:
                 return plain
         if (
@@ -205,7 +257,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             or not isinstance(object_type, GraphQLObjectType)
             or object_type.is_type_of is not None
             or self.get_stream_usage(field_details_list, path) is not None
-            or not all(_never_awaitable(kind) for kind in {type(item) for item in result})
+            or not all(never_awaitable(kind) for kind in {type(item) for item in result})
         ):
             return super().complete_list_value(
                 return_type, field_details_list, info, path, result, position_context
@@ -216,7 +268,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         pending: list[int] = []
         for index, item in enumerate(result):
             if leaves is not None:
-                row = _leaf_row(leaves, item)
+                row = leaf_row(leaves, item)
                 if row is not None:
                     completed.append(row)
                     continue
@@ -281,93 +333,12 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         non_null = is_non_null_type(return_type)
         inner = return_type.of_type if non_null else return_type  # type: ignore[union-attr]
         if resolve is not None and getattr(resolve, "_is_default", False) and not field_def.args:
-            resolve = _attribute_reader(field_def) or resolve
+            resolve = attribute_reader(field_def) or resolve
             if is_leaf_type(inner):
                 serialize = getattr(inner, "serialize", None)
-                exact = next((t for f, t in _PASS_THROUGH if f is serialize), None)
+                exact = next((t for f, t in PASS_THROUGH if f is serialize), None)
                 leaf = (resolve, inner.coerce_output_value, non_null, exact)
             elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
                 inline = (resolve, inner, return_type, non_null)
         cls._plans[id(field_def)] = (field_def, leaf, inline)
         return leaf, inline
-
-
-def _leaf_value(plan: Any, source: Any) -> Any:
-    """A plain leaf field's value, or _FULL_PATH when graphql-core must resolve it."""
-    resolve, coerce, non_null, exact = plan
-    try:
-        value = resolve(source, None)
-        if type(value) is exact and (exact is not float or isfinite(value)):
-            return value
-        if value is None or value is Undefined:
-            return _FULL_PATH if non_null else None
-        coerced = coerce(value)
-    except Exception:
-        return _FULL_PATH
-    return _FULL_PATH if coerced is None or coerced is Undefined else coerced
-
-
-_NEVER_AWAITABLE: dict[type, bool] = {}
-
-
-def _never_awaitable(kind: type) -> bool:
-    """Whether no value of this class can be None or awaitable (else each item is checked).
-
-    Only a class with `__await__` (a coroutine, a future, a task) or a generator (which a
-    decorator can make awaitable) can hold an awaitable.
-    """
-    found = _NEVER_AWAITABLE.get(kind)
-    if found is None:
-        found = _NEVER_AWAITABLE[kind] = kind is not type(None) and not (
-            hasattr(kind, "__await__") or issubclass(kind, GeneratorType)
-        )
-    return found
-
-
-def _plain_leaves(leaf_type: Any, nullable: bool, items: list[Any] | tuple[Any, ...]) -> Any:
-    """A list of a built-in scalar whose items all already have its type (finite floats),
-    nulls too where the items may be null, as graphql-core would complete it; None otherwise.
-
-    A lead's 30-day sparkline is 30 floats, 1 500 per dashboard view, each completed through
-    three calls otherwise.
-    """
-    exact = next((t for f, t in _PASS_THROUGH if f is leaf_type.serialize), None)
-    if exact is None:
-        return None
-    for value in items:
-        kind = type(value)
-        if kind is float:
-            if exact is not float or not isfinite(value):
-                return None
-        elif kind is not exact and not (value is None and nullable):
-            return None
-    return list(items)
-
-
-def _leaf_row(leaves: list[tuple[str, Any]], item: Any) -> dict[str, Any] | None:
-    """An item's plain leaf fields, or None when one of them must take the full path."""
-    row: dict[str, Any] = {}
-    for name, plan in leaves:
-        value = _leaf_value(plan, item)
-        if value is _FULL_PATH:
-            return None
-        row[name] = value
-    return row
-
-
-def _attribute_reader(field_def: GraphQLField) -> Callable[[Any, Any], Any] | None:
-    """The attribute read a default resolver does, without its two calls and a dict lookup.
-
-    Strawberry's default resolver calls `field.get_result`, which calls `getattr(source, name)`
-    (its configured default resolver); when that is plain `getattr`, reading the attribute is the
-    same. Anything else (another default resolver, a resolver of its own) keeps Strawberry's.
-    """
-    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if (
-        not isinstance(definition, StrawberryField)
-        or definition.base_resolver is not None
-        or definition.default_resolver is not getattr
-    ):
-        return None
-    read = attrgetter(definition.python_name)
-    return lambda source, _info: read(source)

@@ -107,6 +107,6 @@ def _trend(
     return LeadTrend(
         change_7d=trend.change_7d,
         crossed_at=trend.crossed_at,
-        crossed_from=Priority(trend.crossed_from) if trend.crossed_from else None,
-        crossed_to=Priority(trend.crossed_to) if trend.crossed_to else None,
+        crossed_from=_PRIORITIES[trend.crossed_from] if trend.crossed_from else None,
+        crossed_to=_PRIORITIES[trend.crossed_to] if trend.crossed_to else None,
     )

@@ -25,6 +25,13 @@ from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
 SCALARS = (int, float, str, bool)  # built-in scalars: Strawberry passes their values through
+_LEAN: set[Callable[..., Any]] = set()  # the resolvers installed here
+
+
+def is_lean(resolve: Callable[..., Any]) -> bool:
+    """Whether a field's resolver is a lean one (gql/execution.py works out its arguments once
+    per selection, not once per item: they are plain values, converted by nothing else)."""
+    return resolve in _LEAN
 
 
 def lean_resolvers(schema: strawberry.Schema) -> list[str]:
@@ -89,4 +96,5 @@ def _lean(field: StrawberryField, schema: strawberry.Schema) -> Callable[..., An
             kwargs[info_name] = info_class(_raw_info=info, _field=field)
         return call(source, **kwargs) if with_self else call(**kwargs)
 
+    _LEAN.add(resolve)
     return resolve

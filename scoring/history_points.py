@@ -11,6 +11,8 @@ import bisect
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+WEEK = timedelta(days=7)
+
 
 @dataclass(frozen=True, slots=True)
 class HistoryPoint:
@@ -72,7 +74,7 @@ class PointIndex:
         """Along the points from `since` on and the live one (`score`, `priority` at `now`):
         the change since the last daily point at least 7 days old, and the last tier change."""
         first = self.first(since)
-        week_ago = bisect.bisect_right(self.day_ats, now - timedelta(days=7)) - 1
+        week_ago = bisect.bisect_right(self.day_ats, now - WEEK) - 1
         change = None
         if week_ago >= 0 and self.day_ats[week_ago] >= since:
             change = round(score - self.day_scores[week_ago], 2)

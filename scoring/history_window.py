@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
-from cachetools import LRUCache
 from pymongo.errors import PyMongoError
 
 from foundation import heap
@@ -38,8 +37,9 @@ from scoring.read_model import ReadModel
 
 log = logging.getLogger(__name__)
 WINDOW = 30
+WINDOW_SPAN = timedelta(days=WINDOW)
 MAX_DAYS = 180
-POINTS_MEMO = 4096  # leads whose sorted points a window remembers
+POINTS_MEMO = 4096  # leads whose indexed points a window remembers (then it starts afresh)
 
 
 @dataclass(slots=True)
@@ -57,7 +57,7 @@ class TenantWindow:
     version: int = 0
     complete: bool = True
     _moved: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
-    _points: LRUCache[str, PointIndex] = field(default_factory=lambda: LRUCache(1))
+    _points: dict[str, PointIndex] = field(default_factory=dict)
     _points_version: int = -1
 
     def __post_init__(self) -> None:
@@ -129,9 +129,9 @@ class TenantWindow:
     def indexed(self, lead_id: str) -> PointIndex:
         """All the lead's points in the window, sorted and indexed; remembered until the window
         changes (a dashboard view asks for 50 leads' sparkline and trend every minute)."""
-        if self._points_version != self.version:
-            self._points, self._points_version = LRUCache(POINTS_MEMO), self.version
-        found: PointIndex | None = self._points.get(lead_id)
+        if self._points_version != self.version or len(self._points) >= POINTS_MEMO:
+            self._points, self._points_version = {}, self.version  # a plain dict: 50 reads a view
+        found = self._points.get(lead_id)
         if found is None:
             points = list(self.changes.get(lead_id, []))
             row = self.rows.get(lead_id)
@@ -344,7 +344,7 @@ class ScoreHistory:
         self, window: TenantWindow, lead_id: str, score: float, priority: str, now: datetime
     ) -> Trend:
         """The lead's score change over 7 days and its last tier crossing (live point last)."""
-        return window.indexed(lead_id).trend(now - timedelta(days=WINDOW), score, priority, now)
+        return window.indexed(lead_id).trend(now - WINDOW_SPAN, score, priority, now)
 
 
 __all__ = [

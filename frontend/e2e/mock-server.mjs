@@ -10,9 +10,10 @@
  * Implements the contract the UI relies on: POST /auth/login|refresh|logout with an
  * httpOnly SameSite=Strict `ls_refresh` cookie (Path=/auth), POST /graphql executed
  * against ../schema.graphql (via graphql-js) with in-memory demo data (search, status,
- * data-quality filters, setLeadStatus), GET /leads/scoring?format=csv (the export),
- * GET /health, and dist/ served at / with a history fallback. Like the API, it limits
- * each user to MOCK_RATE_LIMIT requests a minute (default 60; 429 with Retry-After).
+ * data-quality filters, setLeadStatus, each lead's sparkline and 7-day change),
+ * GET /leads/scoring?format=csv (the export), GET /health, and dist/ served at / with a
+ * history fallback. Like the API, it limits each user to MOCK_RATE_LIMIT requests a minute
+ * (default 60; 429 with Retry-After).
  */
 import { createServer } from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
@@ -107,6 +108,18 @@ function recompute() {
 }
 recompute();
 
+// The API's daily points, as the mock can know them: the lead's score at each of the `days`
+// days before it was computed, since its last activity (the counts before are unknown).
+const MAX_DAYS = 180;
+function dailyScores(it, days, computedAt) {
+  if (days < 1 || days > MAX_DAYS) throw badInput(`days: must be between 1 and ${MAX_DAYS}`);
+  const now = Date.parse(computedAt);
+  const since = it.lastActivityAt ? Date.parse(it.lastActivityAt) : -Infinity;
+  const out = [];
+  for (let d = days; d >= 1; d -= 1) if (now - d * DAY >= since) out.push(score(it, now - d * DAY).score);
+  return out;
+}
+
 function leadView(it) {
   const s = scores.get(it.leadId);
   const owner = users.find((u) => u.userId === it.ownerId);
@@ -128,6 +141,13 @@ function leadView(it) {
     stale: false,
     hasActivity: it.lastActivityAt !== null,
     raw: { emailOpens: it.emailOpens, websiteVisits: it.websiteVisits, timeSpent: it.timeSpent },
+    // Resolved only when asked for (graphql-js calls a function-valued field with its arguments).
+    sparkline: ({ days }) => dailyScores(it, days, s.computedAt),
+    trend: () => {
+      const week = dailyScores(it, 7, s.computedAt); // [0] is 7 days ago only when all 7 are known
+      const change7d = week.length === 7 ? Math.round((s.score - week[0]) * 100) / 100 : null;
+      return { change7d, crossedAt: null, crossedFrom: null, crossedTo: null }; // no tier events in the mock
+    },
   };
 }
 

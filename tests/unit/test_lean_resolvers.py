@@ -9,8 +9,19 @@ import pytest
 import strawberry
 from strawberry.permission import BasePermission
 
+from gql.execution import LeafFastExecutionContext
 from gql.resolvers import lean_resolvers
 from gql.schema import build_schema
+
+# lean resolvers under graphql-core's execution, and under the app's (arguments worked out once
+# per selection)
+CONTEXTS = pytest.mark.parametrize("context_class", [None, LeafFastExecutionContext])
+
+
+def lean_schema(context_class: Any) -> strawberry.Schema:
+    schema = strawberry.Schema(query=Query, execution_context_class=context_class)
+    assert lean_resolvers(schema)
+    return schema
 
 
 class Nobody(BasePermission):
@@ -106,35 +117,31 @@ def test_only_plain_synchronous_resolvers_with_scalar_arguments_get_one():
     ]  # not `guarded` (a permission), `later` (async) nor `tone` (an enum argument)
 
 
+@CONTEXTS
 @pytest.mark.parametrize("variables", [{"n": 5, "label": "x"}, {"n": 0, "label": None}])
-async def test_answers_and_errors_are_the_same_as_strawberrys(variables):
+async def test_answers_and_errors_are_the_same_as_strawberrys(variables, context_class):
     reference = await run(strawberry.Schema(query=Query), variables)
-    schema = strawberry.Schema(query=Query)
-    assert lean_resolvers(schema)
-    assert await run(schema, variables) == reference
+    assert await run(lean_schema(context_class), variables) == reference
     data, errors = reference
     n, label = variables["n"], variables["label"]
     assert data["items"][0]["echo"] == f"a:{n}:{label}:['items', 0, 'echo']:me"
     assert len(errors) == 4  # failsNullable and guarded on each item
 
 
-async def test_a_failing_non_null_field_nulls_the_answer_as_before():
+@CONTEXTS
+async def test_a_failing_non_null_field_nulls_the_answer_as_before(context_class):
     query = "{ items { name fails } }"
     reference = await run(strawberry.Schema(query=Query), {}, query)
-    schema = strawberry.Schema(query=Query)
-    lean_resolvers(schema)
-    assert await run(schema, {}, query) == reference
+    assert await run(lean_schema(context_class), {}, query) == reference
     assert reference == (None, [("no luck at ['items', 0, 'fails']", ("items", 0, "fails"))])
 
 
-async def test_the_answer_with_nullable_failures_only_is_the_same():
+@CONTEXTS
+async def test_the_answer_with_nullable_failures_only_is_the_same(context_class):
     query = """{ items { echo plain: echo(maxItems: 1) failsNullable byParent
       other: byParent(suffix: "?") twice(times: 2) later } }"""
     results = []
-    for lean in (False, True):
-        schema = strawberry.Schema(query=Query)
-        if lean:
-            lean_resolvers(schema)
+    for schema in (strawberry.Schema(query=Query), lean_schema(context_class)):
         result = await schema.execute(query, context_value={"who": "me"})
         results.append((result.data, [(e.message, e.path) for e in result.errors or []]))
     assert results[0] == results[1]
@@ -155,3 +162,21 @@ def test_the_app_schema_gives_lean_resolvers_to_the_history_sparkline_and_trend_
     installed = lean_resolvers(build_schema())  # a second pass finds the same fields
     assert {"Lead.history", "Lead.sparkline", "Lead.trend"} <= set(installed)
     assert not any(name.startswith(("Query.", "Mutation.")) for name in installed)
+
+
+async def test_the_app_context_works_out_a_selections_arguments_once(monkeypatch):
+    import gql.execution
+
+    calls: list[str] = []
+    original = gql.execution.get_argument_values
+
+    def counting(field_def: Any, node: Any, *rest: Any) -> Any:
+        calls.append(node.name.value)
+        return original(field_def, node, *rest)
+
+    monkeypatch.setattr(gql.execution, "get_argument_values", counting)
+    query = "query($n: Int!) { items { echo(maxItems: $n) twice(times: 2) } }"
+    data, errors = await run(lean_schema(LeafFastExecutionContext), {"n": 4}, query)
+    assert errors == []
+    assert [item["twice"] for item in data["items"]] == [["a", "a"], ["b", "b"]]
+    assert sorted(calls) == ["echo", "items", "twice"]  # once each, not once per item

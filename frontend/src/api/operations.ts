@@ -29,11 +29,7 @@ export const LEAD_FIELDS = /* GraphQL */ `
       userId
       name
     }
-    history(days: 30) {
-      at
-      score
-      kind
-    }
+    sparkline(days: 30)
     trend {
       change7d
       crossedAt

@@ -179,7 +179,7 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
         <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-700" data-testid="trend">
           <TrendArrow trend={lead.trend} />
           <span>{trendSentence(lead.trend)}</span>
-          <Sparkline points={lead.history} score={lead.score} />
+          <Sparkline scores={lead.sparkline} score={lead.score} />
         </div>
 
         <div

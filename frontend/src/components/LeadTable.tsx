@@ -147,7 +147,7 @@ export const LeadTableRow = memo(function LeadTableRow({
           <TrendArrow trend={lead.trend} />
           <ScoreBadge score={lead.score} priority={lead.priority} />
         </div>
-        <Sparkline points={lead.history} score={lead.score} />
+        <Sparkline scores={lead.sparkline} score={lead.score} />
       </td>
       <td className="px-3 py-2 align-top">
         <PriorityLabel priority={lead.priority} />

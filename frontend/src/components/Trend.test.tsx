@@ -17,19 +17,15 @@ describe('trend', () => {
     expect(screen.getByText(/Trend up: \+12 since last week/)).toBeTruthy();
   });
 
-  it('draws the daily points and the score now, with a text alternative', () => {
-    const points = [
-      { at: '2026-11-01T00:00:00Z', score: 20, kind: 'day' },
-      { at: '2026-11-01T08:00:00Z', score: 75, kind: 'tier' },
-      { at: '2026-11-02T00:00:00Z', score: 40, kind: 'day' },
-    ];
-    render(<Sparkline points={points} score={80} />);
+  it('draws the daily scores and the score now, with a text alternative', () => {
+    render(<Sparkline scores={[20, 40]} score={80} />);
     const svg = screen.getByRole('img', { name: 'Score over the last 2 days: from 20 to 80' });
-    expect(svg.querySelector('polyline')?.getAttribute('points')?.split(' ')).toHaveLength(3);
+    // 20, 40, then the score now (80), evenly spread over the 80 × 20 box.
+    expect(svg.querySelector('polyline')?.getAttribute('points')?.split(' ')).toEqual(['0.0,16.0', '40.0,12.0', '80.0,4.0']);
   });
 
   it('draws nothing without history', () => {
-    const { container } = render(<Sparkline points={[]} score={50} />);
+    const { container } = render(<Sparkline scores={[]} score={50} />);
     expect(container.innerHTML).toBe('');
   });
 });

@@ -1,11 +1,5 @@
 /** Score movement: a trend arrow, a 30-day sparkline (inline SVG) and a one-line summary. */
 
-export interface TrendPoint {
-  at: string;
-  score: number;
-  kind: string;
-}
-
 export interface TrendInfo {
   change7d?: number | null;
   crossedAt?: string | null;
@@ -50,9 +44,13 @@ export function TrendArrow({ trend }: { trend: TrendInfo | null | undefined }) {
   );
 }
 
-/** Daily points (and the score now) as a line; the text alternative names first and last. */
-export function Sparkline({ points, score }: { points: readonly TrendPoint[]; score: number }) {
-  const values = [...points.filter((p) => p.kind === 'day').map((p) => p.score), score];
+/**
+ * The daily scores (the API's `sparkline`, oldest first) and the score now as a line; the
+ * text alternative names first and last. Plain numbers, not history points: 50 rows of
+ * 30 objects each were only ever reduced to their day scores here.
+ */
+export function Sparkline({ scores, score }: { scores: readonly number[]; score: number }) {
+  const values = [...scores, score];
   if (values.length < 2) return null;
   const step = WIDTH / (values.length - 1);
   const path = values.map((v, i) => `${(i * step).toFixed(1)},${(HEIGHT - (v / 100) * HEIGHT).toFixed(1)}`).join(' ');

@@ -59,10 +59,7 @@ export function makeLead(i: number, over: Partial<LeadItem> = {}): LeadItem {
     statusSetAt: null,
     statusSetBy: null,
     raw: { emailOpens: 10 - (i % 10), websiteVisits: 5 + i, timeSpent: 60 * (i + 1) },
-    history: [
-      { at: new Date(Date.now() - 8 * DAY).toISOString(), score: score - 12, kind: 'day' },
-      { at: new Date(Date.now() - DAY).toISOString(), score, kind: 'day' },
-    ],
+    sparkline: [score - 12, score],
     trend: { change7d: 12, crossedAt: null, crossedFrom: null, crossedTo: null },
     ...over,
   };
@@ -103,10 +100,7 @@ export const LEAD_DETAIL: LeadDetailQuery = {
     status: 'CONTACTED',
     statusSetAt: '2026-11-22T09:00:00Z',
     statusSetBy: { userId: 'u1', name: 'Rep One' },
-    history: [
-      { at: '2026-11-16T23:00:00Z', score: 8.83, kind: 'day' },
-      { at: '2026-11-22T23:00:00Z', score: 45, kind: 'day' },
-    ],
+    sparkline: [8.83, 45],
     trend: { change7d: 12, crossedAt: '2026-11-03T10:00:00Z', crossedFrom: 'WARM', crossedTo: 'HOT' },
     breakdown: { emailOpens: 12, websiteVisits: 12.25, timeSpent: 5.2083, decayFactor: 0.707107 },
     raw: { emailOpens: 3, websiteVisits: 7, timeSpent: 125 },
