@@ -41,6 +41,7 @@ from gql.execution_values import (
     leaf_row,
     leaf_value,
     never_awaitable,
+    output_coercer,
     plain_leaves,
 )
 from gql.resolvers import is_lean
@@ -337,7 +338,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if is_leaf_type(inner):
                 serialize = getattr(inner, "serialize", None)
                 exact = next((t for f, t in PASS_THROUGH if f is serialize), None)
-                leaf = (resolve, inner.coerce_output_value, non_null, exact)
+                leaf = (resolve, output_coercer(inner), non_null, exact)
             elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
                 inline = (resolve, inner, return_type, non_null)
         cls._plans[id(field_def)] = (field_def, leaf, inline)

@@ -5,15 +5,16 @@ path must take over to report something unusual exactly as it does."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from math import isfinite
 from operator import attrgetter
 from types import GeneratorType
-from typing import Any
+from typing import Any, cast
 
 from graphql import GraphQLField
 from graphql.pyutils import Undefined
 from graphql.type.scalars import serialize_boolean, serialize_float, serialize_id, serialize_string
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 # (resolve, coerce, non-null, pass-through type) of a plain leaf field, or None when the field
@@ -111,3 +112,27 @@ def attribute_reader(field_def: GraphQLField) -> Callable[[Any, Any], Any] | Non
         return None
     read = attrgetter(definition.python_name)
     return lambda source, _info: read(source)
+
+
+def output_coercer(leaf_type: Any) -> Callable[[Any], Any]:
+    """The leaf type's `coerce_output_value`, by table for Strawberry's enums.
+
+    Strawberry serialises an enum member by walking the type's values until one has the member's
+    value: a lead's priority, status and tier crossings are 200 of them per dashboard view. The
+    table holds what that walk finds for each member; anything else takes the walk itself.
+    """
+    coerce: Callable[[Any], Any] = leaf_type.coerce_output_value
+    if type(leaf_type) is not CustomGraphQLEnumType:
+        return coerce
+    wrapped = cast("type[Enum]", leaf_type.wrapped_cls)
+    names: dict[Any, str] = {}
+    for member in wrapped:
+        found = next((n for n, v in leaf_type.values.items() if member.value == v.value), None)
+        if found is not None:
+            names[member] = found
+
+    def by_table(value: Any) -> Any:
+        name = names.get(value) if type(value) is wrapped else None
+        return coerce(value) if name is None else name
+
+    return by_table

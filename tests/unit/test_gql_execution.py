@@ -390,3 +390,47 @@ async def test_a_list_of_plain_floats_is_not_completed_item_by_item(
     }
     items = [name for name in completed if not name.startswith("[")]
     assert items == ["Float!", "Float"] * 3  # only the list holding ints, item by item
+
+
+@strawberry.type
+class Toned:
+    tier: Tier
+    maybe: Tier | None
+
+
+@strawberry.type
+class TonedQuery:
+    @strawberry.field
+    def toned(self) -> list[Toned]:
+        return [
+            Toned(tier=Tier.HOT, maybe=None),
+            Toned(tier=Tier.COLD, maybe=Tier.HOT),
+            Toned(tier="hot", maybe="cold"),  # type: ignore[arg-type]  # values, not members
+        ]
+
+    @strawberry.field
+    def unknown(self) -> list[Toned]:
+        return [Toned(tier=Tier.HOT, maybe="lukewarm")]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("query", ["{ toned { tier maybe } }", "{ unknown { tier maybe } }"])
+async def test_enums_answer_as_graphql_core(query: str) -> None:
+    await assert_same_as_graphql_core(TonedQuery, query)
+
+
+async def test_enum_members_are_named_by_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from strawberry.schema.schema_converter import CustomGraphQLEnumType
+
+    fast = strawberry.Schema(query=TonedQuery, execution_context_class=LeafFastExecutionContext)
+    walked = recorded_calls(
+        monkeypatch, CustomGraphQLEnumType, "coerce_output_value", lambda value: repr(value)
+    )
+    result = await fast.execute("{ toned { tier maybe } }")
+    assert result.data == {
+        "toned": [
+            {"tier": "HOT", "maybe": None},
+            {"tier": "COLD", "maybe": "HOT"},
+            {"tier": "HOT", "maybe": "COLD"},
+        ]
+    }
+    assert walked == ["'hot'", "'cold'"]  # only the plain values took Strawberry's walk
