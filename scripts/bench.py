@@ -42,6 +42,7 @@ from bench_tools import (  # noqa: E402
     target,
     vegeta,
     wait_quiet,
+    warm_workers,
     write_csv,
 )
 
@@ -142,7 +143,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=1, help="`leadscore serve --workers`")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="`leadscore serve --workers` (default: one per core, as production runs it)",
+    )
     parser.add_argument("--events", type=int, default=EVENTS, help="events posted per size")
     args = parser.parse_args()
     if not VEGETA.exists():
@@ -173,9 +179,11 @@ def main() -> None:
     server = Server([*argv, "--workers", str(args.workers)], env, server_log)
     quiet = [server.process.pid] + ([database.process.pid] if database.process else [])
     try:
-        lines += bench_demo(server, env, args.seconds, quiet)
+        lines += bench_demo(server, env, args.seconds, quiet, args.workers)
         for size in sizes:
-            lines += bench_size(server, env, size, args.seconds, work, args.events, quiet)
+            lines += bench_size(
+                server, env, size, args.seconds, work, args.events, quiet, args.workers
+            )
     finally:
         server.stop()
         database.stop()
@@ -197,6 +205,7 @@ def bench_size(
     work: Path,
     events: int,
     quiet: list[int],
+    workers: int,
 ) -> list[str]:
     base = server.base
     session = httpx.post(
@@ -239,9 +248,8 @@ def bench_size(
     )
     import_s = time.perf_counter() - started
     headers = {"Authorization": f"Bearer {token}"}
-    started = time.perf_counter()
+    build_s = warm_workers(f"{base}/leads/scoring", headers, workers)
     default = httpx.get(f"{base}/leads/scoring", headers=headers, timeout=300)
-    build_s = time.perf_counter() - started
     rss_after = rss_mb(server.process.pid)
     waited = wait_quiet(quiet)
     ref = reference_run(env, default.content, token, seconds)
@@ -268,10 +276,11 @@ def bench_size(
     out = [
         "",
         f"### {size:,} leads — `leadscore import`: {import_s:.1f} s wall for the process"
-        f" ({summary.strip()}), index build (first request)"
+        f" ({summary.strip()}), index build (each worker its own, until all answer at once)"
         f" {build_s:.2f} s,"
-        f" server RSS {rss_before:.0f} → {rss_after:.0f} MB"
-        f" ({(rss_after - rss_before) * 1024 * 1024 / size:.0f} B/lead); server and database"
+        f" server RSS {rss_before:.0f} → {rss_after:.0f} MB for {workers} worker(s)"
+        f" ({(rss_after - rss_before) * 1024 * 1024 / size / workers:.0f} B/lead per worker);"
+        " server and database"
         f" quiet after {waited:.0f} s; load average before the scenarios"
         f" {os.getloadavg()[0]:.2f}",
         "",
@@ -302,6 +311,7 @@ def bench_size(
     first_search_ms = (time.perf_counter() - started) * 1000
     scenario("    search (REST search=) 100/s", searches, 100)
     scenario("    GraphQL dashboard view 40/s", [view], 40)
+    scenario("    GraphQL dashboard view 100/s (the spec's floor)", [view], 100)
     scenario("(c) GraphQL dashboard view 200/s", [view], 200)
     visible: list[float] = []
 

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,20 +47,21 @@ def cpu_seconds(pid: int) -> float:
 
 
 def wait_quiet(pids: list[int], share: float = 0.1, wait: float = 120.0) -> float:
-    """Wait until the processes together use under ``share`` of a core (background work after
-    an import — score documents, history — would otherwise run into the first scenarios);
-    returns the seconds waited."""
+    """Wait until the processes and their children (uvicorn's workers) together use under
+    ``share`` of a core (background work after an import — score documents, history — would
+    otherwise run into the first scenarios); returns the seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < wait:
-        before = sum(cpu_seconds(pid) for pid in pids)
+        tree = [member for pid in pids for member in process_tree(pid)]
+        before = sum(cpu_seconds(pid) for pid in tree)
         time.sleep(2.0)
-        if (sum(cpu_seconds(pid) for pid in pids) - before) / 2.0 < share:
+        if (sum(cpu_seconds(pid) for pid in tree) - before) / 2.0 < share:
             break
     return time.monotonic() - started
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (uvicorn workers), in MB."""
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -67,18 +69,44 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0.0, [pid]
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         todo += children.get(current, [])
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (uvicorn workers), in MB."""
+    total = 0.0
+    for member in process_tree(pid):
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            status = Path(f"/proc/{member}/status").read_text()
         except OSError:
             continue
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1]) / 1024
     return total
+
+
+def warm_workers(url: str, headers: dict[str, str], workers: int) -> float:
+    """Send rounds of concurrent requests until a whole round answers within a second: each
+    worker builds its own score index on its first request, and a worker still cold would build
+    it in the middle of a scenario. Returns the seconds it took."""
+    started, fast_rounds = time.perf_counter(), 0
+
+    def one(_: int) -> None:
+        httpx.get(url, headers=headers, timeout=600).raise_for_status()
+
+    with ThreadPoolExecutor(max_workers=4 * workers) as pool:
+        while fast_rounds < 2:  # two in a row: one round may all land on a warm worker
+            round_started = time.perf_counter()
+            list(pool.map(one, range(4 * workers)))
+            fast = time.perf_counter() - round_started < 1.0
+            fast_rounds = fast_rounds + 1 if fast else 0
+    return time.perf_counter() - started
 
 
 def write_csv(path: Path, size: int, owners: list[str], seed: int) -> None:
