@@ -48,7 +48,15 @@ app.add_typer(apikey_app, name="apikey")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "0.0.0.0",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes (each holds its own score index; see README 'Workers')",
+            envvar="WEB_CONCURRENCY",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
 ) -> None:
     """Serve in production: needs MONGODB_URI and AUTH_SECRET (or JWKS_URI)."""
     settings = load_or_exit()

@@ -89,6 +89,28 @@ def test_serve_refuses_placeholder_secret(cli_env):
     assert "AUTH_SECRET" in result.stderr
 
 
+def test_serve_takes_its_worker_count_from_web_concurrency(cli_env, monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    import cli.main
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options))
+    monkeypatch.setattr(cli.main, "configure_logging", lambda level: None)
+    for name, value in cli_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    result = CliRunner().invoke(cli.main.app, ["serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert started["workers"] == 3
+    result = CliRunner().invoke(cli.main.app, ["serve", "--port", "0", "--workers", "2"])
+    assert started["workers"] == 2
+    bad = leadscore(cli_env | {"WEB_CONCURRENCY": "0"}, "serve", "--port", "0")
+    assert bad.returncode == 2
+    assert "--workers" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_bad_setting_stops_with_the_variable_named(cli_env):
     result = leadscore(cli_env | {"LEAD_SCORE_WEIGHTS": "0.4,abc,0.2"}, "seed")
     assert result.returncode == 2
