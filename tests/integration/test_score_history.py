@@ -19,7 +19,14 @@ from scoring.history import doc_id, read_days
 from scoring.service import ScoreService
 from server.app import create_app
 from server.background import record_history
-from tests.conftest import _bound_database, graphql, ingest, init_database, register_tenant
+from tests.conftest import (
+    COMMANDS,
+    _bound_database,
+    graphql,
+    ingest,
+    init_database,
+    register_tenant,
+)
 
 QUERY = """query($days: Int, $moved: Int) {
   leads(limit: 50, filter: {movedUpDays: $moved}) { totalCount items { leadId score priority
@@ -163,3 +170,25 @@ async def test_history_and_sparkline_beyond_the_window_come_from_the_database(se
     assert item["sparkline"] == [5.75, 5.75, 5.75]
     body = await graphql(client, QUERY, {"days": 30}, token=tenant.token)
     assert body["data"]["leads"]["items"][0]["sparkline"] == [5.75]
+
+
+async def test_days_before_the_window_are_read_once_for_a_page_and_then_kept(served) -> None:
+    client, services = served
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [lead(f"lead-{n}", n, n, 0, tenant.user_id) for n in range(6)])
+    now = utcnow()
+    for days_ago in (100, 60, 3):
+        await services.scores.history.record(tenant.tenant_id, now - timedelta(days=days_ago))
+    query = "query($n: Int!) { leads(limit: $n) { items { history(days: 120) { at } } } }"
+    finds = []
+    for size in (1, 6, 6):
+        if len(finds) < 2:
+            services.scores.history._older.clear()  # a cold read for the first two
+        before = COMMANDS.snapshot()
+        body = await graphql(client, query, {"n": size}, token=tenant.token)
+        assert "errors" not in body, body
+        assert all(len(i["history"]) == 3 for i in body["data"]["leads"]["items"])
+        finds.append((COMMANDS.snapshot() - before)["find"])
+    assert finds[0] > 0
+    assert finds[1] == finds[0]  # six leads read the older days once, as one lead does
+    assert finds[2] == 0  # and the next request finds them in memory
