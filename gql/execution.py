@@ -33,22 +33,33 @@ from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from gql.execution_rows import (
+    OBJECT,
+    OBJECTS,
+    ROW_LEAF,
+    ROW_LEAN,
+    ROW_OBJECT,
+    ROW_VALUE,
+    SCALAR,
+    SCALARS,
+    Completion,
+    LeanField,
+    RowPlan,
+)
 from gql.execution_values import (
     FULL_PATH,
-    PASS_THROUGH,
-    LeafPlan,
-    attribute_reader,
-    leaf_row,
+    ObjectPlan,
+    exact_type,
     leaf_value,
     never_awaitable,
     output_coercer,
     plain_leaves,
+    plain_plan,
+    plain_reader,
 )
 from gql.resolvers import is_lean
 
 _LEAF, _OBJECT, _FIELD, _LEAN = 0, 1, 2, 3
-# (resolve, object type, return type, non-null) of a plain field holding an object
-ObjectPlan = tuple[Callable[..., Any], GraphQLObjectType, GraphQLOutputType, bool]
 # (field, its arguments' values, resolve) of a field with a lean resolver (gql/resolvers.py)
 LeanPlan = tuple[GraphQLField, dict[str, Any], Callable[..., Any]]
 FieldsPlan = list[tuple[str, FieldDetailsList, int, Any]]
@@ -56,9 +67,6 @@ FieldsPlan = list[tuple[str, FieldDetailsList, int, Any]]
 
 class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, resolving plain fields without the full machinery."""
-
-    # By id of the field, which the entry keeps alive (GraphQLField is not hashable).
-    _plans: dict[int, tuple[GraphQLField, LeafPlan, ObjectPlan | None]] = {}  # noqa: RUF012
 
     @property
     def _middleware(self) -> bool:
@@ -139,7 +147,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             lean = self._lean_plan(field_def, details) if field_def is not None else None
             if node.arguments:
                 field_def = None
-            leaf, inline = self._plan(field_def) if field_def is not None else (None, None)
+            leaf, inline = plain_plan(field_def) if field_def is not None else (None, None)
             if lean is not None:
                 planned.append((name, details, _LEAN, lean))
             elif leaf is not None:
@@ -208,9 +216,9 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         """A plain object field's fields, or FULL_PATH when graphql-core must resolve it."""
-        resolve, object_type, return_type, non_null = plan
+        read, object_type, return_type, non_null = plan
         try:
-            value = resolve(source, None)
+            value = read(source)
         except Exception:
             return FULL_PATH
         if value is None or value is Undefined:
@@ -264,16 +272,16 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return_type, field_details_list, info, path, result, position_context
             )
         grouped, defer_usages, _ = self.collect_subfields(object_type, field_details_list)
-        leaves = None if defer_usages else self._leaves_only(object_type, grouped)
+        rows = None if defer_usages else self._row_plan(object_type, grouped)
         completed: list[Any] = []
         pending: list[int] = []
         for index, item in enumerate(result):
-            if leaves is not None:
-                row = leaf_row(leaves, item)
-                if row is not None:
+            item_path = path.add_key(index, None)
+            if rows is not None:
+                row = rows.build(item, item_path)
+                if row is not FULL_PATH:
                     completed.append(row)
                     continue
-            item_path = path.add_key(index, None)
             try:
                 value = self.execute_collected_subfields(
                     object_type, item, item_path, grouped, defer_usages, position_context
@@ -296,20 +304,77 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return awaited()
 
-    def _leaves_only(
-        self, object_type: GraphQLObjectType, grouped: Any
-    ) -> list[tuple[str, Any]] | None:
-        """(name, leaf plan) of each field when the selection is plain leaves only, else None.
+    def _row_plan(self, object_type: GraphQLObjectType, grouped: Any) -> RowPlan | None:
+        """How to build the items of a list of this selection as rows (gql/execution_rows.py),
+        or None when some field must be executed the usual way (memoised per selection)."""
+        memo: dict[int, tuple[Any, RowPlan | None]] = self.__dict__.setdefault("_row_plans", {})
+        known = memo.get(id(grouped))
+        if known is not None and known[0] is grouped:
+            return known[1]
+        memo[id(grouped)] = (grouped, None)  # a selection inside itself builds no rows
+        fields: list[tuple[str, int, Any]] = []
+        with_path = False
+        for name, details, kind, plan in self._fields_plan(object_type, grouped):
+            if kind == _LEAF:
+                fields.append((name, ROW_LEAF, plan))
+                continue
+            if kind == _OBJECT:
+                inner = self._sub_rows(plan[1], details)
+                if inner is None:
+                    return None
+                fields.append((name, ROW_OBJECT, (plan[0], inner, plan[3])))
+                with_path = with_path or inner.with_path
+                continue
+            if kind == _FIELD:
+                field_def = self.schema.get_field(object_type, details[0].node.name.value)
+                read = plain_reader(field_def, details)
+                value = self._completion(field_def.type, details) if field_def and read else None
+                if value is None:
+                    return None
+                fields.append((name, ROW_VALUE, (read, value)))
+                with_path = with_path or value.with_path
+                continue
+            completion = self._completion(plan[0].type, details)
+            if completion is None:
+                return None
+            field_def, arguments, resolve = plan
+            lean = LeanField(field_def, to_nodes(details), arguments, resolve, completion)
+            fields.append((name, ROW_LEAN, lean))
+            with_path = True
+        rows = RowPlan(object_type, fields, self.build_resolve_info, with_path)
+        memo[id(grouped)] = (grouped, rows)
+        return rows
 
-        Such items (a lead's history points) are built as a row of values in one loop; an item
-        with anything unusual in it is executed the usual way instead.
-        """
-        if self._middleware:
+    def _sub_rows(self, object_type: Any, details: FieldDetailsList) -> RowPlan | None:
+        if not isinstance(object_type, GraphQLObjectType) or object_type.is_type_of is not None:
             return None
-        planned = self._fields_plan(object_type, grouped)
-        if any(kind != _LEAF for _, _, kind, _ in planned):
+        grouped, defer_usages, _ = self.collect_subfields(object_type, details)
+        return None if defer_usages else self._row_plan(object_type, grouped)
+
+    def _completion(self, return_type: Any, details: FieldDetailsList) -> Completion | None:
+        """How a lean field's value completes in a row, or None if only the usual way can."""
+        non_null = is_non_null_type(return_type)
+        inner = return_type.of_type if non_null else return_type
+        if is_leaf_type(inner):
+            leaf = (None, output_coercer(inner), non_null, exact_type(inner))
+            return Completion(SCALAR, non_null, leaf=leaf)
+        if isinstance(inner, GraphQLObjectType):
+            rows = self._sub_rows(inner, details)
+            return None if rows is None else Completion(OBJECT, non_null, rows=rows)
+        if not isinstance(inner, GraphQLList):
             return None
-        return [(name, plan) for name, _, _, plan in planned]
+        if self.get_stream_usage(details, Path(None, "", None)) is not None:
+            return None
+        items_non_null = is_non_null_type(inner.of_type)
+        item = inner.of_type.of_type if items_non_null else inner.of_type
+        if is_leaf_type(item):
+            if exact_type(item) is None:
+                return None
+            return Completion(SCALARS, non_null, leaf=(item, not items_non_null))
+        rows = self._sub_rows(item, details)
+        if rows is None:
+            return None
+        return Completion(OBJECTS, non_null, rows=rows, items_non_null=items_non_null)
 
     async def _settled(
         self, value: Any, item_type: Any, field_details_list: FieldDetailsList, item_path: Path
@@ -320,26 +385,3 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:
             self.handle_field_error(raw_error, item_type, field_details_list, item_path)
             return None
-
-    @classmethod
-    def _plan(cls, field_def: GraphQLField) -> tuple[LeafPlan, ObjectPlan | None]:
-        """How a field can run directly: as a plain leaf, as a plain object, or neither."""
-        known = cls._plans.get(id(field_def))
-        if known is not None and known[0] is field_def:
-            return known[1], known[2]
-        leaf: LeafPlan = None
-        inline: ObjectPlan | None = None
-        resolve = field_def.resolve
-        return_type = field_def.type
-        non_null = is_non_null_type(return_type)
-        inner = return_type.of_type if non_null else return_type  # type: ignore[union-attr]
-        if resolve is not None and getattr(resolve, "_is_default", False) and not field_def.args:
-            resolve = attribute_reader(field_def) or resolve
-            if is_leaf_type(inner):
-                serialize = getattr(inner, "serialize", None)
-                exact = next((t for f, t in PASS_THROUGH if f is serialize), None)
-                leaf = (resolve, output_coercer(inner), non_null, exact)
-            elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
-                inline = (resolve, inner, return_type, non_null)
-        cls._plans[id(field_def)] = (field_def, leaf, inline)
-        return leaf, inline

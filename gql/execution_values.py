@@ -11,15 +11,22 @@ from operator import attrgetter
 from types import GeneratorType
 from typing import Any, cast
 
-from graphql import GraphQLField
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    is_leaf_type,
+    is_non_null_type,
+)
 from graphql.pyutils import Undefined
 from graphql.type.scalars import serialize_boolean, serialize_float, serialize_id, serialize_string
 from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-# (resolve, coerce, non-null, pass-through type) of a plain leaf field, or None when the field
-# needs the full path; a value of exactly the pass-through type is its own coerced value
-LeafPlan = tuple[Callable[..., Any], Callable[[Any], Any], bool, type | None] | None
+# (read, coerce, non-null, pass-through type) of a plain leaf field, or None when the field needs
+# the full path: `read(source)` is its value; a value of exactly the pass-through type is its own
+# coerced value
+LeafPlan = tuple[Callable[[Any], Any], Callable[[Any], Any], bool, type | None] | None
 
 # graphql-core's built-in scalars give back a value of these types unchanged (a float if finite)
 PASS_THROUGH: tuple[tuple[Callable[[Any], Any], type], ...] = (
@@ -35,13 +42,21 @@ FULL_PATH = object()
 
 def leaf_value(plan: Any, source: Any) -> Any:
     """A plain leaf field's value, or FULL_PATH when graphql-core must resolve it."""
-    resolve, coerce, non_null, exact = plan
+    read, coerce, non_null, exact = plan
     try:
-        value = resolve(source, None)
-        if type(value) is exact and (exact is not float or isfinite(value)):
-            return value
-        if value is None or value is Undefined:
-            return FULL_PATH if non_null else None
+        value = read(source)
+    except Exception:
+        return FULL_PATH
+    if type(value) is exact and (exact is not float or isfinite(value)):
+        return value
+    return coerced_leaf(coerce, non_null, value)
+
+
+def coerced_leaf(coerce: Callable[[Any], Any], non_null: bool, value: Any) -> Any:
+    """A leaf's value as its type serialises it, None where it may be null, else FULL_PATH."""
+    if value is None or value is Undefined:
+        return FULL_PATH if non_null else None
+    try:
         coerced = coerce(value)
     except Exception:
         return FULL_PATH
@@ -65,6 +80,12 @@ def never_awaitable(kind: type) -> bool:
     return found
 
 
+def exact_type(leaf_type: Any) -> type | None:
+    """The type whose values a built-in scalar gives back unchanged (None for other leaves)."""
+    serialize = getattr(leaf_type, "serialize", None)
+    return next((t for f, t in PASS_THROUGH if f is serialize), None)
+
+
 def plain_leaves(leaf_type: Any, nullable: bool, items: list[Any] | tuple[Any, ...]) -> Any:
     """A list of a built-in scalar whose items all already have its type (finite floats),
     nulls too where the items may be null, as graphql-core would complete it; None otherwise.
@@ -72,7 +93,7 @@ def plain_leaves(leaf_type: Any, nullable: bool, items: list[Any] | tuple[Any, .
     A lead's 30-day sparkline is 30 floats, 1 500 per dashboard view, each completed through
     three calls otherwise.
     """
-    exact = next((t for f, t in PASS_THROUGH if f is leaf_type.serialize), None)
+    exact = exact_type(leaf_type)
     if exact is None:
         return None
     for value in items:
@@ -85,18 +106,7 @@ def plain_leaves(leaf_type: Any, nullable: bool, items: list[Any] | tuple[Any, .
     return list(items)
 
 
-def leaf_row(leaves: list[tuple[str, Any]], item: Any) -> dict[str, Any] | None:
-    """An item's plain leaf fields, or None when one of them must take the full path."""
-    row: dict[str, Any] = {}
-    for name, plan in leaves:
-        value = leaf_value(plan, item)
-        if value is FULL_PATH:
-            return None
-        row[name] = value
-    return row
-
-
-def attribute_reader(field_def: GraphQLField) -> Callable[[Any, Any], Any] | None:
+def attribute_reader(field_def: GraphQLField) -> Callable[[Any], Any] | None:
     """The attribute read a default resolver does, without its two calls and a dict lookup.
 
     Strawberry's default resolver calls `field.get_result`, which calls `getattr(source, name)`
@@ -110,8 +120,7 @@ def attribute_reader(field_def: GraphQLField) -> Callable[[Any, Any], Any] | Non
         or definition.default_resolver is not getattr
     ):
         return None
-    read = attrgetter(definition.python_name)
-    return lambda source, _info: read(source)
+    return attrgetter(definition.python_name)
 
 
 def output_coercer(leaf_type: Any) -> Callable[[Any], Any]:
@@ -136,3 +145,45 @@ def output_coercer(leaf_type: Any) -> Callable[[Any], Any]:
         return coerce(value) if name is None else name
 
     return by_table
+
+
+# (read, object type, return type, non-null) of a plain field holding an object
+ObjectPlan = tuple[Callable[[Any], Any], GraphQLObjectType, GraphQLOutputType, bool]
+# by id of the field, which the entry keeps alive (GraphQLField is not hashable)
+_PLANS: dict[int, tuple[GraphQLField, LeafPlan, ObjectPlan | None]] = {}
+
+
+def plain_plan(field_def: GraphQLField) -> tuple[LeafPlan, ObjectPlan | None]:
+    """How a field can run directly: as a plain leaf, as a plain object, or neither."""
+    known = _PLANS.get(id(field_def))
+    if known is not None and known[0] is field_def:
+        return known[1], known[2]
+    leaf: LeafPlan = None
+    inline: ObjectPlan | None = None
+    resolve = field_def.resolve
+    return_type = field_def.type
+    non_null = is_non_null_type(return_type)
+    inner = return_type.of_type if non_null else return_type  # type: ignore[union-attr]
+    if resolve is not None and getattr(resolve, "_is_default", False) and not field_def.args:
+        read = attribute_reader(field_def) or _reader(resolve)
+        if is_leaf_type(inner):
+            leaf = (read, output_coercer(inner), non_null, exact_type(inner))
+        elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+            inline = (read, inner, return_type, non_null)
+    _PLANS[id(field_def)] = (field_def, leaf, inline)
+    return leaf, inline
+
+
+def plain_reader(field_def: GraphQLField | None, details: Any) -> Callable[[Any], Any] | None:
+    """How to read a plain field of any type (a default resolver, no arguments), else None."""
+    if field_def is None or field_def.args or details[0].node.arguments:
+        return None
+    resolve = field_def.resolve
+    if resolve is None or not getattr(resolve, "_is_default", False):
+        return None
+    return attribute_reader(field_def) or _reader(resolve)
+
+
+def _reader(resolve: Callable[..., Any]) -> Callable[[Any], Any]:
+    """A default resolver as a reader of its source (it ignores the resolve info)."""
+    return lambda source: resolve(source, None)

@@ -10,7 +10,9 @@ extensions), no exception handler and arguments of built-in scalar types only (w
 conversion is the identity), `lean_resolvers` installs a resolver that does just what the chain
 amounts to: the `Info`, the arguments by their Python names, and the call. graphql-core still
 coerces the arguments, runs the schema's field middleware and reports errors as before.
-Anything else keeps Strawberry's resolver.
+Anything else keeps Strawberry's resolver. A lean resolver may run twice for one list item: when
+the row that item was being built as is abandoned for something unusual, the item is executed
+the usual way (gql/execution_rows.py). Resolvers of fields on objects only read.
 """
 
 from __future__ import annotations

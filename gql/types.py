@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import strawberry
 from graphql import GraphQLError, StringValueNode, ValueNode
@@ -206,7 +206,7 @@ class Lead:
             owner_id=record.owner_id,
             owner=_owner(record.owner_id, names),
             score=scored.score,
-            priority=Priority(scored.priority),
+            priority=_member(Priority, scored.priority),
             breakdown=Breakdown(
                 email_opens=opens,
                 website_visits=visits,
@@ -222,13 +222,22 @@ class Lead:
                 website_visits=float(record.website_visits),
                 time_spent=float(record.time_spent),
             ),
-            status=LeadStatus(record.status),
+            status=_member(LeadStatus, record.status),
             status_set_by=_owner(record.status_by, names),
             status_set_at=_moment(record.status_us),
             outcome=LeadOutcome(
-                status=OutcomeStatus(record.outcome), at=_moment(record.outcome_us)
+                status=_member(OutcomeStatus, record.outcome), at=_moment(record.outcome_us)
             ),
         )
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def _member(kind: type[E], value: str) -> E:
+    """`kind(value)` by its table of values (the call walks Enum's metaclass: 1 µs, 150 a page)."""
+    found = kind._value2member_map_.get(value)
+    return cast("E", found) if found is not None else kind(value)
 
 
 def _moment(micros: int | None) -> datetime | None:
