@@ -87,7 +87,10 @@ class RowPlan:
                     value = read(item)
                 except Exception:
                     return FULL_PATH
-                if type(value) is not exact or (exact is float and not isfinite(value)):
+                if value is None:
+                    if non_null:
+                        return FULL_PATH
+                elif type(value) is not exact or (exact is float and not isfinite(value)):
                     value = coerced_leaf(coerce, non_null, value)
                     if value is FULL_PATH:
                         return FULL_PATH

@@ -12,7 +12,7 @@ query time. It is a cache of the database, rebuilt from it at any time, never th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -36,9 +36,11 @@ from scoring.index_arrays import (
     search_mask,
 )
 from scoring.index_order import (
+    CarriedCounts,
     TieOrders,
     first_index,
     score_bounds,
+    score_sort_key,
     sorted_window,
     zero_count,
     zero_sequence,
@@ -97,6 +99,7 @@ class TenantIndex:
         self._owners: tuple[int, frozenset[str]] = (-1, frozenset())
         self._builds = 0
         self._ties = TieOrders()
+        self._counts = CarriedCounts()
         self._searches: LRUCache[tuple[int, int, str], npt.NDArray[np.bool_]] = LRUCache(32)
         self._parts = Breakdowns(config)
 
@@ -170,6 +173,8 @@ class TenantIndex:
         """How many leads match the query's filters."""
         arrays = self._current(now_us)
         mask = self._mask(arrays, query, now_us)
+        if score_bounds(query, self.config) == (0.0, None):  # every lead matching, any score
+            return len(arrays.records) if mask is None else int(mask.sum())
         positive = self._positive(arrays, mask, now_us)
         start, end, zeros = self._score_range(arrays, positive, mask, query, now_us)
         return (end - start) + (zero_count(arrays, mask, positive) if zeros else 0)
@@ -269,10 +274,11 @@ class TenantIndex:
             order = np.insert(order, at, arrays.future)
         if mask is not None:
             order = order[mask[order]]
-        positive = first_index(
-            0, len(order), lambda i: self._score_of(arrays, order[i], now_us) <= 0
-        )
-        return order, positive
+        zero = lambda i: self._score_of(arrays, order[i], now_us) <= 0  # noqa: E731
+        if order is arrays.key_order:  # 0.0: the threshold "above 0", never a _count_ge one
+            key = (self._builds, self.version)
+            return order, self._counts.first(key, 0.0, now_us, len(order), zero)
+        return order, first_index(0, len(order), zero)
 
     def _score_of(self, arrays: IndexArrays, slot: Any, now_us: int) -> float:
         """A slot's served score at ``now``, memoised for the moment being answered."""
@@ -300,7 +306,10 @@ class TenantIndex:
         order, count = positive
         if points <= 0:
             return count
-        return first_index(0, count, lambda i: self._score_of(arrays, order[i], now_us) < points)
+        below = lambda i: self._score_of(arrays, order[i], now_us) < points  # noqa: E731
+        if order is arrays.key_order:  # unfiltered: carried from the last moment asked
+            return self._counts.first((self._builds, self.version), points, now_us, count, below)
+        return first_index(0, count, below)
 
     def _score_range(
         self,
@@ -338,7 +347,7 @@ class TenantIndex:
                 first,
                 min(stop, scored),
                 lambda s: self._score_of(arrays, s, now_us),
-                self._score_sort_key(arrays, now_us),
+                score_sort_key(arrays, lambda s: self._score_of(arrays, s, now_us)),
                 lambda run: self._ties.latest_first(arrays, run, (self._builds, self.version)),
             )
         if zeros and stop > scored:
@@ -352,17 +361,6 @@ class TenantIndex:
                 lambda run: self._ties.latest_first(arrays, run, (self._builds, self.version)),
             )
         return slots, total
-
-    def _score_sort_key(
-        self, arrays: IndexArrays, now_us: int
-    ) -> Callable[[int], tuple[float, float, str]]:
-        """The contract's order at ``now``: score, then latest activity, then lead id."""
-        score_of, last, records = self._score_of, arrays.last, arrays.records
-
-        def key(slot: int) -> tuple[float, float, str]:
-            return (-score_of(arrays, slot, now_us), -float(last[slot]), records[slot].lead_id)
-
-        return key
 
     # -- the activity order ------------------------------------------------------------------------
 

@@ -55,6 +55,53 @@ def first_index(low: int, high: int, predicate: Callable[[int], bool]) -> int:
     return low
 
 
+def score_sort_key(
+    arrays: IndexArrays, score_of: Callable[[int], float]
+) -> Callable[[int], tuple[float, float, str]]:
+    """The contract's order (``score_of``: a slot's score at the moment asked): score, then
+    latest activity, then lead id."""
+    last, records = arrays.last, arrays.records
+
+    def key(slot: int) -> tuple[float, float, str]:
+        return (-score_of(slot), -float(last[slot]), records[slot].lead_id)
+
+    return key
+
+
+class CarriedCounts:
+    """Binary searches along the unfiltered key order, carried from one moment to a later one.
+
+    Scores only fall as time passes (decay), and the key order is their order at every moment: a
+    lead below a threshold stays below it. So the first position below a threshold at a later
+    moment is at most the one found earlier, and the same while the lead just before it is still
+    at or above the threshold — one score instead of a search of some 17 for each of a
+    distribution's eleven thresholds, asked again by every dashboard view. Valid for one version
+    of the index's order (`key`); a moment earlier than the one remembered searches again.
+    """
+
+    LIMIT = 64  # thresholds remembered per version (a minScore filter can ask any number)
+
+    def __init__(self) -> None:
+        self._key: object = None
+        self._found: dict[float, tuple[int, int]] = {}
+
+    def first(
+        self, key: object, points: float, now_us: int, high: int, below: Callable[[int], bool]
+    ) -> int:
+        """`first_index(0, high, below)`, where `below(i)` says lead i of the order is below the
+        threshold `points` at `now_us`."""
+        if key != self._key or len(self._found) >= self.LIMIT:
+            self._key, self._found = key, {}
+        known = self._found.get(points)
+        if known is None or known[0] > now_us:
+            found = first_index(0, high, below)
+        else:
+            count = min(known[1], high)
+            found = first_index(0, count - 1, below) if count > 0 and below(count - 1) else count
+        self._found[points] = (now_us, found)
+        return found
+
+
 def sorted_window(
     order: Sequence[Any] | Slots,
     first: int,

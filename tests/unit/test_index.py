@@ -172,6 +172,52 @@ def test_pages_match_brute_force(rows, config, query, later_days, changes) -> No
     _check(index, list(merged.values()), other, query, later_days)
 
 
+def _expected_distribution(records, config, moment):
+    scores = [row[1] for row in brute_force(records, config, IndexQuery(limit=10**6), moment)[0]]
+    above = [sum(score >= 10 * band for score in scores) for band in range(1, 10)]
+    bands = [len(scores) - above[0]] + [above[i] - above[i + 1] for i in range(8)] + [above[8]]
+
+    def at_least(points):
+        return sum(score >= points for score in scores) if points > 0 else len(scores)
+
+    hot, warm = at_least(config.hot_threshold), at_least(config.warm_threshold)
+    return bands, {"hot": hot, "warm": warm - hot, "cold": len(scores) - warm}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records_strategy,
+    configs,
+    st.lists(st.floats(-3, 40), min_size=2, max_size=7),
+    st.sampled_from([None, -1.0, 0.0, 0.01, 10.0, 40.0, 99.99]),
+    records_strategy,
+)
+def test_distributions_and_counts_at_moment_after_moment_match_brute_force(
+    rows, config, days, min_score, changes
+) -> None:
+    """Counts carried from one moment to the next (CarriedCounts), the clock going back, and a
+    change halfway: each answer is the brute-force one for its moment."""
+    current = _records(rows)
+    index = TenantIndex("t", config)
+    index.upsert(current)
+    for n, day in enumerate(days):
+        if n == len(days) // 2:
+            changed = _records(changes[: max(1, len(current) // 5)])
+            index.upsert(changed)
+            current = list(
+                ({r.lead_id: r for r in current} | {r.lead_id: r for r in changed}).values()
+            )
+        moment = NOW + timedelta(days=day)
+        counted = index.distribution(IndexQuery(), to_micros(moment))
+        assert (counted.bands, counted.priorities) == _expected_distribution(
+            current, config, moment
+        )
+        query = IndexQuery(min_score=min_score)
+        assert (
+            index.count(query, to_micros(moment)) == brute_force(current, config, query, moment)[1]
+        )
+
+
 def test_order_key_is_time_invariant_while_scores_decay() -> None:
     index = TenantIndex("t", ScoringConfig())
     index.upsert([record("x", 10, 20, 600, 1), record("y", 5, 5, 60, 0), record("z", 1, 0, 0, 3)])
