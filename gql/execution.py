@@ -258,7 +258,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             and isinstance(result, list | tuple)
             and self.get_stream_usage(field_details_list, path) is None
         ):
-            plain = plain_leaves(object_type, not is_non_null_type(item_type), result)
+            plain = plain_leaves(exact_type(object_type), not is_non_null_type(item_type), result)
             if plain is not None:
                 return plain
         if (
@@ -370,7 +370,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if is_leaf_type(item):
             if exact_type(item) is None:
                 return None
-            return Completion(SCALARS, non_null, leaf=(item, not items_non_null))
+            return Completion(SCALARS, non_null, leaf=(exact_type(item), not items_non_null))
         rows = self._sub_rows(item, details)
         if rows is None:
             return None

@@ -35,7 +35,8 @@ SCALAR, SCALARS, OBJECT, OBJECTS = 0, 1, 2, 3
 @dataclass(frozen=True, slots=True)
 class Completion:
     """How a lean field's value completes: its kind, whether it may be null, the leaf plan or
-    (leaf type, items nullable) of scalars, the row plan of objects, whether items may be null."""
+    (pass-through type, items nullable) of scalars, the row plan of objects, whether items may
+    be null."""
 
     kind: int
     non_null: bool
@@ -153,8 +154,8 @@ def _complete(completion: Completion, value: Any, path: Any) -> Any:
     if not isinstance(value, list | tuple):
         return FULL_PATH
     if kind == SCALARS:
-        leaf_type, nullable = completion.leaf
-        found = plain_leaves(leaf_type, nullable, value)
+        exact, nullable = completion.leaf
+        found = plain_leaves(exact, nullable, value)
         return FULL_PATH if found is None else found
     assert completion.rows is not None
     return _objects(completion.rows, completion.items_non_null, value, path)

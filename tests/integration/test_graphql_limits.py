@@ -93,3 +93,29 @@ async def test_refused_queries_never_reach_the_database(client, commands):
         before = commands.snapshot()
         await refused(client, query)
         assert commands.snapshot() - before == {}, query[:40]
+
+
+async def test_a_document_is_validated_once_per_schema_and_rules(ferretdb, monkeypatch):
+    """CachedValidation: the same query text is validated once (its parsed document is the
+    key), and a schema with other limits validates it under its own rules."""
+    import gql.schema
+
+    calls: list[int] = []
+    original = gql.schema.validate_document
+
+    def counting(schema, document, rules):  # type: ignore[no-untyped-def]
+        calls.append(len(rules))
+        return original(schema, document, rules)
+
+    monkeypatch.setattr(gql.schema, "validate_document", counting)
+    strict = build_schema(make_settings(ferretdb, graphql_max_depth=2))
+    loose = build_schema(make_settings(ferretdb))
+    query = "{ leads { items { owner { name } } } }  # validated once per schema"
+    for _ in range(3):
+        refused_there = await strict.execute(query)
+        assert [e.message for e in refused_there.errors or []] == [
+            "'anonymous' exceeds maximum operation depth of 2"
+        ]
+        allowed_here = await loose.execute(query)
+        assert not any("depth" in e.message for e in allowed_here.errors or [])
+    assert len(calls) == 2
