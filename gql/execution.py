@@ -57,7 +57,7 @@ from gql.execution_values import (
     plain_plan,
     plain_reader,
 )
-from gql.resolvers import is_lean
+from gql.resolvers import is_lean, takes_info
 
 _LEAF, _OBJECT, _FIELD, _LEAN = 0, 1, 2, 3
 # (field, its arguments' values, resolve) of a field with a lean resolver (gql/resolvers.py)
@@ -338,9 +338,10 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if completion is None:
                 return None
             field_def, arguments, resolve = plan
-            lean = LeanField(field_def, to_nodes(details), arguments, resolve, completion)
+            nodes, with_info = to_nodes(details), takes_info(resolve)
+            lean = LeanField(field_def, nodes, arguments, resolve, completion, with_info)
             fields.append((name, ROW_LEAN, lean))
-            with_path = True
+            with_path = with_path or lean.with_path
         rows = RowPlan(object_type, fields, self.build_resolve_info, with_path)
         memo[id(grouped)] = (grouped, rows)
         return rows

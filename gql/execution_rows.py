@@ -59,6 +59,12 @@ class LeanField:
     arguments: dict[str, Any]
     resolve: Callable[..., Any]
     completion: Completion
+    with_info: bool  # False: the resolver takes no resolve info (it is given None)
+
+    @property
+    def with_path(self) -> bool:
+        """Whether the field's path is needed: for its resolve info, or for its objects'."""
+        return self.with_info or self.completion.with_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +112,8 @@ class RowPlan:
                 if value is FULL_PATH:
                     return FULL_PATH
             elif kind == ROW_LEAN:
-                value = self._lean(plan, item, Path(path, name, typename))
+                inner = Path(path, name, typename) if plan.with_path else None
+                value = self._lean(plan, item, inner)
                 if value is FULL_PATH:
                     return FULL_PATH
             else:
@@ -122,8 +129,12 @@ class RowPlan:
             row[name] = value
         return row
 
-    def _lean(self, lean: LeanField, item: Any, path: Path) -> Any:
-        info = self.info(lean.field_def, lean.nodes, self.object_type, path)
+    def _lean(self, lean: LeanField, item: Any, path: Path | None) -> Any:
+        info = (
+            self.info(lean.field_def, lean.nodes, self.object_type, path)
+            if lean.with_info
+            else None
+        )
         try:
             value = lean.resolve(item, info, **lean.arguments)
         except Exception:

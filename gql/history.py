@@ -16,32 +16,37 @@ import strawberry
 
 from foundation.errors import BadInput, field_error
 from gql.errors import coded_error
-from gql.types import HistoryPoint, LeadTrend, Priority
+from gql.types import HistoryPoint, HistorySource, LeadTrend, Priority
 from scoring.history_points import PointIndex
 from scoring.history_window import MAX_DAYS, ScoreHistory, TenantWindow
 
 T = TypeVar("T")
 
 
+def history_source(info: strawberry.Info) -> HistorySource:
+    """The request's history source: the replica's score history, the signed-in tenant."""
+    return HistorySource(info.context.services.scores.history, info.context.user.tenant_id)
+
+
 def lead_history(
-    info: strawberry.Info, lead_id: str, days: int, now: datetime
+    source: HistorySource, lead_id: str, days: int, now: datetime
 ) -> list[HistoryPoint]:
     """The lead's points over the `days` days before ``now``, the moment its score was computed
     (a coroutine if they need the database)."""
-    return cast("list[HistoryPoint]", _points(info, lead_id, days, now, _wire))
+    return cast("list[HistoryPoint]", _points(source, lead_id, days, now, _wire))
 
 
-def lead_sparkline(info: strawberry.Info, lead_id: str, days: int, now: datetime) -> list[float]:
+def lead_sparkline(source: HistorySource, lead_id: str, days: int, now: datetime) -> list[float]:
     """The scores of the lead's daily points over the `days` days before ``now``, oldest first.
 
     What the dashboard draws for each of its 50 rows: 30 numbers instead of 30 objects of three
     fields (those objects were a fifth of the view's bytes, and of its time).
     """
-    return cast("list[float]", _points(info, lead_id, days, now, PointIndex.day_scores_since))
+    return cast("list[float]", _points(source, lead_id, days, now, PointIndex.day_scores_since))
 
 
 def _points(
-    info: strawberry.Info,
+    source: HistorySource,
     lead_id: str,
     days: int,
     now: datetime,
@@ -52,8 +57,7 @@ def _points(
     if not 1 <= days <= MAX_DAYS:
         rule = f"must be between 1 and {MAX_DAYS}"
         raise coded_error(BadInput("invalid days", [field_error("days", rule)]))
-    history: ScoreHistory = info.context.services.scores.history
-    tenant_id = info.context.user.tenant_id
+    history, tenant_id = source.history, source.tenant_id
     since = now - timedelta(days=days)
     indexed = history.indexed_in_memory(tenant_id, lead_id, days)
     if indexed is not None:
@@ -67,12 +71,11 @@ def _points(
 
 
 def lead_trend(
-    info: strawberry.Info, lead_id: str, score: float, priority: str, now: datetime
+    source: HistorySource, lead_id: str, score: float, priority: str, now: datetime
 ) -> LeadTrend:
     """The lead's 7-day change up to ``now`` (when ``score`` was computed) and its last tier
     crossing (a coroutine before the window loads)."""
-    history: ScoreHistory = info.context.services.scores.history
-    tenant_id = info.context.user.tenant_id
+    history, tenant_id = source.history, source.tenant_id
     window = history.loaded(tenant_id)
     if window is not None:
         return _trend(history, window, lead_id, score, priority, now)

@@ -9,6 +9,7 @@ import strawberry
 from foundation.audit import record_event, record_write
 from foundation.errors import BadInput, NotFound, field_error
 from gql.errors import coded_error
+from gql.history import history_source
 from gql.model_types import ScoringConfig, ScoringConfigInput
 from gql.permissions import CanIngest, CanManageScoring, IsAuthenticated
 from gql.types import (
@@ -176,4 +177,4 @@ class Mutation:
             principal.user_id,
             {"leadId": lead_id, "status": status.value},
         )
-        return Lead.from_scored(scored, info.context.owner_names())
+        return Lead.from_scored(scored, info.context.owner_names(), history_source(info))

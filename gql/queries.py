@@ -10,6 +10,7 @@ from api.params import validate_page_values
 from api.rest_models import LeadsQuery
 from foundation.errors import BadInput, Unauthenticated, field_error
 from gql.errors import coded_error
+from gql.history import history_source
 from gql.model_types import ScoreDistribution, ScoringConfig
 from gql.permissions import IsAuthenticated
 from gql.types import (
@@ -93,13 +94,15 @@ class Query:
     ) -> LeadPageType:
         query = _page_query(filter, sort, page, limit, refresh)
         result = await info.context.services.scores.page(info.context.user.tenant_id, query)
-        return LeadPageType.from_page(result, info.context.owner_names())
+        return LeadPageType.from_page(result, info.context.owner_names(), history_source(info))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="One lead, or null")
     async def lead(self, info: strawberry.Info, lead_id: str) -> Lead | None:
         scores = info.context.services.scores
         scored = await scores.scored_lead(info.context.user.tenant_id, lead_id)
-        return None if scored is None else Lead.from_scored(scored, info.context.owner_names())
+        if scored is None:
+            return None
+        return Lead.from_scored(scored, info.context.owner_names(), history_source(info))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Who owns leads")
     async def owners(self, info: strawberry.Info) -> list[Owner]:

@@ -28,12 +28,18 @@ from strawberry.types.field import StrawberryField
 
 SCALARS = (int, float, str, bool)  # built-in scalars: Strawberry passes their values through
 _LEAN: set[Callable[..., Any]] = set()  # the resolvers installed here
+_WITHOUT_INFO: set[Callable[..., Any]] = set()  # those of them whose function takes no `info`
 
 
 def is_lean(resolve: Callable[..., Any]) -> bool:
     """Whether a field's resolver is a lean one (gql/execution.py works out its arguments once
     per selection, not once per item: they are plain values, converted by nothing else)."""
     return resolve in _LEAN
+
+
+def takes_info(resolve: Callable[..., Any]) -> bool:
+    """Whether a lean resolver uses its resolve info (else it may be given None)."""
+    return resolve not in _WITHOUT_INFO
 
 
 def lean_resolvers(schema: strawberry.Schema) -> list[str]:
@@ -99,4 +105,6 @@ def _lean(field: StrawberryField, schema: strawberry.Schema) -> Callable[..., An
         return call(source, **kwargs) if with_self else call(**kwargs)
 
     _LEAN.add(resolve)
+    if info_name is None:
+        _WITHOUT_INFO.add(resolve)
     return resolve

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar, cast
@@ -14,6 +15,7 @@ from api.wire import iso
 from auth.directory import Account
 from auth.service import Session
 from models import User as UserDocument
+from scoring.history_window import ScoreHistory
 from scoring.index import ScoredLead, from_micros
 from scoring.service import LeadPage
 
@@ -149,6 +151,14 @@ class LeadTrend:
     crossed_to: Priority | None
 
 
+@dataclass(frozen=True, slots=True)
+class HistorySource:
+    """Where a lead's score history comes from: the replica's history and the request's tenant."""
+
+    history: ScoreHistory
+    tenant_id: str
+
+
 @strawberry.type(description="A lead with its score and the breakdown that explains it")
 class Lead:
     lead_id: str
@@ -170,30 +180,45 @@ class Lead:
     status_set_at: datetime | None
     outcome: LeadOutcome = strawberry.field(description="Open, won or lost, with its date")
 
+    # where the lead's history comes from (the request's tenant): its resolvers need no `info`,
+    # so a page's 100 trend and sparkline calls build no resolve info
+    history_source: strawberry.Private[HistorySource | None] = None
+
     @strawberry.field(description="Daily points and tier changes of the last `days` days (≤ 180)")
-    def history(self, info: strawberry.Info, days: int = 30) -> list[HistoryPoint]:
+    def history(self, days: int = 30) -> list[HistoryPoint]:
         from gql.history import lead_history
 
-        return lead_history(info, self.lead_id, days, self.computed_at)
+        return lead_history(self._history(), self.lead_id, days, self.computed_at)
 
     @strawberry.field(
         description="The daily scores of the last `days` days (≤ 180), oldest first: the "
         "`history` field's daily points without their moments, as a sparkline draws them"
     )
-    def sparkline(self, info: strawberry.Info, days: int = 30) -> list[float]:
+    def sparkline(self, days: int = 30) -> list[float]:
         from gql.history import lead_sparkline
 
-        return lead_sparkline(info, self.lead_id, days, self.computed_at)
+        return lead_sparkline(self._history(), self.lead_id, days, self.computed_at)
 
     @strawberry.field(description="Score change over 7 days and the last tier crossing")
-    def trend(self, info: strawberry.Info) -> LeadTrend:
+    def trend(self) -> LeadTrend:
         from gql.history import lead_trend
 
-        return lead_trend(info, self.lead_id, self.score, self.priority.value, self.computed_at)
+        source, score, priority = self._history(), self.score, self.priority.value
+        return lead_trend(source, self.lead_id, score, priority, self.computed_at)
+
+    def _history(self) -> HistorySource:
+        if self.history_source is None:
+            raise RuntimeError("a Lead built without its history source")
+        return self.history_source
 
     @classmethod
     def from_scored(
-        cls, scored: ScoredLead, names: Mapping[str, str], *, stale: bool = False
+        cls,
+        scored: ScoredLead,
+        names: Mapping[str, str],
+        source: HistorySource,
+        *,
+        stale: bool = False,
     ) -> Lead:
         """The lead straight from the index's record (no score document in between)."""
         record = scored.record
@@ -228,6 +253,7 @@ class Lead:
             outcome=LeadOutcome(
                 status=_member(OutcomeStatus, record.outcome), at=_moment(record.outcome_us)
             ),
+            history_source=source,
         )
 
 
@@ -260,9 +286,12 @@ class LeadPageType:
     refreshed: bool
 
     @classmethod
-    def from_page(cls, page: LeadPage, names: Mapping[str, str]) -> LeadPageType:
+    def from_page(
+        cls, page: LeadPage, names: Mapping[str, str], source: HistorySource
+    ) -> LeadPageType:
+        stale = page.stale
         return cls(
-            items=[Lead.from_scored(scored, names, stale=page.stale) for scored in page.scored],
+            items=[Lead.from_scored(scored, names, source, stale=stale) for scored in page.scored],
             total_count=page.total,
             page=page.page,
             limit=page.limit,

@@ -50,6 +50,10 @@ class Card:
         return [self.score + n for n in range(days)]
 
     @strawberry.field
+    def doubled(self, times: int = 2) -> float:
+        return self.score * times
+
+    @strawberry.field
     def maybe_points(self) -> list[float | None] | None:
         return None if self.name == "b" else [1.0, None]
 
@@ -123,7 +127,7 @@ class Query:
 FIELDS = (
     "name score mood note tag { label weight } maybeTag { label } when points(days: 2) "
     "maybePoints summary { change mood tags { label weight } } maybeSummary { change } "
-    "where allTags { weight } sometimesLater"
+    "where allTags { weight } sometimesLater doubled(times: 3)"
 )
 QUERIES = (
     [f'{{ cards(set: "{name}") {{ {FIELDS} }} }}' for name in CARDS]
@@ -202,3 +206,23 @@ async def test_an_abandoned_coroutine_is_closed_not_left_unawaited(
         "cards": [{"name": "a", "sometimesLater": "a"}, {"name": "b", "sometimesLater": "later b"}]
     }
     assert not [w for w in recwarn if "never awaited" in str(w.message)]
+
+
+async def test_resolvers_without_info_are_given_none_and_no_info_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built = recorded_calls(
+        monkeypatch,
+        LeafFastExecutionContext,
+        "build_resolve_info",
+        lambda field_def, nodes, *rest: nodes[0].name.value,
+    )
+    result = await _fast().execute("{ cards { doubled(times: 3) where d: doubled } }")
+    assert result.errors is None
+    assert result.data == {
+        "cards": [
+            {"doubled": 7.5, "where": "cards.0.where", "d": 5.0},
+            {"doubled": 7.5, "where": "cards.1.where", "d": 5.0},
+        ]
+    }
+    assert built == ["cards", "where", "where"]  # the root field's and `where`'s, none for doubled
