@@ -1,15 +1,12 @@
 """GraphQL execution with a short path for plain fields.
 
-A page of 50 leads is some 1 000 field resolutions, and graphql-core builds a resolve-info object,
-dispatches on the type and checks for awaitables for each of them. Most are plain attributes
-(Strawberry marks such resolvers `_is_default`: no resolver, no permission, no argument) holding
-a scalar, an enum or an object, and most lists hold plain objects. For those this context reads
-the attribute and coerces the value, or executes the object's fields, itself; each selection's
-plan is worked out once per request and shared by every item of a list; items whose selection is
-plain leaves only (a lead's history points) are built as rows of values, and a value that already
-has a built-in scalar's type is its own coerced value. Anything unusual — a null for a non-null
-field, a value the type refuses, an exception, `@stream`, abstract types — goes back through
-graphql-core's own path, which reports it exactly as before.
+A page of 50 leads is some 1 000 field resolutions; graphql-core builds a resolve-info object,
+dispatches on the type and checks for awaitables for each. Most fields are plain attributes
+(Strawberry's `_is_default` resolvers) holding a scalar, an enum or an object: this context reads
+and coerces them itself, with each selection's plan worked out once per request, and builds the
+items of a list of objects as rows (gql/execution_rows.py). Anything unusual — a null for a
+non-null field, a value the type refuses, an exception, `@stream`, abstract types — goes back
+through graphql-core's own path, which reports it exactly as before.
 """
 
 from __future__ import annotations
@@ -193,19 +190,21 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         info = self.build_resolve_info(field_def, to_nodes(details), parent_type, field_path)
         try:
             result = resolve(source, info, **arguments)
-            if self.is_awaitable(result):
-                return self.complete_awaitable_value(
-                    return_type, details, info, field_path, result, position_context
-                )
-            completed = self.complete_value(
-                return_type, details, info, field_path, result, position_context
-            )
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, details, field_path)
             return None
-        if self.is_awaitable(completed):
-            return self._settled(completed, return_type, details, field_path)
-        return completed
+        if self.is_awaitable(result):
+            return self.complete_awaitable_value(
+                return_type, details, info, field_path, result, position_context
+            )
+        return self._guarded(
+            lambda: self.complete_value(
+                return_type, details, info, field_path, result, position_context
+            ),
+            return_type,
+            details,
+            field_path,
+        )
 
     def _object_value(
         self,
@@ -224,10 +223,24 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if value is None or value is Undefined:
             return FULL_PATH if non_null else None
         grouped, defer_usages, _ = self.collect_subfields(object_type, details)
+        run = self.execute_collected_subfields
+        return self._guarded(
+            lambda: run(object_type, value, field_path, grouped, defer_usages, position_context),
+            return_type,
+            details,
+            field_path,
+        )
+
+    def _guarded(
+        self,
+        complete: Callable[[], Any],
+        return_type: GraphQLOutputType,
+        details: FieldDetailsList,
+        field_path: Path,
+    ) -> Any:
+        """A field's completed value; its error, now or once awaited, reported as graphql-core's."""
         try:
-            completed = self.execute_collected_subfields(
-                object_type, value, field_path, grouped, defer_usages, position_context
-            )
+            completed = complete()
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, details, field_path)
             return None
@@ -244,12 +257,11 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        """A list of objects: each item's fields executed directly (no per-item dispatch).
+        """A list of objects: each item built as a row, or its fields executed directly.
 
-        graphql-core completes every item through four generic calls that dispatch on the type and
-        collect the sub-selection again; for a plain list of objects they all end in executing
-        the item's fields, which is what this does. Anything else (null or awaitable items, an
-        `isTypeOf` check, `@stream`, abstract or leaf items) takes graphql-core's path.
+        graphql-core completes every item through four generic calls that dispatch on the type;
+        for a plain list of objects they end in executing the item's fields. Anything else (null
+        or awaitable items, `isTypeOf`, `@stream`, abstract items) takes graphql-core's path.
         """
         item_type = return_type.of_type
         object_type = item_type.of_type if is_non_null_type(item_type) else item_type

@@ -95,6 +95,16 @@ def fields_on_the_full_path(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     )
 
 
+def objects_executed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The type names of the objects whose fields `execute_fields` runs, as they run."""
+    return recorded_calls(
+        monkeypatch,
+        LeafFastExecutionContext,
+        "execute_fields",
+        lambda parent_type, *rest: parent_type.name,
+    )
+
+
 async def test_the_short_path_is_taken_for_plain_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
     full_path = fields_on_the_full_path(monkeypatch)
     fast = strawberry.Schema(query=Query, execution_context_class=LeafFastExecutionContext)
@@ -245,12 +255,7 @@ async def test_plain_object_fields_skip_execute_field(monkeypatch: pytest.Monkey
 async def test_items_of_plain_leaves_are_built_without_executing_their_fields(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    executed = recorded_calls(
-        monkeypatch,
-        LeafFastExecutionContext,
-        "execute_fields",
-        lambda parent_type, *rest: parent_type.name,
-    )
+    executed = objects_executed(monkeypatch)
     fast = strawberry.Schema(query=RowQuery, execution_context_class=LeafFastExecutionContext)
     result = await fast.execute("{ rows { name points { at label } } }")
     # row a and its two points are rows of values; row b's point holds a null for a non-null

@@ -11,7 +11,11 @@ import strawberry
 
 from gql.execution import LeafFastExecutionContext
 from gql.resolvers import lean_resolvers
-from tests.unit.test_gql_execution import assert_same_as_graphql_core, recorded_calls
+from tests.unit.test_gql_execution import (
+    assert_same_as_graphql_core,
+    objects_executed,
+    recorded_calls,
+)
 
 
 @strawberry.enum
@@ -160,12 +164,7 @@ def _fast() -> strawberry.Schema:
 async def test_items_are_built_as_rows_without_executing_their_fields(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    executed = recorded_calls(
-        monkeypatch,
-        LeafFastExecutionContext,
-        "execute_fields",
-        lambda parent_type, *rest: parent_type.name,
-    )
+    executed = objects_executed(monkeypatch)
     query = "{ cards { name tag { label } points where summary { mood tags { label } } } }"
     result = await _fast().execute(query)
     assert result.errors is None
@@ -183,12 +182,7 @@ async def test_items_are_built_as_rows_without_executing_their_fields(
 async def test_an_item_with_something_unusual_is_executed_the_usual_way(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    executed = recorded_calls(
-        monkeypatch,
-        LeafFastExecutionContext,
-        "execute_fields",
-        lambda parent_type, *rest: parent_type.name,
-    )
+    executed = objects_executed(monkeypatch)
     result = await _fast().execute('{ cards(set: "raises") { name summary { mood } } }')
     assert result.data is None  # a non-null summary failed in a non-null list
     assert result.errors is not None
