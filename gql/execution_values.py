@@ -120,7 +120,17 @@ def attribute_reader(field_def: GraphQLField) -> Callable[[Any], Any] | None:
         or definition.default_resolver is not getattr
     ):
         return None
-    return attrgetter(definition.python_name)
+    name = definition.python_name
+    getter = _GETTERS.get(name)
+    if getter is None:
+        getter = _GETTERS[name] = attrgetter(name)
+        ATTRIBUTE_OF[getter] = name
+    return getter
+
+
+_GETTERS: dict[str, Callable[[Any], Any]] = {}
+# the attribute each of attribute_reader's getters reads (compiled rows read it directly)
+ATTRIBUTE_OF: dict[Callable[[Any], Any], str] = {}
 
 
 def output_coercer(leaf_type: Any) -> Callable[[Any], Any]:

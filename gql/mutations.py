@@ -10,6 +10,7 @@ from foundation.audit import record_event, record_write
 from foundation.errors import BadInput, NotFound, field_error
 from gql.errors import coded_error
 from gql.history import history_source
+from gql.lead_build import Owners, lead_of
 from gql.model_types import ScoringConfig, ScoringConfigInput
 from gql.permissions import CanIngest, CanManageScoring, IsAuthenticated
 from gql.types import (
@@ -177,4 +178,4 @@ class Mutation:
             principal.user_id,
             {"leadId": lead_id, "status": status.value},
         )
-        return Lead.from_scored(scored, info.context.owner_names(), history_source(info))
+        return lead_of(scored, Owners(info.context.owner_names()), history_source(info))

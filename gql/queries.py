@@ -11,6 +11,7 @@ from api.rest_models import LeadsQuery
 from foundation.errors import BadInput, Unauthenticated, field_error
 from gql.errors import coded_error
 from gql.history import history_source
+from gql.lead_build import Owners, lead_of, page_of
 from gql.model_types import ScoreDistribution, ScoringConfig
 from gql.permissions import IsAuthenticated
 from gql.types import (
@@ -94,7 +95,7 @@ class Query:
     ) -> LeadPageType:
         query = _page_query(filter, sort, page, limit, refresh)
         result = await info.context.services.scores.page(info.context.user.tenant_id, query)
-        return LeadPageType.from_page(result, info.context.owner_names(), history_source(info))
+        return page_of(result, Owners(info.context.owner_names()), history_source(info))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="One lead, or null")
     async def lead(self, info: strawberry.Info, lead_id: str) -> Lead | None:
@@ -102,7 +103,7 @@ class Query:
         scored = await scores.scored_lead(info.context.user.tenant_id, lead_id)
         if scored is None:
             return None
-        return Lead.from_scored(scored, info.context.owner_names(), history_source(info))
+        return lead_of(scored, Owners(info.context.owner_names()), history_source(info))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Who owns leads")
     async def owners(self, info: strawberry.Info) -> list[Owner]:

@@ -18,6 +18,7 @@ the usual way (gql/execution_rows.py). Resolvers of fields on objects only read.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 import strawberry
@@ -29,6 +30,8 @@ from strawberry.types.field import StrawberryField
 SCALARS = (int, float, str, bool)  # built-in scalars: Strawberry passes their values through
 _LEAN: set[Callable[..., Any]] = set()  # the resolvers installed here
 _WITHOUT_INFO: set[Callable[..., Any]] = set()  # those of them whose function takes no `info`
+# those of them that take the source and plain arguments only: (function, Python argument names)
+_DIRECT: dict[Callable[..., Any], tuple[Callable[..., Any], dict[str, str]]] = {}
 
 
 def is_lean(resolve: Callable[..., Any]) -> bool:
@@ -107,4 +110,18 @@ def _lean(field: StrawberryField, schema: strawberry.Schema) -> Callable[..., An
     _LEAN.add(resolve)
     if info_name is None:
         _WITHOUT_INFO.add(resolve)
+        if with_self and not source_names:
+            _DIRECT[resolve] = (call, names)
     return resolve
+
+
+def direct_call(
+    resolve: Callable[..., Any], arguments: dict[str, Any]
+) -> Callable[[Any], Any] | None:
+    """A lean resolver that takes its source and its arguments only, as a call of the source
+    with these arguments bound (what `resolve(source, None, **arguments)` does); else None."""
+    found = _DIRECT.get(resolve)
+    if found is None:
+        return None
+    call, names = found
+    return partial(call, **{names[name]: value for name, value in arguments.items()})

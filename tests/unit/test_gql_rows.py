@@ -81,6 +81,17 @@ class Card:
         return [self.tag, self.tag]
 
     @strawberry.field
+    def plain_summary(self) -> Summary:  # no info: completed in the row's own code
+        return Summary(change=2.0, mood=self.mood, tags=[self.tag])
+
+    @strawberry.field
+    def later_points(self) -> list[float]:  # a coroutine for "b": the row is abandoned
+        async def later() -> list[float]:
+            return [1.0]
+
+        return [0.5] if self.name != "b" else later()  # type: ignore[return-value]
+
+    @strawberry.field
     def sometimes_later(self) -> str:
         async def later() -> str:
             return "later " + self.name
@@ -131,7 +142,8 @@ class Query:
 FIELDS = (
     "name score mood note tag { label weight } maybeTag { label } when points(days: 2) "
     "maybePoints summary { change mood tags { label weight } } maybeSummary { change } "
-    "where allTags { weight } sometimesLater doubled(times: 3)"
+    "where allTags { weight } sometimesLater doubled(times: 3) "
+    "plainSummary { change mood tags { label } } laterPoints"
 )
 QUERIES = (
     [f'{{ cards(set: "{name}") {{ {FIELDS} }} }}' for name in CARDS]
@@ -199,6 +211,11 @@ async def test_an_abandoned_coroutine_is_closed_not_left_unawaited(
     assert result.data == {
         "cards": [{"name": "a", "sometimesLater": "a"}, {"name": "b", "sometimesLater": "later b"}]
     }
+    result = await _fast().execute("{ cards { name laterPoints } }")  # called directly in rows
+    assert result.errors is None
+    assert result.data == {
+        "cards": [{"name": "a", "laterPoints": [0.5]}, {"name": "b", "laterPoints": [1.0]}]
+    }
     assert not [w for w in recwarn if "never awaited" in str(w.message)]
 
 
@@ -220,3 +237,21 @@ async def test_resolvers_without_info_are_given_none_and_no_info_is_built(
         ]
     }
     assert built == ["cards", "where", "where"]  # the root field's and `where`'s, none for doubled
+
+
+async def test_plain_items_are_built_as_rows_nulls_and_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Abandoning a row is always safe (the usual path answers the same), so being built as a
+    row at all is checked here: nullable nulls, coerced values, nested objects, lists of
+    scalars with nulls and lean fields called directly all stay in the row's code."""
+    executed = objects_executed(monkeypatch)
+    query = (
+        '{ cards(set: "odd_values") { name score when mood note tag { label } maybeTag { label }'
+        " doubled maybePoints maybeSummary { change } plainSummary { change mood tags { label } }"
+        " allTags { weight } } }"
+    )
+    result = await _fast().execute(query)
+    assert result.errors is None
+    first = result.data["cards"][0] if result.data else {}
+    assert first["score"] == 3.0 and first["when"] == 1 and first["maybePoints"] == [1.0, None]
+    assert first["plainSummary"] == {"change": 2.0, "mood": "UP", "tags": [{"label": "t-a"}]}
+    assert executed == ["Query"]  # every card, and every object in it, built by the row code
