@@ -38,6 +38,12 @@ class CodedErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(error_message="Internal server error")
 
+    def _process_result(self, result: object) -> None:
+        # a result without errors has nothing to mask (the parent's check of the result's
+        # class against a runtime Protocol cost every request a few microseconds)
+        if getattr(result, "errors", None):
+            super()._process_result(result)
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [self._process(error) for error in errors]
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError, StringValueNode, ValueNode
@@ -183,30 +185,34 @@ class Lead:
 
     @strawberry.field(description="Daily points and tier changes of the last `days` days (≤ 180)")
     def history(self, days: int = 30) -> list[HistoryPoint]:
-        from gql.history import lead_history
-
-        return lead_history(self._history(), self.lead_id, days, self.computed_at)
+        points = _history_api().lead_history(self._source(), self.lead_id, days, self.computed_at)
+        return cast("list[HistoryPoint]", points)
 
     @strawberry.field(
         description="The daily scores of the last `days` days (≤ 180), oldest first: the "
         "`history` field's daily points without their moments, as a sparkline draws them"
     )
     def sparkline(self, days: int = 30) -> list[float]:
-        from gql.history import lead_sparkline
-
-        return lead_sparkline(self._history(), self.lead_id, days, self.computed_at)
+        history = _history_api()
+        scores = history.lead_sparkline(self._source(), self.lead_id, days, self.computed_at)
+        return cast("list[float]", scores)
 
     @strawberry.field(description="Score change over 7 days and the last tier crossing")
     def trend(self) -> LeadTrend:
-        from gql.history import lead_trend
+        source, score, priority = self._source(), self.score, self.priority.value
+        trend = _history_api().lead_trend(source, self.lead_id, score, priority, self.computed_at)
+        return cast("LeadTrend", trend)
 
-        source, score, priority = self._history(), self.score, self.priority.value
-        return lead_trend(source, self.lead_id, score, priority, self.computed_at)
-
-    def _history(self) -> HistorySource:
+    def _source(self) -> HistorySource:
         if self.history_source is None:
             raise RuntimeError("a Lead built without its history source")
         return self.history_source
+
+
+def _history_api() -> Any:
+    """gql.history, which imports this module: imported on first use, then found in
+    `sys.modules` (a `from gql.history import …` in the resolver cost 2 µs, 100 times a view)."""
+    return sys.modules.get("gql.history") or importlib.import_module("gql.history")
 
 
 @strawberry.type(name="LeadPage", description="One page of leads")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 WEEK = timedelta(days=7)
 
@@ -24,9 +25,8 @@ class HistoryPoint:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class Trend:
-    """Score change over 7 days and the lead's last tier crossing."""
+class Trend(NamedTuple):
+    """Score change over 7 days and the lead's last tier crossing (a tuple: 50 a view)."""
 
     change_7d: float | None
     crossed_at: datetime | None
