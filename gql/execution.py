@@ -287,13 +287,13 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         rows = None if defer_usages else self._row_plan(object_type, grouped)
         completed: list[Any] = []
         pending: list[int] = []
+        keyed = rows is None or rows.with_path  # else a path is made only for an abandoned row
         for index, item in enumerate(result):
-            item_path = path.add_key(index, None)
-            if rows is not None:
-                row = rows.build(item, item_path)
-                if row is not FULL_PATH:
-                    completed.append(row)
-                    continue
+            item_path = path.add_key(index, None) if keyed else None
+            if rows is not None and (row := rows.build(item, item_path)) is not FULL_PATH:
+                completed.append(row)
+                continue
+            item_path = item_path or path.add_key(index, None)
             try:
                 value = self.execute_collected_subfields(
                     object_type, item, item_path, grouped, defer_usages, position_context

@@ -62,12 +62,21 @@ def _points(
     indexed = history.indexed_in_memory(tenant_id, lead_id, days)
     if indexed is not None:
         return shape(indexed, since)
+    return _loaded_points(history, tenant_id, lead_id, days, now, shape)
 
-    async def loaded() -> T:
-        points = await history.points(tenant_id, lead_id, days, now)
-        return shape(PointIndex.of(points), since)
 
-    return loaded()
+async def _loaded_points(
+    history: ScoreHistory,
+    tenant_id: str,
+    lead_id: str,
+    days: int,
+    now: datetime,
+    shape: Callable[[PointIndex, datetime], T],
+) -> T:
+    """`_points` once the points are read (a function of its own: a closure in `_points` made
+    every call, 100 a view, create its variables as cells)."""
+    points = await history.points(tenant_id, lead_id, days, now)
+    return shape(PointIndex.of(points), now - timedelta(days=days))
 
 
 def lead_trend(
@@ -79,12 +88,15 @@ def lead_trend(
     window = history.loaded(tenant_id)
     if window is not None:
         return _trend(history, window, lead_id, score, priority, now)
+    return cast("LeadTrend", _loaded_trend(history, tenant_id, lead_id, score, priority, now))
 
-    async def loaded() -> LeadTrend:
-        window = await history.window(tenant_id, now)
-        return _trend(history, window, lead_id, score, priority, now)
 
-    return cast("LeadTrend", loaded())
+async def _loaded_trend(
+    history: ScoreHistory, tenant_id: str, lead_id: str, score: float, priority: str, now: datetime
+) -> LeadTrend:
+    """`lead_trend` once the window is loaded (no closure: see `_loaded_points`)."""
+    window = await history.window(tenant_id, now)
+    return _trend(history, window, lead_id, score, priority, now)
 
 
 _PRIORITIES = {priority.value: priority for priority in Priority}  # Priority(v) is 1 µs
