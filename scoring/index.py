@@ -37,6 +37,7 @@ from scoring.index_arrays import (
 )
 from scoring.index_order import (
     CarriedCounts,
+    MomentScores,
     TieOrders,
     first_index,
     score_bounds,
@@ -92,8 +93,7 @@ class TenantIndex:
         self.records: dict[str, LeadRecord] = {}
         self.version = 0
         self._arrays: IndexArrays | None = None
-        self._memo: dict[int, tuple[float, float]] = {}  # slot: (score, decay) at _memo_at
-        self._memo_at = -1
+        self._moment = MomentScores()
         self._slots: dict[str, int] = {}
         self._dirty: dict[str, LeadRecord] = {}
         self._owners: tuple[int, frozenset[str]] = (-1, frozenset())
@@ -120,7 +120,7 @@ class TenantIndex:
             self.records[record.lead_id] = record
             self._dirty[record.lead_id] = record
         self.version += 1
-        self._memo_at = -1
+        self._moment.forget()
 
     def remove(self, lead_ids: Iterable[str]) -> None:
         """Forget leads that no longer exist."""
@@ -162,11 +162,12 @@ class TenantIndex:
         else:
             slots, total = self._activity_window(arrays, mask, query, now_us, query.offset, stop)
         moment = from_micros(now_us)  # one for the page: the same as _score_of's scores
-        records, decayed = arrays.records, self._decayed
-        scored = []
-        for slot in slots:
-            score, decay = decayed(arrays, slot, now_us)
-            scored.append(self._scored(records[slot], score, decay, moment))
+        records = arrays.records
+        pairs = self._moment.many(records, slots, now_us, self.config.half_life_days)
+        scored = [
+            self._scored(records[slot], score, decay, moment)
+            for slot, (score, decay) in zip(slots, pairs, strict=True)
+        ]
         return IndexPage(scored, total)
 
     def count(self, query: IndexQuery, now_us: int) -> int:
@@ -219,7 +220,7 @@ class TenantIndex:
         self.version += 1
         self._arrays = None
         self._dirty = {}
-        self._memo_at = -1
+        self._moment.forget()
 
     def _current(self, now_us: int) -> IndexArrays:
         arrays = self._arrays
@@ -282,23 +283,15 @@ class TenantIndex:
 
     def _score_of(self, arrays: IndexArrays, slot: Any, now_us: int) -> float:
         """A slot's served score at ``now``, memoised for the moment being answered."""
-        if now_us == self._memo_at:
-            found = self._memo.get(int(slot))
-            if found is not None:
-                return found[0]
-        return self._decayed(arrays, slot, now_us)[0]
+        return self._moment.of(arrays.records, int(slot), now_us, self.config.half_life_days)[0]
 
     def _decayed(self, arrays: IndexArrays, slot: Any, now_us: int) -> tuple[float, float]:
         """A slot's (score, decay) at ``now``, memoised for the moment being answered."""
-        if now_us != self._memo_at:
-            self._memo, self._memo_at = {}, now_us
-        key = int(slot)
-        found = self._memo.get(key)
-        if found is None:
-            record = arrays.records[key]
-            decay = decay_at(record.last_us, now_us, self.config.half_life_days)
-            found = self._memo[key] = (score_value(record.raw, decay), decay)
-        return found
+        return self._moment.of(arrays.records, int(slot), now_us, self.config.half_life_days)
+
+    def _scores_of(self, arrays: IndexArrays, slots: list[int], now_us: int) -> list[float]:
+        pairs = self._moment.many(arrays.records, slots, now_us, self.config.half_life_days)
+        return [score for score, _ in pairs]
 
     def _count_ge(
         self, arrays: IndexArrays, positive: tuple[Slots, int], points: float, now_us: int
@@ -349,6 +342,7 @@ class TenantIndex:
                 lambda s: self._score_of(arrays, s, now_us),
                 score_sort_key(arrays, lambda s: self._score_of(arrays, s, now_us)),
                 lambda run: self._ties.latest_first(arrays, run, (self._builds, self.version)),
+                lambda slots: self._scores_of(arrays, slots, now_us),
             )
         if zeros and stop > scored:
             order = zero_sequence(arrays, mask, positive)

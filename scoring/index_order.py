@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from scoring.engine import ScoringConfig
+from scoring.engine import ScoringConfig, decay_at, score_value
 from scoring.index_arrays import IndexArrays
-from scoring.index_types import IndexQuery, Slots
+from scoring.index_types import IndexQuery, LeadRecord, Slots
 
 
 def score_bounds(query: IndexQuery, config: ScoringConfig) -> tuple[float, float | None]:
@@ -102,6 +102,53 @@ class CarriedCounts:
         return found
 
 
+class MomentScores:
+    """Each slot's (score, decay) at the moment being answered, worked out once per slot.
+
+    A page asks for some 110 of them (the window's bounds and runs, the page itself); `many`
+    answers a list at once, without a call per slot in between.
+    """
+
+    def __init__(self) -> None:
+        self.at = -1
+        self.found: dict[int, tuple[float, float]] = {}
+
+    def forget(self) -> None:
+        """The leads changed: work everything out again."""
+        self.at = -1
+
+    def of(
+        self, records: Sequence[LeadRecord], slot: int, now_us: int, half_life: float
+    ) -> tuple[float, float]:
+        """One slot's (score, decay) at ``now``."""
+        if now_us != self.at:
+            self.found, self.at = {}, now_us
+        value = self.found.get(slot)
+        return value if value is not None else self._work_out(records, slot, now_us, half_life)
+
+    def many(
+        self, records: Sequence[LeadRecord], slots: Sequence[int], now_us: int, half_life: float
+    ) -> list[tuple[float, float]]:
+        """The slots' (score, decay) at ``now``, in their order."""
+        if now_us != self.at:
+            self.found, self.at = {}, now_us
+        found, result = self.found, []
+        for slot in slots:
+            value = found.get(slot)
+            if value is None:
+                value = self._work_out(records, slot, now_us, half_life)
+            result.append(value)
+        return result
+
+    def _work_out(
+        self, records: Sequence[LeadRecord], slot: int, now_us: int, half_life: float
+    ) -> tuple[float, float]:
+        record = records[slot]
+        decay = decay_at(record.last_us, now_us, half_life)
+        value = self.found[slot] = (score_value(record.raw, decay), decay)
+        return value
+
+
 def sorted_window(
     order: Sequence[Any] | Slots,
     first: int,
@@ -109,6 +156,7 @@ def sorted_window(
     coarse: Callable[[int], float],
     fine: Callable[[int], Any],
     tie_order: Callable[[Slots], Slots] | None = None,
+    coarse_many: Callable[[list[int]], list[float]] | None = None,
 ) -> list[int]:
     """Items [first, stop) of ``order`` after re-sorting each run of equal ``coarse`` by ``fine``.
 
@@ -117,6 +165,7 @@ def sorted_window(
     vectorised equivalent of sorting by ``fine`` among equal ``coarse``. Thousands of leads can
     share a rounded score (an import stamping every lead "now"), and sorting them one key at a
     time on every request was what made the default page crawl during a write burst.
+    ``coarse_many``, if given, is ``coarse`` of a list of items at once.
     """
     if first >= stop:
         return []
@@ -128,20 +177,20 @@ def sorted_window(
     if tie_order is not None and head == tail:
         chunk = tie_order(np.asarray(run, np.int64)).tolist()
     else:
-        chunk = _sorted_by_runs([int(slot) for slot in run], coarse, fine)
+        slots = run.tolist() if isinstance(run, np.ndarray) else [int(slot) for slot in run]
+        values = coarse_many(slots) if coarse_many else [coarse(slot) for slot in slots]
+        chunk = _sorted_by_runs(slots, values, fine)
     return chunk[first - run_start : stop - run_start]
 
 
-def _sorted_by_runs(
-    slots: list[int], coarse: Callable[[int], float], fine: Callable[[int], Any]
-) -> list[int]:
-    """``sorted(slots, key=fine)`` when ``fine`` orders by ``coarse`` first (descending) and
-    ``coarse`` is non-increasing along ``slots``: only runs of equal ``coarse`` are sorted.
+def _sorted_by_runs(slots: list[int], values: list[float], fine: Callable[[int], Any]) -> list[int]:
+    """``sorted(slots, key=fine)`` when ``fine`` orders by ``values`` (each slot's coarse key)
+    first, descending, and ``values`` do not rise along ``slots``: only runs of equal values are
+    sorted.
 
     A page of distinct rounded scores then needs no sort at all. Should ``coarse`` ever rise
     along ``slots`` (floating point), the whole window is sorted, as before.
     """
-    values = [coarse(slot) for slot in slots]
     result: list[int] = []
     start = 0
     for end in range(1, len(slots) + 1):
