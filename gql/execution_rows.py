@@ -6,7 +6,8 @@ lookup and another `execute_fields`; for each lean field (sparkline, trend) grap
 `complete_value`, which dispatches on the type again. A row plan is worked out once per selection
 (gql/execution.py): the object's leaves, its plain nested objects with their own row plans, and
 its lean fields with how their value completes — a list of built-in scalars, an object, a list
-of objects, or a leaf. An item is then built by walking that plan.
+of objects, or a leaf. Each plan is compiled into a function of straight-line code (generated
+once per shape of plan, `compiled_build`), which builds an item.
 
 The first thing unusual — a null where the type forbids it, a value its type refuses, an
 exception, an awaitable — abandons the row (`FULL_PATH`), and the item is executed the usual way,
@@ -182,7 +183,7 @@ def compiled_build(rows: RowPlan) -> Callable[[Any, Path | None], Any]:
     unpacking, dispatch on the kind and checks for each of its 1 200 values. The code is
     generated from the plan's shape — each field's kind, whether it may be null, its pass-through
     type, the attribute it reads — so one compiled function serves every plan of that shape, with
-    the plan's own readers, coercers, response names and nested builds bound by name (no name
+    the plan's own readers, coercers, response names and nested builds as its arguments (no name
     from a query is ever part of the code). It does what the walk did, in the walk's order.
     """
     shape, values = _shape(rows)
