@@ -31,7 +31,7 @@ from scoring.index import ScoredLead, from_micros
 from scoring.index_types import LeadRecord
 from scoring.service import LeadPage
 
-RECORDS_KEPT = 8192  # records whose parts are kept (a few MB); all are dropped when it is reached
+RECORDS_KEPT = 2048  # records whose parts are kept (~2.5 MB: 40 pages); all dropped when reached
 
 _parts: dict[int, tuple[LeadRecord, dict[str, Any]]] = {}
 _new = object.__new__
