@@ -285,10 +285,6 @@ class TenantIndex:
         """A slot's served score at ``now``, memoised for the moment being answered."""
         return self._moment.of(arrays.records, int(slot), now_us, self.config.half_life_days)[0]
 
-    def _decayed(self, arrays: IndexArrays, slot: Any, now_us: int) -> tuple[float, float]:
-        """A slot's (score, decay) at ``now``, memoised for the moment being answered."""
-        return self._moment.of(arrays.records, int(slot), now_us, self.config.half_life_days)
-
     def _scores_of(self, arrays: IndexArrays, slots: list[int], now_us: int) -> list[float]:
         pairs = self._moment.many(arrays.records, slots, now_us, self.config.half_life_days)
         return [score for score, _ in pairs]
