@@ -14,7 +14,8 @@ printf '%s\n' "$version" > vendor/github.com/FerretDB/FerretDB/build/version/ver
 # not there; README "Database" says what each changed and how it is tested. Same documents, same
 # wire protocol: `_id` lookups spelled like the `_id_` index, simple filters pushed down to SQLite
 # (patches/pushdown.go), indexes searchable by value (`->>`), no connection-pool deadlock in bulk
-# updates, and bulk updates by `_id` in one transaction (patches/updatebatch.go).
+# updates, bulk updates by `_id` in one transaction (patches/updatebatch.go), no lifetime tracking
+# in release builds, and SQLite's memcmp/memcpy (modernc.org/libc) done by Go's own.
 python3 patches/apply.py vendor/github.com/FerretDB/FerretDB
 go build -mod=vendor -trimpath -o "$out" github.com/FerretDB/FerretDB/cmd/ferretdb
 rm -rf vendor
