@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.breaker import CircuitBreaker
 from api.cache import build_cache
-from api.database import connect, init_database
+from api.database import open_database
 from api.ratelimit import REDIS_NAME, RateLimits
 from api.services import Services
 from auth.service import AuthService
@@ -16,15 +16,7 @@ from scoring.service import ScoreService
 
 async def build_services(settings: Settings, *, socket_timeout_ms: int | None = None) -> Services:
     """Open the database and build the shared service objects (see `connect` for the timeout)."""
-    if not settings.mongodb_uri:
-        raise RuntimeError("MONGODB_URI is not set")
-    client = connect(
-        settings.mongodb_uri,
-        timeout_ms=settings.mongodb_timeout_ms,
-        socket_timeout_ms=socket_timeout_ms or settings.mongodb_socket_timeout_ms,
-    )
-    db = client[settings.mongodb_db]
-    await init_database(db)
+    client, db = await open_database(settings, socket_timeout_ms=socket_timeout_ms)
     redis = CircuitBreaker(REDIS_NAME)
     cache = build_cache(settings.redis_url, timeout_ms=settings.redis_timeout_ms, breaker=redis)
     secret = settings.auth_secret.get_secret_value() if settings.auth_secret else ""

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
 from foundation.errors import ServiceUnavailable
+from foundation.settings import Settings
 from models import DOCUMENTS
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,22 @@ def connect(
         socketTimeoutMS=socket_timeout_ms or timeout_ms,
         waitQueueTimeoutMS=timeout_ms,
     )
+
+
+async def open_database(
+    settings: Settings, *, socket_timeout_ms: int | None = None
+) -> tuple[AsyncMongoClient[dict[str, Any]], AsyncDatabase[dict[str, Any]]]:
+    """Connect to the settings' database and prepare it (Beanie, indexes): (client, database)."""
+    if not settings.mongodb_uri:
+        raise RuntimeError("MONGODB_URI is not set")
+    client = connect(
+        settings.mongodb_uri,
+        timeout_ms=settings.mongodb_timeout_ms,
+        socket_timeout_ms=socket_timeout_ms or settings.mongodb_socket_timeout_ms,
+    )
+    db = client[settings.mongodb_db]
+    await init_database(db)
+    return client, db
 
 
 def unavailable(exc: BaseException) -> ServiceUnavailable:

@@ -9,14 +9,12 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-import uvicorn
 
-from api.services import Services
 from auth import apikeys
-from cli.admin import AdminError, create_admin, read_password
+from auth.directory import Directory
 from cli.ferretdb import EmbeddedFerretDB
 from cli.importer import ImportFileError, import_csv, load_map
 from cli.runtime import (
@@ -31,6 +29,7 @@ from cli.runtime import (
     start_embedded,
     store_scores,
     storing_scores_meanwhile,
+    with_scores,
     with_services,
 )
 from foundation.audit import record_write
@@ -39,6 +38,11 @@ from foundation.logs import configure_logging
 from foundation.settings import SettingsError
 from models import Tenant
 
+if TYPE_CHECKING:  # the server, sign-in and limits load only in the commands that use them
+    from api.services import Services
+    from scoring.service import ScoreService
+
+T = TypeVar("T")
 app = typer.Typer(help="Leadscore: explainable lead scoring.", no_args_is_help=True)
 apikey_app = typer.Typer(help="Ingestion keys (`lsk_…`) of a tenant.", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
@@ -67,6 +71,8 @@ def serve(
         raise typer.Exit(2) from None
     require_free_port(host, port)
     configure_logging(settings.log_level)
+    import uvicorn
+
     uvicorn.run(
         "server.asgi:app",
         host=host,
@@ -110,6 +116,8 @@ def dev(
         )
         # The server (GraphQL schema, routes) loads only for the commands that serve it: the
         # others (import, apikey, seed, …) start in a fraction of the time.
+        import uvicorn
+
         from server.app import create_app
 
         uvicorn.run(
@@ -137,6 +145,8 @@ def create_admin_command(
     name: Annotated[str, typer.Option("--name", help="The admin's display name")] = "Admin",
 ) -> None:
     """Create a tenant and its admin (password prompted twice, or read from stdin)."""
+    from cli.admin import AdminError, create_admin, read_password
+
     settings = connected_settings().model_copy(update={"signup_enabled": True})
     try:
         password = read_password()
@@ -194,24 +204,24 @@ def import_command(
     with file.open("rb") as handle:
         total = max(sum(1 for _ in handle) - 1, 0)
 
-    async def run(services: Services) -> int:
+    async def run(scores: ScoreService) -> int:
         if await Tenant.find_one({"_id": tenant}) is None:
             console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
             return 2
         started = time.perf_counter()
         with console.status("reading the tenant's leads …"):  # 15-30 s at 100k on FerretDB
-            await services.scores.model.index(tenant)
+            await scores.model.index(tenant)
         with progress_bar() as progress:
             task = progress.add_task("importing", total=total)
             try:
-                async with storing_scores_meanwhile(services):
+                async with storing_scores_meanwhile(scores):
                     report = await import_csv(
                         file,
                         tenant,
-                        services.scores,
+                        scores,
                         on_progress=lambda n: progress.advance(task, n),
                         mapping=mapping,
-                        owners=_owner_names(services, tenant) if mapping else None,
+                        owners=await _owner_names(tenant) if mapping else None,
                         on_retry=lambda message: console.print(
                             f"[yellow]warning[/yellow] {message}"
                         ),
@@ -228,16 +238,18 @@ def import_command(
             f"{report.rows} row(s) read, {report.imported} lead(s) imported, "
             f"{len(report.rejected)} row(s) rejected in {time.perf_counter() - started:.1f} s"
         )
-        await store_scores(services)
+        await store_scores(scores)
         return 1 if report.rejected else 0
 
-    raise typer.Exit(run_async(with_services(settings, run)))
+    raise typer.Exit(run_async(with_scores(settings, run)))
 
 
-def _owner_names(services: Services, tenant_id: str) -> dict[str, str]:
+async def _owner_names(tenant_id: str) -> dict[str, str]:
     """The tenant's users by lower-cased id, email and name (for mapped CRM exports)."""
+    directory = Directory()
+    await directory.load()
     names: dict[str, str] = {}
-    for account in services.auth.directory.users_of(tenant_id):
+    for account in directory.users_of(tenant_id):
         for alias in (account.name, account.email, account.user_id):
             names[alias.lower()] = account.user_id
     return names
@@ -250,18 +262,18 @@ def recompute(
     """Recompute every score now (all tenants, or one)."""
     settings = connected_settings()
 
-    async def run(services: Services) -> int:
+    async def run(scores: ScoreService) -> int:
         ids = [tenant] if tenant else await Tenant.get_pymongo_collection().distinct("tenantId")
         with progress_bar() as progress:
             task = progress.add_task("recomputing", total=len(ids))
             count = 0
             for tenant_id in ids:
-                count += await services.scores.refresh(tenant_id)
+                count += await scores.refresh(tenant_id)
                 progress.advance(task)
         console.print(f"{count} score(s) recomputed in {len(ids)} tenant(s)")
         return 0
 
-    raise typer.Exit(run_async(with_services(settings, run)))
+    raise typer.Exit(run_async(with_scores(settings, run)))
 
 
 @apikey_app.command("create")
@@ -271,13 +283,13 @@ def apikey_create(
 ) -> None:
     """Create an ingestion key; the key is printed once, to stdout (store it now)."""
 
-    async def run(services: Services) -> int:
+    async def run(_: ScoreService) -> int:
         created = await apikeys.create_key(tenant, name)
         console.print(f"created {created.record.key_id} ({created.record.name}); shown once:")
         print(created.secret)
         return 0
 
-    raise typer.Exit(run_async(with_services(connected_settings(), _reporting(run))))
+    raise typer.Exit(run_async(with_scores(connected_settings(), _reporting(run))))
 
 
 @apikey_app.command("list")
@@ -286,14 +298,14 @@ def apikey_list(
 ) -> None:
     """List the tenant's ingestion keys (prefixes only; the keys are not stored)."""
 
-    async def run(services: Services) -> int:
+    async def run(_: ScoreService) -> int:
         for key in await apikeys.list_keys(tenant):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
             used = f"{key.last_used_at:%Y-%m-%d %H:%M}Z" if key.last_used_at else "never"
             print(f"{key.key_id}\t{key.prefix}…\t{key.name}\t{state}\tlast used {used}")
         return 0
 
-    raise typer.Exit(run_async(with_services(connected_settings(), _reporting(run))))
+    raise typer.Exit(run_async(with_scores(connected_settings(), _reporting(run))))
 
 
 @apikey_app.command("revoke")
@@ -303,18 +315,18 @@ def apikey_revoke(
 ) -> None:
     """Revoke an ingestion key: requests with it are refused at once."""
 
-    async def run(services: Services) -> int:
+    async def run(_: ScoreService) -> int:
         key = await apikeys.revoke_key(tenant, key_id)
         console.print(f"revoked {key.key_id} ({key.name})")
         return 0
 
-    raise typer.Exit(run_async(with_services(connected_settings(), _reporting(run))))
+    raise typer.Exit(run_async(with_scores(connected_settings(), _reporting(run))))
 
 
-def _reporting(run: Callable[[Services], Awaitable[int]]) -> Callable[[Services], Awaitable[int]]:
+def _reporting(run: Callable[[T], Awaitable[int]]) -> Callable[[T], Awaitable[int]]:
     """The command, with an expected failure printed as one line (exit 1)."""
 
-    async def guarded(services: Services) -> int:
+    async def guarded(services: T) -> int:
         try:
             return await run(services)
         except AppError as exc:
