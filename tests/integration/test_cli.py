@@ -163,3 +163,47 @@ def test_import_maps_a_hubspot_export_and_reports_unknown_owners(cli_env, tmp_pa
     bad_map = leadscore(cli_env, "import", str(path), "--tenant", "acme-demo", "--map", "nope")
     assert bad_map.returncode == 2
     assert "not a preset" in bad_map.stderr
+
+
+def test_serve_workers_log_requests_as_json(cli_env, tmp_path: Path):
+    """With several workers each runs in its own interpreter: its logs must still be the JSON
+    lines at LOG_LEVEL (they were silently dropped, and warnings printed as plain text)."""
+    import json
+    import signal
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "serve.log"
+    env = cli_env | {"LEADSCORE_ENV": "production", "LOG_LEVEL": "INFO"}
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)]
+            + ["--workers", "2"],
+            cwd=REPO,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        answered = 0
+        while answered < 20 and time.monotonic() < deadline:
+            try:
+                answered += httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).is_success
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answered == 20, log.read_text()[-2000:]
+        time.sleep(0.5)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line is JSON, workers' included
+    served = [r for r in records if r.get("msg") == "request" and r.get("route") == "/health"]
+    assert len(served) == 20, lines[-20:]
