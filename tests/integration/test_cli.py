@@ -180,10 +180,10 @@ def test_serve_workers_log_requests_as_json(cli_env, tmp_path: Path):
         port = probe.getsockname()[1]
     log = tmp_path / "serve.log"
     env = cli_env | {"LEADSCORE_ENV": "production", "LOG_LEVEL": "INFO"}
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)]
-            + ["--workers", "2"],
+            [sys.executable, "-m", "cli.main", *serve],
             cwd=REPO,
             env=env,
             stdout=sink,
