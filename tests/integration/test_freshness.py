@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -167,6 +168,53 @@ async def test_other_writers_are_first_class(client, app) -> None:
         {"tenantId": tenant_id, "leadId": "crm-1"}
     )
     assert stored["emailOpens"] == 11
+
+
+async def test_the_full_reconcile_catches_writers_that_forget_updated_at(
+    client, app, monkeypatch
+) -> None:
+    tenant_id = await _tenant(client)
+    scores = ScoreService(ScoringConfig())
+    await scores.record_interactions(tenant_id, records(7))
+    collection = Interaction.get_pymongo_collection()
+    written = utcnow() - timedelta(hours=1)  # long before the sync's watermark
+    await collection.update_many({"tenantId": tenant_id}, {"$set": {"updatedAt": written}})
+    scores = ScoreService(ScoringConfig())  # another replica, built from what is stored now
+    index = await scores.model.index(tenant_id)
+    await scores.model.sync_external()
+    renamed, deleted = sorted(index.records)[:2]
+    # a CRM pipeline changes one lead and deletes another, leaving `updatedAt` as it was
+    await collection.update_one(
+        {"tenantId": tenant_id, "leadId": renamed},
+        {"$set": {"leadName": "Renamed", "emailOpens": 10}},
+    )
+    await collection.delete_one({"tenantId": tenant_id, "leadId": deleted})
+    assert await scores.model.sync_external() == 0  # the watermark scan cannot see them
+    rests: list[float] = []
+    real_rest = read_model._rest
+
+    async def rest(working_since: float) -> float:
+        rests.append(working_since)
+        return await real_rest(working_since)
+
+    monkeypatch.setattr(read_model, "RECONCILE_BATCH", 2)
+    monkeypatch.setattr(read_model, "_rest", rest)
+    assert await scores.model.sync_external(full=True) == 2
+    assert len(rests) == 3  # six documents read in replies of two, a rest after each
+    lead = await scores.lead(tenant_id, renamed, NOW)
+    stored = await collection.find_one({"tenantId": tenant_id, "leadId": renamed})
+    assert lead is not None and lead["leadName"] == "Renamed"
+    assert lead["score"] == formula(stored, ScoringConfig(), NOW)
+    assert await scores.lead(tenant_id, deleted) is None
+    assert (await scores.page(tenant_id, PageQuery())).total == 6
+
+
+async def test_a_paced_reconcile_rests_three_times_as_long_as_it_worked() -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    resumed = await read_model._rest(time.perf_counter() - 0.02)
+    assert loop.time() - started >= 0.059  # RECONCILE_SHARE 0.25: 20 ms of work, 60 ms of rest
+    assert resumed <= time.perf_counter()
 
 
 async def test_model_change_applies_at_once(client, app) -> None:
