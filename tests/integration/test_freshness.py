@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import pytest
 from bson import ObjectId
 
-from models import Interaction
+from models import Interaction, LeadScore
 from models.base import utcnow
 from scoring import read_model
 from scoring.engine import Counts, ScoringConfig, score_lead
+from scoring.index import TenantIndex
 from scoring.read_model import ReadModel
 from scoring.service import LeadFilter, PageQuery, ScoreService
 from tests.conftest import graphql, ingest, register_tenant
@@ -215,6 +216,29 @@ async def test_a_paced_reconcile_rests_three_times_as_long_as_it_worked() -> Non
     resumed = await read_model._rest(time.perf_counter() - 0.02)
     assert loop.time() - started >= 0.059  # RECONCILE_SHARE 0.25: 20 ms of work, 60 ms of rest
     assert resumed <= time.perf_counter()
+
+
+async def test_a_refresh_stores_every_score_again_and_derives_nothing(
+    client, app, monkeypatch
+) -> None:
+    tenant_id = await _tenant(client)
+    scores = ScoreService(ScoringConfig())
+    await scores.record_interactions(tenant_id, records(5))
+    await scores.drain()
+    stored = LeadScore.get_pymongo_collection()
+    before = {d["leadId"]: d["computedAt"] async for d in stored.find({"tenantId": tenant_id})}
+    served = await scores.page(tenant_id, PageQuery(), NOW)
+    derived: list[object] = []
+    monkeypatch.setattr(TenantIndex, "upsert", lambda index, found: derived.append(found))
+    assert await scores.refresh(tenant_id, ["lead-001", "lead-001", "nobody"]) == 1
+    assert await scores.refresh(tenant_id) == 5
+    again = await scores.page(tenant_id, PageQuery(refresh=True), NOW)
+    assert again.items == served.items and again.total == 5
+    assert derived == []  # served scores are exact already: nothing is derived again
+    assert scores.persister.pending == 5
+    await scores.drain()
+    after = {d["leadId"]: d["computedAt"] async for d in stored.find({"tenantId": tenant_id})}
+    assert after.keys() == before.keys() and all(after[k] > before[k] for k in before)
 
 
 async def test_model_change_applies_at_once(client, app) -> None:
