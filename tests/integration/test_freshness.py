@@ -210,6 +210,39 @@ async def test_the_full_reconcile_catches_writers_that_forget_updated_at(
     assert (await scores.page(tenant_id, PageQuery())).total == 6
 
 
+async def test_a_tenant_loaded_after_a_sync_is_not_read_whole_again(
+    client, app, monkeypatch
+) -> None:
+    """Each tenant keeps its own watermark: the index build read the tenant whole, so the next
+    sync reads only what changed since (a shared watermark from an earlier tenant's build made
+    it read a freshly imported 100k-lead tenant again, ~8 s in every worker)."""
+    monkeypatch.setattr(read_model, "SCAN_SKEW", timedelta(0))
+    first, second = await _tenant(client), await _tenant(client)
+    scores = ScoreService(ScoringConfig())
+    await scores.record_interactions(first, records(3))
+    model = ReadModel(ScoringConfig())
+    await model.index(first)
+    await scores.record_interactions(second, records(4))  # after the first tenant's build
+    await model.index(second)
+    read: list[str] = []
+    real = read_model.record_from_doc
+
+    def counting(doc: dict) -> object:
+        read.append(doc["leadId"])
+        return real(doc)
+
+    monkeypatch.setattr(read_model, "record_from_doc", counting)
+    assert await model.sync_external() == 0
+    assert read == []
+    await Interaction.get_pymongo_collection().update_one(
+        {"tenantId": second, "leadId": "lead-002"},
+        {"$set": {"emailOpens": 9, "updatedAt": utcnow()}},
+    )
+    assert await model.sync_external() == 1
+    assert read == ["lead-002"]
+    assert (await model.index(second)).get("lead-002").email_opens == 9
+
+
 async def test_a_paced_reconcile_rests_three_times_as_long_as_it_worked() -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()
