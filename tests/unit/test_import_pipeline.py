@@ -101,9 +101,9 @@ class FakePersister:
 
 async def test_scores_are_stored_while_the_import_runs_and_the_rest_is_left() -> None:
     persister = FakePersister(2500)
-    services = SimpleNamespace(scores=SimpleNamespace(persister=persister))
+    scores = SimpleNamespace(persister=persister)
 
-    async with storing_scores_meanwhile(services, every=1000):  # type: ignore[arg-type]
+    async with storing_scores_meanwhile(scores, every=1000):  # type: ignore[arg-type]
         for _ in range(50):
             if persister.pending < 1000:
                 break
@@ -115,9 +115,9 @@ async def test_scores_are_stored_while_the_import_runs_and_the_rest_is_left() ->
 
 async def test_a_flush_under_way_when_the_import_ends_is_finished() -> None:
     persister = FakePersister(1000)
-    services = SimpleNamespace(scores=SimpleNamespace(persister=persister))
+    scores = SimpleNamespace(persister=persister)
 
-    async with storing_scores_meanwhile(services, every=1000):  # type: ignore[arg-type]
+    async with storing_scores_meanwhile(scores, every=1000):  # type: ignore[arg-type]
         await asyncio.sleep(0.005)  # the flush has started and is sleeping
 
     assert persister.flushes == [1000] and persister.pending == 0
@@ -135,9 +135,9 @@ async def test_a_failed_store_during_the_import_leaves_the_scores_for_the_end(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     persister = FailingPersister(3000)
-    services = SimpleNamespace(scores=SimpleNamespace(persister=persister))
+    scores = SimpleNamespace(persister=persister)
 
-    async with storing_scores_meanwhile(services, every=1000):  # type: ignore[arg-type]
+    async with storing_scores_meanwhile(scores, every=1000):  # type: ignore[arg-type]
         await asyncio.sleep(0.05)  # the import goes on; nothing raises into it
 
     assert persister.flushes == [0]  # tried once, then left to store_scores
