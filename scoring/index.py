@@ -65,6 +65,8 @@ from scoring.index_types import (
     to_micros,
 )
 
+EAGER_PATCH = 512  # changed leads a write leaves for the next reader at most (take_writes)
+
 __all__ = [
     "ACTIVITY_DESC",
     "OWN_KEY",
@@ -151,6 +153,15 @@ class TenantIndex:
     def prepare(self, now_us: int) -> None:
         """Sort the leads now (after a change to many): the next reader need not wait for it."""
         self._current(now_us)
+
+    def take_writes(self, now_us: int) -> None:
+        """Patch the sorted structures now when writes have left EAGER_PATCH leads to patch.
+
+        Writes then pay for their own changes, a batch at a time. Left to the next reader,
+        20 event batches at 100k leads made it rebuild everything (~0.3 s of the event loop).
+        """
+        if self._arrays is not None and len(self._dirty) >= EAGER_PATCH:
+            self._current(now_us)
 
     def page(self, query: IndexQuery, now_us: int) -> IndexPage:
         """The query's slice of leads, ordered by the contract, and the total matching."""

@@ -111,6 +111,7 @@ class ReadModel:
         index = self._indexes.get(tenant_id)
         if index is not None:
             index.upsert(records)
+            index.take_writes(to_micros(utcnow()))
 
     async def reload_config(self, tenant_id: str) -> EffectiveConfig | None:
         """Read the tenant's model again and re-derive its index under it."""

@@ -173,6 +173,7 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
             for lead_id, fields in merged.items()
         ]
         index.upsert(records)
+        index.take_writes(to_micros(now))
     await announce(tenant_id, records)
     return len(records)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -344,4 +345,26 @@ def test_prepare_sorts_ahead_of_the_next_reader(monkeypatch) -> None:
     page = index.page(query, to_micros(NOW))
     expected, total = brute_force(rows, index.config, query, NOW)
     assert sorts == [] and page.total == total
+    assert [(i.record.lead_id, i.score) for i in page.items] == expected
+
+
+def test_writes_patch_their_own_changes_so_the_next_reader_does_not_rebuild() -> None:
+    rows = [record(f"l{n:04d}", n % 7, n % 5, 60 * n, n % 11) for n in range(6000)]
+    index = TenantIndex("t", ScoringConfig())
+    index.upsert(rows)
+    index.prepare(to_micros(NOW))
+    builds = index._builds
+    changed = [
+        replace(r, email_opens=r.email_opens + 3, last_us=to_micros(NOW)) for r in rows[:700]
+    ]
+    index.upsert(changed[:400])
+    index.take_writes(to_micros(NOW))
+    assert len(index._dirty) == 400  # fewer than EAGER_PATCH: the next reader patches them
+    index.upsert(changed[400:])
+    index.take_writes(to_micros(NOW))
+    assert index._dirty == {} and index._builds == builds  # patched by the write, not rebuilt
+    query = IndexQuery(sort=SCORE_DESC, offset=0, limit=20)
+    page = index.page(query, to_micros(NOW))
+    expected, total = brute_force(changed + rows[700:], index.config, query, NOW)
+    assert index._builds == builds and page.total == total
     assert [(i.record.lead_id, i.score) for i in page.items] == expected
