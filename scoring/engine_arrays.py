@@ -7,6 +7,7 @@ boundary) the lead is scored by ``engine.score_lead`` itself, so the scores are 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -86,6 +87,44 @@ def normalised(values: FloatArray, cap: float) -> FloatArray:
     """``engine.norm`` element-wise: negatives and NaN count as 0."""
     positive = values > 0
     return np.where(positive, np.minimum(np.where(positive, values, 0.0), cap) / cap, 0.0)
+
+
+def raw_scores(
+    email_opens: FloatArray,
+    website_visits: FloatArray,
+    time_spent: FloatArray,
+    config: ScoringConfig,
+) -> FloatArray:
+    """``engine.raw_score`` of each lead, bit for bit.
+
+    The engine adds the three weighted parts with ``math.fsum`` (the exactly rounded sum). Here the
+    sum is carried with its rounding errors (error-free additions) and the errors are added back:
+    that is the exactly rounded sum unless the errors' own sum was rounded and lands within a
+    float of halfway between two floats, where the lead is summed by ``math.fsum`` itself.
+    Parts are never negative (weights ≥ 0), which the bound on the errors relies on.
+    """
+    (opens_w, visits_w, time_w), (opens_c, visits_c, time_c) = config.weights, config.caps
+    a = opens_w * normalised(email_opens, opens_c)
+    b = visits_w * normalised(website_visits, visits_c)
+    c = time_w * normalised(time_spent, time_c)
+    first, first_error = _two_sum(a, b)
+    total, total_error = _two_sum(first, c)
+    errors, lost = _two_sum(first_error, total_error)
+    exact = total + errors
+    size, step = np.abs(errors), np.spacing(np.abs(errors))
+    spacing = np.spacing(total)  # midpoints lie half of it away (a quarter below a power of 2)
+    near = (np.abs(size - spacing / 2) <= step) | (np.abs(size - spacing / 4) <= step)
+    halfway = (lost != 0) & near
+    for n in np.flatnonzero(halfway).tolist():
+        exact[n] = math.fsum((float(a[n]), float(b[n]), float(c[n])))
+    return np.clip(exact, 0.0, 1.0)
+
+
+def _two_sum(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``a + b`` rounded, and what the rounding lost (exactly: a + b = sum + error)."""
+    total = a + b
+    b_part = total - a
+    return total, (a - (total - b_part)) + (b - b_part)
 
 
 def decay_factors(days: FloatArray, half_life_days: float) -> FloatArray:

@@ -33,6 +33,8 @@ from scoring.index_arrays import (
     build_arrays,
     filter_mask,
     patch_arrays,
+    raw_column,
+    rekeyed,
     search_mask,
 )
 from scoring.index_order import (
@@ -118,7 +120,8 @@ class TenantIndex:
         The sorted structures are patched on the next query (or rebuilt when much changed).
         """
         for record in records:
-            self._derive(record)
+            counts = (record.email_opens, record.website_visits, record.time_spent)
+            record.raw, record.folded = raw_and_contributions(*counts, self.config)[0], ""
             self.records[record.lead_id] = record
             self._dirty[record.lead_id] = record
         self.version += 1
@@ -130,13 +133,18 @@ class TenantIndex:
             self.records.pop(lead_id, None)
         self._changed()
 
-    def set_config(self, config: ScoringConfig) -> None:
-        """Switch to another model: every lead's raw score is derived again."""
-        self.config = config
-        self._parts = Breakdowns(config)
-        for record in self.records.values():
-            self._derive(record)
+    def set_config(self, config: ScoringConfig, now_us: int) -> None:
+        """Switch to another model: raw scores derived again over arrays (a lead at a time held
+        the event loop 0.6 s at 100k leads), the leads sorted again in the slots they had."""
+        arrays = self._current(now_us) if self._arrays is not None else None
+        records = arrays.records if arrays is not None else list(self.records.values())
+        raw = raw_column(records, config)
+        for record, value in zip(records, raw.tolist(), strict=True):
+            record.raw = value
+        self.config, self._parts = config, Breakdowns(config)
         self._changed()
+        if arrays is not None:
+            self._arrays = rekeyed(arrays, raw, config, now_us)
 
     def scored(self, record: LeadRecord, now_us: int, moment: datetime | None = None) -> ScoredLead:
         """The lead's score, priority and decay at the given moment (``moment``, if built)."""
@@ -149,10 +157,6 @@ class TenantIndex:
     ) -> ScoredLead:
         priority = priority_for(score, self.config)
         return ScoredLead(record, score, priority, decay, moment, self._parts.of(record))
-
-    def prepare(self, now_us: int) -> None:
-        """Sort the leads now (after a change to many): the next reader need not wait for it."""
-        self._current(now_us)
 
     def take_writes(self, now_us: int) -> None:
         """Patch the sorted structures now when writes have left EAGER_PATCH leads to patch.
@@ -220,12 +224,6 @@ class TenantIndex:
         return owners
 
     # -- derived values and sorted structures -------------------------------------------------
-
-    def _derive(self, record: LeadRecord) -> None:
-        record.raw, _ = raw_and_contributions(
-            record.email_opens, record.website_visits, record.time_spent, self.config
-        )
-        record.folded = ""
 
     def _changed(self) -> None:
         self.version += 1

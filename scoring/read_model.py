@@ -124,8 +124,7 @@ class ReadModel:
         effective = self.effective(tenant)
         if effective != self._configs.get(tenant_id):
             self._configs[tenant_id] = effective
-            index.set_config(effective.config)
-            index.prepare(to_micros(utcnow()))  # re-sorted here, not by the next reader
+            index.set_config(effective.config, to_micros(utcnow()))  # sorted, ready to read
         return effective
 
     def forget(self, tenant_id: str) -> None:

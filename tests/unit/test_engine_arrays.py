@@ -9,8 +9,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.engine import Counts, ScoringConfig, priority_for, score_lead
-from scoring.engine_arrays import TIERS, CountArrays, epoch_us, score_arrays, tier_indices
+from scoring.engine import Counts, ScoringConfig, priority_for, raw_and_contributions, score_lead
+from scoring.engine_arrays import (
+    TIERS,
+    CountArrays,
+    epoch_us,
+    raw_scores,
+    score_arrays,
+    tier_indices,
+)
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -82,3 +89,41 @@ def test_tiers_match_priority_for(score: float) -> None:
     config = ScoringConfig(warm_threshold=40, hot_threshold=70)
     index = tier_indices(np.array([score]), 40, 70)
     assert TIERS[int(index[0])] == priority_for(score, config)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(_count, _count, _count), min_size=1, max_size=40), _config)
+def test_raw_scores_equal_the_engines_bit_for_bit(rows, config):
+    """The exactly rounded sum (math.fsum) of the weighted parts, element by element."""
+    opens, visits, spent = (np.array(column, np.float64) for column in zip(*rows, strict=True))
+    found = raw_scores(opens, visits, spent, config).tolist()
+    expected = [raw_and_contributions(*row, config)[0] for row in rows]
+    assert found == expected
+
+
+def test_raw_scores_take_the_exact_sum_where_a_plain_sum_rounds_the_other_way():
+    """Parts whose left-to-right sum differs from math.fsum's (found by search): the vectorised
+    raw follows math.fsum."""
+    config = ScoringConfig(weights=(0.1, 0.2, 0.3), caps=(1.0, 1.0, 1.0))
+    rng = np.random.default_rng(7)
+    opens, visits, spent = rng.random(20_000), rng.random(20_000), rng.random(20_000)
+    found = raw_scores(opens, visits, spent, config)
+    plain = 0.1 * opens + 0.2 * visits + 0.3 * spent
+    expected = np.array(
+        [
+            raw_and_contributions(o, v, s, config)[0]
+            for o, v, s in zip(opens, visits, spent, strict=True)
+        ]
+    )
+    assert (plain != expected).any()  # the case exists in this data
+    assert (found == expected).all()
+
+
+def test_raw_scores_sum_exactly_where_the_rounding_errors_land_halfway():
+    """0.5 + 2^-54 + 2^-121: the first two tie (half an ulp) and round to even, the errors' sum
+    rounds to exactly half an ulp, and only the exact sum shows the total is past halfway."""
+    config = ScoringConfig(weights=(0.5, 2.0**-54, 2.0**-121), caps=(1.0, 1.0, 1.0))
+    ones = np.ones(1)
+    expected = raw_and_contributions(1.0, 1.0, 1.0, config)[0]
+    assert expected == 0.5 + 2.0**-53
+    assert raw_scores(ones, ones, ones, config).tolist() == [expected]
