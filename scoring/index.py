@@ -233,10 +233,11 @@ class TenantIndex:
 
     def _current(self, now_us: int) -> IndexArrays:
         arrays = self._arrays
-        if arrays is not None and (
-            now_us < arrays.anchor_us or (arrays.future.size and arrays.future_last.min() <= now_us)
-        ):
-            arrays = None  # the clock went back, or a lead's future activity has come
+        if arrays is not None and now_us < arrays.anchor_us:
+            arrays = None  # the clock went back
+        elif arrays is not None and arrays.future.size and arrays.future_last.min() <= now_us:
+            for slot in arrays.future[arrays.future_last <= now_us].tolist():  # activity has come
+                self._dirty.setdefault(arrays.records[slot].lead_id, arrays.records[slot])
         if arrays is not None and self._dirty:
             if len(self._dirty) * 8 > len(self.records):
                 arrays = None
