@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -188,13 +189,15 @@ async def _insert(docs: Sequence[dict[str, Any]]) -> int:
 
 def snapshot(index: TenantIndex, now: datetime, kind: str = "day") -> DayPoints:
     """Every lead's score, tier and counts at `now`: the scores the index serves, computed over
-    arrays (a lead at a time took a second at 100k leads, on the event loop, every 5 minutes)."""
+    arrays (a lead at a time took a second at 100k leads, on the event loop, every 5 minutes).
+    Columns are read with `map` and no sort (0.4 s of the event loop at 100k leads otherwise)."""
     now_us = to_micros(now)
-    records = sorted(index.records.values(), key=lambda r: r.lead_id)
+    records = list(index.records.values())
     size, config = len(records), index.config
-    raw = np.fromiter((r.raw for r in records), np.float64, size)
-    active = np.fromiter((r.last_us is not None for r in records), np.bool_, size)
-    last = np.fromiter((r.last_us or 0 for r in records), np.int64, size)
+    raw = np.fromiter(map(attrgetter("raw"), records), np.float64, size)
+    lasts = np.array(list(map(attrgetter("last_us"), records)), np.float64)  # None: NaN
+    active = ~np.isnan(lasts)
+    last = np.where(active, lasts, 0.0)  # µs since 1970 < 2^53: exact as floats
     days = np.maximum(now_us - last, 0) / MICROS_PER_DAY
     unrounded = raw * np.where(active, np.power(0.5, days / config.half_life_days), 0.0) * 100
     scores = np.round(unrounded, 2)
@@ -203,12 +206,12 @@ def snapshot(index: TenantIndex, now: datetime, kind: str = "day") -> DayPoints:
         scores[n] = index.scored(records[n], now_us).score  # a hair from a rounding boundary
     counts = np.empty((size, 3), np.float32)
     for column, name in enumerate(("email_opens", "website_visits", "time_spent")):
-        counts[:, column] = np.fromiter((getattr(r, name) for r in records), np.float64, size)
+        counts[:, column] = np.fromiter(map(attrgetter(name), records), np.float64, size)
     return DayPoints(
         now.date(),
         kind,
         now,
-        [r.lead_id for r in records],
+        list(map(attrgetter("lead_id"), records)),
         scores.astype(np.float32),
         (tier_indices(scores, config.warm_threshold, config.hot_threshold) + 1).astype(np.uint8),
         counts,

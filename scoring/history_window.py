@@ -12,6 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import repeat
 
 import numpy as np
 from cachetools import TTLCache
@@ -123,7 +124,7 @@ class TenantWindow:
             width = len(self.days)
             self.scores = np.vstack([self.scores, np.full((len(grow), width), np.nan, np.float16)])
             self.tiers = np.vstack([self.tiers, np.zeros((len(grow), width), np.uint8)])
-        return np.fromiter((self.rows[i] for i in lead_ids), np.int64, len(lead_ids))
+        return np.fromiter(map(self.rows.__getitem__, lead_ids), np.int64, len(lead_ids))
 
     def points(self, lead_id: str, since: datetime) -> list[HistoryPoint]:
         """The lead's stored points from `since` on, oldest first."""
@@ -327,11 +328,11 @@ class ScoreHistory:
         if now.date() not in window.days:
             window = await self._load(tenant_id, now.date())
         current = snapshot(index, now)
-        changed = [
-            n
-            for n, lead_id in enumerate(current.lead_ids)
-            if window.last_tier.get(lead_id, 0) not in (0, int(current.tiers[n]))
-        ]
+        await asyncio.sleep(0)  # the event loop serves requests between the two halves
+        lead_ids, count = current.lead_ids, len(current.lead_ids)
+        before = np.fromiter(map(window.last_tier.get, lead_ids, repeat(0)), np.uint8, count)
+        moved = np.flatnonzero(before != current.tiers)  # new leads too (before: 0)
+        changed = moved[before[moved] != 0].tolist()
         stored = 0
         if changed:
             picked = np.asarray(changed, np.int64)
@@ -339,7 +340,7 @@ class ScoreHistory:
                 now.date(),
                 "tier",
                 now,
-                [current.lead_ids[n] for n in changed],
+                [lead_ids[n] for n in changed],
                 current.scores[picked],
                 current.tiers[picked],
                 current.counts[picked],
@@ -352,7 +353,9 @@ class ScoreHistory:
         if not window.tiers[:, column].any() and await store_day(tenant_id, current):
             window.add(current)
             stored += len(current.lead_ids)
-        window.last_tier.update(zip(current.lead_ids, current.tiers.tolist(), strict=True))
+        window.last_tier.update(
+            zip([lead_ids[n] for n in moved.tolist()], current.tiers[moved].tolist(), strict=True)
+        )
         return stored
 
     async def record_all(self, tenant_ids: list[str], now: datetime | None = None) -> int:

@@ -92,7 +92,7 @@ def test_a_snapshot_holds_the_scores_the_index_serves() -> None:
         )
     index.upsert(records)
     points = snapshot(index, NOW)
-    expected = sorted(index.records.values(), key=lambda r: r.lead_id)
+    expected = list(index.records.values())  # in the index's order (no sort: 0.1 s at 100k)
     assert points.lead_ids == [r.lead_id for r in expected]
     served = [index.scored(r, now_us) for r in expected]
     assert points.scores.tolist() == np.array([s.score for s in served], np.float32).tolist()
