@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from scoring.engine import Counts, ScoringConfig, score_lead
+from scoring.engine import Counts, ScoringConfig, score_lead, score_value
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -149,6 +149,18 @@ def score_arrays(counts: CountArrays, config: ScoringConfig, now_us: IntArray) -
     for index in np.flatnonzero(near_boundary).tolist():
         now = from_epoch_us(int(now_us[index]))
         scores[index] = score_lead(counts.counts_at(index), config, now).score
+    return scores
+
+
+def served_scores(raw: FloatArray, decay: float) -> FloatArray:
+    """``engine.score_value(raw, decay)`` element-wise (one decay for all), equal bit for bit:
+    NumPy's rounding can differ only a hair from a rounding boundary, where the engine rounds."""
+    unrounded = raw * decay * 100
+    scores = np.round(unrounded, 2)
+    hundredths = unrounded * 100
+    near_boundary = np.abs(hundredths - np.floor(hundredths) - 0.5) < _ROUNDING_WINDOW
+    for index in np.flatnonzero(near_boundary).tolist():
+        scores[index] = score_value(float(raw[index]), decay)
     return scores
 
 

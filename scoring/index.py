@@ -384,6 +384,7 @@ class TenantIndex:
             in_range[positive[0][start:end]] = True
             keep = in_range
         order = arrays.act_order if keep is None else arrays.act_order[keep[arrays.act_order]]
+        version, half = (self._builds, self.version), self.config.half_life_days
         slots = sorted_window(
             order,
             first,
@@ -394,5 +395,6 @@ class TenantIndex:
                 -self._score_of(arrays, s, now_us),
                 arrays.records[s].lead_id,
             ),
+            lambda run: self._ties.score_then_id(arrays, run, version, now_us, half),
         )
         return slots, len(order)

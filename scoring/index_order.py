@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring.engine import ScoringConfig, decay_at, score_value
+from scoring.engine_arrays import served_scores
 from scoring.index_arrays import IndexArrays
 from scoring.index_types import IndexQuery, LeadRecord, Slots
 
@@ -249,6 +250,30 @@ class TieOrders:
     def __init__(self, kept: int = 64) -> None:
         self.kept = kept
         self._known: dict[tuple[int, int, bytes], Slots] = {}
+        self._by_id: dict[tuple[int, int, bytes], Slots] = {}
+
+    def score_then_id(
+        self,
+        arrays: IndexArrays,
+        run: Slots,
+        version: tuple[int, int],
+        now_us: int,
+        half_life: float,
+    ) -> Slots:
+        """A run of leads with the same last activity in order: score at ``now`` (one decay for
+        all), then lead id. The lead-id ranks are worked out once per version; the scores over
+        arrays (a key per lead took ~2.7 ms per 1 000 tied leads, on every page that touched
+        them: a CRM export dates every lead's last activity the same day, at midnight)."""
+        key = (*version, run.tobytes())
+        ranks = self._by_id.get(key)
+        if ranks is None:
+            if len(self._by_id) >= self.kept:
+                self._by_id.clear()
+            lead_ids = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
+            ranks = self._by_id[key] = np.argsort(np.argsort(lead_ids, kind="stable"))
+        decay = decay_at(arrays.records[int(run[0])].last_us, now_us, half_life)
+        ordered: Slots = run[np.lexsort((ranks, -served_scores(arrays.raw[run], decay)))]
+        return ordered
 
     def latest_first(self, arrays: IndexArrays, run: Slots, version: tuple[int, int]) -> Slots:
         """The run's slots in order; ``version`` changes whenever any slot's lead may have."""

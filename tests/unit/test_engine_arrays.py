@@ -9,13 +9,21 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.engine import Counts, ScoringConfig, priority_for, raw_and_contributions, score_lead
+from scoring.engine import (
+    Counts,
+    ScoringConfig,
+    priority_for,
+    raw_and_contributions,
+    score_lead,
+    score_value,
+)
 from scoring.engine_arrays import (
     TIERS,
     CountArrays,
     epoch_us,
     raw_scores,
     score_arrays,
+    served_scores,
     tier_indices,
 )
 
@@ -127,3 +135,18 @@ def test_raw_scores_sum_exactly_where_the_rounding_errors_land_halfway():
     expected = raw_and_contributions(1.0, 1.0, 1.0, config)[0]
     assert expected == 0.5 + 2.0**-53
     assert raw_scores(ones, ones, ones, config).tolist() == [expected]
+
+
+@given(
+    st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=50),
+    st.floats(min_value=0, max_value=1),
+)
+def test_served_scores_equal_score_value_bit_for_bit(raws, decay):
+    found = served_scores(np.array(raws, np.float64), decay).tolist()
+    assert found == [score_value(raw, decay) for raw in raws]
+
+
+def test_served_scores_round_like_the_engine_at_a_rounding_boundary():
+    """x.xx5 cases, where NumPy's and Python's rounding part ways."""
+    raws = np.array([0.12345, 0.00125, 0.5000049999, 0.33335, 0.01005])
+    assert served_scores(raws, 1.0).tolist() == [score_value(raw, 1.0) for raw in raws.tolist()]

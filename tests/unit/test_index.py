@@ -260,6 +260,25 @@ def test_future_activity_coming_is_patched_in_not_rebuilt(monkeypatch) -> None:
     assert sorts == []
 
 
+def test_activity_pages_over_leads_sharing_one_last_activity_keep_the_contract_order() -> None:
+    """A CRM export dates every lead's last activity at midnight: runs of hundreds of leads with
+    the same moment, ordered by score (ties by lead id) at any moment asked."""
+    rng = random.Random(5)
+    rows = [
+        record(f"l{rng.randint(0, 10**6)}-{n}", rng.randint(0, 12), rng.randint(0, 25), 0, n % 4)
+        for n in range(900)
+    ] + [record(f"none-{n}", n % 3, 0, 0, None) for n in range(40)]
+    index = TenantIndex("t", ScoringConfig())
+    index.upsert(rows)
+    for moment in (NOW, NOW + timedelta(days=2, minutes=7)):
+        for offset in (0, 180, 220, 640, 890, 920):
+            query = IndexQuery(sort=ACTIVITY_DESC, offset=offset, limit=50)
+            page = index.page(query, to_micros(moment))
+            expected, total = brute_force(rows, index.config, query, moment)
+            assert page.total == total
+            assert [(i.record.lead_id, i.score) for i in page.items] == expected
+
+
 def test_distribution_counts_bands_and_priorities() -> None:
     index = TenantIndex("t", ScoringConfig())
     index.upsert(
