@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.engine import Counts, ScoringConfig, score_lead
+from scoring.engine import Counts, ScoringConfig, raw_score, score_lead
 from scoring.index import (
     ACTIVITY_DESC,
     SCORE_DESC,
@@ -418,3 +418,18 @@ def test_writes_patch_their_own_changes_so_the_next_reader_does_not_rebuild() ->
     expected, total = brute_force(changed + rows[700:], index.config, query, NOW)
     assert index._builds == builds and page.total == total
     assert [(i.record.lead_id, i.score) for i in page.items] == expected
+
+
+@pytest.mark.parametrize("size", [1, 31, 32, 500])
+def test_upserted_leads_carry_the_engines_raw_score_however_many_come_at_once(size) -> None:
+    rng = random.Random(size)
+    config = ScoringConfig(weights=(0.2, 0.3, 0.5), caps=(7, 13, 420))
+    rows = [
+        record(f"l{n}", rng.randint(-1, 12), rng.random() * 20, rng.random() * 900, 1)
+        for n in range(size)
+    ]
+    index = TenantIndex("t", config)
+    index.upsert(rows)
+    for row in rows:
+        counts = Counts(row.email_opens, row.website_visits, row.time_spent, None)
+        assert index.get(row.lead_id).raw == raw_score(counts, config)
