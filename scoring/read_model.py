@@ -32,6 +32,7 @@ SCAN_BATCH = 2000
 # during an unpaced one.
 RECONCILE_BATCH = 500
 RECONCILE_SHARE = 0.25
+FOLD_CHUNK = 5000  # leads whose search text is folded per turn of the event loop after a build
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class ReadModel:
         self._locks: dict[str, asyncio.Lock] = {}
         # per loaded tenant: what its index holds of writes stamped before this (less SCAN_SKEW)
         self._watermarks: dict[str, datetime] = {}
+        self._folding: set[asyncio.Task[None]] = set()
 
     def lock(self, tenant_id: str) -> asyncio.Lock:
         """The lock serialising this replica's writes (and index builds) for a tenant."""
@@ -196,6 +198,9 @@ class ReadModel:
             extra={"tenant_id": tenant_id, "leads": len(index), "caught_up": caught},
         )
         heap.settle("score index")
+        folding = asyncio.create_task(_fold_search_text(list(index.records.values())))
+        self._folding.add(folding)
+        folding.add_done_callback(self._folding.discard)
         return index
 
     async def _catch_up(self, tenant_id: str, index: TenantIndex, since: datetime) -> int:
@@ -243,8 +248,18 @@ class ReadModel:
                 seen.setdefault(tenant_id, set()).add(record.lead_id)
             if _differs(index.get(record.lead_id), record, started_us):
                 index.upsert([record])
+                index.take_writes(to_micros(utcnow()))
                 changed += 1
         return changed
+
+
+async def _fold_search_text(records: list[LeadRecord]) -> None:
+    """Fold the leads' search text ahead of the first search, a chunk per turn of the event
+    loop: that search folded them all at once (0.2 to 0.5 s at 100k leads, in each worker)."""
+    for start in range(0, len(records), FOLD_CHUNK):
+        for record in records[start : start + FOLD_CHUNK]:
+            record.search_text()
+        await asyncio.sleep(0)
 
 
 async def _rest(working_since: float) -> float:
