@@ -15,6 +15,7 @@ from bench_tools import (
     ROOT,
     Server,
     dashboard_view,
+    error_notes,
     reference_run,
     row,
     target,
@@ -65,4 +66,5 @@ def bench_demo(
             )
         )
         print(out[-1], file=sys.stderr, flush=True)
+    out += error_notes()
     return out

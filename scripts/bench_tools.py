@@ -188,6 +188,13 @@ def vegeta(targets: list[dict[str, Any]], rate: int, seconds: float) -> dict[str
     return result
 
 
+def error_notes() -> list[str]:
+    """What the errors counted in the rows since the last call were (status, vegeta's words)."""
+    notes = list(_ERRORS_SEEN)
+    _ERRORS_SEEN.clear()
+    return notes
+
+
 def target(method: str, url: str, token: str | None = None, body: Any = None) -> dict[str, Any]:
     entry: dict[str, Any] = {"method": method, "url": url, "header": {}}
     if token:
@@ -227,10 +234,22 @@ class Server:
         self.process.wait(timeout=30)
 
 
+# what the rows' errors were, shown under their table (error_notes)
+_ERRORS_SEEN: list[str] = []
+
+
 def row(name: str, report: dict[str, Any], reference_p95: float | None) -> str:
     lat = report["latencies"]
     ms = {k: lat[k] / 1e6 for k in ("50th", "95th", "99th", "max")}
-    errors = sum(v for k, v in report.get("status_codes", {}).items() if k == "0" or int(k) >= 400)
+    failed = {k: v for k, v in report.get("status_codes", {}).items() if k == "0" or int(k) >= 400}
+    errors = sum(failed.values())
+    if errors:
+        codes = ", ".join(
+            f"{v} {'without a response' if k == '0' else f'with status {k}'}"
+            for k, v in failed.items()
+        )
+        said = "; ".join(sorted(set(report.get("errors") or []))[:3])
+        _ERRORS_SEEN.append(f"errors in `{name.strip()}`: {codes}" + (f" ({said})" if said else ""))
     ratio = f"{ms['95th'] / reference_p95:6.1f}x" if reference_p95 else "     —"
     return (
         f"| {name:<46} | {report['throughput']:7.1f} | {ms['50th']:7.2f} | {ms['95th']:7.2f} |"
