@@ -54,6 +54,10 @@ class FeedFollower:
     async def _apply(self, entry: ChangeEntry) -> None:
         scores = self.services.scores
         if entry.kind == "leads" and entry.tenant_id:
+            if scores.model.loaded(entry.tenant_id) is None:
+                # not in memory here: nothing to apply, and a build reads the database (a 100k
+                # import made every replica fetch and decode all of it for nothing)
+                return
             payload = await payload_of(entry)
             if payload is None:  # purged before it could be read: rebuild the tenant on next use
                 scores.model.forget(entry.tenant_id)

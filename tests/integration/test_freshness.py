@@ -442,6 +442,36 @@ async def test_another_replica_follows_writes_through_the_feed(client, app, monk
     assert {item["leadId"] for item in theirs.items} <= {r["leadId"] for r in written}
 
 
+async def test_the_feed_of_a_tenant_not_loaded_here_is_not_fetched(client, monkeypatch) -> None:
+    """Entries for tenants this replica has not loaded are passed over without reading their
+    payloads; once the tenant is loaded, its build has the writes and later entries apply."""
+    from server import background
+    from server.background import FeedFollower
+
+    tenant_id = await _tenant(client)
+    reader = ScoreService(ScoringConfig())
+    follower = FeedFollower(SimpleNamespace(scores=reader))  # type: ignore[arg-type]
+    await follower.poll()
+    monkeypatch.setattr("server.background.ORIGIN", "another-replica")
+    fetched: list[str] = []
+    real = background.payload_of
+
+    async def counting(entry):  # type: ignore[no-untyped-def]
+        fetched.append(entry.tenant_id)
+        return await real(entry)
+
+    monkeypatch.setattr(background, "payload_of", counting)
+    writer = ScoreService(ScoringConfig())
+    await writer.record_interactions(tenant_id, records(300))
+    assert await follower.poll() == 1
+    assert fetched == [] and reader.model.loaded(tenant_id) is None
+    assert len(await reader.index(tenant_id)) == 300  # the build reads what was written
+    await writer.record_interactions(tenant_id, [{**records(1)[0], "emailOpens": 7}])
+    assert await follower.poll() == 1
+    assert fetched == [tenant_id]
+    assert (await reader.index(tenant_id)).get("lead-000").email_opens == 7
+
+
 async def test_large_feed_payloads_live_beside_the_feed_and_are_purged_with_it(client, app) -> None:
     from foundation.changes import PAYLOADS, ChangeEntry, entries_since, payload_of, purge_feed
 
