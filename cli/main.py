@@ -83,6 +83,7 @@ def serve(
         http="httptools",
         proxy_headers=True,
         forwarded_allow_ips=list(settings.forwarded_allow_ips),
+        timeout_keep_alive=settings.keep_alive_seconds,
         log_config=None,
     )
 
@@ -129,6 +130,7 @@ def dev(
             http="httptools",
             proxy_headers=True,
             forwarded_allow_ips=list(settings.forwarded_allow_ips),
+            timeout_keep_alive=settings.keep_alive_seconds,
         )
     finally:
         if database is not None:

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     cors_origins: CsvList = ()
     forwarded_allow_ips: CsvList = ("127.0.0.1",)
     max_body_bytes: int = Field(1_048_576, ge=1024)
+    # idle keep-alive connections are kept this long: longer than a load balancer's idle timeout
+    # (60 s on AWS ALB), or it reuses a connection the server is closing and answers 502
+    keep_alive_seconds: int = Field(75, ge=1, le=3600)
     graphiql_enabled: bool | None = None
     graphql_introspection: bool = True
     graphql_max_depth: int = Field(10, ge=2, le=50)

@@ -165,6 +165,57 @@ def test_import_maps_a_hubspot_export_and_reports_unknown_owners(cli_env, tmp_pa
     assert "not a preset" in bad_map.stderr
 
 
+def test_serve_keeps_idle_connections_for_keep_alive_seconds(cli_env, tmp_path: Path):
+    """An idle keep-alive connection stays open KEEP_ALIVE_SECONDS (a load balancer reusing one
+    the server had closed answers 502), and is closed after it."""
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = cli_env | {"LEADSCORE_ENV": "production", "KEEP_ALIVE_SECONDS": "2"}
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    log = tmp_path / "serve.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", *serve],
+            cwd=REPO,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    request = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+
+    def answered(connection: socket.socket) -> bool:
+        try:
+            connection.sendall(request)
+            return connection.recv(65536).startswith(b"HTTP/1.1 200")
+        except OSError:
+            return False
+
+    try:
+        deadline = time.monotonic() + 90
+        connection = None
+        while connection is None and time.monotonic() < deadline:
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+            except OSError:
+                time.sleep(0.2)
+        assert connection is not None, log.read_text()[-2000:]
+        with connection:
+            assert answered(connection), log.read_text()[-2000:]
+            time.sleep(1.0)
+            assert answered(connection)  # idle 1 s: still open (uvicorn's default closes at 5 s)
+            time.sleep(3.5)
+            assert not answered(connection)  # idle past KEEP_ALIVE_SECONDS: closed
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
 def test_serve_workers_log_requests_as_json(cli_env, tmp_path: Path):
     """With several workers each runs in its own interpreter: its logs must still be the JSON
     lines at LOG_LEVEL (they were silently dropped, and warnings printed as plain text)."""
