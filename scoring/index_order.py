@@ -264,24 +264,40 @@ class TieOrders:
         all), then lead id. The lead-id ranks are worked out once per version; the scores over
         arrays (a key per lead took ~2.7 ms per 1 000 tied leads, on every page that touched
         them: a CRM export dates every lead's last activity the same day, at midnight)."""
-        key = (*version, run.tobytes())
-        ranks = self._by_id.get(key)
-        if ranks is None:
-            if len(self._by_id) >= self.kept:
-                self._by_id.clear()
-            lead_ids = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
-            ranks = self._by_id[key] = np.argsort(np.argsort(lead_ids, kind="stable"))
+        ranks = self._kept(
+            self._by_id,
+            version,
+            run,
+            lambda ids: np.argsort(np.argsort(ids(arrays), kind="stable")),
+        )
         decay = decay_at(arrays.records[int(run[0])].last_us, now_us, half_life)
         ordered: Slots = run[np.lexsort((ranks, -served_scores(arrays.raw[run], decay)))]
         return ordered
 
     def latest_first(self, arrays: IndexArrays, run: Slots, version: tuple[int, int]) -> Slots:
         """The run's slots in order; ``version`` changes whenever any slot's lead may have."""
+        return self._kept(
+            self._known, version, run, lambda ids: run[np.lexsort((ids(arrays), -arrays.last[run]))]
+        )
+
+    def _kept(
+        self,
+        memo: dict[tuple[int, int, bytes], Slots],
+        version: tuple[int, int],
+        run: Slots,
+        work_out: Callable[[Callable[[IndexArrays], Slots]], Slots],
+    ) -> Slots:
+        """``work_out`` for this run and version, remembered (``kept`` runs at most); it is given
+        the run's lead ids (as a function of the arrays), read only when not remembered."""
         key = (*version, run.tobytes())
-        found = self._known.get(key)
+        found = memo.get(key)
         if found is None:
-            if len(self._known) >= self.kept:
-                self._known.clear()
-            lead_ids = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
-            found = self._known[key] = run[np.lexsort((lead_ids, -arrays.last[run]))]
+            if len(memo) >= self.kept:
+                memo.clear()
+
+            def lead_ids(arrays: IndexArrays) -> Slots:
+                ids: Slots = np.array([arrays.records[slot].lead_id for slot in run.tolist()])
+                return ids
+
+            found = memo[key] = work_out(lead_ids)
         return found

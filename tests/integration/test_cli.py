@@ -165,6 +165,19 @@ def test_import_maps_a_hubspot_export_and_reports_unknown_owners(cli_env, tmp_pa
     assert "not a preset" in bad_map.stderr
 
 
+def _start_serve(serve: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`leadscore serve` in its own process group, its output in ``log``."""
+    with log.open("w") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "cli.main", *serve],
+            cwd=REPO,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def test_serve_keeps_idle_connections_for_keep_alive_seconds(cli_env, tmp_path: Path):
     """An idle keep-alive connection stays open KEEP_ALIVE_SECONDS (a load balancer reusing one
     the server had closed answers 502), and is closed after it."""
@@ -178,15 +191,7 @@ def test_serve_keeps_idle_connections_for_keep_alive_seconds(cli_env, tmp_path: 
     env = cli_env | {"LEADSCORE_ENV": "production", "KEEP_ALIVE_SECONDS": "2"}
     serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
     log = tmp_path / "serve.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", *serve],
-            cwd=REPO,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = _start_serve(serve, env, log)
     request = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
 
     def answered(connection: socket.socket) -> bool:
@@ -232,15 +237,7 @@ def test_serve_workers_log_requests_as_json(cli_env, tmp_path: Path):
     log = tmp_path / "serve.log"
     env = cli_env | {"LEADSCORE_ENV": "production", "LOG_LEVEL": "INFO"}
     serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", *serve],
-            cwd=REPO,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = _start_serve(serve, env, log)
     try:
         deadline = time.monotonic() + 90
         answered = 0
