@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry import Schema
 from strawberry.asgi import GraphQL
 
 from api.services import services_of
 from foundation.errors import AppError, BadInput, NotFound, field_error
 from foundation.settings import Settings
 from gql.context import Context, build_context
+from gql.dashboard_view import NotPlain, view_data, view_variables
 from gql.schema import build_schema
 
 # The self-hosted GraphiQL page, built from npm by `npm run build` in frontend/
@@ -33,6 +37,10 @@ GRAPHIQL_CSP = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+log = logging.getLogger(__name__)
+JSON = "application/json"
+CONTEXT_KEY = "leadscore.graphql_context"  # a request's context, once built (in its scope)
 
 _NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Leadscore GraphQL</title></head><body><main><h1>Leadscore GraphQL</h1>
@@ -53,11 +61,40 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = await self._dashboard_view(request) or await self.run(request)
         except HTTPException as exc:
             raise _app_error(exc) from None
         await response(scope, receive, send)
+
+    async def _dashboard_view(self, request: Request) -> Response | None:
+        """The dashboard's view answered directly (gql/dashboard_view.py), or None: then the
+        general path answers, with the context built here (the caller is counted once)."""
+        content_type = request.headers.get("content-type", "")
+        if request.method != "POST" or content_type.partition(";")[0].strip() != JSON:
+            return None
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        schema = cast("Schema", self.schema)
+        variables = view_variables(body, schema._schema)
+        if variables is None:
+            return None
+        context = await build_context(request, None, services_of(request))
+        request.scope[CONTEXT_KEY] = context
+        principal = context.principal
+        if context.auth_error is not None or principal is None or principal.is_ingest_key:
+            return None
+        try:
+            data = await view_data(variables, context, schema)
+        except (NotPlain, GraphQLError):
+            return None  # the general path answers, and reports what there is to report
+        except Exception as exc:  # the same: its error handling logs and reports it
+            log.warning("dashboard view left to the general path", extra={"error": repr(type(exc))})
+            return None
+        return self.create_response({"data": data}, await self.get_sub_response(request))
 
     def decode_json(self, data: str | bytes) -> object:
         """The body as JSON, which must be an object or a batch and not absurdly deep."""
@@ -77,6 +114,10 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
         http_response = response if isinstance(response, Response) else None
+        built: Context | None = request.scope.get(CONTEXT_KEY)
+        if built is not None:  # built for the dashboard's view, which the general path answers
+            built.response = http_response
+            return built
         return await build_context(request, http_response, services_of(request))
 
     async def render_graphql_ide(self, request: Request) -> Response:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 import strawberry
 
 from foundation.errors import BadInput, field_error
+from gql.context import Context
 from gql.errors import coded_error
 from gql.types import HistoryPoint, HistorySource, LeadTrend, Priority
 from scoring.history_points import PointIndex
@@ -25,7 +26,12 @@ T = TypeVar("T")
 
 def history_source(info: strawberry.Info) -> HistorySource:
     """The request's history source: the replica's score history, the signed-in tenant."""
-    return HistorySource(info.context.services.scores.history, info.context.user.tenant_id)
+    return history_source_of(info.context)
+
+
+def history_source_of(context: Context) -> HistorySource:
+    """`history_source` for a request's context."""
+    return HistorySource(context.services.scores.history, context.user.tenant_id)
 
 
 def lead_history(

@@ -9,8 +9,9 @@ import strawberry
 from api.params import validate_page_values
 from api.rest_models import LeadsQuery
 from foundation.errors import BadInput, Unauthenticated, field_error
+from gql.context import Context
 from gql.errors import coded_error
-from gql.history import history_source
+from gql.history import history_source, history_source_of
 from gql.lead_build import Owners, lead_of, page_of
 from gql.model_types import ScoreDistribution, ScoringConfig
 from gql.permissions import IsAuthenticated
@@ -76,12 +77,7 @@ def _checked(values: dict[str, Any]) -> LeadsQuery:
 class Query:
     @strawberry.field(permission_classes=[IsAuthenticated], description="The signed-in user")
     async def me(self, info: strawberry.Info) -> User:
-        principal = info.context.user
-        directory = info.context.services.auth.directory
-        account = await directory.resolve(principal.user_id)
-        if account is None or account.tenant_id != principal.tenant_id:
-            raise coded_error(Unauthenticated("user no longer exists"))
-        return User.from_account(account, await directory.tenant_name(account.tenant_id))
+        return await signed_in_user(info.context)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="A page of scored leads")
     async def leads(
@@ -93,9 +89,7 @@ class Query:
         limit: int = 50,
         refresh: bool = False,
     ) -> LeadPageType:
-        query = _page_query(filter, sort, page, limit, refresh)
-        result = await info.context.services.scores.page(info.context.user.tenant_id, query)
-        return page_of(result, Owners(info.context.owner_names()), history_source(info))
+        return await leads_page(info.context, filter, sort, page, limit, refresh)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="One lead, or null")
     async def lead(self, info: strawberry.Info, lead_id: str) -> Lead | None:
@@ -107,10 +101,7 @@ class Query:
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Who owns leads")
     async def owners(self, info: strawberry.Info) -> list[Owner]:
-        owner_ids = await info.context.services.scores.owners(info.context.user.tenant_id)
-        names = info.context.owner_names()
-        owners = [Owner(user_id=oid, name=names.get(oid, oid)) for oid in owner_ids]
-        return sorted(owners, key=lambda owner: (owner.name.lower(), owner.user_id))
+        return await lead_owners(info.context)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="The model in force")
     async def scoring_config(self, info: strawberry.Info) -> ScoringConfig:
@@ -121,23 +112,64 @@ class Query:
     async def score_distribution(
         self, info: strawberry.Info, filter: LeadFilter | None = None
     ) -> ScoreDistribution:
-        scores = info.context.services.scores
-        result = await scores.distribution(info.context.user.tenant_id, to_service_filter(filter))
-        return ScoreDistribution.from_distribution(result)
+        return await distribution_of(info.context, filter)
 
     @strawberry.field(
         permission_classes=[IsAuthenticated],
         description="How many leads have no activity data, or none in the last staleDays days",
     )
     async def data_quality(self, info: strawberry.Info, stale_days: int = 30) -> DataQuality:
-        if not 0 <= stale_days <= MAX_STALE_DAYS:
-            rule = f"must be between 0 and {MAX_STALE_DAYS}"
-            raise coded_error(BadInput("invalid staleDays", [field_error("staleDays", rule)]))
-        scores = info.context.services.scores
-        tenant_id = info.context.user.tenant_id
-        return DataQuality(
-            total=await scores.count(tenant_id, ServiceFilter()),
-            no_activity=await scores.count(tenant_id, ServiceFilter(no_activity=True)),
-            stale=await scores.count(tenant_id, ServiceFilter(stale_days=stale_days)),
-            stale_days=stale_days,
-        )
+        return await quality_of(info.context, stale_days)
+
+
+# What the Query fields answer, for a context: the fields above, and the dashboard's view
+# (gql/dashboard_view.py), which answers its fixed operation without the general executor.
+
+
+async def signed_in_user(context: Context) -> User:
+    principal = context.user
+    directory = context.services.auth.directory
+    account = await directory.resolve(principal.user_id)
+    if account is None or account.tenant_id != principal.tenant_id:
+        raise coded_error(Unauthenticated("user no longer exists"))
+    return User.from_account(account, await directory.tenant_name(account.tenant_id))
+
+
+async def leads_page(
+    context: Context,
+    filter: LeadFilter | None,
+    sort: LeadSort,
+    page: int,
+    limit: int,
+    refresh: bool,
+) -> LeadPageType:
+    query = _page_query(filter, sort, page, limit, refresh)
+    result = await context.services.scores.page(context.user.tenant_id, query)
+    return page_of(result, Owners(context.owner_names()), history_source_of(context))
+
+
+async def lead_owners(context: Context) -> list[Owner]:
+    owner_ids = await context.services.scores.owners(context.user.tenant_id)
+    names = context.owner_names()
+    owners = [Owner(user_id=oid, name=names.get(oid, oid)) for oid in owner_ids]
+    return sorted(owners, key=lambda owner: (owner.name.lower(), owner.user_id))
+
+
+async def distribution_of(context: Context, filter: LeadFilter | None) -> ScoreDistribution:
+    scores = context.services.scores
+    result = await scores.distribution(context.user.tenant_id, to_service_filter(filter))
+    return ScoreDistribution.from_distribution(result)
+
+
+async def quality_of(context: Context, stale_days: int) -> DataQuality:
+    if not 0 <= stale_days <= MAX_STALE_DAYS:
+        rule = f"must be between 0 and {MAX_STALE_DAYS}"
+        raise coded_error(BadInput("invalid staleDays", [field_error("staleDays", rule)]))
+    scores = context.services.scores
+    tenant_id = context.user.tenant_id
+    return DataQuality(
+        total=await scores.count(tenant_id, ServiceFilter()),
+        no_activity=await scores.count(tenant_id, ServiceFilter(no_activity=True)),
+        stale=await scores.count(tenant_id, ServiceFilter(stale_days=stale_days)),
+        stale_days=stale_days,
+    )
