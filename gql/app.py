@@ -21,7 +21,7 @@ from api.services import services_of
 from foundation.errors import AppError, BadInput, NotFound, field_error
 from foundation.settings import Settings
 from gql.context import Context, build_context
-from gql.dashboard_view import NotPlain, view_data, view_variables
+from gql.dashboard_view import NotPlain, view_allowed, view_data, view_variables
 from gql.schema import build_schema
 
 # The self-hosted GraphiQL page, built from npm by `npm run build` in frontend/
@@ -55,6 +55,7 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
     """Strawberry's view, building our context from the app's services."""
 
     graphiql_page: Path = GRAPHIQL_HTML
+    direct_view = False  # whether the dashboard's view is answered directly (`graphql_app`)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's view, its plain-text HTTP errors turned into the standard error body."""
@@ -72,7 +73,9 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
         """The dashboard's view answered directly (gql/dashboard_view.py), or None: then the
         general path answers, with the context built here (the caller is counted once)."""
         content_type = request.headers.get("content-type", "")
-        if request.method != "POST" or content_type.partition(";")[0].strip() != JSON:
+        if not self.direct_view or request.method != "POST":
+            return None
+        if content_type.partition(";")[0].strip() != JSON:
             return None
         try:
             body = orjson.loads(await request.body())
@@ -146,8 +149,9 @@ def _app_error(exc: HTTPException) -> AppError:
 
 def graphql_app(settings: Settings) -> Any:
     """The ASGI app serving /graphql (GraphiQL to browsers when enabled)."""
-    return LeadscoreGraphQL(
-        build_schema(settings),
-        graphql_ide="graphiql" if settings.graphiql else None,
-        allow_queries_via_get=False,
+    schema = build_schema(settings)
+    app = LeadscoreGraphQL(
+        schema, graphql_ide="graphiql" if settings.graphiql else None, allow_queries_via_get=False
     )
+    app.direct_view = view_allowed(schema, settings)
+    return app

@@ -27,12 +27,16 @@ import strawberry
 from cachetools import LRUCache
 from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode, parse, print_ast
 from graphql.execution.values import get_variable_values
+from graphql.validation import specified_rules
+from strawberry.schema.schema import validate_document
 from strawberry.types.arguments import convert_argument
 
 from api.wire import iso
+from foundation.settings import Settings
 from gql.context import Context
 from gql.history import lead_sparkline, lead_trend
 from gql.queries import distribution_of, lead_owners, leads_page, quality_of, signed_in_user
+from gql.schema import limit_rules
 from gql.types import (
     Lead,
     LeadFilter,
@@ -93,6 +97,17 @@ _RECOGNISED: LRUCache[str, bool] = LRUCache(64)  # query text -> whether it is t
 
 class NotPlain(Exception):
     """Something the general path must answer (it reports it as usual)."""
+
+
+def view_allowed(schema: strawberry.Schema, settings: Settings) -> bool:
+    """Whether the general path accepts the document under the settings' limits (tokens,
+    depth, aliases): where it refuses it (a deployment's stricter limits), so is it here."""
+    try:
+        document = parse(VIEW_DOCUMENT, max_tokens=settings.graphql_max_tokens)
+    except GraphQLError:
+        return False
+    rules = (*specified_rules, *limit_rules(settings))
+    return not validate_document(schema._schema, document, rules)
 
 
 def view_variables(body: object, schema: GraphQLSchema) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ import strawberry
 from cachetools import LRUCache
 from graphql import DocumentNode, parse
 from graphql.error import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -105,22 +105,24 @@ class _Schema(strawberry.Schema):
         """Log nothing: expected errors are answers, unexpected ones CodedErrors logs."""
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema, guarded by depth, alias and token limits from the settings."""
-    settings = settings or Settings()
-    depth, aliases, tokens = (
-        settings.graphql_max_depth,
-        settings.graphql_max_aliases,
-        settings.graphql_max_tokens,
-    )
-    # The limits' rule classes are made once, so a document validated before (same text, same
-    # rules) is answered from the validation cache instead of being walked again per request.
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The validation rules the settings add: depth and alias limits, no introspection."""
     rules = [
-        *QueryDepthLimiter(max_depth=depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=aliases).validation_rules,
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
     ]
     if not settings.graphql_introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    return rules
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema, guarded by depth, alias and token limits from the settings."""
+    settings = settings or Settings()
+    tokens = settings.graphql_max_tokens
+    # The limits' rule classes are made once, so a document validated before (same text, same
+    # rules) is answered from the validation cache instead of being walked again per request.
+    rules = limit_rules(settings)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=tokens),
         lambda: AddValidationRules(rules),

@@ -20,7 +20,7 @@ from models.base import utcnow
 from scoring.engine import ScoringConfig
 from scoring.history_window import ScoreHistory
 from scoring.service import ScoreService
-from tests.conftest import graphql, running_app
+from tests.conftest import graphql, make_settings, running_app
 
 SET_STATUS = """
 mutation S($leadId: String!, $status: LeadStatus!) {
@@ -305,3 +305,22 @@ async def test_a_replicas_first_view_loads_the_history_and_is_answered_directly(
     assert answers.count == 1
     items = served.json()["data"]["leads"]["items"]
     assert all(len(lead["sparkline"]) >= 29 for lead in items)
+
+
+@pytest.mark.parametrize(
+    "limits", [{"graphql_max_depth": 2}, {"graphql_max_tokens": 120}], ids=["depth", "tokens"]
+)
+async def test_limits_that_refuse_the_document_refuse_it_here_too(
+    ferretdb, app, client, frozen, answers, monkeypatch, limits
+) -> None:
+    tokens = await demo_tokens(client)
+    async with running_app(make_settings(ferretdb, **limits)) as strict, strict.client() as http:
+        served, general = await both(http, view(), tokens["manager"], monkeypatch)
+    same(served, general)
+    assert served.json()["errors"] and not served.json().get("data")  # refused as a whole
+    assert answers.count == 0
+    async with running_app(make_settings(ferretdb)) as default, default.client() as http:
+        served = await http.post(
+            "/graphql", json=view(), headers={"Authorization": f"Bearer {tokens['manager']}"}
+        )
+    assert "errors" not in served.json() and answers.count == 1
