@@ -4,7 +4,9 @@ sorts and pages, at frozen moments; what it does not handle is left to the gener
 
 from __future__ import annotations
 
+import contextlib
 import random
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,17 +74,26 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     return moment
 
 
-async def demo_tokens(client: httpx.AsyncClient) -> dict[str, str]:
-    """The demo tenant, seeded (90 days of history, outcomes), and its users' tokens."""
-    await seed_demo(ScoreService(ScoringConfig()))
-    tokens = {}
-    for who in ("manager", "rep1", "admin"):
-        response = await client.post(
-            "/auth/login", json={"email": f"{who}@acme.example", "password": DEMO_PASSWORD}
-        )
-        assert response.status_code == 200, response.text
-        tokens[who] = response.json()["accessToken"]
-    return tokens
+DATABASE = "leadscore_dashboard_view"  # its own: these tests change the demo tenant
+
+
+@contextlib.asynccontextmanager
+async def demo(
+    ferretdb: Any, **overrides: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
+    """An app on this module's database with the demo tenant seeded (90 days of history,
+    outcomes), and its users' tokens."""
+    settings = make_settings(ferretdb, mongodb_db=DATABASE, **overrides)
+    async with running_app(settings) as running, running.client() as client:
+        await seed_demo(ScoreService(ScoringConfig()))
+        tokens = {}
+        for who in ("manager", "rep1", "admin"):
+            response = await client.post(
+                "/auth/login", json={"email": f"{who}@acme.example", "password": DEMO_PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            tokens[who] = response.json()["accessToken"]
+        yield client, tokens
 
 
 async def both(
@@ -157,9 +168,19 @@ def variable_sets(owners: list[str], seed: int) -> list[dict[str, Any]]:
 
 
 async def test_the_direct_view_is_the_general_path_byte_for_byte(
-    client, frozen, answers, monkeypatch
+    ferretdb, app, frozen, answers, monkeypatch
 ) -> None:
-    tokens = await demo_tokens(client)
+    async with demo(ferretdb) as (client, tokens):
+        await _direct_equals_general(client, tokens, frozen, answers, monkeypatch)
+
+
+async def _direct_equals_general(
+    client: httpx.AsyncClient,
+    tokens: dict[str, str],
+    frozen: list[datetime],
+    answers: Answers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     page = await graphql(
         client, view(limit=100)["query"], view(limit=100)["variables"], tokens["manager"]
     )
@@ -205,9 +226,18 @@ async def test_the_direct_view_is_the_general_path_byte_for_byte(
 
 
 async def test_what_it_does_not_handle_is_left_to_the_general_path(
-    client, frozen, answers, monkeypatch
+    ferretdb, app, frozen, answers, monkeypatch
 ) -> None:
-    tokens = await demo_tokens(client)
+    async with demo(ferretdb) as (client, tokens):
+        await _left_to_the_general_path(client, tokens, answers, monkeypatch)
+
+
+async def _left_to_the_general_path(
+    client: httpx.AsyncClient,
+    tokens: dict[str, str],
+    answers: Answers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     key = tokens["manager"]
     created = await graphql(
         client, 'mutation { createApiKey(name: "dv") { key } }', None, tokens["admin"]
@@ -242,9 +272,18 @@ async def test_what_it_does_not_handle_is_left_to_the_general_path(
 
 
 async def test_any_formatting_of_the_document_is_recognised(
-    client, frozen, answers, monkeypatch
+    ferretdb, app, frozen, answers, monkeypatch
 ) -> None:
-    tokens = await demo_tokens(client)
+    async with demo(ferretdb) as (client, tokens):
+        await _formatting(client, tokens, answers, monkeypatch)
+
+
+async def _formatting(
+    client: httpx.AsyncClient,
+    tokens: dict[str, str],
+    answers: Answers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     body = view()
     compact = " ".join(body["query"].split())
     commented = "# the dashboard\n" + body["query"].replace("\n", "\n  ")
@@ -264,9 +303,18 @@ async def test_any_formatting_of_the_document_is_recognised(
 
 
 async def test_the_caller_is_authenticated_and_counted_once_when_left_to_the_general_path(
-    client, answers, monkeypatch
+    ferretdb, app, answers, monkeypatch
 ) -> None:
-    tokens = await demo_tokens(client)
+    async with demo(ferretdb) as (client, tokens):
+        await _counted_once(client, tokens, answers, monkeypatch)
+
+
+async def _counted_once(
+    client: httpx.AsyncClient,
+    tokens: dict[str, str],
+    answers: Answers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     calls = 0
 
     def counting(original: Any) -> Any:
@@ -296,11 +344,12 @@ async def test_the_caller_is_authenticated_and_counted_once_when_left_to_the_gen
 
 
 async def test_a_replicas_first_view_loads_the_history_and_is_answered_directly(
-    settings, app, client, frozen, answers, monkeypatch
+    ferretdb, app, frozen, answers, monkeypatch
 ) -> None:
-    tokens = await demo_tokens(client)
-    async with running_app(settings) as fresh, fresh.client() as http:  # nothing loaded yet
-        served, general = await both(http, view(limit=20), tokens["manager"], monkeypatch)
+    async with demo(ferretdb) as (_, tokens):
+        settings = make_settings(ferretdb, mongodb_db=DATABASE)
+        async with running_app(settings) as fresh, fresh.client() as http:  # nothing loaded
+            served, general = await both(http, view(limit=20), tokens["manager"], monkeypatch)
     same(served, general)
     assert answers.count == 1
     items = served.json()["data"]["leads"]["items"]
@@ -311,15 +360,14 @@ async def test_a_replicas_first_view_loads_the_history_and_is_answered_directly(
     "limits", [{"graphql_max_depth": 2}, {"graphql_max_tokens": 120}], ids=["depth", "tokens"]
 )
 async def test_limits_that_refuse_the_document_refuse_it_here_too(
-    ferretdb, app, client, frozen, answers, monkeypatch, limits
+    ferretdb, app, frozen, answers, monkeypatch, limits
 ) -> None:
-    tokens = await demo_tokens(client)
-    async with running_app(make_settings(ferretdb, **limits)) as strict, strict.client() as http:
+    async with demo(ferretdb, **limits) as (http, tokens):
         served, general = await both(http, view(), tokens["manager"], monkeypatch)
     same(served, general)
     assert served.json()["errors"] and not served.json().get("data")  # refused as a whole
     assert answers.count == 0
-    async with running_app(make_settings(ferretdb)) as default, default.client() as http:
+    async with demo(ferretdb) as (http, tokens):
         served = await http.post(
             "/graphql", json=view(), headers={"Authorization": f"Bearer {tokens['manager']}"}
         )
