@@ -41,3 +41,5 @@ def test_text_that_does_not_parse_or_is_too_long_is_not() -> None:
     assert not is_view(VIEW_DOCUMENT.replace("{", "(", 1))
     assert not is_view(VIEW_DOCUMENT + "#" * len(VIEW_DOCUMENT) * 4)
     assert not is_view("query DashboardView { owners { userId } }")
+    assert not is_view("query DashboardView {" + "a{" * 600 + "}" * 600)  # deep: not parsed
+    assert not is_view('query DashboardView { "unterminated')
