@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import orjson
+from cachetools import LRUCache
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,6 +36,7 @@ from auth.service import Principal, Session
 from foundation.audit import record_write
 from foundation.errors import BadInput, Forbidden, NotFound, Unauthenticated, field_error
 from scoring.events import MAX_EVENTS
+from scoring.service import PageQuery
 from server.export import csv_response, wants_csv
 from server.openapi import Endpoint, build_openapi
 
@@ -64,8 +66,7 @@ async def limit_by_ip(request: Request, *, login: bool = False) -> None:
 
 async def list_scores(request: Request) -> Response:
     principal = await require_principal(request)
-    params = parse_query(LeadsQuery, request.query_params, _multi(request))
-    query = to_page_query(params)
+    params, query = _page_request(request)
     services = services_of(request)
     if params.format == "csv" or wants_csv(request):
         return csv_response(services, principal.tenant_id, query)
@@ -241,6 +242,20 @@ def _session_response(request: Request, session: Session, *, status: int = 200) 
         secure=request.url.scheme == "https",
     )
     return response
+
+
+_PAGE_REQUESTS: LRUCache[bytes, tuple[LeadsQuery, PageQuery]] = LRUCache(256)
+
+
+def _page_request(request: Request) -> tuple[LeadsQuery, PageQuery]:
+    """The page request's validated parameters, by its query string (most requests repeat a
+    few: the default page, a dashboard's filters); BadInput, never kept, if one is refused."""
+    raw = request.scope.get("query_string", b"")
+    found = _PAGE_REQUESTS.get(raw)
+    if found is None:
+        params = parse_query(LeadsQuery, request.query_params, _multi(request))
+        found = _PAGE_REQUESTS[raw] = (params, to_page_query(params))
+    return found
 
 
 def _multi(request: Request) -> dict[str, list[str]]:
