@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
 
+from api.database import DATABASE_ERRORS
 from api.services import services_of
 from foundation.errors import AppError, BadInput, NotFound, field_error
 from foundation.settings import Settings
@@ -40,6 +41,8 @@ GRAPHIQL_CSP = (
 
 log = logging.getLogger(__name__)
 JSON = "application/json"
+# what the direct view leaves to the general path without a word: it reports them itself
+_LEFT_QUIETLY: tuple[type[Exception], ...] = (NotPlain, GraphQLError, AppError, *DATABASE_ERRORS)
 CONTEXT_KEY = "leadscore.graphql_context"  # a request's context, once built (in its scope)
 
 _NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -92,9 +95,9 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
             return None
         try:
             data = await view_data(variables, context, schema)
-        except (NotPlain, GraphQLError):
+        except _LEFT_QUIETLY:
             return None  # the general path answers, and reports what there is to report
-        except Exception as exc:  # the same: its error handling logs and reports it
+        except Exception as exc:  # unexpected here: the general path answers, and it is logged
             log.warning("dashboard view left to the general path", extra={"error": repr(type(exc))})
             return None
         return self.create_response({"data": data}, await self.get_sub_response(request))

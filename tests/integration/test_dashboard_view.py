@@ -5,6 +5,7 @@ sorts and pages, at frozen moments; what it does not handle is left to the gener
 from __future__ import annotations
 
 import contextlib
+import logging
 import random
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 import gql.app
+import gql.dashboard_view
 import scoring.history_window
 import scoring.service
 from cli.seed import DEMO_PASSWORD, seed_demo
@@ -372,3 +374,20 @@ async def test_limits_that_refuse_the_document_refuse_it_here_too(
             "/graphql", json=view(), headers={"Authorization": f"Bearer {tokens['manager']}"}
         )
     assert "errors" not in served.json() and answers.count == 1
+
+
+async def test_an_unexpected_error_is_logged_and_the_general_path_answers(
+    ferretdb, app, frozen, answers, monkeypatch, caplog
+) -> None:
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug in the direct path")
+
+    monkeypatch.setattr(gql.dashboard_view, "lead_owners", broken)
+    async with demo(ferretdb) as (client, tokens):
+        with caplog.at_level(logging.WARNING, logger="gql.app"):
+            served, general = await both(client, view(), tokens["manager"], monkeypatch)
+    same(served, general)
+    assert "errors" not in served.json() and answers.count == 0
+    logged = [r for r in caplog.records if r.name == "gql.app"]
+    assert [r.getMessage() for r in logged] == ["dashboard view left to the general path"]
+    assert "RuntimeError" in logged[0].error  # type: ignore[attr-defined]
