@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -195,11 +196,26 @@ def test_serve_keeps_idle_connections_for_keep_alive_seconds(cli_env, tmp_path: 
     request = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
 
     def answered(connection: socket.socket) -> bool:
-        """Whether the connection carries a request and its answer (any status: a database
-        slow to answer /health under load is not what this test is about)."""
+        """Whether the connection carries a request and its whole answer (any status: a database
+        slow to answer /health is not what this test is about). The head and the body can come
+        in two reads; one read left the body to be taken for the next answer."""
         try:
             connection.sendall(request)
-            return connection.recv(65536).startswith(b"HTTP/1.1 ")
+            received = b""
+            while b"\r\n\r\n" not in received:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    return False
+                received += chunk
+            head, _, body = received.partition(b"\r\n\r\n")
+            length = re.search(rb"(?im)^content-length: *(\d+)", head)
+            assert length is not None, head
+            while len(body) < int(length.group(1)):
+                chunk = connection.recv(65536)
+                if not chunk:
+                    return False
+                body += chunk
+            return head.startswith(b"HTTP/1.1 ")
         except OSError:
             return False
 
