@@ -98,6 +98,15 @@ async def demo(
         yield client, tokens
 
 
+@pytest.fixture
+async def demo_app(
+    ferretdb: Any, app: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
+    """`demo` with the default settings: a client and the demo users' tokens."""
+    async with demo(ferretdb) as found:
+        yield found
+
+
 async def both(
     client: httpx.AsyncClient, body: dict[str, Any], token: str | None, monkeypatch: Any
 ) -> tuple[httpx.Response, httpx.Response]:
@@ -170,19 +179,9 @@ def variable_sets(owners: list[str], seed: int) -> list[dict[str, Any]]:
 
 
 async def test_the_direct_view_is_the_general_path_byte_for_byte(
-    ferretdb, app, frozen, answers, monkeypatch
+    demo_app, frozen, answers, monkeypatch
 ) -> None:
-    async with demo(ferretdb) as (client, tokens):
-        await _direct_equals_general(client, tokens, frozen, answers, monkeypatch)
-
-
-async def _direct_equals_general(
-    client: httpx.AsyncClient,
-    tokens: dict[str, str],
-    frozen: list[datetime],
-    answers: Answers,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    client, tokens = demo_app
     page = await graphql(
         client, view(limit=100)["query"], view(limit=100)["variables"], tokens["manager"]
     )
@@ -228,18 +227,9 @@ async def _direct_equals_general(
 
 
 async def test_what_it_does_not_handle_is_left_to_the_general_path(
-    ferretdb, app, frozen, answers, monkeypatch
+    demo_app, frozen, answers, monkeypatch
 ) -> None:
-    async with demo(ferretdb) as (client, tokens):
-        await _left_to_the_general_path(client, tokens, answers, monkeypatch)
-
-
-async def _left_to_the_general_path(
-    client: httpx.AsyncClient,
-    tokens: dict[str, str],
-    answers: Answers,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    client, tokens = demo_app
     key = tokens["manager"]
     created = await graphql(
         client, 'mutation { createApiKey(name: "dv") { key } }', None, tokens["admin"]
@@ -274,18 +264,9 @@ async def _left_to_the_general_path(
 
 
 async def test_any_formatting_of_the_document_is_recognised(
-    ferretdb, app, frozen, answers, monkeypatch
+    demo_app, frozen, answers, monkeypatch
 ) -> None:
-    async with demo(ferretdb) as (client, tokens):
-        await _formatting(client, tokens, answers, monkeypatch)
-
-
-async def _formatting(
-    client: httpx.AsyncClient,
-    tokens: dict[str, str],
-    answers: Answers,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    client, tokens = demo_app
     body = view()
     compact = " ".join(body["query"].split())
     commented = "# the dashboard\n" + body["query"].replace("\n", "\n  ")
@@ -305,18 +286,9 @@ async def _formatting(
 
 
 async def test_the_caller_is_authenticated_and_counted_once_when_left_to_the_general_path(
-    ferretdb, app, answers, monkeypatch
+    demo_app, answers, monkeypatch
 ) -> None:
-    async with demo(ferretdb) as (client, tokens):
-        await _counted_once(client, tokens, answers, monkeypatch)
-
-
-async def _counted_once(
-    client: httpx.AsyncClient,
-    tokens: dict[str, str],
-    answers: Answers,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    client, tokens = demo_app
     calls = 0
 
     def counting(original: Any) -> Any:
@@ -377,17 +349,18 @@ async def test_limits_that_refuse_the_document_refuse_it_here_too(
 
 
 async def test_an_unexpected_error_is_logged_and_the_general_path_answers(
-    ferretdb, app, frozen, answers, monkeypatch, caplog
+    demo_app, frozen, answers, monkeypatch, caplog
 ) -> None:
+    client, tokens = demo_app
+
     def broken(*args: Any) -> Any:
         raise RuntimeError("a bug in the direct path")
 
     monkeypatch.setattr(gql.dashboard_view, "lead_owners", broken)
-    async with demo(ferretdb) as (client, tokens):
-        with caplog.at_level(logging.WARNING, logger="gql.app"):
-            served, general = await both(client, view(), tokens["manager"], monkeypatch)
-    same(served, general)
-    assert "errors" not in served.json() and answers.count == 0
+    with caplog.at_level(logging.WARNING, logger="gql.app"):
+        answered, general = await both(client, view(), tokens["manager"], monkeypatch)
+    same(answered, general)
+    assert "errors" not in answered.json() and answers.count == 0
     logged = [r for r in caplog.records if r.name == "gql.app"]
     assert [r.getMessage() for r in logged] == ["dashboard view left to the general path"]
     assert "RuntimeError" in logged[0].error  # type: ignore[attr-defined]
