@@ -211,8 +211,7 @@ def import_command(
             console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
             return 2
         started = time.perf_counter()
-        with console.status("reading the tenant's leads …"):  # 15-30 s at 100k on FerretDB
-            await scores.model.index(tenant)
+        await scores.model.index(tenant)  # the leads of the file only, read as they come
         with progress_bar() as progress:
             task = progress.add_task("importing", total=total)
             try:
@@ -243,7 +242,7 @@ def import_command(
         await store_scores(scores)
         return 1 if report.rejected else 0
 
-    raise typer.Exit(run_async(with_scores(settings, run)))
+    raise typer.Exit(run_async(with_scores(settings, run, leads_on_demand=True)))
 
 
 async def _owner_names(tenant_id: str) -> dict[str, str]:

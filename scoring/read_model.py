@@ -32,6 +32,7 @@ SCAN_BATCH = 2000
 # during an unpaced one.
 RECONCILE_BATCH = 500
 RECONCILE_SHARE = 0.25
+HOLD_BATCH = 500  # lead ids per query when a command's index reads the leads it writes
 FOLD_CHUNK = 5000  # leads whose search text is folded per turn of the event loop after a build
 
 
@@ -79,6 +80,12 @@ class ReadModel:
             if found is None:
                 found = await self._build(tenant_id)
             return found
+
+    async def hold(self, tenant_id: str, lead_ids: Iterable[str]) -> None:
+        """Make sure the tenant's loaded index holds these leads as stored (call under `lock`).
+
+        A full index holds every lead already; see `LeadsOnDemand`.
+        """
 
     async def config(self, tenant_id: str) -> EffectiveConfig:
         """The model in force for the tenant."""
@@ -251,6 +258,42 @@ class ReadModel:
                 index.take_writes(to_micros(utcnow()))
                 changed += 1
         return changed
+
+
+class LeadsOnDemand(ReadModel):
+    """A read model for a command that writes some leads of a tenant (`leadscore import`).
+
+    Its index of a tenant holds only the leads the command names, read by id the first time
+    (`hold`), instead of every lead: a full build reads the whole tenant, 25-50 s at 100k leads
+    on FerretDB, which an import of ten rows into a big tenant paid before writing anything.
+    Pages, totals and owners of such an index are not the tenant's: it serves writes only.
+    """
+
+    def __init__(self, defaults: ScoringConfig) -> None:
+        super().__init__(defaults)
+        self._held: dict[str, set[str]] = {}
+
+    async def _build(self, tenant_id: str) -> TenantIndex:
+        tenant = await Tenant.get_pymongo_collection().find_one({"_id": tenant_id})
+        if tenant is None:
+            raise LookupError(tenant_id)
+        effective = self.effective(tenant)
+        index = TenantIndex(tenant_id, effective.config)
+        self._configs[tenant_id] = effective
+        self._indexes[tenant_id] = index
+        self._held[tenant_id] = set()
+        return index
+
+    async def hold(self, tenant_id: str, lead_ids: Iterable[str]) -> None:
+        index = self._indexes[tenant_id]
+        held = self._held[tenant_id]
+        wanted = [lead_id for lead_id in dict.fromkeys(lead_ids) if lead_id not in held]
+        collection = Interaction.get_pymongo_collection()
+        for start in range(0, len(wanted), HOLD_BATCH):
+            chunk = wanted[start : start + HOLD_BATCH]
+            cursor = collection.find({"tenantId": tenant_id, "leadId": {"$in": chunk}})
+            index.upsert([record async for doc in cursor if (record := record_from_doc(doc))])
+            held.update(chunk)
 
 
 async def _fold_search_text(records: list[LeadRecord]) -> None:

@@ -144,6 +144,7 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
 
     index = await model.index(tenant_id)
     async with model.lock(tenant_id):
+        await model.hold(tenant_id, given)
         now = utcnow()
         known = {lead_id: index.get(lead_id) for lead_id in given}
         merged = {lead_id: fields_of(lead_id, record) for lead_id, record in known.items()}
