@@ -272,6 +272,7 @@ class LeadsOnDemand(ReadModel):
     def __init__(self, defaults: ScoringConfig) -> None:
         super().__init__(defaults)
         self._held: dict[str, set[str]] = {}
+        self._empty_at_start: dict[str, bool] = {}
 
     async def _build(self, tenant_id: str) -> TenantIndex:
         tenant = await Tenant.get_pymongo_collection().find_one({"_id": tenant_id})
@@ -282,9 +283,15 @@ class LeadsOnDemand(ReadModel):
         self._configs[tenant_id] = effective
         self._indexes[tenant_id] = index
         self._held[tenant_id] = set()
+        any_lead = await Interaction.get_pymongo_collection().find_one(
+            {"tenantId": tenant_id}, {"_id": 1}
+        )
+        self._empty_at_start[tenant_id] = any_lead is None
         return index
 
     async def hold(self, tenant_id: str, lead_ids: Iterable[str]) -> None:
+        if self._empty_at_start[tenant_id]:
+            return  # nothing to read (a lead another writer adds meanwhile is met on insert)
         index = self._indexes[tenant_id]
         held = self._held[tenant_id]
         wanted = [lead_id for lead_id in dict.fromkeys(lead_ids) if lead_id not in held]

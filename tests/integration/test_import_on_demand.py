@@ -104,3 +104,40 @@ async def test_an_import_into_an_unknown_tenant_is_refused_with_nothing_written(
         await Interaction.get_pymongo_collection().count_documents({"tenantId": "no-such-tenant"})
         == 0
     )
+
+
+async def test_an_import_into_an_empty_tenant_meets_a_lead_another_writer_adds_meanwhile(
+    client, commands, tmp_path: Path
+) -> None:
+    """An empty tenant's leads are not looked up before each batch; one a CRM pipeline inserts
+    after the import started is still updated in place (its email, not in the file, kept)."""
+    tenant_id = (await register_tenant(client)).tenant_id
+    held = ScoreService(ScoringConfig(), LeadsOnDemand(ScoringConfig()))
+    await held.model.index(tenant_id)
+    now = datetime.now(UTC)
+    await Interaction.get_pymongo_collection().insert_one(
+        {
+            "_id": ObjectId(),
+            "tenantId": tenant_id,
+            "leadId": "crm-2",
+            "leadName": "Meanwhile",
+            "leadEmail": "meanwhile@example.com",
+            "emailOpens": 1,
+            "websiteVisits": 1,
+            "timeSpent": 1,
+            "createdAt": now,
+            "updatedAt": now,
+        }
+    )
+    path = tmp_path / "leads.csv"
+    path.write_text(HEADER + "crm-2,Meanwhile,,owner-0,6,0,0,\n" + ROWS[3], encoding="utf-8")
+    before = commands.snapshot()
+    report = await import_csv(path, tenant_id, held)
+    used = commands.snapshot() - before
+
+    assert (report.rows, report.imported, report.rejected) == (2, 2, [])
+    assert used["find"] <= 2  # no lookup before the batch; the conflict's lookup only
+    stored = await _stored(tenant_id)
+    assert sorted(stored) == ["crm-2", "new-1"]
+    assert stored["crm-2"]["emailOpens"] == 6
+    assert stored["crm-2"]["leadEmail"] == "meanwhile@example.com"
