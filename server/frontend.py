@@ -97,7 +97,7 @@ def frontend_routes(dist: Path) -> list[Route | Mount]:
         if body is not None:
             headers = {"cache-control": "no-cache", "etag": index.etag}
             if request.headers.get("if-none-match") == index.etag:
-                return NotModifiedResponse(headers)
+                return NotModifiedResponse(Headers(headers))
             return HTMLResponse(body, headers=headers)
         return HTMLResponse(_MISSING)
 
