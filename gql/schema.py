@@ -25,6 +25,7 @@ from strawberry.types import ExecutionContext
 
 from foundation.settings import Settings
 from gql.admin import AdminMutation, AdminQuery
+from gql.cost import cost_limit_rule
 from gql.errors import CodedErrors
 from gql.execution import LeafFastExecutionContext
 from gql.model import ModelMutation, ModelQuery
@@ -106,10 +107,11 @@ class _Schema(strawberry.Schema):
 
 
 def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
-    """The validation rules the settings add: depth and alias limits, no introspection."""
+    """The validation rules the settings add: depth, alias and cost limits, no introspection."""
     rules = [
         *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+        cost_limit_rule(settings.graphql_max_cost),
     ]
     if not settings.graphql_introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -117,7 +119,7 @@ def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema, guarded by depth, alias and token limits from the settings."""
+    """The schema, guarded by depth, alias, cost and token limits from the settings."""
     settings = settings or Settings()
     tokens = settings.graphql_max_tokens
     # The limits' rule classes are made once, so a document validated before (same text, same

@@ -119,3 +119,37 @@ async def test_a_document_is_validated_once_per_schema_and_rules(ferretdb, monke
         allowed_here = await loose.execute(query)
         assert not any("depth" in e.message for e in allowed_here.errors or [])
     assert len(calls) == 2
+
+
+def history_bomb(aliases: int, limit: int = 200, days: int = 180) -> str:
+    """Many pages of leads, each with months of history: 2.7 kB asking for millions of values."""
+    page = f"leads(limit: {limit}) {{ items {{ history(days: {days}) {{ score at }} }} }}"
+    return "{ " + " ".join(f"p{n}: {page}" for n in range(aliases)) + " }"
+
+
+async def test_a_query_asking_for_too_much_work_is_refused(client, commands):
+    """30 pages of 200 leads with 180 days of history each (3-7 s of a worker and a 20-31 MB
+    answer before the limit) fit the depth, alias and token limits; the cost limit refuses it
+    before anything runs."""
+    tenant = await register_tenant(client)
+    before = commands.snapshot()
+    error = await refused(client, history_bomb(30), tenant.token)
+    assert commands.snapshot() - before == {}
+    assert error["message"].startswith("'anonymous' would produce about ")
+    assert "more than the limit of 50000 (GRAPHQL_MAX_COST)" in error["message"]
+    body = await graphql(client, history_bomb(2, limit=20, days=30), token=tenant.token)
+    assert "errors" not in body, body  # a modest document of the same shape is served
+
+
+async def test_the_cost_limit_counts_variables_at_their_largest(ferretdb):
+    """A list size given by a variable is not known at validation: it counts as the largest the
+    field accepts (200 leads), so the same document can be refused with a variable and served
+    with a literal."""
+    schema = build_schema(make_settings(ferretdb, graphql_max_cost=500))
+    by_variable = await schema.execute(
+        "query Page($n: Int!) { leads(limit: $n) { items { leadId name } } }",
+        variable_values={"n": 5},
+    )
+    assert [e.message.split(" would")[0] for e in by_variable.errors or []] == ["'Page'"]
+    by_literal = await schema.execute("query Page { leads(limit: 5) { items { leadId name } } }")
+    assert not any("GRAPHQL_MAX_COST" in e.message for e in by_literal.errors or [])

@@ -1,0 +1,112 @@
+"""A cost limit for GraphQL documents: what one request may ask the server to produce.
+
+Depth, alias and token limits bound a document's size, not its work: 30 aliases of
+`leads(limit: 200) { items { history(days: 180) { … } } }` fit in 2.7 kB and asked for a million
+history points (3-7 s of a worker, a 20-31 MB answer). The estimate here is the number of values
+a document can produce: each field costs 1 plus its selections, and a field whose list size an
+argument sets (`limit`, `days`) multiplies its selections (and itself, for a list of scalars) by
+that size. A literal argument counts as given (within its maximum), a variable as the largest
+value the field accepts, an omitted one as its default. Fragments count where they are spread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    VariableNode,
+)
+
+from foundation.input_rules import MAX_LIMIT
+from gql.admin import MAX_AUDIT_LIMIT
+from gql.model import MAX_CHANGES
+from scoring.history_window import MAX_DAYS
+
+# field name -> (argument, default, largest accepted): the list sizes arguments set
+SIZED: Mapping[str, tuple[str, int, int]] = {
+    "leads": ("limit", 50, MAX_LIMIT),
+    "auditLog": ("limit", 50, MAX_AUDIT_LIMIT),
+    "previewScoringConfig": ("limit", 50, MAX_CHANGES),
+    "backtestScoringConfig": ("limit", 50, MAX_CHANGES),
+    "history": ("days", 30, MAX_DAYS),
+    "sparkline": ("days", 30, MAX_DAYS),
+}
+
+
+def document_cost(
+    selections: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> int:
+    """The estimated number of values the selections can produce (fragment cycles count 0:
+    graphql-core's own rule refuses them)."""
+    if selections is None:
+        return 0
+    total = 0
+    for node in selections.selections:
+        if isinstance(node, FieldNode):
+            inner = document_cost(node.selection_set, fragments, seen)
+            total += 1 + _size(node) * max(inner, 1 if node.name.value in SIZED else 0)
+        elif isinstance(node, InlineFragmentNode):
+            total += document_cost(node.selection_set, fragments, seen)
+        elif isinstance(node, FragmentSpreadNode):
+            name = node.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in seen:
+                total += document_cost(fragment.selection_set, fragments, seen | {name})
+    return total
+
+
+def _size(node: FieldNode) -> int:
+    sized = SIZED.get(node.name.value)
+    if sized is None:
+        return 1
+    name, default, largest = sized
+    for argument in node.arguments or ():
+        if argument.name.value != name:
+            continue
+        if isinstance(argument.value, IntValueNode):
+            return max(0, min(int(argument.value.value), largest))
+        if isinstance(argument.value, VariableNode):
+            return largest
+        return default  # a wrong type: another rule refuses the document
+    return default
+
+
+def cost_limit_rule(max_cost: int) -> type[ASTValidationRule]:
+    """A validation rule refusing operations whose estimated cost exceeds ``max_cost``."""
+
+    class QueryCostLimit(ASTValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.fragments = _fragments(context.document.definitions)
+
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            cost = document_cost(node.selection_set, self.fragments)
+            if cost > max_cost:
+                name = node.name.value if node.name else "anonymous"
+                self.report_error(
+                    GraphQLError(
+                        f"'{name}' would produce about {cost} values, more than the limit of "
+                        f"{max_cost} (GRAPHQL_MAX_COST): ask for fewer leads (limit), fewer days "
+                        "of history, or fewer aliases per request",
+                        node,
+                    )
+                )
+
+    return QueryCostLimit
+
+
+def _fragments(definitions: Iterable[Any]) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
