@@ -23,6 +23,7 @@ from scoring.writes import EventDelta
 EVENT_TYPES = ("email_open", "website_visit", "time_spent", "converted", "lost")
 MAX_EVENTS = 1000
 MAX_VALUE = 1_000_000.0
+REPEATED_EVENT = "is repeated in this batch with other content (the first one is kept)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,14 @@ from foundation.changes import publish
 from models import LeadEvent, ScoringOverride, Tenant
 from models.base import utcnow
 from scoring.engine import ScoringConfig, decay_at, priority_for, raw_score, score_value
-from scoring.events import Event, EventResult, deltas, store_events, validate_event
+from scoring.events import (
+    REPEATED_EVENT,
+    Event,
+    EventResult,
+    deltas,
+    store_events,
+    validate_event,
+)
 from scoring.history_window import ScoreHistory
 from scoring.index import (
     ACTIVITY_DESC,
@@ -205,12 +212,16 @@ class ScoreService:
     async def _record_events(self, tenant_id: str, items: Sequence[Any]) -> EventResult:
         valid: dict[str, Event] = {}
         errors: list[tuple[int, FieldError]] = []
+        repeats = 0  # copies of an event earlier in the batch: duplicates, as a retry would be
         for position, raw in enumerate(items):
             outcome = validate_event(raw)
-            if isinstance(outcome, Event):
-                valid.setdefault(outcome.event_id, outcome)
-            else:
+            if not isinstance(outcome, Event):
                 errors.extend((position, error) for error in outcome)
+            elif (first := valid.setdefault(outcome.event_id, outcome)) is not outcome:
+                if first == outcome:
+                    repeats += 1
+                else:
+                    errors.append((position, FieldError("eventId", REPEATED_EVENT)))
         events = list(valid.values())
         await self._replay_failed_quietly(tenant_id)
         batch = await open_batch(tenant_id, events) if events else None
@@ -225,7 +236,7 @@ class ScoreService:
             raise
         if batch is not None:
             await close_batch(batch)
-        return EventResult(len(new), len(events) - len(new), changes, errors)
+        return EventResult(len(new), len(events) - len(new) + repeats, changes, errors)
 
     async def apply_events(
         self, tenant_id: str, events: Sequence[Event], batch: str | None = None

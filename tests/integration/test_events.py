@@ -87,6 +87,30 @@ async def test_a_retried_batch_counts_once_and_order_does_not_matter(client):
         )
 
 
+async def test_every_item_of_a_batch_is_accounted_for_even_a_repeated_event_id(client):
+    """A copy of an event earlier in the batch counts as a duplicate (as a retry would); an item
+    reusing an eventId with other content is an error at its index, never dropped unsaid."""
+    tenant = await register_tenant(client)
+    opened = event("d1", "dup", "email_open", 1, leadName="Dup")
+    items = [
+        opened,
+        dict(opened),  # the same event twice in one batch
+        event("d1", "dup", "converted", 1),  # its id reused for something else
+        event("d2", "dup", "email_open", 2),
+        dict(opened),
+    ]
+    body = (await post(client, tenant, items)).json()
+    assert (body["accepted"], body["duplicates"]) == (2, 2)
+    assert [(e["index"], e["field"]) for e in body["errors"]] == [(2, "eventId")]
+    assert "repeated in this batch" in body["errors"][0]["message"]
+    assert body["accepted"] + body["duplicates"] + len(body["errors"]) == len(items)
+    lead = await lead_of(client, tenant, "dup")
+    assert lead["raw"]["emailOpens"] == 2 and lead["outcome"]["status"] == "open"
+    again = (await post(client, tenant, [opened, event("d1", "dup", "lost", 5)])).json()
+    assert (again["accepted"], again["duplicates"]) == (0, 1)
+    assert [(e["index"], e["field"]) for e in again["errors"]] == [(1, "eventId")]
+
+
 async def test_bad_events_are_reported_by_index_and_the_rest_kept(client):
     tenant = await register_tenant(client)
     items = [
