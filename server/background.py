@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +23,7 @@ FEED_OVERLAP = timedelta(seconds=3)
 HISTORY_SECONDS = 300.0
 HEAP_SECONDS = 30.0  # how often the oldest generation's growth is checked (foundation.heap)
 SLOW_JOB_SECONDS = 1.0  # a background job that took longer is logged (INFO) with its duration
+STOP_JOBS_S = 5.0  # how long a shutdown waits for the jobs to stop
 
 
 @dataclass
@@ -90,9 +90,15 @@ async def run_background(services: Services) -> None:
     finally:
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # a job that will not stop must not hold the shutdown (the process is exiting anyway)
+        _, running = await asyncio.wait(tasks, timeout=STOP_JOBS_S)
+        if running:
+            log.warning("background jobs still running at shutdown", extra={"jobs": len(running)})
+
+
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def _reconcile(services: Services) -> Callable[[], Awaitable[object]]:
@@ -142,6 +148,8 @@ async def _every(seconds: float, name: str, job: Callable[[], Awaitable[object]]
         except asyncio.CancelledError:
             raise
         except Exception:
+            if _cancelling():  # the driver turned the cancellation into its own error
+                raise asyncio.CancelledError from None
             log.exception("background job failed", extra={"job": name})
         took = time.monotonic() - started
         if took >= SLOW_JOB_SECONDS:  # what an operator needs to tie a latency spike to a job
