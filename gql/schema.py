@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import strawberry
 from cachetools import LRUCache
-from graphql import DocumentNode, parse
+from graphql import DocumentNode, OperationDefinitionNode, parse
 from graphql.error import GraphQLError
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
@@ -88,8 +88,20 @@ class CachedValidation(SchemaExtension):
             assert document is not None  # parsed before validation, or the request failed
             found = (schema, document, rules, validate_document(schema, document, rules))
             _VALIDATED[key] = found
-        context.pre_execution_errors = found[3]
+        errors = found[3]
+        if getattr(context, "_provided_operation_name", None) is None and _operations(document) > 1:
+            # Strawberry would run the first operation; graphql-core's rule (and the spec) refuse
+            errors = [*errors, GraphQLError(MULTIPLE_OPERATIONS)]
+        context.pre_execution_errors = errors
         yield
+
+
+MULTIPLE_OPERATIONS = "Must provide operation name if query contains multiple operations."
+
+
+def _operations(document: DocumentNode | None) -> int:
+    definitions = document.definitions if document is not None else ()
+    return sum(isinstance(d, OperationDefinitionNode) for d in definitions)
 
 
 class _Schema(strawberry.Schema):

@@ -153,3 +153,20 @@ async def test_the_cost_limit_counts_variables_at_their_largest(ferretdb):
     assert [e.message.split(" would")[0] for e in by_variable.errors or []] == ["'Page'"]
     by_literal = await schema.execute("query Page { leads(limit: 5) { items { leadId name } } }")
     assert not any("GRAPHQL_MAX_COST" in e.message for e in by_literal.errors or [])
+
+
+async def test_several_operations_need_an_operation_name(client, commands):
+    """A document of several operations runs the one named by `operationName`; without a name it
+    is refused (Strawberry alone ran the first one: a client could get what it did not mean)."""
+    tenant = await register_tenant(client)
+    document = "query Owners { owners { userId } } query Me { me { userId } }"
+    before = commands.snapshot()
+    error = await refused(client, document, tenant.token)
+    assert error["message"] == "Must provide operation name if query contains multiple operations."
+    assert commands.snapshot() - before == {}
+    named = await client.post(
+        "/graphql",
+        json={"query": document, "operationName": "Me"},
+        headers=tenant.headers,
+    )
+    assert named.status_code == 200 and named.json()["data"] == {"me": {"userId": tenant.user_id}}
