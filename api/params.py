@@ -14,7 +14,14 @@ from foundation.errors import BadInput, field_error
 from foundation.input_rules import MAX_LIMIT
 from scoring.service import LeadFilter, PageQuery
 
-__all__ = ["MAX_LIMIT", "parse_body", "parse_page_query", "parse_query", "validate_page_values"]
+__all__ = [
+    "MAX_LIMIT",
+    "load_json",
+    "parse_body",
+    "parse_page_query",
+    "parse_query",
+    "validate_page_values",
+]
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -46,7 +53,9 @@ def validate_page_values(values: Mapping[str, Any]) -> LeadsQuery:
     try:
         return LeadsQuery.model_validate(given)
     except ValidationError as exc:
-        raise BadInput("invalid paging", field_errors(exc)) from None
+        details = field_errors(exc)
+        names = ", ".join(dict.fromkeys(detail["field"] for detail in details))
+        raise BadInput(f"invalid {names}", details) from None
 
 
 def to_page_query(query: LeadsQuery) -> PageQuery:
@@ -69,16 +78,24 @@ def to_page_query(query: LeadsQuery) -> PageQuery:
     )
 
 
+def load_json(raw: bytes) -> Any:
+    """The body's JSON value, or BadInput saying whether it is not JSON or only too deep."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc):  # orjson's own words for its 1024-level limit
+            rule = "is nested too deeply (at most 1024 levels of arrays and objects)"
+            raise BadInput("body is nested too deeply", [field_error("body", rule)]) from None
+        raise BadInput("body is not valid JSON", [field_error("body", "invalid JSON")]) from None
+
+
 def parse_body(model: type[M], raw: bytes, *, required: bool = True) -> M:
     """A JSON object body as the model, or BadInput naming the body or each bad field."""
     if not raw.strip():
         if required:
             raise BadInput("a JSON body is required", [field_error("body", "is required")])
         raw = b"{}"
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise BadInput("body is not valid JSON", [field_error("body", "invalid JSON")]) from None
+    body = load_json(raw)
     if not isinstance(body, dict):
         raise BadInput("body must be a JSON object", [field_error("body", "must be an object")])
     try:

@@ -145,7 +145,7 @@ class TokenCodec:
             self._verified.pop(token, None)
             raise Unauthenticated("token expired")
         if claims.typ != typ:
-            raise Unauthenticated(f"a {typ} token is required")
+            raise Unauthenticated(f"{_article(typ)} {typ} token is required")
         return claims
 
     async def _verify_external(self, token: str, kid: Any) -> Claims:
@@ -196,7 +196,7 @@ def _header(token: str) -> dict[str, Any]:
 
 def _local_claims(payload: dict[str, Any], typ: str) -> Claims:
     if payload.get("typ") != typ:
-        raise Unauthenticated(f"a {typ} token is required")
+        raise Unauthenticated(f"{_article(typ)} {typ} token is required")
     return Claims(
         user_id=_text(payload, "sub"),
         tenant_id=_tenant(payload, "tid"),
@@ -256,3 +256,7 @@ def _optional_text(value: Any) -> str | None:
 def _token_digest(token: str) -> str:
     """A stable id for a token without a jti, so it can still be revoked."""
     return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

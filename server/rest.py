@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import orjson
 from cachetools import LRUCache
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.params import parse_body, parse_query, to_page_query
+from api.params import load_json, parse_body, parse_query, to_page_query
 from api.rest_models import (
     AcceptInviteBody,
     EventBatch,
@@ -172,10 +171,7 @@ async def post_events(request: Request) -> Response:
 
 
 def _event_array(body: bytes) -> list[Any]:
-    try:
-        items = orjson.loads(body or b"null")
-    except orjson.JSONDecodeError:
-        raise BadInput("body is not valid JSON", [field_error("body", "invalid JSON")]) from None
+    items = load_json(body or b"null")
     if not isinstance(items, list):
         raise BadInput("body must be a JSON array", [field_error("body", "must be an array")])
     if len(items) > MAX_EVENTS:

@@ -208,3 +208,19 @@ async def test_rest_and_graphql_share_one_rule_per_value(client, rest, gql, fiel
     extensions = body["errors"][0]["extensions"]
     assert extensions["code"] == "BAD_USER_INPUT"
     assert extensions["details"] == over_rest.json()["error"]["details"]
+    assert body["errors"][0]["message"] == f"invalid {field}"  # the field, in the message too
+
+
+@pytest.mark.parametrize(("path", "deep"), [("/events", b"[" * 2000), ("/auth/login", b"{}")])
+async def test_json_nested_too_deeply_is_named_as_such(client, path, deep):
+    """A body deeper than the parser goes (1024 levels) is valid JSON: the answer says it is too
+    deep, not that it is not JSON."""
+    tenant = await register_tenant(client)
+    body = deep if path == "/events" else b'{"a":' * 1100 + b"1" + b"}" * 1100
+    headers = {**tenant.headers, "Content-Type": "application/json"}
+    response = await client.post(path, content=body, headers=headers)
+    _assert_standard_error(response, 400, "body")
+    assert response.json()["error"]["message"] == "body is nested too deeply"
+    broken = await client.post(path, content=b"[{]", headers=headers)
+    _assert_standard_error(broken, 400, "body")
+    assert broken.json()["error"]["message"] == "body is not valid JSON"
