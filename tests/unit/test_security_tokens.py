@@ -65,12 +65,12 @@ async def test_local_tokens_round_trip():
         issued.jti,
     )
     assert not claims.external
-    with pytest.raises(Unauthenticated, match="^a refresh token is required$"):
+    with pytest.raises(Unauthenticated, match=r"^a refresh token is required$"):
         await codec.verify(issued.token, typ="refresh")  # remembered, still of the wrong type
     assert await codec.verify(issued.token, typ="access") == claims
     refresh = codec.issue(user_id="u1", tenant_id="t1", role="manager", typ="refresh").token
     assert (await codec.verify(refresh, typ="refresh")).typ == "refresh"
-    with pytest.raises(Unauthenticated, match="^an access token is required$"):
+    with pytest.raises(Unauthenticated, match=r"^an access token is required$"):
         await codec.verify(refresh, typ="access")
 
 
