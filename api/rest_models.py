@@ -6,6 +6,8 @@ them too, so what the document promises and what the routes accept cannot drift 
 
 from __future__ import annotations
 
+import contextlib
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
@@ -51,13 +53,18 @@ def _query_bool(value: Any) -> Any:
 
 
 def _query_int(value: Any) -> Any:
-    """A query string as Python's `int()` reads it (so `5.0` is not an integer)."""
+    """Decimal digits (ASCII), optionally after a minus sign: `5.0`, `+5`, ` 5`, `0x10` and digits
+    of other scripts (`٣`, which Python's `int()` reads as 3) are not integers here, as in JSON
+    and GraphQL."""
     if not isinstance(value, str):
         return value
-    try:
-        return int(value)
-    except ValueError:
-        raise PydanticCustomError("int_parsing", "must be an integer") from None
+    if _INTEGER.fullmatch(value):
+        with contextlib.suppress(ValueError):  # over 4300 digits: Python will not read them
+            return int(value)
+    raise PydanticCustomError("int_parsing", "must be an integer")
+
+
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]

@@ -109,6 +109,12 @@ async def test_raw_only_when_asked(client):
         ("refresh=yes", "refresh"),
         ("bogus=1", "bogus"),
         ("limit=5&limit=6", "limit"),
+        ("page=%D9%A3", "page"),  # an Arabic-Indic 3: Python's int() reads it, JSON would not
+        ("limit=%EF%BC%92", "limit"),  # a full-width 2
+        ("page=%2B2", "page"),
+        ("page=%202", "page"),
+        ("limit=1e1", "limit"),
+        ("page=" + "9" * 5000, "page"),
     ],
 )
 async def test_invalid_params_are_named(client, query, param):
