@@ -68,6 +68,9 @@ class AuthService:
             raise BadInput("invalid password", [field_error("password", "must be a string")])
         check_password_policy(password, self.settings.password_min_length, email=email)
         if actor is None:
+            if role is not None:  # sign-up makes the new tenant's admin: never ignore a role
+                rule = "only an admin adding a user to their tenant sets a role (sign in first)"
+                raise BadInput("invalid role", [field_error("role", rule)])
             self._require_local_login()
             tenant_text = require_text("tenantName", tenant_name, MAX_NAME_LENGTH)
             tenant = await self._create_tenant(tenant_text)

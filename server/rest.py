@@ -125,7 +125,7 @@ async def register(request: Request) -> Response:
         password=body.password,
         name=body.name,
         tenant_name=body.tenant_name if actor is None else None,
-        role=body.role if actor is not None else None,
+        role=body.role,
         actor=actor,
     )
     if actor is not None:

@@ -224,3 +224,26 @@ async def test_json_nested_too_deeply_is_named_as_such(client, path, deep):
     broken = await client.post(path, content=b"[{]", headers=headers)
     _assert_standard_error(broken, 400, "body")
     assert broken.json()["error"]["message"] == "body is not valid JSON"
+
+
+async def test_sign_up_with_a_role_is_refused_not_ignored(client):
+    """Signing up makes you the admin of a new tenant; a `role` there would be ignored, so it is
+    refused with the field named (an admin adding a user to their tenant may set one)."""
+    body = {"email": "role-at-signup@example.com", "password": PASSWORD, "name": "N"}
+    response = await client.post("/auth/register", json={**body, "tenantName": "T", "role": "rep"})
+    _assert_standard_error(response, 400, "role")
+    assert (
+        await client.post("/auth/register", json={**body, "tenantName": "T"})
+    ).status_code == 201
+
+
+async def test_graphql_sign_up_with_a_role_is_refused_too(client):
+    query = (
+        """mutation { register(input: {email: "gql-role@example.com", password: "%s",
+      name: "N", tenantName: "T", role: REP}) { accessToken } }"""
+        % PASSWORD
+    )
+    body = await graphql(client, query)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["errors"][0]["extensions"]["details"][0]["field"] == "role"
