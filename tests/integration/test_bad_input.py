@@ -238,12 +238,9 @@ async def test_sign_up_with_a_role_is_refused_not_ignored(client):
 
 
 async def test_graphql_sign_up_with_a_role_is_refused_too(client):
-    query = (
-        """mutation { register(input: {email: "gql-role@example.com", password: "%s",
-      name: "N", tenantName: "T", role: REP}) { accessToken } }"""
-        % PASSWORD
-    )
-    body = await graphql(client, query)
+    query = """mutation Up($password: String!) { register(input: {email: "gql-role@example.com",
+      password: $password, name: "N", tenantName: "T", role: REP}) { accessToken } }"""
+    body = await graphql(client, query, {"password": PASSWORD})
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert body["errors"][0]["extensions"]["details"][0]["field"] == "role"
