@@ -13,7 +13,7 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from models.base import insert_new, utcnow
@@ -23,6 +23,9 @@ from scoring.writes import EventDelta
 EVENT_TYPES = ("email_open", "website_visit", "time_spent", "converted", "lost")
 MAX_EVENTS = 1000
 MAX_VALUE = 1_000_000.0
+# an event has happened: a moment further ahead than clocks and time zones go astray is refused
+FUTURE_SKEW = timedelta(hours=24)
+FUTURE_MESSAGE = "must not be more than 24 hours in the future (check the sender's clock)"
 REPEATED_EVENT = "is repeated in this batch with other content (the first one is kept)"
 
 
@@ -156,4 +159,10 @@ def _moment(raw: Mapping[str, Any], errors: list[FieldError]) -> datetime | None
     if raw.get("occurredAt") in (None, ""):
         errors.append(FieldError("occurredAt", "is required (ISO 8601 date-time)"))
         return None
-    return parse_datetime(raw, "occurredAt", errors)
+    moment = parse_datetime(raw, "occurredAt", errors)
+    if moment is not None and moment > utcnow() + FUTURE_SKEW:
+        # lastActivityAt is the latest occurredAt: one event dated 2099 would stop the lead's
+        # decay for good, and no later event could bring it back
+        errors.append(FieldError("occurredAt", FUTURE_MESSAGE))
+        return None
+    return moment

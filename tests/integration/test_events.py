@@ -111,6 +111,43 @@ async def test_every_item_of_a_batch_is_accounted_for_even_a_repeated_event_id(c
     assert [(e["index"], e["field"]) for e in again["errors"]] == [(1, "eventId")]
 
 
+async def test_an_event_dated_beyond_a_day_ahead_is_refused_and_cannot_freeze_a_lead(client):
+    """lastActivityAt is the latest occurredAt, so one event dated 2099 (a wrong clock, a typo)
+    would keep the lead undecayed for ever; up to a day ahead (clocks, time zones) is taken."""
+    tenant = await register_tenant(client)
+    now = utcnow()
+    items = [
+        {
+            "eventId": "f1",
+            "leadId": "fut",
+            "type": "email_open",
+            "occurredAt": "2099-01-01T00:00:00Z",
+        },
+        {
+            "eventId": "f2",
+            "leadId": "fut",
+            "type": "email_open",
+            "occurredAt": (now + timedelta(hours=25)).isoformat(),
+        },
+        {
+            "eventId": "f3",
+            "leadId": "fut",
+            "type": "email_open",
+            "occurredAt": (now + timedelta(hours=2)).isoformat(),
+            "leadName": "Future",
+        },
+    ]
+    body = (await post(client, tenant, items)).json()
+    assert body["accepted"] == 1
+    assert [(e["index"], e["field"]) for e in body["errors"]] == [
+        (0, "occurredAt"),
+        (1, "occurredAt"),
+    ]
+    assert "24 hours in the future" in body["errors"][0]["message"]
+    lead = await lead_of(client, tenant, "fut")
+    assert lead["raw"]["emailOpens"] == 1 and lead["breakdown"]["decayFactor"] == 1.0
+
+
 async def test_bad_events_are_reported_by_index_and_the_rest_kept(client):
     tenant = await register_tenant(client)
     items = [
