@@ -8,6 +8,7 @@ from typing import Any
 
 from beanie import Document, init_beanie
 from beanie.odm.fields import IndexModelField
+from bson.codec_options import DatetimeConversion
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
@@ -38,6 +39,10 @@ def connect(
         # datetime's own UTC, not bson's Python-level one: every comparison of two moments calls
         # both sides' utcoffset (a view's trends compared 5 500 of them through Python calls)
         tzinfo=UTC,
+        # a date beyond datetime's years 1-9999 (valid BSON; another writer may store one) comes
+        # back as bson's DatetimeMS instead of failing the whole reply it is in: one such
+        # document stopped every scan of `interactions` and made its tenant unreadable
+        datetime_conversion=DatetimeConversion.DATETIME_AUTO,
         serverSelectionTimeoutMS=timeout_ms,
         connectTimeoutMS=timeout_ms,
         socketTimeoutMS=socket_timeout_ms or timeout_ms,
