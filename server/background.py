@@ -75,8 +75,10 @@ async def run_background(services: Services) -> None:
     follower = FeedFollower(services)
     model = services.scores.model
     jobs = [
-        _every(settings.index_poll_seconds, "change feed", follower.poll),
-        _every(settings.external_sync_seconds, "external sync", model.sync_external),
+        _every(settings.index_poll_seconds, "change feed", follower.poll, back_off=False),
+        _every(
+            settings.external_sync_seconds, "external sync", model.sync_external, back_off=False
+        ),
         _every(settings.score_freshness_minutes * 60, "reconcile", _reconcile(services)),
         _every(2.0, "score storage", services.scores.persister.flush),
         _every(60.0, "purge", _purge(services)),
@@ -137,12 +139,19 @@ async def record_history(services: Services, now: datetime | None = None) -> int
     return stored
 
 
-async def _every(seconds: float, name: str, job: Callable[[], Awaitable[object]]) -> None:
-    """Run a job every ``seconds`` (never when 0), backing off when it takes long."""
+async def _every(
+    seconds: float, name: str, job: Callable[[], Awaitable[object]], *, back_off: bool = True
+) -> None:
+    """Run a job every ``seconds`` (never when 0); after a run that took long, wait 4 times as
+    long (``back_off``: jobs whose interval is a promise, such as how soon another replica's
+    writes are served, keep their interval). A failed run is tried again after ``seconds``: a
+    stalled database made the change feed wait 4 x 14 s after it answered again, and replicas
+    disagreed for close to a minute."""
     if seconds <= 0:
         return
     while True:
         started = time.monotonic()
+        failed = False
         try:
             await job()
         except asyncio.CancelledError:
@@ -151,7 +160,8 @@ async def _every(seconds: float, name: str, job: Callable[[], Awaitable[object]]
             if _cancelling():  # the driver turned the cancellation into its own error
                 raise asyncio.CancelledError from None
             log.exception("background job failed", extra={"job": name})
+            failed = True
         took = time.monotonic() - started
         if took >= SLOW_JOB_SECONDS:  # what an operator needs to tie a latency spike to a job
             log.info("background job took %.1f s", took, extra={"job": name})
-        await asyncio.sleep(max(seconds, took * 4))
+        await asyncio.sleep(seconds if failed or not back_off else max(seconds, took * 4))

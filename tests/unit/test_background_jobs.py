@@ -78,7 +78,7 @@ async def test_a_shutdown_does_not_wait_for_ever_on_a_job_that_will_not_stop(
                 if not stubborn[0]:
                     raise
 
-    def stub(seconds: float, name: str, job):  # type: ignore[no-untyped-def]
+    def stub(seconds: float, name: str, job, **_: object):  # type: ignore[no-untyped-def]
         return deaf() if name == "change feed" else asyncio.sleep(60)
 
     monkeypatch.setattr(background, "_every", stub)
@@ -104,3 +104,33 @@ async def test_a_shutdown_does_not_wait_for_ever_on_a_job_that_will_not_stop(
     await asyncio.gather(*deaf_tasks, return_exceptions=True)
     assert done == {task}
     assert "background jobs still running at shutdown" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("back_off", "fails", "least", "most"),
+    [
+        (True, False, 0.35, 1.0),  # a slow run: 4 x 0.1 s before the next
+        (False, False, 0.0, 0.08),  # a promised interval: the next run comes on time
+        (True, True, 0.0, 0.08),  # a failed run (a stalled database): tried again on time
+    ],
+)
+async def test_the_pause_after_a_slow_run(
+    back_off: bool, fails: bool, least: float, most: float
+) -> None:
+    starts: list[float] = []
+    second = asyncio.Event()
+
+    async def job() -> None:
+        starts.append(asyncio.get_running_loop().time())
+        if len(starts) == 2:
+            second.set()
+        await asyncio.sleep(0.1)
+        if fails:
+            raise ConnectionError("the database did not answer")
+
+    task = asyncio.create_task(background._every(0.01, "job", job, back_off=back_off))
+    await asyncio.wait_for(second.wait(), 2)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    pause = starts[1] - starts[0] - 0.1
+    assert least <= pause <= most, pause
