@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.requests import HTTPConnection
@@ -51,8 +52,11 @@ class Services:
         return await self.auth.login(email, password)
 
     async def ping(self) -> None:
-        """Raise unless the database answers."""
-        await self.db.command("ping")
+        """Raise unless the database answers within MONGODB_TIMEOUT_MS (a stalled database held
+        a pooled connection's ping up to the 30 s socket timeout: probes timed out instead of
+        reading a 503)."""
+        with pymongo.timeout(self.settings.mongodb_timeout_ms / 1000):
+            await self.db.command("ping")
 
 
 def _account_key(email: str) -> str:

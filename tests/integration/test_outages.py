@@ -209,3 +209,24 @@ async def test_a_stopped_database_gives_prompt_503s_and_service_resumes(app, own
         page = await client.get("/leads/scoring", headers=tenant.headers)
         assert page.status_code == 200
         assert page.json()["meta"]["total"] == len(LEADS)
+
+
+async def test_a_stalled_database_gets_a_prompt_503_from_health(app, own_database):
+    """A database that stops answering (paused, not gone) keeps its connections open. The ping is
+    bounded by MONGODB_TIMEOUT_MS (a fault test saw a first /health take 6-12 s in a stall with
+    the background jobs running; this one, without them, answered in time with or without the
+    bound: it guards the documented behaviour)."""
+    settings = make_settings(own_database, mongodb_timeout_ms=1000)
+    async with running_app(settings) as running, running.client() as client:
+        assert (await client.get("/health")).status_code == 200  # a pooled connection exists
+        os.kill(own_database.process.pid, signal.SIGSTOP)
+        try:
+            health, elapsed = await _timed(client.get("/health"))
+        finally:
+            os.kill(own_database.process.pid, signal.SIGCONT)
+        assert health.status_code == 503
+        assert elapsed < 2.5
+        started = time.monotonic()
+        while (await client.get("/health")).status_code != 200:
+            assert time.monotonic() - started < 5, "no recovery within 5 s"
+            await asyncio.sleep(0.2)
