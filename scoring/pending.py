@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,15 @@ async def note_stored(batch_id: str, event_ids: Sequence[str]) -> None:
 async def close_batch(batch_id: str) -> None:
     """The batch's events are applied: forget its marker."""
     await PendingEventBatch.get_pymongo_collection().delete_one({"_id": batch_id})
+
+
+async def open_markers(batch_ids: Iterable[str]) -> set[str]:
+    """Which of these batches still have their marker (not applied and closed yet)."""
+    ids = list(batch_ids)
+    if not ids:
+        return set()
+    cursor = PendingEventBatch.get_pymongo_collection().find({"_id": {"$in": ids}}, {"_id": 1})
+    return {doc["_id"] async for doc in cursor}
 
 
 async def replay_pending(
@@ -118,4 +127,4 @@ def _expand(raw: dict[str, Any]) -> Event:
     return Event(raw["e"], raw["l"], raw["t"], float(raw["v"]), occurred, raw.get("x") or {})
 
 
-__all__ = ["close_batch", "deltas", "open_batch", "replay_pending"]
+__all__ = ["close_batch", "deltas", "open_batch", "open_markers", "replay_pending"]

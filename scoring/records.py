@@ -20,7 +20,11 @@ from scoring.index import (
 
 COUNT_FIELDS = ("emailOpens", "websiteVisits", "timeSpent")
 OUTCOMES = ("open", "won", "lost")
-KEPT_BATCHES = 4  # event batches remembered per lead (replays come within minutes)
+# Event batches a lead is stamped with (a replay of a batch skips the leads it stamped). A stamp
+# is dropped at the lead's next event write once its batch's marker is gone (scoring/writes.py):
+# one kept by count (the last 4) was gone before a replay minutes later, which counted the whole
+# batch again. The cap only bounds a lead written by many batches whose markers all stay.
+KEPT_BATCHES = 64
 
 
 def band_of(score: float) -> int:

@@ -39,7 +39,14 @@ from scoring.index import (
     to_micros,
 )
 from scoring.ingest import FieldError, InteractionRecord, validate_interaction
-from scoring.pending import GRACE, close_batch, note_stored, open_batch, replay_pending
+from scoring.pending import (
+    GRACE,
+    close_batch,
+    note_stored,
+    open_batch,
+    open_markers,
+    replay_pending,
+)
 from scoring.persist import ScorePersister
 from scoring.read_model import EffectiveConfig, ReadModel
 from scoring.records import band_of, score_document
@@ -224,18 +231,21 @@ class ScoreService:
                     errors.append((position, FieldError("eventId", REPEATED_EVENT)))
         events = list(valid.values())
         await self._replay_failed_quietly(tenant_id)
-        batch = await open_batch(tenant_id, events) if events else None
-        stored = await store_events(LeadEvent.get_pymongo_collection(), tenant_id, events, batch)
-        new = [e for e in events if e.event_id not in stored]
-        if batch is not None:
+        if not events:
+            return EventResult(0, repeats, 0, errors)
+        batch = await open_batch(tenant_id, events)
+        try:  # from here a failure leaves the marker: this process applies it before its next batch
+            collection = LeadEvent.get_pymongo_collection()
+            stored = await store_events(collection, tenant_id, events, batch)
+            new = [e for e in events if e.event_id not in stored]
             await note_stored(batch, [e.event_id for e in new])
-        try:
             changes = await self.apply_events(tenant_id, new, batch)
-        except Exception:
-            self._unapplied.setdefault(tenant_id, set()).update([batch] if batch else [])
-            raise
-        if batch is not None:
             await close_batch(batch)
+        except Exception:
+            # a retry finds the events this batch stored and calls them duplicates: they must
+            # not wait for another replica's replay of the marker (minutes)
+            self._unapplied.setdefault(tenant_id, set()).add(batch)
+            raise
         return EventResult(len(new), len(events) - len(new) + repeats, changes, errors)
 
     async def apply_events(
@@ -250,12 +260,18 @@ class ScoreService:
         found = deltas(events)
         if batch is not None:
             index = await self.model.index(tenant_id)
+            stamped: set[str] = set()
             for lead_id in list(found):
                 record = index.get(lead_id)
                 if record is not None and batch in record.batches:
                     del found[lead_id]
                 else:
                     found[lead_id].batch = batch
+                    stamped.update(record.batches if record is not None else ())
+            stamped.discard(batch)
+            closed = frozenset(stamped - await open_markers(stamped))
+            for delta in found.values():
+                delta.closed = closed
         changes = [LeadChange(lid, {}, delta) for lid, delta in found.items()]
         await write_leads(self.model, tenant_id, changes)
         self.persister.mark(tenant_id, [change.lead_id for change in changes])

@@ -76,6 +76,7 @@ class EventDelta:
     extra: dict[str, Any] = field(default_factory=dict)
     items: list[tuple[datetime, str, float]] = field(default_factory=list)
     batch: str | None = None  # the pending batch the events came in, stamped on the lead
+    closed: frozenset[str] = frozenset()  # batches whose markers are gone: their stamps may go
 
     def add(self, kind: str, value: float, at: datetime, extra: Mapping[str, Any]) -> None:
         """Count one event."""
@@ -112,7 +113,8 @@ class EventDelta:
             values["countsBeforeOutcome"] = before_document(before)
         if self.batch is not None:
             known_batches = () if current is None else current.batches
-            values["eventBatches"] = [*known_batches, self.batch][-KEPT_BATCHES:]
+            kept = [b for b in known_batches if b not in self.closed and b != self.batch]
+            values["eventBatches"] = [*kept, self.batch][-KEPT_BATCHES:]
         return values
 
 

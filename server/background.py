@@ -24,6 +24,7 @@ HISTORY_SECONDS = 300.0
 HEAP_SECONDS = 30.0  # how often the oldest generation's growth is checked (foundation.heap)
 SLOW_JOB_SECONDS = 1.0  # a background job that took longer is logged (INFO) with its duration
 STOP_JOBS_S = 5.0  # how long a shutdown waits for the jobs to stop
+PENDING_SECONDS = 30.0  # how often markers older than scoring.pending.GRACE are looked for
 
 
 @dataclass
@@ -80,6 +81,7 @@ async def run_background(services: Services) -> None:
             settings.external_sync_seconds, "external sync", model.sync_external, back_off=False
         ),
         _every(settings.score_freshness_minutes * 60, "reconcile", _reconcile(services)),
+        _every(PENDING_SECONDS, "pending events", _pending(services)),
         _every(2.0, "score storage", services.scores.persister.flush),
         _every(60.0, "purge", _purge(services)),
         _every(HISTORY_SECONDS, "score history", _history(services)),
@@ -105,8 +107,20 @@ def _cancelling() -> bool:
 
 def _reconcile(services: Services) -> Callable[[], Awaitable[object]]:
     async def run() -> int:
-        await services.scores.replay_pending()
         return await services.scores.model.sync_external(full=True)
+
+    return run
+
+
+def _pending(services: Services) -> Callable[[], Awaitable[object]]:
+    """Replay event batches a dead process left (their events stored, maybe not applied), one
+    replica at a time. It ran with the full reconcile only: events a client's retry had been
+    told were stored waited up to 15 minutes to be counted."""
+
+    async def run() -> int:
+        if not await acquire_lease("pending-events", timedelta(seconds=PENDING_SECONDS * 0.8)):
+            return 0
+        return await services.scores.replay_pending()
 
     return run
 

@@ -130,6 +130,60 @@ async def test_a_crash_after_the_lead_write_is_not_counted_twice(client, monkeyp
     assert {item["leadId"] for item in page.items} == set(expected)
 
 
+async def test_a_failure_while_storing_is_applied_before_the_next_batch(client, monkeypatch):
+    """The database fails after the events are stored, before they are applied: the client's
+    retry finds them stored (duplicates), so they must be applied then, not minutes later by
+    another process's replay of the marker."""
+    tenant = await register_tenant(client)
+    real = scoring.service.note_stored
+    calls = {"left": 1}
+
+    async def note_stored(batch_id, event_ids):  # type: ignore[no-untyped-def]
+        if calls["left"]:
+            calls["left"] -= 1
+            raise RuntimeError("the database went away after storing the events")
+        return await real(batch_id, event_ids)
+
+    monkeypatch.setattr(scoring.service, "note_stored", note_stored)
+    assert (await post(client, tenant, BATCH)).status_code == 500
+    retry = await post(client, tenant, BATCH)
+    assert retry.json() == {"accepted": 0, "duplicates": len(BATCH), "leads": 0, "errors": []}
+    expected = {"acme": (2, 1, 42), "globex": (0, 0, 30.5)}
+    assert await _stored_counts(tenant.tenant_id) == expected
+    pending = PendingEventBatch.get_pymongo_collection()
+    assert await pending.count_documents({"tenantId": tenant.tenant_id}) == 0
+
+
+async def test_a_replay_after_many_newer_batches_is_not_counted_twice(client, monkeypatch):
+    """The stamp that tells a replay a lead has its batch already must outlive any number of
+    newer batches while the marker exists (it was the last 4: a replay minutes later counted
+    the whole batch again)."""
+    tenant = await register_tenant(client)
+
+    async def killed(batch_id: str) -> None:
+        raise RuntimeError("killed after applying, before the marker was deleted")
+
+    monkeypatch.setattr(scoring.service, "close_batch", killed)
+    assert (await post(client, tenant, BATCH)).status_code == 500
+    monkeypatch.undo()
+    writer = ScoreService(ScoringConfig())  # another replica goes on writing these leads
+    for n in range(8):
+        newer = [
+            event(f"later-{n}-a", "acme", "email_open", 10 + n),
+            event(f"later-{n}-g", "globex", "website_visit", 10 + n),
+        ]
+        assert (await writer.record_events(tenant.tenant_id, newer)).accepted == 2
+    expected = {"acme": (2 + 8, 1, 42), "globex": (0, 8, 30.5)}
+    assert await _stored_counts(tenant.tenant_id) == expected
+    survivor = ScoreService(ScoringConfig())
+    assert await survivor.replay_pending(older_than=timedelta(0)) == len(BATCH)
+    assert await _stored_counts(tenant.tenant_id) == expected
+    stamps = await Interaction.get_pymongo_collection().find_one(
+        {"tenantId": tenant.tenant_id, "leadId": "acme"}
+    )
+    assert len(stamps.get("eventBatches", [])) <= 2  # closed batches' stamps are not kept
+
+
 async def test_a_marker_left_by_an_older_version_is_still_replayed(client):
     """Markers used to hold their events and stored ids as plain arrays, not packed."""
     from tests.integration.test_events import T0
@@ -181,3 +235,26 @@ async def test_the_write_budget_does_not_include_building_a_cold_tenant(client, 
     other = await register_tenant(client)  # and the first interactions written to a tenant
     body = await graphql(client, RECORD_MUTATION, {"input": [lead("cold")]}, other.token)
     assert body["data"]["recordInteractions"]["accepted"] == 1, body
+
+
+async def test_pending_batches_are_replayed_by_one_replica_at_a_time(client) -> None:
+    """The background job (every 30 s) replays left-over markers under a lease: of two replicas
+    looking at the same moment, one replays."""
+    from types import SimpleNamespace
+
+    from models import Lease
+    from server import background
+
+    await Lease.get_pymongo_collection().delete_many({"_id": "pending-events"})
+    calls: list[str] = []
+
+    def replica(name: str) -> object:
+        async def replay_pending() -> int:
+            calls.append(name)
+            return 0
+
+        return SimpleNamespace(scores=SimpleNamespace(replay_pending=replay_pending))
+
+    jobs = [background._pending(replica(name)) for name in ("a", "b")]  # type: ignore[arg-type]
+    await asyncio.gather(*(job() for job in jobs))
+    assert len(calls) == 1
