@@ -116,10 +116,18 @@ class ReadModel:
         return EffectiveConfig(config, version, fingerprint(config), isinstance(override, Mapping))
 
     def apply(self, tenant_id: str, records: Iterable[LeadRecord]) -> None:
-        """Put records into a loaded index (no-op for tenants not in memory)."""
+        """Put another replica's written records into a loaded index (no-op for tenants not in
+        memory), except where the index holds a later write of the lead: when two replicas
+        write one lead, this one's own later write (which read the other's) is not undone by the
+        other's entry arriving after it (counts went back for a moment, 186 times in 1 720
+        reads of a two-replica test). Stamps come from each writer's clock: one running behind
+        may see its write skipped here, until the external sync reads it (seconds)."""
         index = self._indexes.get(tenant_id)
-        if index is not None:
-            index.upsert(records)
+        if index is None:
+            return
+        newer = [r for r in records if not _older(r, index.get(r.lead_id))]
+        if newer:
+            index.upsert(newer)
             index.take_writes(to_micros(utcnow()))
 
     async def reload_config(self, tenant_id: str) -> EffectiveConfig | None:
@@ -318,6 +326,10 @@ async def _rest(working_since: float) -> float:
     worked = time.perf_counter() - working_since
     await asyncio.sleep(worked * (1 - RECONCILE_SHARE) / RECONCILE_SHARE)
     return time.perf_counter()
+
+
+def _older(record: LeadRecord, current: LeadRecord | None) -> bool:
+    return current is not None and record.updated_us < current.updated_us
 
 
 def _differs(current: LeadRecord | None, found: LeadRecord, started_us: int) -> bool:

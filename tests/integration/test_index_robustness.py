@@ -1,5 +1,6 @@
-"""Another writer's dates beyond datetime's years 1-9999 (valid BSON) never stop a scan: the
-document is read with the date taken as absent, and the documents around it keep flowing."""
+"""What other writers and replicas store never stops or undoes the index: a date beyond
+datetime's years 1-9999 (valid BSON) is read as absent and the documents around it keep flowing;
+another replica's entry older than this replica's own later write of a lead is not applied."""
 
 from __future__ import annotations
 
@@ -56,3 +57,28 @@ async def test_out_of_range_dates_neither_stop_a_build_nor_the_external_sync(cli
     assert await replica.lead(tenant_id, "bad-after") is not None
     assert await replica.model.sync_external(full=True) >= 0  # the full reconcile reads them too
     assert (await replica.page(tenant_id, PageQuery())).total == 5
+
+
+async def test_another_replicas_older_entry_does_not_undo_a_later_write_here(client) -> None:
+    """Two replicas write one lead; this one's later write read the other's, and the other's
+    feed entry arrives after it: the index keeps the later state (counts went back for a moment
+    before); a later entry from the other replica is still taken."""
+    from dataclasses import replace
+
+    tenant_id = (await register_tenant(client)).tenant_id
+    replica = ScoreService(ScoringConfig())
+    lead = {"leadId": "x", "leadName": "X", "emailOpens": 1, "websiteVisits": 0, "timeSpent": 0}
+    await replica.record_interactions(tenant_id, [lead])
+    index = replica.model.loaded(tenant_id)
+    assert index is not None
+    earlier = index.get("x")
+    await replica.record_interactions(tenant_id, [lead | {"emailOpens": 5}])
+    later = index.get("x")
+    assert earlier is not None and later is not None
+    assert earlier.updated_us < later.updated_us
+
+    replica.model.apply(tenant_id, [earlier])  # the other replica's entry, arriving late
+    assert index.get("x").email_opens == 5  # type: ignore[union-attr]
+    newest = replace(later, email_opens=7, updated_us=later.updated_us + 1000)
+    replica.model.apply(tenant_id, [newest])
+    assert index.get("x").email_opens == 7  # type: ignore[union-attr]
