@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -12,12 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from pymongo.errors import PyMongoError
 
 from auth import apikeys
 from auth.directory import Directory
 from cli.ferretdb import EmbeddedFerretDB
 from cli.importer import ImportFileError, import_csv, load_map
 from cli.runtime import (
+    DATABASE_UNAVAILABLE,
     connected_settings,
     console,
     dev_secret,
@@ -207,6 +210,17 @@ def import_command(
         total = max(sum(1 for _ in handle) - 1, 0)
 
     async def run(scores: ScoreService) -> int:
+        try:
+            return await imported(scores)
+        except PyMongoError as exc:  # after the batches' own retries
+            console.print(
+                f"[red]error[/red] the database is unavailable ({type(exc).__name__}): the "
+                "batches written before it went away are imported; running the import again "
+                "is safe (rows are upserted)"
+            )
+            return DATABASE_UNAVAILABLE
+
+    async def imported(scores: ScoreService) -> int:
         if await Tenant.find_one({"_id": tenant}) is None:
             console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
             return 2
@@ -239,7 +253,8 @@ def import_command(
             f"{report.rows} row(s) read, {report.imported} lead(s) imported, "
             f"{len(report.rejected)} row(s) rejected in {time.perf_counter() - started:.1f} s"
         )
-        await store_scores(scores)
+        with contextlib.suppress(PyMongoError):  # left pending: with_scores reports them
+            await store_scores(scores)
         return 1 if report.rejected else 0
 
     raise typer.Exit(run_async(with_scores(settings, run, leads_on_demand=True)))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
+from pymongo.errors import PyMongoError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # imported where used: sign-in, cache and limits cost a comma
 log = logging.getLogger(__name__)
 
 console = Console(stderr=True)
+DATABASE_UNAVAILABLE = 3  # the exit code of a data command that could not reach the database
 T = TypeVar("T")
 
 
@@ -121,13 +123,27 @@ async def with_scores(
     from scoring.read_model import LeadsOnDemand
     from scoring.service import ScoreService
 
-    client, _ = await open_database(settings, socket_timeout_ms=BATCH_SOCKET_TIMEOUT_MS)
+    try:
+        client, _ = await open_database(settings, socket_timeout_ms=BATCH_SOCKET_TIMEOUT_MS)
+    except PyMongoError as exc:
+        console.print(
+            f"[red]error[/red] cannot reach the database (MONGODB_URI, {type(exc).__name__} "
+            f"after MONGODB_TIMEOUT_MS={settings.mongodb_timeout_ms}); nothing was changed"
+        )
+        return DATABASE_UNAVAILABLE
     try:
         defaults = default_config(settings)
         model = LeadsOnDemand(defaults) if leads_on_demand else None
         scores = ScoreService(defaults, model)
         code = await run(scores)
-        await scores.drain()  # store the scores of what the command wrote
+        try:
+            await scores.drain()  # store the scores of what the command wrote
+        except PyMongoError as exc:  # what was written stays written; only its scores wait
+            console.print(
+                f"[yellow]warning[/yellow] {scores.persister.pending} score document(s) not "
+                f"stored: the database is unavailable ({type(exc).__name__}); a running "
+                "server or `leadscore recompute` stores them"
+            )
         return code
     finally:
         await client.close()

@@ -277,3 +277,13 @@ def test_serve_workers_log_requests_as_json(cli_env, tmp_path: Path):
     records = [json.loads(line) for line in lines]  # every line is JSON, workers' included
     served = [r for r in records if r.get("msg") == "request" and r.get("route") == "/health"]
     assert len(served) == 20, lines[-20:]
+
+
+def test_a_data_command_without_its_database_says_so_in_one_line(cli_env, tmp_path: Path):
+    path = tmp_path / "one.csv"
+    path.write_text("leadId,leadName,emailOpens,websiteVisits,timeSpent\nl1,L1,1,1,1\n")
+    env = cli_env | {"MONGODB_URI": "mongodb://127.0.0.1:1/", "MONGODB_TIMEOUT_MS": "300"}
+    result = leadscore(env, "import", str(path), "--tenant", "acme-demo")
+    assert result.returncode == 3, result.stderr
+    assert "cannot reach the database" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
