@@ -108,7 +108,7 @@ class Settings(BaseSettings):
     graphql_max_depth: int = Field(10, ge=2, le=50)
     graphql_max_aliases: int = Field(30, ge=1, le=1000)
     graphql_max_tokens: int = Field(2000, ge=50, le=100_000)
-    graphql_max_cost: int = Field(50_000, ge=100, le=100_000_000)
+    graphql_max_cost: int = Field(200_000, ge=100, le=100_000_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("lead_score_weights", mode="before")
