@@ -93,8 +93,9 @@ def error_response(
 ) -> JSONResponse:
     """The error body of the REST contract, with its status and headers."""
     headers = dict(headers or {})
-    if error.status == 401:
-        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    if error.status == 401:  # no error code for a request without credentials (RFC 6750 §3.1)
+        sent = getattr(error, "token_sent", True)
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent else "Bearer"
     retry_after = getattr(error, "retry_after", None)
     if error.status == 429 and retry_after is not None:
         headers["Retry-After"] = str(retry_after)

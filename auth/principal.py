@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from auth.tokens import Claims
-from foundation.errors import Unauthenticated
+from foundation.errors import NoCredentials, Unauthenticated
 from models import ApiKey, Role, User
 
 INGEST_ROLE = "ingest"
@@ -79,7 +79,7 @@ def user_to_wire(user: User) -> dict[str, Any]:
 def bearer_token(authorization: str | None) -> str:
     """The token of an `Authorization: Bearer <token>` header."""
     if not authorization:
-        raise Unauthenticated("missing bearer token")
+        raise NoCredentials("missing bearer token")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Authorization must be `Bearer <token>`")

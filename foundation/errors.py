@@ -34,6 +34,13 @@ class Unauthenticated(AppError):
     status = 401
     code = "UNAUTHENTICATED"
     graphql_code = "UNAUTHENTICATED"
+    token_sent = True  # False when the request carried no credentials at all (RFC 6750 §3.1)
+
+
+class NoCredentials(Unauthenticated):
+    """The request carried no credentials: the challenge names no error (RFC 6750 §3.1)."""
+
+    token_sent = False
 
 
 class Forbidden(AppError):

@@ -182,7 +182,10 @@ def _token(**overrides):
 async def test_unauthenticated_requests_get_401(client, headers):
     response = await client.get("/leads/scoring", headers=headers)
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    challenge = response.headers["WWW-Authenticate"]
+    # RFC 6750 §3.1: no error code when the request carried no credentials at all
+    sent = "Authorization" in headers and headers["Authorization"] != ""
+    assert challenge == ('Bearer error="invalid_token"' if sent else "Bearer")
     assert response.json()["error"]["code"] == "UNAUTHENTICATED"
 
 
