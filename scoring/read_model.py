@@ -192,19 +192,24 @@ class ReadModel:
                 dropped += len(gone)
         return dropped
 
-    async def _build(self, tenant_id: str) -> TenantIndex:
+    async def _empty_index(self, tenant_id: str) -> TenantIndex:
+        """A new index under the tenant's model (kept as the tenant's model); LookupError if no
+        tenant."""
         tenant = await Tenant.get_pymongo_collection().find_one({"_id": tenant_id})
         if tenant is None:
             raise LookupError(tenant_id)
         effective = self.effective(tenant)
-        index = TenantIndex(tenant_id, effective.config)
+        self._configs[tenant_id] = effective
+        return TenantIndex(tenant_id, effective.config)
+
+    async def _build(self, tenant_id: str) -> TenantIndex:
+        index = await self._empty_index(tenant_id)
         started = utcnow()
         cursor = Interaction.get_pymongo_collection().find(
             {"tenantId": tenant_id}, batch_size=SCAN_BATCH
         )
         records = [record async for doc in cursor if (record := record_from_doc(doc))]
         index.upsert(records)
-        self._configs[tenant_id] = effective
         self._indexes[tenant_id] = index
         self._watermarks[tenant_id] = started  # the scan and catch-up cover what came before
         caught = await self._catch_up(tenant_id, index, started)
@@ -283,12 +288,7 @@ class LeadsOnDemand(ReadModel):
         self._empty_at_start: dict[str, bool] = {}
 
     async def _build(self, tenant_id: str) -> TenantIndex:
-        tenant = await Tenant.get_pymongo_collection().find_one({"_id": tenant_id})
-        if tenant is None:
-            raise LookupError(tenant_id)
-        effective = self.effective(tenant)
-        index = TenantIndex(tenant_id, effective.config)
-        self._configs[tenant_id] = effective
+        index = await self._empty_index(tenant_id)
         self._indexes[tenant_id] = index
         self._held[tenant_id] = set()
         any_lead = await Interaction.get_pymongo_collection().find_one(

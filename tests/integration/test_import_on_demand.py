@@ -30,24 +30,27 @@ ROWS = [
 IGNORED = {"_id", "tenantId", "createdAt", "updatedAt"}
 
 
+async def _crm_lead(tenant_id: str, lead_id: str, **fields: Any) -> None:
+    """A lead as a CRM pipeline writes it: its own ObjectId `_id`, `updatedAt` set."""
+    now = datetime.now(UTC)
+    document = {"_id": ObjectId(), "tenantId": tenant_id, "leadId": lead_id, **fields}
+    await Interaction.get_pymongo_collection().insert_one(
+        document | {"createdAt": now, "updatedAt": now}
+    )
+
+
 async def _tenant_like_a_crm_left_it(client: Any) -> str:
     tenant_id = (await register_tenant(client)).tenant_id
     await ScoreService(ScoringConfig()).record_interactions(tenant_id, records(200))
-    now = datetime.now(UTC)
-    await Interaction.get_pymongo_collection().insert_one(
-        {
-            "_id": ObjectId(),
-            "tenantId": tenant_id,
-            "leadId": "crm-1",
-            "leadName": "From the CRM",
-            "ownerId": "owner-0",
-            "emailOpens": 1,
-            "websiteVisits": 1,
-            "timeSpent": 10,
-            "lastActivityAt": now,
-            "createdAt": now,
-            "updatedAt": now,
-        }
+    await _crm_lead(
+        tenant_id,
+        "crm-1",
+        leadName="From the CRM",
+        ownerId="owner-0",
+        emailOpens=1,
+        websiteVisits=1,
+        timeSpent=10,
+        lastActivityAt=datetime.now(UTC),
     )
     return tenant_id
 
@@ -114,20 +117,14 @@ async def test_an_import_into_an_empty_tenant_meets_a_lead_another_writer_adds_m
     tenant_id = (await register_tenant(client)).tenant_id
     held = ScoreService(ScoringConfig(), LeadsOnDemand(ScoringConfig()))
     await held.model.index(tenant_id)
-    now = datetime.now(UTC)
-    await Interaction.get_pymongo_collection().insert_one(
-        {
-            "_id": ObjectId(),
-            "tenantId": tenant_id,
-            "leadId": "crm-2",
-            "leadName": "Meanwhile",
-            "leadEmail": "meanwhile@example.com",
-            "emailOpens": 1,
-            "websiteVisits": 1,
-            "timeSpent": 1,
-            "createdAt": now,
-            "updatedAt": now,
-        }
+    await _crm_lead(
+        tenant_id,
+        "crm-2",
+        leadName="Meanwhile",
+        leadEmail="meanwhile@example.com",
+        emailOpens=1,
+        websiteVisits=1,
+        timeSpent=1,
     )
     path = tmp_path / "leads.csv"
     path.write_text(HEADER + "crm-2,Meanwhile,,owner-0,6,0,0,\n" + ROWS[3], encoding="utf-8")
