@@ -16,6 +16,7 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -48,24 +49,59 @@ def document_cost(
     selections: SelectionSetNode | None,
     fragments: Mapping[str, FragmentDefinitionNode],
     seen: frozenset[str] = frozenset(),
+    known: dict[str, int] | None = None,
 ) -> int:
     """The estimated number of values the selections can produce (fragment cycles count 0:
-    graphql-core's own rule refuses them)."""
+    graphql-core's own rule refuses them). Each fragment is worked out once (``known``): a chain
+    of fragments each spreading the next twice would otherwise take 2^n steps."""
     if selections is None:
         return 0
+    known = {} if known is None else known
     total = 0
     for node in selections.selections:
         if isinstance(node, FieldNode):
-            inner = document_cost(node.selection_set, fragments, seen)
+            inner = document_cost(node.selection_set, fragments, seen, known)
             total += 1 + _size(node) * max(inner, 1 if node.name.value in SIZED else 0)
         elif isinstance(node, InlineFragmentNode):
-            total += document_cost(node.selection_set, fragments, seen)
+            total += document_cost(node.selection_set, fragments, seen, known)
         elif isinstance(node, FragmentSpreadNode):
             name = node.name.value
             fragment = fragments.get(name)
-            if fragment is not None and name not in seen:
-                total += document_cost(fragment.selection_set, fragments, seen | {name})
+            if fragment is None or name in seen:
+                continue
+            if name not in known:
+                known[name] = document_cost(fragment.selection_set, fragments, seen | {name}, known)
+            total += known[name]
     return total
+
+
+def expanded_selections(document: DocumentNode) -> int:
+    """How many selections the document's operations hold once every fragment spread is
+    written out (each fragment worked out once). Strawberry's depth and alias limiters walk
+    every expansion: 20 fragments each spreading the next twice (600 bytes, 2^20 selections)
+    took them 10 s, before any sign-in was checked."""
+    fragments = _fragments(document.definitions)
+    known: dict[str, int] = {}
+
+    def size(selections: SelectionSetNode | None, seen: frozenset[str]) -> int:
+        total = 0
+        for node in selections.selections if selections is not None else ():
+            if isinstance(node, FragmentSpreadNode):
+                name = node.name.value
+                fragment = fragments.get(name)
+                if fragment is not None and name not in seen:
+                    if name not in known:
+                        known[name] = size(fragment.selection_set, seen | {name})
+                    total += 1 + known[name]
+            elif isinstance(node, FieldNode | InlineFragmentNode):
+                total += 1 + size(node.selection_set, seen)
+        return total
+
+    return sum(
+        size(d.selection_set, frozenset())
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
 
 
 def _size(node: FieldNode) -> int:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import strawberry
 from cachetools import LRUCache
-from graphql import DocumentNode, OperationDefinitionNode, parse
+from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode, parse
 from graphql.error import GraphQLError
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
@@ -25,7 +25,7 @@ from strawberry.types import ExecutionContext
 
 from foundation.settings import Settings
 from gql.admin import AdminMutation, AdminQuery
-from gql.cost import cost_limit_rule
+from gql.cost import cost_limit_rule, expanded_selections
 from gql.errors import CodedErrors
 from gql.execution import LeafFastExecutionContext
 from gql.model import ModelMutation, ModelQuery
@@ -86,7 +86,7 @@ class CachedValidation(SchemaExtension):
         found = _VALIDATED.get(key)
         if found is None or found[0] is not schema or found[1] is not document:
             assert document is not None  # parsed before validation, or the request failed
-            found = (schema, document, rules, validate_document(schema, document, rules))
+            found = (schema, document, rules, _validate(schema, document, rules))
             _VALIDATED[key] = found
         errors = found[3]
         if getattr(context, "_provided_operation_name", None) is None and _operations(document) > 1:
@@ -94,6 +94,25 @@ class CachedValidation(SchemaExtension):
             errors = [*errors, GraphQLError(MULTIPLE_OPERATIONS)]
         context.pre_execution_errors = errors
         yield
+
+
+# Selections a document may hold with its fragments written out, checked before the other
+# rules run (some walk every expansion); legitimate documents hold a few hundred.
+MAX_EXPANDED_SELECTIONS = 20_000
+
+
+def _validate(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    expanded = expanded_selections(document)
+    if expanded > MAX_EXPANDED_SELECTIONS:
+        return [
+            GraphQLError(
+                f"the document holds {expanded} selections once its fragments are spread, more "
+                f"than {MAX_EXPANDED_SELECTIONS}: spread fewer fragments, or smaller ones"
+            )
+        ]
+    return validate_document(schema, document, rules)
 
 
 MULTIPLE_OPERATIONS = "Must provide operation name if query contains multiple operations."

@@ -3,6 +3,7 @@ validation (errors, no data, nothing executed)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -170,3 +171,23 @@ async def test_several_operations_need_an_operation_name(client, commands):
         headers=tenant.headers,
     )
     assert named.status_code == 200 and named.json()["data"] == {"me": {"userId": tenant.user_id}}
+
+
+def doubling_fragments(count: int) -> str:
+    """Each fragment spreads the next twice: under 1 kB, 2^count selections written out."""
+    chain = " ".join(f"fragment F{n} on Lead {{ ...F{n + 1} ...F{n + 1} }}" for n in range(count))
+    return f'{{ lead(leadId: "x") {{ ...F0 }} }} {chain} fragment F{count} on Lead {{ leadId }}'
+
+
+async def test_fragments_that_double_at_each_step_are_refused_at_once(client, commands):
+    """Strawberry's depth and alias limiters walk every expansion: 20 such fragments took them
+    10 s of CPU, for anyone (validation comes before sign-in). They are refused first."""
+    for token in (None, (await register_tenant(client)).token):
+        before = commands.snapshot()
+        started = time.perf_counter()
+        error = await refused(client, doubling_fragments(40), token)
+        assert time.perf_counter() - started < 1.0
+        assert commands.snapshot() - before == {}
+        assert "selections once its fragments are spread" in error["message"]
+    body = await graphql(client, doubling_fragments(8))  # 512 selections: validated as usual
+    assert "fragments are spread" not in str(body)

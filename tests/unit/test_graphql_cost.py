@@ -40,3 +40,10 @@ def cost(text: str) -> int:
 )
 def test_the_estimate(text: str, expected: int) -> None:
     assert cost(text) == expected
+
+
+def test_a_chain_of_doubling_fragments_is_estimated_at_once() -> None:
+    """Each fragment spreads the next twice: 2^60 paths, one estimate per fragment."""
+    chain = " ".join(f"fragment F{n} on Lead {{ ...F{n + 1} ...F{n + 1} }}" for n in range(60))
+    text = '{ lead(leadId: "x") { ...F0 } } ' + chain + " fragment F60 on Lead { leadId }"
+    assert cost(text) == 1 + 2**60
