@@ -6,6 +6,7 @@ from api.breaker import CircuitBreaker
 from api.cache import build_cache
 from api.database import open_database
 from api.ratelimit import REDIS_NAME, RateLimits
+from api.recent_pages import RecentPages
 from api.services import Services
 from auth.service import AuthService
 from auth.tokens import TokenCodec
@@ -23,4 +24,6 @@ async def build_services(settings: Settings, *, socket_timeout_ms: int | None = 
     scores = ScoreService(default_config(settings))
     auth = AuthService(settings, TokenCodec(settings, secret))
     await auth.directory.load()
-    return Services(settings, client, db, cache, scores, auth, RateLimits(settings, redis))
+    limits = RateLimits(settings, redis)
+    pages = RecentPages(settings.rest_page_share_ms)
+    return Services(settings, client, db, cache, scores, auth, limits, pages)

@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 
 from api.cache import FailOpenCache
 from api.ratelimit import RateLimits
+from api.recent_pages import RecentPages
 from auth.service import AuthService, Principal, Session
 from foundation.errors import Unauthenticated
 from foundation.settings import Settings
@@ -30,6 +31,7 @@ class Services:
     scores: ScoreService
     auth: AuthService
     limits: RateLimits
+    pages: RecentPages
 
     async def principal_for(self, authorization: str | None, address: str) -> Principal:
         """The verified caller, counted against the per-user limit.

@@ -22,7 +22,12 @@ class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=_ORJSON_OPTIONS)
+        return render_json(content)
+
+
+def render_json(content: Any) -> bytes:
+    """The JSON text of a response body."""
+    return orjson.dumps(content, option=_ORJSON_OPTIONS)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

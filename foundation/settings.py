@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = Field(30, ge=1, le=1000)
     graphql_max_tokens: int = Field(2000, ge=50, le=100_000)
     graphql_max_cost: int = Field(200_000, ge=100, le=100_000_000)
+    rest_page_share_ms: int = Field(100, ge=0, le=1000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("lead_score_weights", mode="before")

@@ -12,6 +12,7 @@ query time. It is a cache of the database, rebuilt from it at any time, never th
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -20,13 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from cachetools import LRUCache
 
-from scoring.engine import (
-    MICROS_PER_DAY,
-    ScoringConfig,
-    decay_at,
-    priority_for,
-    score_value,
-)
+from scoring.engine import MICROS_PER_DAY, ScoringConfig, decay_at, priority_for, score_value
 from scoring.index_arrays import (
     IndexArrays,
     build_arrays,
@@ -68,6 +63,7 @@ from scoring.index_types import (
 )
 
 EAGER_PATCH = 512  # changed leads a write leaves for the next reader at most (take_writes)
+_VERSIONS = itertools.count(1)  # shared: a version names one state of one tenant's index
 
 __all__ = [
     "ACTIVITY_DESC",
@@ -95,7 +91,7 @@ class TenantIndex:
         self.tenant_id = tenant_id
         self.config = config
         self.records: dict[str, LeadRecord] = {}
-        self.version = 0
+        self.version = next(_VERSIONS)  # a new value at every change
         self._arrays: IndexArrays | None = None
         self._moment = MomentScores()
         self._slots: dict[str, int] = {}
@@ -123,7 +119,7 @@ class TenantIndex:
             record.raw, record.folded = raw, ""
             self.records[record.lead_id] = record
             self._dirty[record.lead_id] = record
-        self.version += 1
+        self.version = next(_VERSIONS)
         self._moment.forget()
 
     def remove(self, lead_ids: Iterable[str]) -> None:
@@ -225,7 +221,7 @@ class TenantIndex:
     # -- derived values and sorted structures -------------------------------------------------
 
     def _changed(self) -> None:
-        self.version += 1
+        self.version = next(_VERSIONS)
         self._arrays = None
         self._dirty = {}
         self._moment.forget()

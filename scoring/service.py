@@ -92,6 +92,15 @@ class ScoreService:
             await self.history.window_or_empty(tenant_id)
         return index
 
+    def stamp(self, tenant_id: str) -> tuple[int, ...] | None:
+        """What the tenant's answers depend on besides their moment, or None while its index is
+        not loaded: any write, model change or new score-history day gives another stamp."""
+        index, window = self.model.loaded(tenant_id), self.history.loaded(tenant_id)
+        if index is None or window is None:
+            return None
+        effective = self.model.config_of(tenant_id)
+        return (index.version, effective.version, id(window), window.version)
+
     async def config(self, tenant_id: str) -> EffectiveConfig:
         """The scoring model in force for the tenant."""
         return await self.model.config(tenant_id)

@@ -29,7 +29,7 @@ from api.rest_models import (
     TokenBody,
 )
 from api.services import Services, client_address, services_of
-from api.wire import JSONResponse, iso, lead_to_wire
+from api.wire import JSONResponse, iso, lead_to_wire, render_json
 from auth.invites import accept_invitation
 from auth.service import Principal, Session
 from foundation.audit import record_write
@@ -67,15 +67,26 @@ async def list_scores(request: Request) -> Response:
     principal = await require_principal(request)
     params, query = _page_request(request)
     services = services_of(request)
+    tenant_id = principal.tenant_id
     if params.format == "csv" or wants_csv(request):
-        return csv_response(services, principal.tenant_id, query)
-    page = await services.scores.page(principal.tenant_id, query)
+        return csv_response(services, tenant_id, query)
+    stamp = None if query.refresh else services.scores.stamp(tenant_id)
+    key = None if stamp is None else services.pages.key(tenant_id, _query_string(request), stamp)
+    body = services.pages.get(key)
+    if body is None:
+        body = render_json(await _page_body(services, tenant_id, params, query))
+        services.pages.put(key, body)
+    return Response(body, media_type=JSONResponse.media_type)
+
+
+async def _page_body(
+    services: Services, tenant_id: str, params: LeadsQuery, query: PageQuery
+) -> dict[str, Any]:
+    page = await services.scores.page(tenant_id, query)
     computed_at = iso(page.scored[0].computed_at) if page.scored else None
-    body = {
+    return {
         "data": [
-            lead_to_wire(
-                principal.tenant_id, item, include_raw=query.include_raw, computed_at=computed_at
-            )
+            lead_to_wire(tenant_id, item, include_raw=query.include_raw, computed_at=computed_at)
             for item in page.scored
         ],
         "meta": {
@@ -90,7 +101,6 @@ async def list_scores(request: Request) -> Response:
             "total": page.total,
         },
     }
-    return JSONResponse(body)
 
 
 async def refresh_scores(request: Request) -> Response:
@@ -246,12 +256,16 @@ _PAGE_REQUESTS: LRUCache[bytes, tuple[LeadsQuery, PageQuery]] = LRUCache(256)
 def _page_request(request: Request) -> tuple[LeadsQuery, PageQuery]:
     """The page request's validated parameters, by its query string (most requests repeat a
     few: the default page, a dashboard's filters); BadInput, never kept, if one is refused."""
-    raw = request.scope.get("query_string", b"")
+    raw = _query_string(request)
     found = _PAGE_REQUESTS.get(raw)
     if found is None:
         params = parse_query(LeadsQuery, request.query_params, _multi(request))
         found = _PAGE_REQUESTS[raw] = (params, to_page_query(params))
     return found
+
+
+def _query_string(request: Request) -> bytes:
+    return bytes(request.scope.get("query_string", b""))
 
 
 def _multi(request: Request) -> dict[str, list[str]]:
