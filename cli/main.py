@@ -24,6 +24,7 @@ from cli.runtime import (
     connected_settings,
     console,
     dev_secret,
+    known_tenant,
     load_or_exit,
     prepare,
     progress_bar,
@@ -113,7 +114,9 @@ def dev(
     # uvicorn re-raises SIGTERM after its shutdown: exit through `finally` (stops the database).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
-        run_async(prepare(settings, seed=seed))
+        code = run_async(prepare(settings, seed=seed))
+        if code:
+            raise typer.Exit(code)
         console.print(
             f"[green]Leadscore[/green] on http://{host}:{port}  "
             f"(GraphiQL: http://{host}:{port}/graphql) — Ctrl-C stops it"
@@ -178,7 +181,7 @@ def create_admin_command(
 def seed_command() -> None:
     """Create the demo tenant (admin, manager, 4 reps, 240 leads) unless it exists."""
     settings = connected_settings()
-    run_async(prepare(settings, seed=True))
+    raise typer.Exit(run_async(prepare(settings, seed=True)))
 
 
 @app.command("import")
@@ -221,8 +224,7 @@ def import_command(
             return DATABASE_UNAVAILABLE
 
     async def imported(scores: ScoreService) -> int:
-        if await Tenant.find_one({"_id": tenant}) is None:
-            console.print(f"[red]error[/red] --tenant {tenant}: no such tenant")
+        if not await known_tenant(tenant):
             return 2
         started = time.perf_counter()
         await scores.model.index(tenant)  # the leads of the file only, read as they come
@@ -279,6 +281,8 @@ def recompute(
     settings = connected_settings()
 
     async def run(scores: ScoreService) -> int:
+        if tenant and not await known_tenant(tenant):
+            return 2
         ids = [tenant] if tenant else await Tenant.get_pymongo_collection().distinct("tenantId")
         with progress_bar() as progress:
             task = progress.add_task("recomputing", total=len(ids))
@@ -315,6 +319,8 @@ def apikey_list(
     """List the tenant's ingestion keys (prefixes only; the keys are not stored)."""
 
     async def run(_: ScoreService) -> int:
+        if not await known_tenant(tenant):
+            return 2
         for key in await apikeys.list_keys(tenant):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
             used = f"{key.last_used_at:%Y-%m-%d %H:%M}Z" if key.last_used_at else "never"

@@ -57,8 +57,8 @@ def connected_settings() -> Settings:
     return settings
 
 
-async def prepare(settings: Settings, *, seed: bool) -> None:
-    """Seed the demo tenant when asked and print its sign-ins."""
+async def prepare(settings: Settings, *, seed: bool) -> int:
+    """Seed the demo tenant when asked and print its sign-ins; the exit code."""
 
     from cli.seed import seed_demo
 
@@ -70,7 +70,7 @@ async def prepare(settings: Settings, *, seed: bool) -> None:
             print_demo_logins()
         return 0
 
-    await with_services(settings, run)
+    return await with_services(settings, run)
 
 
 def print_demo_logins() -> None:
@@ -95,11 +95,16 @@ async def with_services(settings: Settings, run: Callable[[Services], Awaitable[
     # Commands write in batches: a reply may take longer than a request's MONGODB_TIMEOUT_MS on
     # a busy database (a 100k-row import failed on a 2 s socket timeout); an unreachable database
     # is still reported after MONGODB_TIMEOUT_MS.
-    services = await build_services(settings, socket_timeout_ms=BATCH_SOCKET_TIMEOUT_MS)
+    try:
+        services = await build_services(settings, socket_timeout_ms=BATCH_SOCKET_TIMEOUT_MS)
+    except PyMongoError as exc:
+        return unreachable(settings, exc)
     try:
         code = await run(services)
         await services.scores.drain()  # store the scores of what the command wrote
         return code
+    except PyMongoError as exc:
+        return database_lost(exc)
     finally:
         await services.cache.close()
         await services.client.close()
@@ -126,16 +131,15 @@ async def with_scores(
     try:
         client, _ = await open_database(settings, socket_timeout_ms=BATCH_SOCKET_TIMEOUT_MS)
     except PyMongoError as exc:
-        console.print(
-            f"[red]error[/red] cannot reach the database (MONGODB_URI, {type(exc).__name__} "
-            f"after MONGODB_TIMEOUT_MS={settings.mongodb_timeout_ms}); nothing was changed"
-        )
-        return DATABASE_UNAVAILABLE
+        return unreachable(settings, exc)
     try:
         defaults = default_config(settings)
         model = LeadsOnDemand(defaults) if leads_on_demand else None
         scores = ScoreService(defaults, model)
-        code = await run(scores)
+        try:
+            code = await run(scores)
+        except PyMongoError as exc:
+            return database_lost(exc)
         try:
             await scores.drain()  # store the scores of what the command wrote
         except PyMongoError as exc:  # what was written stays written; only its scores wait
@@ -147,6 +151,34 @@ async def with_scores(
         return code
     finally:
         await client.close()
+
+
+async def known_tenant(tenant_id: str) -> bool:
+    """Whether the tenant exists; if not, says so (the command then exits 2)."""
+    from models import Tenant
+
+    if await Tenant.find_one({"_id": tenant_id}) is None:
+        console.print(f"[red]error[/red] --tenant {tenant_id}: no such tenant")
+        return False
+    return True
+
+
+def unreachable(settings: Settings, exc: PyMongoError) -> int:
+    """Report a database the command could not reach (one line); the exit code."""
+    console.print(
+        f"[red]error[/red] cannot reach the database (MONGODB_URI, {type(exc).__name__} "
+        f"after MONGODB_TIMEOUT_MS={settings.mongodb_timeout_ms}); nothing was changed"
+    )
+    return DATABASE_UNAVAILABLE
+
+
+def database_lost(exc: PyMongoError) -> int:
+    """Report a database lost while the command ran (one line); the exit code."""
+    console.print(
+        f"[red]error[/red] the database became unavailable ({type(exc).__name__}); what was "
+        "written before stays written: run the command again once it is back"
+    )
+    return DATABASE_UNAVAILABLE
 
 
 def require_free_port(host: str, port: int) -> None:

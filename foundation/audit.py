@@ -169,5 +169,10 @@ def _text(value: Any) -> str:
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
         return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, list | tuple):
-        return ", ".join(_text(item) for item in value)
+        joiner = "; " if any(isinstance(item, dict) for item in value) else ", "
+        return joiner.join(_text(item) for item in value)
+    if isinstance(value, dict):
+        if set(value) == {"parameter", "before", "after"}:  # a model change
+            return f"{value['parameter']}: {_text(value['before'])} → {_text(value['after'])}"
+        return ", ".join(f"{_label(key).lower()} {_text(item)}" for key, item in value.items())
     return str(value)

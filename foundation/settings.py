@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import limits
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -149,6 +150,19 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"must list IP addresses or networks of trusted proxies, or `*` (got {entry!r})"
                 ) from None
+        return value
+
+    @field_validator("rate_limit_per_user", "rate_limit_per_ip", "rate_limit_login")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        try:
+            item = limits.parse(value)
+        except ValueError:
+            item = None
+        if item is None or item.amount < 1:
+            raise ValueError(
+                "must be a number ≥ 1 of requests per period, e.g. 60/minute, 10/second, 1000/hour"
+            )
         return value
 
     @field_validator("mongodb_db")

@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
+DEMO_META = b'<meta name="leadscore-demo" content="true">'
 API_PREFIXES = ("/leads", "/auth", "/graphql", "/health", "/metrics", "/openapi", "/assets")
 _MISSING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Leadscore</title>
 </head><body><main><h1>Leadscore API</h1><p>The dashboard is not built. Run <code>make run</code>
@@ -63,8 +64,9 @@ class IndexPage:
     From memory it is a dictionary lookup and one `stat`.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, demo: bool = False) -> None:
         self.path = path
+        self.demo = demo
         self._stamp: tuple[int, int] | None = None
         self._body = b""
         self.etag = ""
@@ -81,14 +83,17 @@ class IndexPage:
                 self._body = self.path.read_bytes()
             except OSError:
                 return None
+            if self.demo:  # the sign-in page shows the demo accounts (seeded in development)
+                self._body = self._body.replace(b"</head>", DEMO_META + b"</head>", 1)
             self._stamp = stamp
             self.etag = f'"{hashlib.sha256(self._body).hexdigest()[:32]}"'
         return self._body
 
 
-def frontend_routes(dist: Path) -> list[Route | Mount]:
-    """Routes for the built assets and the single-page app's history fallback."""
-    index = IndexPage(dist / "index.html")
+def frontend_routes(dist: Path, *, demo: bool = False) -> list[Route | Mount]:
+    """Routes for the built assets and the single-page app's history fallback; ``demo``: tell
+    the page the demo accounts exist (development), so its sign-in form names them."""
+    index = IndexPage(dist / "index.html", demo=demo)
 
     async def spa(request: Request) -> Response:
         if request.url.path.startswith(API_PREFIXES):

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { __resetSessionForTests, getAccessToken, REFRESH_LEEWAY_SECONDS } from './auth/session';
 import { gqlRequest } from './api/client';
+import { DEMO_META_NAME } from './lib/demo';
 import { ADMIN_USER, AUTH_PAYLOAD, installFakeApi, json, REP_USER } from './test/fakeApi';
 import { setUrl } from './test/render';
 
@@ -17,6 +18,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   __resetSessionForTests('loading');
+  document.head.querySelectorAll(`meta[name="${DEMO_META_NAME}"]`).forEach((m) => m.remove());
 });
 
 async function signIn(user: ReturnType<typeof userEvent.setup>, password = 'Leadscore-demo-1') {
@@ -34,8 +36,17 @@ describe('auth flow', () => {
     const refreshInit = api.fetchMock.mock.calls[0]![1]!;
     expect(refreshInit.body).toBe('{}');
     expect(refreshInit.credentials).toBe('same-origin');
-    expect(screen.getByTestId('demo-hint')).toHaveTextContent('manager@acme.example');
+    // No demo accounts or password unless the server says it is a development one.
+    expect(screen.queryByTestId('demo-hint')).toBeNull();
+    expect(screen.queryByText(/Leadscore-demo-1/)).toBeNull();
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+  });
+
+  it('shows the demo accounts when the page carries <meta name="leadscore-demo" content="true">', async () => {
+    document.head.insertAdjacentHTML('beforeend', '<meta name="leadscore-demo" content="true">');
+    installFakeApi();
+    render(<App />);
+    expect(await screen.findByTestId('demo-hint')).toHaveTextContent('manager@acme.example');
   });
 
   it('restores the session from the refresh cookie on load', async () => {
@@ -181,6 +192,24 @@ describe('one request per view, and the Admin entry', () => {
     expect(within(nav).getByRole('link', { name: 'Model' })).toHaveAttribute('aria-current', 'page');
     expect(screen.queryByRole('table', { name: /^Leads/ })).toBeNull();
     await waitFor(() => expect(document.title).toBe('Model · Leadscore'));
+  });
+
+  it('/model loaded directly asks for me once, so the header names the tenant', async () => {
+    window.history.replaceState(null, '', '/model');
+    const api = installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    const user = userEvent.setup();
+    render(<App />);
+    expect(await within(await screen.findByRole('banner')).findByText('Acme')).toBeInTheDocument();
+    expect(api.calls.filter((c) => c.operationName === 'Me')).toHaveLength(1);
+    expect(api.viewCalls()).toHaveLength(0);
+
+    // On to the dashboard: its one request does not ask for me again.
+    await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Leads' }));
+    await screen.findByRole('table', { name: /^Leads/ });
+    await waitFor(() => expect(api.viewCalls()).toHaveLength(1));
+    expect(api.lastViewVars()?.withMe).toBe(false);
+    expect(api.calls.filter((c) => c.operationName === 'Me')).toHaveLength(1);
+    expect(within(screen.getByRole('banner')).getByText('Acme')).toBeInTheDocument();
   });
 
   it('/admin shows the dashboard to a manager', async () => {

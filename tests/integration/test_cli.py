@@ -279,11 +279,41 @@ def test_serve_workers_log_requests_as_json(cli_env, tmp_path: Path):
     assert len(served) == 20, lines[-20:]
 
 
-def test_a_data_command_without_its_database_says_so_in_one_line(cli_env, tmp_path: Path):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("import", "{csv}", "--tenant", "acme-demo"),
+        ("seed",),
+        ("create-admin", "--tenant-name", "T", "--email", "a@example.com"),
+        ("recompute",),
+        ("apikey", "list", "--tenant", "acme-demo"),
+    ],
+    ids=lambda command: command[0] if command[0] != "apikey" else "apikey-list",
+)
+def test_a_data_command_without_its_database_says_so_in_one_line(
+    cli_env, tmp_path: Path, command: tuple[str, ...]
+):
     path = tmp_path / "one.csv"
     path.write_text("leadId,leadName,emailOpens,websiteVisits,timeSpent\nl1,L1,1,1,1\n")
     env = cli_env | {"MONGODB_URI": "mongodb://127.0.0.1:1/", "MONGODB_TIMEOUT_MS": "300"}
-    result = leadscore(env, "import", str(path), "--tenant", "acme-demo")
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", *(arg.format(csv=path) for arg in command)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        input="Str0ng-enough-passw0rd\n",
+    )
     assert result.returncode == 3, result.stderr
     assert "cannot reach the database" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
+
+
+@pytest.mark.parametrize("command", [("recompute",), ("apikey", "list")])
+def test_an_unknown_tenant_is_named(cli_env, command: tuple[str, ...]):
+    result = leadscore(cli_env, *command, "--tenant", "no-such-tenant")
+    assert result.returncode == 2, result.stderr
+    assert "--tenant no-such-tenant: no such tenant" in result.stderr
+    assert "Traceback" not in result.stderr

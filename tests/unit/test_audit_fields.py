@@ -39,6 +39,22 @@ def test_nested_details_are_flattened_in_order():
     ]
 
 
+def test_a_model_change_reads_as_before_and_after():
+    details = {
+        "version": 4,
+        "diff": [
+            {"parameter": "weights.emailOpens", "before": 0.4, "after": 0.8},
+            {"parameter": "halfLifeDays", "before": 7, "after": 3.5},
+        ],
+        "other": [{"kind": "x", "count": 2}],
+    }
+    assert readable_fields(details) == [
+        ("Version", "4"),
+        ("Diff", "weights.emailOpens: 0.4 → 0.8; halfLifeDays: 7 → 3.5"),
+        ("Other", "kind x, count 2"),
+    ]
+
+
 def test_no_details_no_fields():
     assert readable_fields({}) == []
 

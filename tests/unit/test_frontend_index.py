@@ -65,3 +65,14 @@ async def test_without_a_build_a_page_says_how_to_get_one(tmp_path: Path) -> Non
     async with _client(tmp_path) as http:
         page = await http.get("/")
     assert page.status_code == 200 and "The dashboard is not built" in page.text
+
+
+async def test_only_a_development_page_names_the_demo_accounts(tmp_path: Path) -> None:
+    page = "<!doctype html><html><head><title>x</title></head></html>"
+    (tmp_path / "index.html").write_text(page)
+    for demo in (False, True):
+        app = Starlette(routes=frontend_routes(tmp_path, demo=demo))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            page = (await http.get("/")).text
+        assert ('<meta name="leadscore-demo" content="true"></head>' in page) is demo

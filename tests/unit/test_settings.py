@@ -59,6 +59,10 @@ def test_scoring_from_env(monkeypatch):
         ("JWKS_ALGORITHMS", "HS256", "asymmetric"),
         ("LEADSCORE_ENV", "staging", ""),
         ("LOG_LEVEL", "LOUD", ""),
+        ("RATE_LIMIT_PER_USER", "lots", "requests per period"),
+        ("RATE_LIMIT_PER_IP", "0/minute", "requests per period"),
+        ("RATE_LIMIT_LOGIN", "10/fortnight", "requests per period"),
+        ("REST_PAGE_SHARE_MS", "2000", ""),
     ],
 )
 def test_bad_value_names_the_variable(monkeypatch, name, value, fragment):

@@ -20,6 +20,7 @@ export function exportUrl(filter: LeadFilter | null, sort: LeadSort): string {
   if (filter?.priority) q.set('priority', filter.priority.toLowerCase());
   if (filter?.noActivity) q.set('noActivity', 'true');
   if (filter?.staleDays != null) q.set('staleDays', String(filter.staleDays));
+  if (filter?.movedUpDays != null) q.set('movedUpDays', String(filter.movedUpDays));
   return `/leads/scoring?${q.toString()}`;
 }
 

@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import useSWR, { useSWRConfig, type SWRConfiguration } from 'swr';
 import { gqlRequest } from './client';
-import { DASHBOARD_VIEW_QUERY, LEAD_DETAIL_QUERY, SET_LEAD_STATUS_MUTATION } from './operations';
+import { DASHBOARD_VIEW_QUERY, LEAD_DETAIL_QUERY, ME_QUERY, SET_LEAD_STATUS_MUTATION } from './operations';
 import type {
   DashboardViewQuery,
   DashboardViewQueryVariables,
@@ -9,6 +9,7 @@ import type {
   LeadDetailQueryVariables,
   LeadFilter,
   LeadStatus,
+  MeQuery,
   SetLeadStatusMutation,
   SetLeadStatusMutationVariables,
 } from '../gql/graphql';
@@ -23,7 +24,7 @@ import {
 export const AUTO_REFRESH_MS = 60_000;
 /** While the page shows stale scores (being recomputed in the background), poll sooner. */
 export const STALE_REFRESH_MS = 5_000;
-/** SWR cache key of the signed-in user (filled by the first view request). */
+/** SWR cache key of the signed-in user (filled by the first view request, or by `Me` elsewhere). */
 export const ME_KEY = 'Me';
 export const VIEW_KEY = 'DashboardView';
 
@@ -119,9 +120,21 @@ export function useDashboardView(vars: ViewVariables) {
   });
 }
 
-/** The signed-in user as the dashboard's view request returned it (never fetched alone). */
-export function useMe() {
-  return useSWR<Me>(ME_KEY, null, { revalidateOnMount: false, revalidateIfStale: false });
+const fetchMe = () => gqlRequest<MeQuery>(ME_QUERY).then((d) => d.me);
+
+/**
+ * The signed-in user from the cache, where the dashboard's view request puts it. With
+ * `fetchIfMissing` (a page without that request) it is asked for once (`Me`) when not there yet.
+ */
+export function useMe(fetchIfMissing = false) {
+  const me = useSWR<Me>(ME_KEY, null, { revalidateOnMount: false, revalidateIfStale: false });
+  // A key that appears on arriving at such a page: fetched then, unless the cache has it.
+  useSWR<Me>(fetchIfMissing ? ME_KEY : null, fetchMe, {
+    ...baseOptions,
+    revalidateIfStale: false,
+    revalidateOnReconnect: false,
+  });
+  return me;
 }
 
 export function useLeadDetail(leadId: string | null) {

@@ -122,6 +122,22 @@ export const DASHBOARD_VIEW_QUERY = /* GraphQL */ `
   ${LEAD_FIELDS}
 `;
 
+/**
+ * The signed-in user for the header on a page that does not send DashboardView (/model or
+ * /admin loaded directly). Its selection repeats DashboardView's `me` rather than sharing a
+ * fragment: the server recognises DashboardView token for token (gql/dashboard_view.py).
+ */
+export const ME_QUERY = /* GraphQL */ `
+  query Me {
+    me {
+      userId
+      name
+      role
+      tenantName
+    }
+  }
+`;
+
 export const SET_LEAD_STATUS_MUTATION = /* GraphQL */ `
   mutation SetLeadStatus($leadId: String!, $status: LeadStatus!) {
     setLeadStatus(leadId: $leadId, status: $status) {

@@ -32,7 +32,8 @@ export function AppHeader({
   onSignOut: () => Promise<void>;
   current?: 'leads' | 'model' | 'admin';
 }) {
-  const me = useMe();
+  // The dashboard's one view request brings `me`; other pages ask for it themselves.
+  const me = useMe(current !== 'leads');
   const [signingOut, setSigningOut] = useState(false);
   const name = me.data?.name ?? user.name;
   const role = formatRole(me.data?.role ?? user.role);

@@ -216,6 +216,17 @@ describe('CSV export', () => {
     expect(await created[0]!.text()).toContain('leadId,leadName,score');
   });
 
+  it('exports the "Moved up a tier" view with its filter', async () => {
+    setUrl('?movedUp=14');
+    const api = installFakeApi();
+    captureDownloads();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await user.click(await screen.findByRole('button', { name: /Export CSV/ }));
+    await waitFor(() => expect(api.restCalls).toHaveLength(1));
+    expect(new URL(api.restCalls[0]!.url, 'http://x').searchParams.get('movedUpDays')).toBe('14');
+  });
+
   it('a rep on "Mine" exports their own leads', async () => {
     __setSessionForTests({ userId: 'u1', tenantId: 't1', email: 'r@x', name: 'Rep One', role: 'rep' }, 'access-rep');
     const api = installFakeApi();

@@ -261,7 +261,7 @@ export function DashboardFilters({ params, update, scope, owners, hasFilters, on
           id={movedUpId}
           value={params.movedUp ?? ''}
           onChange={(e) => update({ movedUp: e.target.value === '' ? null : Number(e.target.value) })}
-          className={`${control} sm:w-36`}
+          className={`${control} sm:w-48`}
         >
           <option value="">Any time or never</option>
           {MOVED_UP_DAYS.map((d) => (

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { __setSessionForTests } from '../auth/session';
-import { AUTH_PAYLOAD, installFakeApi } from '../test/fakeApi';
+import { AUTH_PAYLOAD, installFakeApi, LEAD_DETAIL } from '../test/fakeApi';
 import { renderWithSWR, setUrl } from '../test/render';
 import { LeadBreakdownPanel } from './LeadBreakdownPanel';
 import { LeadScoringDashboard } from './LeadScoringDashboard';
@@ -59,6 +59,56 @@ describe('LeadBreakdownPanel', () => {
     // When the score was computed, and the config version.
     expect(within(dialog).getByText(/2026-11-23T22:00:00.000Z/)).toBeInTheDocument();
     expect(within(dialog).getByText('Scoring config version 3')).toBeInTheDocument();
+  });
+
+  it('shows the cap at 100 points as its own step when the weights sum to more than 1', async () => {
+    // Weights summing to 2: 160 points before decay, of which the score counts 100.
+    installFakeApi({
+      leadDetail: {
+        ...LEAD_DETAIL,
+        lead: {
+          ...LEAD_DETAIL.lead!,
+          score: 56,
+          priority: 'WARM',
+          breakdown: { emailOpens: 80, websiteVisits: 70, timeSpent: 10, decayFactor: 0.56 },
+        },
+        scoringConfig: { ...LEAD_DETAIL.scoringConfig, weights: { emailOpens: 0.8, websiteVisits: 0.7, timeSpent: 0.5 } },
+      },
+    });
+    renderWithSWR(<LeadBreakdownPanel leadId="lead-0" onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog');
+    const equation = await within(dialog).findByTestId('score-equation');
+    expect(equation).toHaveTextContent(/^160 pts, capped at 100 × decay 0\.560 = 56 ≈ score 56/);
+    expect(within(dialog).getByText('Sum of contributions').closest('li')).toHaveTextContent('160 pts');
+  });
+
+  it('says the score is 0 because there is no last-activity date, next to non-zero counts', async () => {
+    installFakeApi({
+      leadDetail: {
+        ...LEAD_DETAIL,
+        lead: {
+          ...LEAD_DETAIL.lead!,
+          score: 0,
+          lastActivityAt: null,
+          breakdown: { ...LEAD_DETAIL.lead!.breakdown, decayFactor: 0 },
+        },
+      },
+    });
+    renderWithSWR(<LeadBreakdownPanel leadId="lead-0" onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog');
+    const equation = await within(dialog).findByTestId('score-equation');
+    expect(equation).toHaveTextContent('29.46 pts × decay 0.000 = 0 ≈ score 0');
+    expect(equation).toHaveTextContent('No last-activity date is recorded, so the decay factor is 0 and the score is 0.');
+    expect(within(dialog).getByTestId('days-since')).toHaveTextContent('No last-activity date recorded');
+  });
+
+  it('wraps a long unbroken lead name in the heading', async () => {
+    const name = 'W'.repeat(200);
+    installFakeApi({ leadDetail: { ...LEAD_DETAIL, lead: { ...LEAD_DETAIL.lead!, name } } });
+    renderWithSWR(<LeadBreakdownPanel leadId="lead-0" onClose={() => {}} />);
+    const heading = await screen.findByRole('heading', { name, level: 2 });
+    expect(heading).toHaveClass('wrap-anywhere');
+    expect(heading).not.toHaveClass('truncate');
   });
 
   it('opens from the lead name (Enter), focuses the dialog, closes on Esc and restores focus', async () => {

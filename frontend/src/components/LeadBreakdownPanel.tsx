@@ -99,7 +99,7 @@ export function LeadBreakdownPanel({ leadId, onClose }: LeadBreakdownPanelProps)
       >
         <div className="sticky top-0 z-10 flex items-start justify-between gap-3 border-b border-slate-200 bg-white px-5 py-4">
           <div className="min-w-0">
-            <h2 id={titleId} className="truncate text-lg font-semibold text-slate-900">
+            <h2 id={titleId} className="text-lg font-semibold text-slate-900 wrap-anywhere">
               {lead ? lead.name : 'Score breakdown'}
             </h2>
             <p id={descId} className="text-sm text-slate-600">
@@ -147,7 +147,9 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
   const contributions = FACTORS.map((f) => ({ ...f, points: Math.max(0, b[f.key]) }));
   const sum = contributions.reduce((acc, c) => acc + c.points, 0);
   const scale = Math.max(100, sum);
-  const product = sum * b.decayFactor;
+  // The score counts at most 100 points before decay (weights may sum to more than 1).
+  const capped = Math.round(sum * 100) / 100 > 100;
+  const product = Math.min(sum, 100) * b.decayFactor;
 
   const computedAt = parseDate(lead.computedAt);
   const lastActivity = parseDate(lead.lastActivityAt);
@@ -219,12 +221,19 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
         </ul>
 
         <p className="mt-3 rounded-md bg-slate-50 p-3 text-sm text-slate-800" data-testid="score-equation">
-          <span className="tabular-nums">{formatPoints(sum)}</span> pts × decay{' '}
-          <span className="tabular-nums">{formatDecay(b.decayFactor)}</span> ={' '}
+          <span className="tabular-nums">{formatPoints(sum)}</span> pts
+          {capped && (
+            <>
+              , capped at <span className="tabular-nums">100</span>
+            </>
+          )}{' '}
+          × decay <span className="tabular-nums">{formatDecay(b.decayFactor)}</span> ={' '}
           <span className="tabular-nums">{formatPoints(Math.round(product * 100) / 100)}</span> ≈ score{' '}
           <strong className="tabular-nums">{formatScore(lead.score)}</strong>
           <span className="mt-1 block text-xs text-slate-600">
-            Score ≈ (sum of contributions) × decay factor, capped at 100.
+            {lastActivity
+              ? 'Score ≈ (sum of contributions, at most 100) × decay factor.'
+              : 'No last-activity date is recorded, so the decay factor is 0 and the score is 0.'}
           </span>
         </p>
       </section>
@@ -248,7 +257,7 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
                 )}
               </>
             ) : (
-              'No activity recorded'
+              'No last-activity date recorded'
             )}
           </dd>
           <dt className="text-slate-600">Half-life</dt>

@@ -16,7 +16,7 @@ export function LeadContact({ lead }: { lead: Lead }) {
         {lead.company && (
           <>
             <dt className="text-slate-600">Company</dt>
-            <dd>{lead.company}</dd>
+            <dd className="wrap-anywhere">{lead.company}</dd>
           </>
         )}
         <dt className="text-slate-600">Email</dt>

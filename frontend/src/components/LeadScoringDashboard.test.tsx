@@ -167,6 +167,29 @@ describe('LeadScoringDashboard — table', () => {
     await waitFor(() => expect(screen.getByText('Page 1 of 3')).toBeInTheDocument());
   }, 60_000);
 
+  it('wraps a long unbroken lead name instead of widening the table', async () => {
+    const name = 'W'.repeat(200);
+    installFakeApi({ leads: [makeLead(0, { name, company: 'C'.repeat(200) })] });
+    renderWithSWR(<LeadScoringDashboard />);
+    const [row] = await waitForRows();
+    // jsdom has no layout: the class that lets the browser break the word anywhere.
+    expect(within(row!).getByRole('button', { name })).toHaveClass('wrap-anywhere');
+    expect(within(row!).getByText('C'.repeat(200))).toHaveClass('wrap-anywhere');
+  });
+
+  it('sizes the "Moved up a tier" select for its longest option', async () => {
+    installFakeApi();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    const select = screen.getByLabelText('Moved up a tier');
+    const width = /\bsm:w-(\d+)\b/.exec(select.className);
+    expect(width).not.toBeNull();
+    // Tailwind's sm:w-N is N × 4 px. At text-sm an average character is about 7 px; 7.5 px
+    // leaves margin, plus 40 px for the padding and the arrow.
+    const longest = Math.max(...within(select).getAllByRole('option').map((o) => o.textContent!.length));
+    expect(Number(width![1]) * 4).toBeGreaterThanOrEqual(longest * 7.5 + 40);
+  });
+
   it('reads the initial view from the URL', async () => {
     setUrl('?sort=lastActivity&minScore=40&owner=u123&page=2&limit=100');
     const api = installFakeApi();
@@ -214,6 +237,44 @@ describe('LeadScoringDashboard — states', () => {
     await waitForRows();
     expect(screen.getByLabelText('Min score')).toHaveValue(null);
     expect(screen.getByLabelText('Owner')).toHaveValue('');
+  });
+
+  it('treats "Moved up a tier" as a filter: the empty state offers Clear filters, which clears it', async () => {
+    setUrl('?movedUp=7');
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    const empty = await screen.findByTestId('empty-state');
+    expect(api.lastViewVars()?.filter).toEqual({ movedUpDays: 7 });
+    expect(empty).toHaveTextContent('Try another search, a lower minimum score or fewer filters.');
+    expect(empty).not.toHaveTextContent('There are no scored leads yet.');
+    expect(screen.getAllByRole('button', { name: 'Clear filters' })).toHaveLength(2);
+
+    await user.click(within(empty).getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(api.lastViewVars()?.filter).toBeNull());
+    expect(window.location.search).toBe('');
+    await waitForRows();
+    expect(screen.getByLabelText('Moved up a tier')).toHaveValue('');
+    expect(screen.queryByRole('button', { name: 'Clear filters' })).toBeNull();
+  });
+
+  it('clears "Refresh failed" once a later load of the view succeeds', async () => {
+    const api = installFakeApi({
+      viewHandler: (vars) =>
+        vars.refresh
+          ? json({ data: null, errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }] }, 429)
+          : undefined,
+    });
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    await user.click(screen.getByRole('button', { name: /Refresh/ }));
+    expect(await screen.findByText(/^Refresh failed: Too many requests/)).toHaveAttribute('role', 'alert');
+
+    await user.selectOptions(screen.getByLabelText('Status'), 'NEW');
+    await waitFor(() => expect(api.lastViewVars()?.filter).toEqual({ status: 'NEW' }));
+    await waitFor(() => expect(leadsTable()).toHaveAttribute('data-view', '?status=new'));
+    expect(screen.queryByText(/Refresh failed/)).toBeNull();
   });
 
   it('shows an error with a Retry button that refetches', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useSWRConfig } from 'swr';
 import { exportUrl } from '../api/exportCsv';
 import { answers, fetchView, useDashboardView, viewVariables } from '../api/hooks';
@@ -59,11 +59,17 @@ export function LeadScoringDashboard() {
     params.q !== '' ||
     params.status !== null ||
     params.noActivity ||
-    params.stale;
+    params.stale ||
+    params.movedUp !== null;
   const showSkeleton = !page && (isLoading || (!error && isValidating));
   // While the next view loads, the previous one stays on screen, marked busy.
   const current = answers(data, vars);
   const loadingNext = !!page && !current;
+
+  // A later load of the view that succeeds (a filter change, Retry, the auto-refresh) ends a
+  // failed refresh's alert.
+  const fetchedAt = data?.fetchedAt;
+  useEffect(() => setRefreshError(null), [fetchedAt]);
 
   const onSort = useCallback((k: SortKey) => update({ sort: k }), [update]);
 
@@ -82,7 +88,7 @@ export function LeadScoringDashboard() {
   }, [mutate, mutateCache, vars]);
 
   const clearFilters = useCallback(
-    () => update({ minScore: null, owner: null, q: '', status: null, noActivity: false, stale: false, page: 1 }),
+    () => update({ minScore: null, owner: null, q: '', status: null, noActivity: false, stale: false, movedUp: null, page: 1 }),
     [update],
   );
 

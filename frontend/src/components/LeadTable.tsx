@@ -124,14 +124,14 @@ export const LeadTableRow = memo(function LeadTableRow({
           <button
             type="button"
             onClick={(e) => onOpen(lead.leadId, e.currentTarget)}
-            className="rounded text-left font-medium text-blue-800 underline-offset-2 hover:underline"
+            className="rounded text-left font-medium text-blue-800 underline-offset-2 wrap-anywhere hover:underline"
             aria-haspopup="dialog"
           >
             {lead.name}
           </button>
           <Badges lead={lead} />
         </div>
-        {lead.company && <div className="text-xs text-slate-700">{lead.company}</div>}
+        {lead.company && <div className="text-xs text-slate-700 wrap-anywhere">{lead.company}</div>}
         {lead.email && (
           <a
             href={`mailto:${lead.email}`}

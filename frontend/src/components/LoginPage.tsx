@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { AuthError, login } from '../auth/session';
+import { isDemoServer } from '../lib/demo';
 
 export const DEMO_HINT =
   'Demo: admin@acme.example, manager@acme.example, rep1@acme.example … rep4@acme.example — password Leadscore-demo-1';
@@ -96,9 +97,11 @@ export function LoginPage({ notice }: { notice?: string | null }) {
             {submitting ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
-        <p className="mt-4 text-center text-xs text-slate-600" data-testid="demo-hint">
-          {DEMO_HINT}
-        </p>
+        {isDemoServer() && (
+          <p className="mt-4 text-center text-xs text-slate-600" data-testid="demo-hint">
+            {DEMO_HINT}
+          </p>
+        )}
       </div>
     </main>
   );

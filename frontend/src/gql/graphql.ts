@@ -133,6 +133,11 @@ export type DashboardViewQueryVariables = Exact<{
 
 export type DashboardViewQuery = { me?: { userId: string, name: string, role: Role, tenantName: string }, leads: { totalCount: number, page: number, limit: number, hasNextPage: boolean, refreshed: boolean, items: Array<{ leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, lastActivityAt: string | null, computedAt: string, stale: boolean, hasActivity: boolean, status: LeadStatus, statusSetAt: string | null, sparkline: Array<number>, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, trend: { change7d: number | null, crossedAt: string | null, crossedFrom: Priority | null, crossedTo: Priority | null }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null }> }, scoreDistribution: { total: number, bands: Array<{ min: number, max: number, count: number }>, priorities: Array<{ priority: Priority, count: number }> }, owners: Array<{ userId: string, name: string }>, dataQuality: { total: number, noActivity: number, stale: number, staleDays: number } };
 
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { userId: string, name: string, role: Role, tenantName: string } };
+
 export type SetLeadStatusMutationVariables = Exact<{
   leadId: string;
   status: LeadStatus;

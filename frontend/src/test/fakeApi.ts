@@ -33,6 +33,8 @@ export interface FakeApiOptions {
   refresh?: () => Response;
   login?: (body: { email: string; password: string }) => Response;
   graphqlUnauthenticatedOnce?: boolean;
+  /** What LeadDetail answers with (default: LEAD_DETAIL). */
+  leadDetail?: LeadDetailQuery;
   /** The user `me` answers with (default: the manager of AUTH_PAYLOAD). */
   me?: { userId: string; name: string; role: string; tenantName: string };
 }
@@ -130,6 +132,10 @@ export function applyFilter(leads: LeadItem[], f: DashboardViewQueryVariables['f
   if (f?.staleDays != null) {
     const cutoff = now - f.staleDays * DAY;
     list = list.filter((l) => !l.lastActivityAt || Date.parse(l.lastActivityAt) < cutoff);
+  }
+  if (f?.movedUpDays != null) {
+    const since = now - f.movedUpDays * DAY;
+    list = list.filter((l) => l.trend.crossedAt !== null && Date.parse(l.trend.crossedAt) >= since);
   }
   return list;
 }
@@ -246,7 +252,9 @@ export function installFakeApi(opts: FakeApiOptions = {}) {
           });
         }
         case 'LeadDetail':
-          return json({ data: LEAD_DETAIL });
+          return json({ data: opts.leadDetail ?? LEAD_DETAIL });
+        case 'Me':
+          return json({ data: { me } });
         case 'Owners':
           return json({ data: { owners: [{ userId: 'u1', name: 'Rep One' }, { userId: 'u2', name: 'Rep Two' }] } });
         default:
