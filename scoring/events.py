@@ -3,8 +3,10 @@
 An event batch is stored in `leadEvents` first (its `_id` digests tenant and eventId, so a retried
 event is a duplicate the database refuses); the events that are new are then folded into their
 leads in one write per lead: counts add up, `lastActivityAt` is the latest engagement, and the
-outcome (`converted` → won, `lost` → lost) is the one with the latest date. Sums and maxima do not
-depend on the order of arrival, so out-of-order delivery gives the same totals.
+outcome (`converted` → won, `lost` → lost) is the one with the latest date (at the same moment,
+won). Sums and maxima do not depend on the order of arrival, so out-of-order delivery gives the
+same totals. The attributes an event may carry (leadName, leadEmail, ownerId) are still taken
+from the last event to arrive.
 """
 
 from __future__ import annotations

@@ -105,7 +105,8 @@ class EventDelta:
         outcome_us, changed = known, False
         if self.outcome is not None:
             at, outcome = self.outcome
-            if known is None or to_micros(at) >= known:
+            mine = None if current is None else current.outcome
+            if known is None or (to_micros(at), outcome) >= (known, mine or ""):
                 values["outcome"], values["outcomeAt"] = outcome, at
                 outcome_us, changed = to_micros(at), to_micros(at) != known
         if outcome_us is not None and (changed or self.items):

@@ -87,6 +87,18 @@ async def test_a_retried_batch_counts_once_and_order_does_not_matter(client):
         )
 
 
+async def test_a_won_and_a_lost_at_the_same_moment_give_won_in_any_order(client):
+    won, lost = event("w", "tie", "converted", 5), event("l", "tie", "lost", 5)
+    for order in ([won, lost], [lost, won]):
+        tenant = await register_tenant(client)
+        await post(client, tenant, order)  # one batch
+        assert (await lead_of(client, tenant, "tie"))["outcome"]["status"] == "won"
+        other = await register_tenant(client)
+        for item in order:  # one batch each
+            await post(client, other, [item])
+        assert (await lead_of(client, other, "tie"))["outcome"]["status"] == "won"
+
+
 async def test_every_item_of_a_batch_is_accounted_for_even_a_repeated_event_id(client):
     """A copy of an event earlier in the batch counts as a duplicate (as a retry would); an item
     reusing an eventId with other content is an error at its index, never dropped unsaid."""
