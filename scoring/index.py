@@ -31,6 +31,7 @@ from scoring.index_arrays import (
     raw_scores_of,
     rekeyed,
     search_mask,
+    went_back,
 )
 from scoring.index_order import (
     CarriedCounts,
@@ -228,7 +229,7 @@ class TenantIndex:
 
     def _current(self, now_us: int) -> IndexArrays:
         arrays = self._arrays
-        if arrays is not None and now_us < arrays.anchor_us:
+        if arrays is not None and went_back(arrays, now_us):
             arrays = None  # the clock went back
         elif arrays is not None and arrays.future.size and arrays.future_last.min() <= now_us:
             for slot in arrays.future[arrays.future_last <= now_us].tolist():  # activity has come

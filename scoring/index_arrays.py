@@ -38,6 +38,7 @@ class IndexArrays:
     act_order: Slots
     owner_codes: dict[str | None, int]
     anchor_us: int
+    patched_us: int = 0  # the latest moment a patch sorted leads for (past or future)
     # every slot's folded search text as UTF-8, one line per slot (built on the first search)
     haystack: npt.NDArray[np.uint8] | None = None
     starts: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -129,6 +130,7 @@ def _keyed(
         "future_log2": log2[future],
         "future_last": last[future],
         "anchor_us": now_us,
+        "patched_us": now_us,
     }
 
 
@@ -187,7 +189,18 @@ def patch_arrays(
     arrays.future_log2 = arrays.log2[arrays.future]
     arrays.future_last = arrays.last[arrays.future]
     arrays.haystack = None
+    arrays.patched_us = max(arrays.patched_us, now_us)
     return arrays
+
+
+def went_back(arrays: IndexArrays, now_us: int) -> bool:
+    """Whether the arrays cannot answer for ``now``: it is before their build, or before a patch
+    that counted leads with activity after ``now`` among the past ones (the order assumes they
+    decay; at ``now`` they have not started to). A query at an earlier moment after a later
+    write, or an export's fixed moment while writes arrive, gets a new sort."""
+    if now_us < arrays.anchor_us:
+        return True
+    return now_us < arrays.patched_us and bool((arrays.last[arrays.key_order] > now_us).any())
 
 
 def grow_arrays(arrays: IndexArrays, count: int) -> None:

@@ -433,3 +433,24 @@ def test_upserted_leads_carry_the_engines_raw_score_however_many_come_at_once(si
     for row in rows:
         counts = Counts(row.email_opens, row.website_visits, row.time_spent, None)
         assert index.get(row.lead_id).raw == raw_score(counts, config)
+
+
+def test_a_moment_before_a_later_patch_is_answered_for_that_moment() -> None:
+    """A patch at a later moment counts a lead whose activity came by then among the decaying
+    ones; asked again for an earlier moment (not before the build), the index must not reuse
+    that order: at that moment the lead's activity is still ahead (0 days, no decay)."""
+    config = ScoringConfig(half_life_days=1)
+    rows = [
+        record("ahead", 5, 10, 300, -1.0),  # activity a day after NOW: 50 until then
+        record("strong", 10, 20, 600, 0.2),  # 87 at NOW: above "ahead" until a day after
+        *(record(f"past-{n}", 3 + n % 7, 2 + n, 60 * n, 0.5 + n / 3) for n in range(12)),
+    ]  # one changed lead in 13 is patched in, not sorted again
+    index = TenantIndex("t", config)
+    index.upsert(rows)
+    for day in (0.0, 2.0, 0.0, 1.5, 0.5):
+        moment = NOW + timedelta(days=day)
+        page = index.page(IndexQuery(limit=10), to_micros(moment))
+        expected, total = brute_force(rows, config, IndexQuery(limit=10), moment, parts=True)
+        assert [(i.record.lead_id, i.score, i.parts) for i in page.items] == expected, day
+        counted = index.distribution(IndexQuery(), to_micros(moment))
+        assert (counted.bands, counted.priorities) == _expected_distribution(rows, config, moment)
