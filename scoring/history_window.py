@@ -112,7 +112,7 @@ class TenantWindow:
     def _add_changes(self, points: DayPoints) -> None:
         self.tier_seq[points.day] = self.tier_seq.get(points.day, 0) + 1
         for lead_id, score, tier in zip(points.lead_ids, points.scores, points.tiers, strict=True):
-            point = HistoryPoint(points.at, float(score), TIERS[int(tier)], "tier")
+            point = HistoryPoint(points.at, round(float(score), 2), TIERS[int(tier)], "tier")
             self.changes.setdefault(lead_id, []).append(point)
         self.version += 1
 

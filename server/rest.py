@@ -311,7 +311,11 @@ ENDPOINTS = [
     Endpoint("GET", "/openapi.json", openapi, "openapi", "This document",
              ok="application/json", security="none", errors=(), tags=("operations",)),
 ]  # fmt: skip
-ROUTES = [Route(e.path, e.handler, methods=[e.method]) for e in ENDPOINTS]
+# a lead id may hold "/" (CRM ids do; writes accept them): the id is the path between the slashes
+ROUTES = [
+    Route(e.path.replace("{leadId}", "{leadId:path}"), e.handler, methods=[e.method])
+    for e in ENDPOINTS
+]
 OPENAPI = build_openapi(ENDPOINTS)
 
 

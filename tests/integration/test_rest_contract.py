@@ -206,6 +206,17 @@ async def test_unknown_api_route_is_json_404(client):
     assert response.json()["error"]["code"] == "NOT_FOUND"
 
 
+async def test_a_lead_id_with_a_slash_is_addressable(client):
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [{**leads(1)[0], "leadId": "crm/72c6"}])
+    found = await client.get("/leads/crm%2F72c6/score", headers=tenant.headers)
+    assert found.status_code == 200, found.text
+    assert found.json()["data"]["leadId"] == "crm/72c6"
+    missing = await client.get("/leads/crm%2Fnope/score", headers=tenant.headers)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["details"] == [{"field": "leadId", "message": "not found"}]
+
+
 async def test_health_openapi_and_metrics(client):
     assert (await client.get("/health")).json() == {"status": "ok", "database": "ok"}
     spec = (await client.get("/openapi.json")).json()

@@ -169,3 +169,13 @@ def test_indexed_points_answer_as_filtering_them(rows, hours_ago) -> None:
     assert indexed.since(since) == [p for p in points if p.at >= since]
     days = [p.score for p in points if p.at >= since and p.kind == "day"]
     assert indexed.day_scores_since(since) == days
+
+
+def test_points_show_scores_to_the_hundredth_as_stored() -> None:
+    """A tier change's score is kept as float32 (96.52 reads back as 96.5199966…): it shows
+    96.52. (Daily points are float16 in the window, to 0.06 at most; they show 2 decimals too.)"""
+    window = TenantWindow(days_back(NOW.date(), WINDOW))
+    points = day(0, ["a"], 0.0, kind="tier")
+    points.scores[:] = np.float32(96.52)
+    window.add(points)
+    assert [p.score for p in window.points("a", NOW - timedelta(days=1))] == [96.52]

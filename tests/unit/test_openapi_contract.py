@@ -26,7 +26,11 @@ def test_every_route_is_documented_with_an_operation_id():
     documented = {
         (path, method.upper()) for path, item in document["paths"].items() for method in item
     }
-    routed = {(route.path, method) for route in ROUTES for method in route.methods or ()}
+    routed = {  # "{leadId:path}": a Starlette convertor, the same parameter in the document
+        (route.path.replace(":path}", "}"), method)
+        for route in ROUTES
+        for method in route.methods or ()
+    }
     assert documented == {pair for pair in routed if pair[1] != "HEAD"}
     ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids)) == len(ENDPOINTS)
