@@ -2,8 +2,9 @@
 
 A legacy client polling the default page asks the same question many times a second. Each answer
 is worked out for the moment it is served (scores decay continuously), so it cannot be kept for
-long; but two answers a few milliseconds apart differ by less than the scores' precision (at the
-fastest decay, one point takes minutes). Requests for the same page of the same tenant, with the
+long; but two answers a few milliseconds apart differ by less than the scores' precision (a
+hundredth of a point takes more than 100 ms even at the shortest half-life, over a minute at the
+default one). Requests for the same page of the same tenant, with the
 same leads and model (the service's stamp: any write or model change moves it) and within one
 window share the first one's body; its `computedAt` says the moment it is exact for. This is
 nginx's "micro-caching", inside the process and invalidated by every write.
