@@ -24,7 +24,7 @@ def cli_env(ferretdb):
     }
 
 
-def leadscore(env, *args: str) -> subprocess.CompletedProcess[str]:
+def leadscore(env, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
         cwd=REPO,
@@ -33,6 +33,7 @@ def leadscore(env, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=180,
         check=False,
+        input=stdin,
     )
 
 
@@ -296,16 +297,8 @@ def test_a_data_command_without_its_database_says_so_in_one_line(
     path = tmp_path / "one.csv"
     path.write_text("leadId,leadName,emailOpens,websiteVisits,timeSpent\nl1,L1,1,1,1\n")
     env = cli_env | {"MONGODB_URI": "mongodb://127.0.0.1:1/", "MONGODB_TIMEOUT_MS": "300"}
-    result = subprocess.run(
-        [sys.executable, "-m", "cli.main", *(arg.format(csv=path) for arg in command)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        input="Str0ng-enough-passw0rd\n",
-    )
+    args = [arg.format(csv=path) for arg in command]
+    result = leadscore(env, *args, stdin="Str0ng-enough-passw0rd\n")
     assert result.returncode == 3, result.stderr
     assert "cannot reach the database" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3

@@ -188,6 +188,17 @@ describe('CSV export', () => {
     return { created, downloads };
   }
 
+  /** Export the dashboard's view as CSV; the value of one parameter of the REST request it made. */
+  async function exportedParam(name: string): Promise<string | null> {
+    const api = installFakeApi();
+    captureDownloads();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await user.click(await screen.findByRole('button', { name: /Export CSV/ }));
+    await waitFor(() => expect(api.restCalls).toHaveLength(1));
+    return new URL(api.restCalls[0]!.url, 'http://x').searchParams.get(name);
+  }
+
   it('downloads the current filtered, sorted view with the bearer token', async () => {
     setUrl('?q=acme&status=contacted&minScore=20&sort=lastActivity&stale=1&staleDays=14&page=3');
     const api = installFakeApi();
@@ -218,24 +229,12 @@ describe('CSV export', () => {
 
   it('exports the "Moved up a tier" view with its filter', async () => {
     setUrl('?movedUp=14');
-    const api = installFakeApi();
-    captureDownloads();
-    const user = userEvent.setup();
-    renderWithSWR(<LeadScoringDashboard />);
-    await user.click(await screen.findByRole('button', { name: /Export CSV/ }));
-    await waitFor(() => expect(api.restCalls).toHaveLength(1));
-    expect(new URL(api.restCalls[0]!.url, 'http://x').searchParams.get('movedUpDays')).toBe('14');
+    expect(await exportedParam('movedUpDays')).toBe('14');
   });
 
   it('a rep on "Mine" exports their own leads', async () => {
     __setSessionForTests({ userId: 'u1', tenantId: 't1', email: 'r@x', name: 'Rep One', role: 'rep' }, 'access-rep');
-    const api = installFakeApi();
-    captureDownloads();
-    const user = userEvent.setup();
-    renderWithSWR(<LeadScoringDashboard />);
-    await user.click(await screen.findByRole('button', { name: /Export CSV/ }));
-    await waitFor(() => expect(api.restCalls).toHaveLength(1));
-    expect(new URL(api.restCalls[0]!.url, 'http://x').searchParams.get('ownerId')).toBe('u1');
+    expect(await exportedParam('ownerId')).toBe('u1');
   });
 
   it('names the problem when the export is rate limited', async () => {
