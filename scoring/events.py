@@ -5,8 +5,9 @@ event is a duplicate the database refuses); the events that are new are then fol
 leads in one write per lead: counts add up, `lastActivityAt` is the latest engagement, and the
 outcome (`converted` → won, `lost` → lost) is the one with the latest date (at the same moment,
 won). Sums and maxima do not depend on the order of arrival, so out-of-order delivery gives the
-same totals. The attributes an event may carry (leadName, leadEmail, ownerId) are still taken
-from the last event to arrive.
+same totals. The attributes an event may carry (leadName, leadEmail, ownerId) are those of the
+latest event by (occurredAt, eventId) that carried them, in any order of arrival
+(scoring/attributes.py).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def deltas(events: Sequence[Event]) -> dict[str, EventDelta]:
     found: dict[str, EventDelta] = {}
     for event in events:
         delta = found.setdefault(event.lead_id, EventDelta())
-        delta.add(event.type, event.value, event.occurred_at, event.extra)
+        delta.add(event.type, event.value, event.occurred_at, event.extra, event.event_id)
     return found
 
 

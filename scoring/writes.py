@@ -20,6 +20,13 @@ from foundation.changes import publish
 from foundation.errors import ServiceUnavailable
 from models import Interaction
 from models.base import insert_new, lead_key, utcnow
+from scoring.attributes import (
+    ATTRIBUTES,
+    newer_attributes,
+    set_directly,
+    stamps_document,
+    stamps_from_doc,
+)
 from scoring.index import LeadRecord, from_micros, to_micros
 from scoring.pre_outcome import before_outcome
 from scoring.read_model import ReadModel
@@ -73,13 +80,21 @@ class EventDelta:
     counts: dict[str, float] = field(default_factory=dict)
     last: datetime | None = None
     outcome: tuple[datetime, str] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # attribute → (occurredAt µs, eventId, value) of the latest event in the batch carrying it
+    extra: dict[str, tuple[int, str, Any]] = field(default_factory=dict)
     items: list[tuple[datetime, str, float]] = field(default_factory=list)
     batch: str | None = None  # the pending batch the events came in, stamped on the lead
     closed: frozenset[str] = frozenset()  # batches whose markers are gone: their stamps may go
 
-    def add(self, kind: str, value: float, at: datetime, extra: Mapping[str, Any]) -> None:
-        """Count one event."""
+    def add(
+        self, kind: str, value: float, at: datetime, extra: Mapping[str, Any], event_id: str = ""
+    ) -> None:
+        """Count one event (its attributes kept when it is the latest to carry them)."""
+        if extra:
+            mark = (to_micros(at), event_id)
+            for name, carried in extra.items():
+                if name not in self.extra or mark > self.extra[name][:2]:
+                    self.extra[name] = (*mark, carried)
         if kind in _ENGAGEMENT:
             name = _ENGAGEMENT[kind]
             self.counts[name] = self.counts.get(name, 0) + value
@@ -88,11 +103,12 @@ class EventDelta:
         else:
             candidate = (at, _OUTCOME_OF[kind])
             self.outcome = candidate if self.outcome is None else max(self.outcome, candidate)
-        self.extra.update(extra)
 
     def fields(self, current: LeadRecord | None) -> dict[str, Any]:
         """The absolute values the lead takes once these events are added to it."""
-        values: dict[str, Any] = dict(self.extra)
+        values, stamps = newer_attributes(current, self.extra)
+        if stamps is not None:
+            values["attributesAt"] = stamps_document(stamps)
         for name, added in self.counts.items():
             base = 0 if current is None else getattr(current, _FIELDS[name])
             total = base + added
@@ -141,6 +157,10 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
 
     def fields_of(lead_id: str, record: LeadRecord | None) -> dict[str, Any]:
         fields = dict(given[lead_id])
+        if any(name in fields for name in ATTRIBUTES):  # the truth as of this write
+            fields["attributesSetAt"] = now
+            if record is not None and record.stamps:
+                fields["attributesAt"] = stamps_document(set_directly(record.stamps, fields))
         if lead_id in deltas:
             fields.update(deltas[lead_id].fields(record))
         return fields
@@ -321,8 +341,13 @@ def _updated(
         values["before"] = before_from_doc(fields["countsBeforeOutcome"])
     if "eventBatches" in fields:
         values["batches"] = tuple(fields["eventBatches"])
+    if "attributesAt" in fields:
+        values["stamps"] = stamps_from_doc(fields["attributesAt"])
     for name, attribute in (("statusSetAt", "status_us"), ("outcomeAt", "outcome_us")):
         if name in fields:
             moment = fields[name]
             values[attribute] = None if moment is None else to_micros(moment)
-    return replace(record, **values, updated_us=to_micros(now))
+    updated = to_micros(now)
+    if "attributesSetAt" in fields:  # this write's time: one int for both (~32 bytes a lead)
+        values["attrs_us"] = updated
+    return replace(record, **values, updated_us=updated)
