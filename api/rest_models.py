@@ -67,8 +67,26 @@ def _query_int(value: Any) -> Any:
 _INTEGER = re.compile(r"-?[0-9]+")
 
 
+def _query_number(value: Any) -> Any:
+    """A JSON number's spelling (`10`, `-2.5`, `.5`, `1e1`): `1_0` and ` 10 ` (which Python's
+    `float()` reads as 10), `+10`, `nan` and digits of other scripts are not numbers here."""
+    if not isinstance(value, str):
+        return value
+    if _NUMBER.fullmatch(value):
+        return float(value) + 0.0  # -0 is 0: a threshold of 0 echoed as `-0.0` confuses clients
+    raise PydanticCustomError("float_parsing", "must be a number")
+
+
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 QueryInt = Annotated[int, BeforeValidator(_query_int)]
+MinScore = Annotated[
+    float,
+    Field(ge=MIN_SCORE, le=MAX_SCORE, allow_inf_nan=False),
+    BeforeValidator(_query_number),
+]
 StaleDays = Annotated[int, Field(ge=0, le=36_500), BeforeValidator(_query_int)]
 MovedUpDays = Annotated[int, Field(ge=1, le=HISTORY_WINDOW_DAYS), BeforeValidator(_query_int)]
 
@@ -91,13 +109,8 @@ class LeadsQuery(_Wire):
     limit: QueryInt = Field(DEFAULT_LIMIT, ge=MIN_LIMIT, le=MAX_LIMIT, description="Page size")
     page: QueryInt = Field(MIN_PAGE, ge=MIN_PAGE, le=MAX_PAGE, description="Page number, from 1")
     sort: Sort = Field("score:desc", description="Order (ties broken by lastActivityAt, leadId)")
-    min_score: float | None = Field(
-        None,
-        alias="minScore",
-        ge=MIN_SCORE,
-        le=MAX_SCORE,
-        allow_inf_nan=False,
-        description="Only leads scoring at least this",
+    min_score: MinScore | None = Field(
+        None, alias="minScore", description="Only leads scoring at least this"
     )
     owner_id: str | None = Field(
         None,

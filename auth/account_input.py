@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from auth.passwords import check_password_policy
 from foundation.errors import BadInput, field_error
-from foundation.input_rules import is_email
+from foundation.input_rules import MAX_NAME_LENGTH, is_email
 from models import Role
+
+T = TypeVar("T")
 
 
 def normalise_email(email: object, *, strict: bool = True) -> str:
@@ -34,3 +40,49 @@ def parse_role(role: object) -> Role:
         raise BadInput(
             "invalid role", [field_error("role", "must be one of admin, manager, rep")]
         ) from None
+
+
+def registration_input(
+    email: object,
+    password: object,
+    name: object,
+    tenant_name: object,
+    role: object,
+    min_password_length: int,
+    *,
+    sign_up: bool,
+) -> tuple[str, str, str, Role]:
+    """(email, name, tenant name, role) of a registration, or one BadInput naming every bad
+    field (a sign-up makes the new tenant's admin and names the tenant; an admin adding a user
+    gives a role, rep by default)."""
+    problems: list[dict[str, Any]] = []
+    email_text = _checked(problems, normalise_email, email) or ""
+    name_text = _checked(problems, require_text, "name", name, MAX_NAME_LENGTH) or ""
+    if not isinstance(password, str):
+        problems.append(field_error("password", "must be a string"))
+    else:
+        _checked(problems, check_password_policy, password, min_password_length, email=email_text)
+    tenant_text, user_role = "", Role.ADMIN
+    if sign_up:
+        if role is not None:  # never ignore a role
+            rule = "only an admin adding a user to their tenant sets a role (sign in first)"
+            problems.append(field_error("role", rule))
+        tenant = _checked(problems, require_text, "tenantName", tenant_name, MAX_NAME_LENGTH)
+        tenant_text = tenant or ""
+    else:
+        user_role = _checked(problems, parse_role, role) or Role.REP
+    if problems:
+        names = ", ".join(dict.fromkeys(problem["field"] for problem in problems))
+        raise BadInput(f"invalid {names}", problems)
+    return email_text, name_text, tenant_text, user_role
+
+
+def _checked(
+    problems: list[dict[str, Any]], check: Callable[..., T], *args: Any, **kw: Any
+) -> T | None:
+    """The check's result, or None with its BadInput's details added to ``problems``."""
+    try:
+        return check(*args, **kw)
+    except BadInput as exc:
+        problems.extend(exc.details)
+        return None

@@ -8,10 +8,10 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from auth.account_input import normalise_email, parse_role, require_text
+from auth.account_input import normalise_email, registration_input
 from auth.apikeys import is_api_key, verify_key
 from auth.directory import Directory
-from auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
+from auth.passwords import hash_password, needs_rehash, verify_password
 from auth.principal import (
     INGEST_ROLE,
     Principal,
@@ -31,8 +31,7 @@ from auth.revocation import (
 )
 from auth.tokens import Claims, TokenCodec
 from foundation.audit import record_event
-from foundation.errors import BadInput, Conflict, Forbidden, Unauthenticated, field_error
-from foundation.input_rules import MAX_NAME_LENGTH
+from foundation.errors import Conflict, Forbidden, Unauthenticated, field_error
 from foundation.settings import Settings
 from models import RefreshFamily, Role, Tenant, User
 from models.base import utcnow
@@ -62,24 +61,20 @@ class AuthService:
                 "sign-up is disabled (SIGNUP_ENABLED=false): an admin adds users, and "
                 "`leadscore create-admin` creates a tenant"
             )
-        email = normalise_email(email)
-        name = require_text("name", name, MAX_NAME_LENGTH)
-        if not isinstance(password, str):
-            raise BadInput("invalid password", [field_error("password", "must be a string")])
-        check_password_policy(password, self.settings.password_min_length, email=email)
+        if actor is not None and not actor.is_admin:
+            raise Forbidden("only an admin can add users to a tenant")
         if actor is None:
-            if role is not None:  # sign-up makes the new tenant's admin: never ignore a role
-                rule = "only an admin adding a user to their tenant sets a role (sign in first)"
-                raise BadInput("invalid role", [field_error("role", rule)])
             self._require_local_login()
-            tenant_text = require_text("tenantName", tenant_name, MAX_NAME_LENGTH)
+        min_length = self.settings.password_min_length
+        email, name, tenant_text, user_role = registration_input(
+            email, password, name, tenant_name, role, min_length, sign_up=actor is None
+        )
+        if actor is None:
+            if await User.find_one({"email": email}) is not None:  # before a tenant is made
+                raise _email_taken()
             tenant = await self._create_tenant(tenant_text)
-            user_role = Role.ADMIN
         else:
-            if not actor.is_admin:
-                raise Forbidden("only an admin can add users to a tenant")
             tenant = await self._tenant(actor.tenant_id)
-            user_role = parse_role(role)
         user_id = uuid.uuid4().hex
         user = User(
             id=user_id,
@@ -94,15 +89,15 @@ class AuthService:
             await user.insert()
         except (DuplicateKeyError, OperationFailure) as exc:
             if is_duplicate(exc):
-                raise Conflict(
-                    "email already registered", [field_error("email", "already registered")]
-                ) from None
+                if actor is None:  # registered meanwhile: the new tenant is left without anyone
+                    await self._drop_new_tenant(tenant)
+                raise _email_taken() from None
             raise
         await self.directory.user_changed(userId=user.user_id)
-        await record_event(
+        await record_event(  # a sign-up is its own actor (the audit showed it as "System")
             "user.created",
             tenant.tenant_id,
-            actor.user_id if actor else None,
+            actor.user_id if actor else user.user_id,
             {"userId": user.user_id, "role": str(user_role)},
         )
         return await self._start_session(user, tenant.name)
@@ -297,6 +292,11 @@ class AuthService:
         await self.directory.tenant_created(tenant_id, name)
         return tenant
 
+    async def _drop_new_tenant(self, tenant: Tenant) -> None:
+        """Remove a tenant this sign-up made and no one can reach (the directory's entry of
+        its name stays: nothing refers to it)."""
+        await Tenant.get_pymongo_collection().delete_one({"_id": tenant.tenant_id})
+
     async def _tenant(self, tenant_id: str) -> Tenant:
         tenant = await Tenant.find_one({"_id": tenant_id})
         if tenant is None:
@@ -365,3 +365,7 @@ __all__ = [
     "revoke_access_token",
     "user_to_wire",
 ]
+
+
+def _email_taken() -> Conflict:
+    return Conflict("email already registered", [field_error("email", "already registered")])

@@ -24,26 +24,29 @@ from gql.types import (
     Owner,
     User,
 )
-from scoring.history_window import WINDOW
 from scoring.service import LeadFilter as ServiceFilter
 from scoring.service import PageQuery
 
 MAX_STALE_DAYS = 36_500
 
 
-def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
-    """The service's filter for a GraphQL filter input, validated by the REST rules."""
+def to_service_filter(
+    value: LeadFilter | None, paging: dict[str, Any] | None = None
+) -> ServiceFilter:
+    """The service's filter for a GraphQL filter input, checked with the paging values by the
+    REST rules at once (every bad argument in one error, worded as REST words it)."""
+    values = dict(paging or {})
+    if value is not None:
+        values |= {
+            "minScore": value.min_score,
+            "ownerId": value.owner_id,
+            "search": value.search,
+            "staleDays": value.stale_days,
+            "movedUpDays": value.moved_up_days,
+        }
+    checked = _checked(values)
     if value is None:
         return ServiceFilter()
-    checked = _checked(
-        {"minScore": value.min_score, "ownerId": value.owner_id, "search": value.search}
-    )
-    if value.stale_days is not None and not 0 <= value.stale_days <= MAX_STALE_DAYS:
-        rule = f"must be between 0 and {MAX_STALE_DAYS}"
-        raise coded_error(BadInput("invalid filter", [field_error("staleDays", rule)]))
-    if value.moved_up_days is not None and not 1 <= value.moved_up_days <= WINDOW:
-        rule = f"must be between 1 and {WINDOW}"
-        raise coded_error(BadInput("invalid filter", [field_error("movedUpDays", rule)]))
     return ServiceFilter(
         min_score=checked.min_score,
         owner_id=checked.owner_id,
@@ -51,17 +54,20 @@ def to_service_filter(value: LeadFilter | None) -> ServiceFilter:
         search=checked.search or None,
         status=value.status.value if value.status else None,
         no_activity=value.no_activity,
-        stale_days=value.stale_days,
-        moved_up_days=value.moved_up_days,
+        stale_days=checked.stale_days,
+        moved_up_days=checked.moved_up_days,
     )
 
 
 def _page_query(
     filter: LeadFilter | None, sort: LeadSort, page: int, limit: int, refresh: bool
 ) -> PageQuery:
-    _checked({"page": page, "limit": limit})
     return PageQuery(
-        filter=to_service_filter(filter), sort=sort.value, page=page, limit=limit, refresh=refresh
+        filter=to_service_filter(filter, {"page": page, "limit": limit}),
+        sort=sort.value,
+        page=page,
+        limit=limit,
+        refresh=refresh,
     )
 
 

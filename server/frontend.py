@@ -6,17 +6,30 @@ import hashlib
 import mimetypes
 import os
 from pathlib import Path
+from typing import NoReturn
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
 DEMO_META = b'<meta name="leadscore-demo" content="true">'
-API_PREFIXES = ("/leads", "/auth", "/graphql", "/health", "/metrics", "/openapi", "/assets")
+# Paths the dashboard never routes to: a GET there that no API route takes is an API error
+# (404, or 405 naming the methods the path has), never the dashboard's page with 200.
+API_PREFIXES = (
+    "/leads",
+    "/auth",
+    "/events",
+    "/graphql",
+    "/health",
+    "/metrics",
+    "/openapi",
+    "/assets",
+    "/api/",
+)
 _MISSING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Leadscore</title>
 </head><body><main><h1>Leadscore API</h1><p>The dashboard is not built. Run <code>make run</code>
 (it builds <code>frontend/</code>), or use the API: <a href="/graphql">/graphql</a>,
@@ -90,6 +103,17 @@ class IndexPage:
         return self._body
 
 
+def _not_for_the_page(request: Request) -> NoReturn:
+    """405 with `Allow` when an API route has this path for other methods, else 404."""
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.endpoint is not request.scope.get("endpoint"):
+            match, _ = route.matches(request.scope)
+            if match is Match.PARTIAL and route.methods:
+                allowed = ", ".join(sorted(route.methods))
+                raise HTTPException(405, headers={"Allow": allowed})
+    raise HTTPException(404)
+
+
 def frontend_routes(dist: Path, *, demo: bool = False) -> list[Route | Mount]:
     """Routes for the built assets and the single-page app's history fallback; ``demo``: tell
     the page the demo accounts exist (development), so its sign-in form names them."""
@@ -97,7 +121,7 @@ def frontend_routes(dist: Path, *, demo: bool = False) -> list[Route | Mount]:
 
     async def spa(request: Request) -> Response:
         if request.url.path.startswith(API_PREFIXES):
-            raise HTTPException(404)
+            _not_for_the_page(request)
         body = index.body()
         if body is not None:
             headers = {"cache-control": "no-cache", "etag": index.etag}

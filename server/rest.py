@@ -31,9 +31,11 @@ from api.rest_models import (
 from api.services import Services, client_address, services_of
 from api.wire import JSONResponse, iso, lead_to_wire, render_json
 from auth.invites import accept_invitation
+from auth.passwords import check_password_policy
 from auth.service import Principal, Session
 from foundation.audit import record_write
 from foundation.errors import BadInput, Forbidden, NotFound, Unauthenticated, field_error
+from foundation.settings import Settings
 from scoring.events import MAX_EVENTS
 from scoring.service import PageQuery
 from server.export import csv_response, wants_csv
@@ -125,8 +127,13 @@ async def lead_score(request: Request) -> Response:
 
 async def register(request: Request) -> Response:
     await limit_by_ip(request, login=True)
-    body = parse_body(RegisterBody, await request.body())
     services = services_of(request)
+    raw = await request.body()
+    try:
+        body = parse_body(RegisterBody, raw)
+    except BadInput as exc:  # the password's rules too: every bad field in one answer
+        exc.details += _password_problems(raw, exc.details, services.settings)
+        raise
     actor = None
     if request.headers.get("authorization"):
         actor = await require_principal(request)
@@ -141,6 +148,22 @@ async def register(request: Request) -> Response:
     if actor is not None:
         return JSONResponse(session.to_wire(), status_code=201)
     return _session_response(request, session, status=201)
+
+
+def _password_problems(
+    raw: bytes, found: list[dict[str, Any]], settings: Settings
+) -> list[dict[str, Any]]:
+    """What the password policy says of a body whose other fields were refused."""
+    body = load_json(raw)
+    password = body.get("password") if isinstance(body, dict) else None
+    if not isinstance(password, str) or any(d["field"] == "password" for d in found):
+        return []
+    email = body.get("email") if isinstance(body.get("email"), str) else ""
+    try:
+        check_password_policy(password, settings.password_min_length, email=email)
+    except BadInput as exc:
+        return exc.details
+    return []
 
 
 async def login(request: Request) -> Response:

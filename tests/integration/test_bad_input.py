@@ -237,6 +237,30 @@ async def test_sign_up_with_a_role_is_refused_not_ignored(client):
     ).status_code == 201
 
 
+async def test_a_sign_up_names_every_bad_field_at_once(client):
+    body = {"email": "not-an-email", "password": "short", "name": " ", "tenantName": ""}
+    response = await client.post("/auth/register", json=body)
+    _assert_standard_error(response, 400)
+    fields = [detail["field"] for detail in response.json()["error"]["details"]]
+    assert sorted(fields) == ["email", "name", "password", "tenantName"]
+    query = """mutation { register(input: {email: "not-an-email", password: "short", name: " ",
+      tenantName: ""}) { accessToken } }"""
+    error = (await graphql(client, query))["errors"][0]
+    assert sorted(d["field"] for d in error["extensions"]["details"]) == sorted(fields)
+
+
+async def test_a_sign_up_with_a_registered_email_leaves_no_tenant_behind(client):
+    from models import Tenant
+
+    body = {"email": "taken@example.com", "password": PASSWORD, "name": "N", "tenantName": "T"}
+    assert (await client.post("/auth/register", json=body)).status_code == 201
+    tenants = Tenant.get_pymongo_collection()
+    before = await tenants.count_documents({})
+    again = await client.post("/auth/register", json={**body, "tenantName": "Other"})
+    _assert_standard_error(again, 409, "email")
+    assert await tenants.count_documents({}) == before
+
+
 async def test_graphql_sign_up_with_a_role_is_refused_too(client):
     query = """mutation Up($password: String!) { register(input: {email: "gql-role@example.com",
       password: $password, name: "N", tenantName: "T", role: REP}) { accessToken } }"""
@@ -244,3 +268,19 @@ async def test_graphql_sign_up_with_a_role_is_refused_too(client):
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert body["errors"][0]["extensions"]["details"][0]["field"] == "role"
+
+
+async def test_graphql_leads_names_every_bad_argument_in_one_error_as_rest_does(client):
+    tenant = await register_tenant(client)
+    query = """{ leads(limit: 0, page: 0, filter: {minScore: 200, movedUpDays: 99, staleDays: -1})
+      { totalCount } }"""
+    body = await graphql(client, query, token=tenant.token)
+    errors = body["errors"]
+    assert len(errors) == 1 and errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    found = {d["field"]: d["message"] for d in errors[0]["extensions"]["details"]}
+    assert set(found) == {"limit", "page", "minScore", "movedUpDays", "staleDays"}
+    rest = await client.get(
+        "/leads/scoring?limit=0&page=0&minScore=200&movedUpDays=99&staleDays=-1",
+        headers=tenant.headers,
+    )
+    assert {d["field"]: d["message"] for d in rest.json()["error"]["details"]} == found

@@ -206,6 +206,21 @@ async def test_unknown_api_route_is_json_404(client):
     assert response.json()["error"]["code"] == "NOT_FOUND"
 
 
+async def test_api_paths_never_answer_with_the_dashboard_page(client):
+    """The dashboard's history fallback serves its own routes; a GET on an API path no route
+    takes is a JSON error (a legacy client's GET /events was a 200 of HTML)."""
+    wrong_method = await client.get("/events")
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["Allow"] == "POST"
+    assert wrong_method.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    for path in ("/api/leads", "/api/", "/events/123", "/auth/whoami"):
+        response = await client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "NOT_FOUND", path
+    page = await client.get("/model")  # a dashboard route
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+
+
 async def test_a_lead_id_with_a_slash_is_addressable(client):
     tenant = await register_tenant(client)
     await ingest(client, tenant, [{**leads(1)[0], "leadId": "crm/72c6"}])

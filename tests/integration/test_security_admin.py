@@ -144,7 +144,6 @@ async def test_the_audit_log_records_security_events_with_request_ids(client):
     events = await audit(client, admin)
     seen = {(e["action"], e["outcome"], e["actorId"]) for e in events}
     assert {
-        ("user.created", "success", None),
         ("user.created", "success", admin.user_id),
         ("login", "success", rep["userId"]),
         ("login", "failure", rep["userId"]),
@@ -152,6 +151,12 @@ async def test_the_audit_log_records_security_events_with_request_ids(client):
         ("user.updated", "success", admin.user_id),
         ("scoring.updated", "success", admin.user_id),
     } <= seen
+    signed_up = next(
+        e
+        for e in events
+        if e["action"] == "user.created" and json.loads(e["details"])["userId"] == admin.user_id
+    )
+    assert signed_up["actorId"] == admin.user_id  # a sign-up is its own actor, not "System"
     failure = next(e for e in events if e["outcome"] == "failure")
     assert failure["requestId"] == bad.headers["X-Request-ID"]
     updated = next(e for e in events if e["action"] == "user.updated")

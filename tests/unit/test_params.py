@@ -29,8 +29,13 @@ def _details(query: str) -> dict[str, str]:
         ("limit=abc", "limit", "must be an integer"),
         ("page=0", "page", "must be between 1 and 1000000"),
         ("sort=foo", "sort", "must be one of score:desc, lastActivityAt:desc"),
-        ("minScore=nan", "minScore", "must be between 0 and 100"),
+        ("minScore=nan", "minScore", "must be a number"),
         ("minScore=x", "minScore", "must be a number"),
+        ("minScore=1_0", "minScore", "must be a number"),  # Python's float() reads 10
+        ("minScore= 10", "minScore", "must be a number"),
+        ("minScore=+5", "minScore", "must be a number"),
+        ("minScore=101", "minScore", "must be between 0 and 100"),
+        ("minScore=1e400", "minScore", "must be between 0 and 100"),
         ("ownerId=", "ownerId", "must be 1-200 characters"),
         ("search=" + "s" * 201, "search", "must be at most 200 characters"),
         ("includeRaw=yes", "includeRaw", "must be true or false"),
@@ -40,6 +45,13 @@ def _details(query: str) -> dict[str, str]:
 )
 def test_each_bad_parameter_is_named_with_its_rule(query, field, message):
     assert _details(query) == {field: message}
+
+
+def test_a_threshold_is_read_as_json_spells_numbers():
+    assert _parse("minScore=-0").filter.min_score == 0.0
+    assert str(_parse("minScore=-0").filter.min_score) == "0.0"  # not echoed as -0.0
+    assert _parse("minScore=.5").filter.min_score == 0.5
+    assert _parse("minScore=5e1").filter.min_score == 50.0
 
 
 def test_valid_parameters_become_a_page_query():
