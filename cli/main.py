@@ -39,7 +39,7 @@ from cli.runtime import (
 from foundation.audit import record_write
 from foundation.errors import AppError
 from foundation.logs import configure_logging
-from foundation.settings import SettingsError
+from foundation.settings import SettingsError, weak_secret
 from models import Tenant
 
 if TYPE_CHECKING:  # the server, sign-in and limits load only in the commands that use them
@@ -73,6 +73,8 @@ def serve(
     except SettingsError as exc:
         console.print(f"[red]configuration error[/red] {exc}")
         raise typer.Exit(2) from None
+    if (warning := weak_secret(settings)) is not None:
+        console.print(f"[yellow]warning[/yellow] {warning}")
     require_free_port(host, port)
     configure_logging(settings.log_level)
     import uvicorn

@@ -21,6 +21,8 @@ from foundation.model_rules import (
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "please-change-me"})
 MIN_SECRET_LENGTH = 32
+# a random secret of 32+ URL-safe characters has ~25 different ones; hex has 16
+MIN_DISTINCT_SECRET_CHARACTERS = 12
 _DB_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
 _SCORING_FIELD_VARS = {
     "weights": "LEAD_SCORE_WEIGHTS",
@@ -219,6 +221,22 @@ class Settings(BaseSettings):
                 f"AUTH_SECRET: set a random secret of at least {MIN_SECRET_LENGTH} characters "
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
             )
+
+
+def weak_secret(settings: Settings) -> str | None:
+    """A warning when AUTH_SECRET is long enough but plainly not random (few distinct
+    characters, e.g. 32 times the same one), else None. Not refused: a deployment's secret is
+    its own, and a start-up that refused one that used to work would take a service down."""
+    if settings.jwks_uri or settings.auth_secret is None:
+        return None
+    distinct = len(set(settings.auth_secret.get_secret_value()))
+    if distinct >= MIN_DISTINCT_SECRET_CHARACTERS:
+        return None
+    return (
+        f"AUTH_SECRET has only {distinct} different characters: anyone who guesses it can sign "
+        "tokens for any tenant; use a random one (`python -c 'import secrets; "
+        "print(secrets.token_urlsafe(48))'`)"
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:

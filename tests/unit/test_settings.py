@@ -112,3 +112,18 @@ def test_production_jwks_must_be_https(monkeypatch):
     s = settings(monkeypatch, MONGODB_URI="mongodb://db", JWKS_URI="http://idp.example/jwks")
     with pytest.raises(SettingsError, match=r"^JWKS_URI"):
         s.require_production_ready()
+
+
+def test_a_secret_that_is_plainly_not_random_is_warned_about_not_refused(monkeypatch):
+    import secrets
+
+    from foundation.settings import weak_secret
+
+    weak = settings(monkeypatch, AUTH_SECRET=GOOD_SECRET, MONGODB_URI="mongodb://db:27017")
+    weak.require_production_ready()  # still serves
+    warning = weak_secret(weak)
+    assert warning is not None and warning.startswith("AUTH_SECRET has only 1 different")
+    assert GOOD_SECRET not in warning
+    random_secret = secrets.token_urlsafe(48)
+    assert weak_secret(settings(monkeypatch, AUTH_SECRET=random_secret)) is None
+    assert weak_secret(settings(monkeypatch, AUTH_SECRET=secrets.token_hex(32))) is None
