@@ -31,6 +31,7 @@ from foundation.input_rules import (
     MIN_LIMIT,
     MIN_PAGE,
     MIN_SCORE,
+    NUMBER,
     SORTS,
     TRUE_WORDS,
 )
@@ -72,12 +73,9 @@ def _query_number(value: Any) -> Any:
     `float()` reads as 10), `+10`, `nan` and digits of other scripts are not numbers here."""
     if not isinstance(value, str):
         return value
-    if _NUMBER.fullmatch(value):
+    if NUMBER.fullmatch(value):
         return float(value) + 0.0  # -0 is 0: a threshold of 0 echoed as `-0.0` confuses clients
     raise PydanticCustomError("float_parsing", "must be a number")
-
-
-_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]

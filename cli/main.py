@@ -73,10 +73,10 @@ def serve(
     except SettingsError as exc:
         console.print(f"[red]configuration error[/red] {exc}")
         raise typer.Exit(2) from None
-    if (warning := weak_secret(settings)) is not None:
-        console.print(f"[yellow]warning[/yellow] {warning}")
     require_free_port(host, port)
     configure_logging(settings.log_level)
+    if (warning := weak_secret(settings)) is not None:  # a log line, as the workers' are
+        logging.getLogger("leadscore.serve").warning(warning)
     import uvicorn
 
     uvicorn.run(

@@ -21,6 +21,9 @@ MAX_SECRET_LENGTH = 4096
 MAX_PASSWORD_LENGTH = 256
 SORTS = ("score:desc", "lastActivityAt:desc")
 ROLES = ("admin", "manager", "rep")
+# A number as JSON spells it: `10`, `-2.5`, `.5`, `1e1`. Python's `float()` also reads `1_0`,
+# ` 10 `, `+5`, `nan` and digits of other scripts, none of which a client means as a number.
+NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 TRUE_WORDS = frozenset({"true", "1"})
 FALSE_WORDS = frozenset({"false", "0"})

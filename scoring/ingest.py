@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from foundation.input_rules import MAX_COUNT, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_email
+from foundation.input_rules import (
+    MAX_COUNT,
+    MAX_EMAIL_LENGTH,
+    MAX_NAME_LENGTH,
+    NUMBER,
+    is_email,
+)
 from foundation.input_rules import (
     MAX_ID_LENGTH as MAX_ID_LENGTH,  # scoring/events.py imports it here
 )
@@ -85,13 +91,21 @@ def _count(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> float
     if isinstance(value, bool):
         errors.append(FieldError(name, "must be a number"))
         return 0.0
+    if isinstance(value, str):  # a CSV cell: a number as JSON spells it, blanks around it
+        value = value.strip()
+        if not NUMBER.fullmatch(value):
+            errors.append(FieldError(name, "must be a number"))
+            return 0.0
     try:
         number = float(value)
     except (TypeError, ValueError):
         errors.append(FieldError(name, "must be a number"))
         return 0.0
-    if not math.isfinite(number) or abs(number) > MAX_COUNT:
+    if not math.isfinite(number):
         errors.append(FieldError(name, "must be a finite number"))
+        return 0.0
+    if abs(number) > MAX_COUNT:
+        errors.append(FieldError(name, f"must be between {-MAX_COUNT:.0f} and {MAX_COUNT:.0f}"))
         return 0.0
     return int(number) if number.is_integer() else number
 

@@ -27,7 +27,7 @@ ROWS = [
     "new-1,Brand new,new1@example.com,owner-1,3,0,0,2026-11-26T00:00:00Z\n",  # the last row wins
     "bad,,x,owner-0,-,1,1,\n",  # refused: no name, counts not numbers
 ]
-IGNORED = {"_id", "tenantId", "createdAt", "updatedAt"}
+IGNORED = {"_id", "tenantId", "createdAt", "updatedAt", "attributesSetAt"}
 
 
 async def _crm_lead(tenant_id: str, lead_id: str, **fields: Any) -> None:

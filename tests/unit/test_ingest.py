@@ -51,6 +51,29 @@ def test_each_bad_field_is_named(change, field):
     assert field in fields(validate_interaction(GOOD | change))
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1e13, "must be between -1000000000000 and 1000000000000"),
+        ("-2e12", "must be between -1000000000000 and 1000000000000"),
+        (float("nan"), "must be a finite number"),
+        ("1_0", "must be a number"),  # Python's float() reads 10
+        ("+5", "must be a number"),
+        ("٣", "must be a number"),
+    ],
+)
+def test_a_count_out_of_range_or_misspelt_says_which(value, message):
+    outcome = validate_interaction(GOOD | {"emailOpens": value})
+    assert not isinstance(outcome, InteractionRecord)
+    assert [(e.field, e.message) for e in outcome] == [("emailOpens", message)]
+
+
+def test_a_csv_cell_is_read_as_json_spells_numbers_blanks_around_it_allowed():
+    outcome = validate_interaction(GOOD | {"emailOpens": " 12 ", "timeSpent": "2.5e1"})
+    assert isinstance(outcome, InteractionRecord)
+    assert (outcome.values["emailOpens"], outcome.values["timeSpent"]) == (12, 25)
+
+
 def test_all_problems_reported_together():
     outcome = validate_interaction({"leadId": "", "emailOpens": "x"})
     assert fields(outcome) >= {"leadId", "leadName", "emailOpens", "websiteVisits", "timeSpent"}
