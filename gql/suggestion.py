@@ -20,9 +20,12 @@ _JOBS: weakref.WeakKeyDictionary[Any, SuggestionJobs] = weakref.WeakKeyDictionar
 MAX_CHANGES = 50
 
 
-def jobs_of(scores: Any) -> SuggestionJobs:
-    """The suggestion jobs of a score service (one registry per app)."""
-    return _JOBS.setdefault(scores, SuggestionJobs())
+def jobs_of(services: Any) -> SuggestionJobs:
+    """The suggestion jobs of an app's services (one registry per app, sharing its cache)."""
+    jobs = _JOBS.get(services.scores)
+    if jobs is None:
+        jobs = _JOBS[services.scores] = SuggestionJobs(services.cache)
+    return jobs
 
 
 @strawberry.type(description="A fitted model proposal, or why there is none yet")
@@ -70,13 +73,14 @@ class ModelSuggestion:
 
 
 async def _job(info: strawberry.Info) -> tuple[SuggestionJob, int]:
-    scores = info.context.services.scores
+    services = info.context.services
     tenant_id = info.context.user.tenant_id
-    index = await scores.index(tenant_id)
-    effective = await scores.config(tenant_id)
+    index = await services.scores.index(tenant_id)
+    effective = await services.scores.config(tenant_id)
     closed = closed_of(index)
-    key = (index.version, effective.fingerprint)
-    job = jobs_of(scores).start(tenant_id, key, closed.table, effective.config)
+    jobs = jobs_of(services)
+    key = jobs.key_for(tenant_id, index.version, effective.fingerprint, closed.table)
+    job = await jobs.start(tenant_id, key, closed.table, effective.config)
     return job, closed.excluded
 
 

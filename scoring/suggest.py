@@ -140,7 +140,7 @@ def _suggest(
         cv_auc_low=low,
         cv_auc_high=high,
         backtest=result,
-        explanation=_explain(proposed, current, result, (auc, low, high)),
+        explanation=explain(proposed, current, result, (auc, low, high)),
     )
 
 
@@ -305,7 +305,7 @@ def _config(fit: _Fit, current: ScoringConfig) -> ScoringConfig:
     )
 
 
-def _explain(
+def explain(
     proposed: ScoringConfig,
     current: ScoringConfig,
     result: Backtest,

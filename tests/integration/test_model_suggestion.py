@@ -61,3 +61,34 @@ async def test_reps_cannot_see_or_start_the_suggestion(client) -> None:
     for query in (START, READ):
         error = await error_of(client, query, token=rep["accessToken"])
         assert error["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_workers_sharing_redis_fit_once_and_answer_alike(app, ferretdb, redis_server):
+    """Two workers (apps) with one Redis: a fit started on one is `pending` on the other, which
+    does not fit too, and then both answer with the same result (the backtest worked out again
+    from the cached model)."""
+    from gql.suggestion import _JOBS
+    from tests.conftest import make_settings, running_app
+
+    def fits() -> int:
+        return sum(jobs.fits_started for jobs in list(_JOBS.values()))
+
+    settings = make_settings(ferretdb, redis_url=redis_server.url)
+    async with (
+        running_app(settings) as one,
+        running_app(settings) as other,
+        one.client() as first,
+        other.client() as second,
+    ):
+        tenant = await register_tenant(first)
+        response = await first.post("/events", json=closed_batch(120), headers=tenant.headers)
+        assert response.status_code == 200
+        before = fits()
+        started = (await data_of(first, START, token=tenant.token))["startModelSuggestion"]
+        elsewhere = (await data_of(second, READ, token=tenant.token))["modelSuggestion"]
+        if elsewhere["status"] == "pending":  # the fit may already be done: then it is shared
+            assert elsewhere["startedAt"] == started["startedAt"]
+        done = await settled(first, tenant.token)
+        seen = await settled(second, tenant.token)
+        assert seen == done and seen["startedAt"] == started["startedAt"]
+        assert fits() == before + 1
