@@ -101,6 +101,26 @@ def load_map(spec: str) -> ColumnMap:
     return mapping
 
 
+def count_rows(path: Path) -> int:
+    """How many data rows the file has (lines after the header), once it is known to be UTF-8
+    text: a file in another encoding is refused with the line and byte that are not, before
+    anything is imported (found while reading, it stopped the import half-way)."""
+    lines = 0
+    try:
+        with path.open("rb") as handle:
+            for lines, line in enumerate(handle, 1):  # the count is the result
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ImportFileError(
+                        f"{path}: line {lines} is not UTF-8 text (byte {exc.start + 1} of the"
+                        f" line, 0x{line[exc.start]:02x}); save the file as UTF-8 CSV"
+                    ) from None
+    except OSError as exc:
+        raise ImportFileError(f"{path}: {exc.strerror}") from None
+    return max(lines - 1, 0)
+
+
 def read_rows(path: Path, mapping: ColumnMap | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row, in our field names; the header is checked first.
 

@@ -18,7 +18,7 @@ from pymongo.errors import PyMongoError
 from auth import apikeys
 from auth.directory import Directory
 from cli.ferretdb import EmbeddedFerretDB
-from cli.importer import ImportFileError, import_csv, load_map
+from cli.importer import ImportFileError, count_rows, import_csv, load_map
 from cli.runtime import (
     DATABASE_UNAVAILABLE,
     connected_settings,
@@ -211,8 +211,11 @@ def import_command(
     except ImportFileError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
-    with file.open("rb") as handle:
-        total = max(sum(1 for _ in handle) - 1, 0)
+    try:
+        total = count_rows(file)
+    except ImportFileError as exc:  # before anything is imported
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
 
     async def run(scores: ScoreService) -> int:
         try:

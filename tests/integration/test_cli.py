@@ -126,7 +126,7 @@ HEADER = "leadId,leadName,emailOpens,websiteVisits,timeSpent\n"
 @pytest.mark.parametrize(
     ("name", "content", "fragment"),
     [
-        ("latin1.csv", (HEADER + "l1,Zoë Müller,1,2,3\n").encode("latin-1"), "not UTF-8"),
+        ("latin1.csv", (HEADER + "l1,Zoë Müller,1,2,3\n").encode("latin-1"), "line 2 is not UTF-8"),
         ("utf16.csv", (HEADER + "l1,Ana,1,2,3\n").encode("utf-16"), "not UTF-8"),
         ("binary.csv", bytes(range(256)) * 4, "not UTF-8"),
         ("huge.csv", (HEADER + "l1," + "x" * 140_000 + ",1,2,3\n").encode(), "field larger"),
@@ -140,6 +140,21 @@ def test_import_refuses_unreadable_files_in_one_line(cli_env, tmp_path, name, co
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert fragment in result.stderr
+
+
+def test_a_file_not_utf8_further_down_is_refused_before_anything_is_imported(cli_env, tmp_path):
+    assert leadscore(cli_env, "seed").returncode == 0
+    path = tmp_path / "late-latin1.csv"
+    rows = "".join(f"late-{n},Lead {n},1,2,3\n" for n in range(1200)).encode()
+    path.write_bytes(HEADER.encode() + rows + "late-x,Zoë,1,2,3\n".encode("latin-1"))
+    result = leadscore(cli_env, "import", str(path), "--tenant", "acme-demo")
+    assert result.returncode == 2, result.stderr
+    assert "line 1202 is not UTF-8 text (byte 10 of the line, 0xeb)" in result.stderr
+    import pymongo
+
+    with pymongo.MongoClient(cli_env["MONGODB_URI"]) as mongo:
+        stored = mongo[cli_env["MONGODB_DB"]]["interactions"]
+        assert stored.count_documents({"leadId": {"$regex": "^late-"}}) == 0
 
 
 def test_import_refuses_a_directory(cli_env, tmp_path):
