@@ -77,10 +77,18 @@ class ModelReport:
 @strawberry.type(description="A closed lead whose priority tier differs under the proposed model")
 class TierChange:
     lead_id: str
+    lead_name: str = strawberry.field(description="The lead's name (its id when it has none)")
     from_tier: str
     to_tier: str
     score_before: float
     score_after: float
+
+    @classmethod
+    def of(cls, change: object, index: Any) -> TierChange:
+        """The wire shape of a tier change, named from the tenant's index."""
+        fields = _fields(change)
+        record = index.get(fields["lead_id"])
+        return cls(**fields, lead_name=record.name if record is not None else fields["lead_id"])
 
 
 @strawberry.type(description="The current and the proposed model over the same closed leads")
@@ -149,7 +157,7 @@ class ModelQuery:
         return BacktestResult(
             current=ModelReport.build(result.current, closed.excluded),
             proposed=ModelReport.build(result.proposed, closed.excluded),
-            tier_changes=[TierChange(**_fields(c)) for c in changes[:count]],
+            tier_changes=[TierChange.of(c, index) for c in changes[:count]],
             tier_changes_total=len(changes),
         )
 
@@ -195,12 +203,12 @@ class ModelMutation:
             priorities=after.priorities,
             bands=after.bands,
             before=ScoringPreview.from_distribution(seen.before),
-            tier_changes=[TierChange(**_fields(c)) for c in seen.changes],
+            tier_changes=[TierChange.of(c, index) for c in seen.changes],
             tier_changes_total=seen.changes_total,
             backtest=BacktestResult(
                 current=ModelReport.build(result.current, closed.excluded),
                 proposed=ModelReport.build(result.proposed, closed.excluded),
-                tier_changes=[TierChange(**_fields(c)) for c in changes[:count]],
+                tier_changes=[TierChange.of(c, index) for c in changes[:count]],
                 tier_changes_total=len(changes),
             ),
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from gql.model import BacktestResult, ModelReport, TierChange, _fields
+from gql.model import BacktestResult, ModelReport, TierChange
 from gql.model_types import ScoringConfig
 from gql.permissions import CanManageScoring, IsAuthenticated
 from gql.versions import config_wire
@@ -40,7 +40,7 @@ class ModelSuggestion:
     backtest: BacktestResult | None
 
     @classmethod
-    def build(cls, job: SuggestionJob, excluded: int) -> ModelSuggestion:
+    def build(cls, job: SuggestionJob, excluded: int, index: Any) -> ModelSuggestion:
         """The wire shape of a job."""
         result = job.result
         if not isinstance(result, Suggestion):
@@ -66,13 +66,13 @@ class ModelSuggestion:
             backtest=BacktestResult(
                 current=ModelReport.build(test.current, excluded),
                 proposed=ModelReport.build(test.proposed, excluded),
-                tier_changes=[TierChange(**_fields(c)) for c in test.tier_changes[:MAX_CHANGES]],
+                tier_changes=[TierChange.of(c, index) for c in test.tier_changes[:MAX_CHANGES]],
                 tier_changes_total=len(test.tier_changes),
             ),
         )
 
 
-async def _job(info: strawberry.Info) -> tuple[SuggestionJob, int]:
+async def _job(info: strawberry.Info) -> tuple[SuggestionJob, int, Any]:
     services = info.context.services
     tenant_id = info.context.user.tenant_id
     index = await services.scores.index(tenant_id)
@@ -81,7 +81,7 @@ async def _job(info: strawberry.Info) -> tuple[SuggestionJob, int]:
     jobs = jobs_of(services)
     key = jobs.key_for(tenant_id, index.version, effective.fingerprint, closed.table)
     job = await jobs.start(tenant_id, key, closed.table, effective.config)
-    return job, closed.excluded
+    return job, closed.excluded, index
 
 
 @strawberry.type
@@ -91,8 +91,8 @@ class SuggestionQuery:
         description="The suggested model for the tenant's outcomes; starts the fit if needed",
     )
     async def model_suggestion(self, info: strawberry.Info) -> ModelSuggestion:
-        job, excluded = await _job(info)
-        return ModelSuggestion.build(job, excluded)
+        job, excluded, index = await _job(info)
+        return ModelSuggestion.build(job, excluded, index)
 
 
 @strawberry.type
@@ -102,5 +102,5 @@ class SuggestionMutation:
         description="Start fitting a suggested model (never two fits at once per tenant)",
     )
     async def start_model_suggestion(self, info: strawberry.Info) -> ModelSuggestion:
-        job, excluded = await _job(info)
-        return ModelSuggestion.build(job, excluded)
+        job, excluded, index = await _job(info)
+        return ModelSuggestion.build(job, excluded, index)

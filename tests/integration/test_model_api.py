@@ -21,7 +21,7 @@ REPORT = """query($days: Int) { modelReport(windowDays: $days) {
 BACKTEST = """query($input: ScoringConfigInput!, $limit: Int!) {
   backtestScoringConfig(input: $input, limit: $limit) {
     current { leads conversions auc } proposed { leads conversions auc }
-    tierChanges { leadId fromTier toTier } tierChangesTotal } }"""
+    tierChanges { leadId leadName fromTier toTier } tierChangesTotal } }"""
 PROPOSED = {
     "weights": {"emailOpens": 0.1, "websiteVisits": 0.1, "timeSpent": 0.8},
     "caps": {"emailOpens": 20, "websiteVisits": 10, "timeSpent": 600},
@@ -91,6 +91,8 @@ async def test_report_and_backtest_agree_with_the_pure_functions(client, closed_
     assert result["proposed"]["auc"] == pytest.approx(expected.proposed.auc)
     assert result["tierChangesTotal"] == len(expected.tier_changes)
     assert len(result["tierChanges"]) == min(5, len(expected.tier_changes))
+    for change in result["tierChanges"]:  # named as the lead is (events named none: its id)
+        assert change["leadName"] == change["leadId"]
     recent = (await data_of(client, REPORT, {"days": 1}, closed_tenant.token))["modelReport"]
     assert recent["leads"] < 120  # outcomes older than the window are left out
 
