@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any, cast
@@ -104,10 +103,12 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         """The body as JSON, which must be an object or a batch and not absurdly deep."""
-        try:
-            body = json.loads(data)
-        except RecursionError:
-            raise HTTPException(400, "The request body is nested too deeply") from None
+        try:  # as REST reads bodies: lone surrogates, NaN and 4301-digit numbers are not JSON
+            body = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            if "depth limit" in str(exc):  # orjson's own words for its 1024-level limit
+                raise HTTPException(400, "The request body is nested too deeply") from None
+            raise HTTPException(400, f"The request body is not valid JSON ({exc})") from None
         if not isinstance(body, dict | list):
             raise HTTPException(400, "The request body must be a JSON object")
         return body

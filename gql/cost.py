@@ -113,7 +113,10 @@ def _size(node: FieldNode) -> int:
         if argument.name.value != name:
             continue
         if isinstance(argument.value, IntValueNode):
-            return max(0, min(int(argument.value.value), largest))
+            digits = argument.value.value
+            if len(digits.lstrip("-")) > 18:  # out of Int's range (another rule refuses it), and
+                return largest  # Python will not read 4300+ digits: counted as the largest
+            return max(0, min(int(digits), largest))
         if isinstance(argument.value, VariableNode):
             return largest
         return default  # a wrong type: another rule refuses the document

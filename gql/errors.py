@@ -60,6 +60,16 @@ class CodedErrors(MaskErrors):
                 path=error.path,
                 extensions=_extensions(original),
             )
+        if isinstance(original, ValueError) and error.path is None:
+            # a literal the document's validation could not read (an Int of 4300+ digits:
+            # Python's limit): the input is wrong, and Python's words for it say nothing useful
+            return GraphQLError(
+                "a literal in the document is not a value its type can hold (too many digits?)",
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                extensions={"code": "BAD_USER_INPUT"},
+            )
         if original is None or isinstance(original, GraphQLError):
             if not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from pymongo.errors import DuplicateKeyError
 
 from foundation.audit import record_event
-from foundation.errors import BadInput, NotFound, field_error
+from foundation.errors import BadInput, Conflict, NotFound, field_error
 from foundation.model_rules import (
     ScoringConfigError,
     check_caps,
@@ -21,7 +22,14 @@ from gql.errors import coded_error
 from gql.model_types import FactorValues, ScoringConfig, ScoringConfigInput, Thresholds
 from gql.permissions import CanManageScoring, IsAuthenticated
 from scoring.engine import ScoringConfig as EngineConfig
-from scoring.versions import MAX_NOTE, diff, list_versions, store_version, version_config
+from scoring.versions import (
+    MAX_NOTE,
+    diff,
+    drop_version,
+    list_versions,
+    store_version,
+    version_config,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +72,19 @@ async def apply_model(
     """Apply a model, store it as a version and audit the diff of every parameter."""
     principal = info.context.user
     scores = info.context.services.scores
-    before = (await scores.config(principal.tenant_id)).config
-    effective = await scores.update_config(principal.tenant_id, config)
+    current = await scores.config(principal.tenant_id)
+    before, version = current.config, current.version + 1
+    # The version is recorded first, then put in force only if no one applied another since:
+    # a failure at either step leaves the tenant as it was (a failed note used to bump the
+    # version twice, with no version recorded).
     try:
-        await store_version(principal.tenant_id, effective.version, principal.user_id, note, config)
-    except Exception:
-        # No transaction spans the two collections (MongoDB needs a replica set for one), so the
-        # model is put back: never a model in force without its version, note and author.
-        try:
-            await scores.update_config(principal.tenant_id, before)
-        except Exception:
-            log.exception("model applied but its version was not stored, and not rolled back")
-        raise
+        await store_version(principal.tenant_id, version, principal.user_id, note, config)
+    except DuplicateKeyError:
+        raise coded_error(_changed_meanwhile()) from None
+    effective = await scores.update_config(principal.tenant_id, config, current.version)
+    if effective is None:
+        await drop_version(principal.tenant_id, version)
+        raise coded_error(_changed_meanwhile())
     changes = [
         {"parameter": c.parameter, "before": c.before, "after": c.after}
         for c in diff(before, config)
@@ -162,3 +171,7 @@ class VersionMutation:
         if config is None:
             raise coded_error(NotFound("no such version", [field_error("version", "not found")]))
         return await apply_model(info, config, text[:MAX_NOTE], "scoring.rolledBack")
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict("the model was changed meanwhile: reload it and apply again", [])

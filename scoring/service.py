@@ -333,8 +333,11 @@ class ScoreService:
         """The ids of everyone who owns leads in the tenant."""
         return (await self.index(tenant_id)).owners()
 
-    async def update_config(self, tenant_id: str, config: ScoringConfig) -> EffectiveConfig:
-        """Apply a new scoring model for the tenant; every score is derived under it at once."""
+    async def update_config(
+        self, tenant_id: str, config: ScoringConfig, expected_version: int
+    ) -> EffectiveConfig | None:
+        """Apply a model as the version after ``expected_version`` (every score derived under it
+        at once); None, with nothing changed, when another was applied meanwhile."""
         override = ScoringOverride(
             weights=config.weights,
             caps=config.caps,
@@ -343,10 +346,13 @@ class ScoreService:
             warm_threshold=config.warm_threshold,
         )
         await self.index(tenant_id)
-        await Tenant.get_pymongo_collection().update_one(
-            {"_id": tenant_id},
-            {"$set": {"scoring": override.model_dump(by_alias=True)}, "$inc": {"configVersion": 1}},
+        at = [expected_version, None] if expected_version == 1 else [expected_version]
+        result = await Tenant.get_pymongo_collection().update_one(
+            {"_id": tenant_id, "configVersion": {"$in": at}},  # a new tenant has none: 1
+            {"$set": {"scoring": override.model_dump(by_alias=True), "configVersion": at[0] + 1}},
         )
+        if result.matched_count == 0:
+            return None
         effective = await self.model.reload_config(tenant_id)
         assert effective is not None
         self.persister.mark_all(tenant_id)

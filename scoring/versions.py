@@ -92,6 +92,11 @@ async def store_version(
     )
 
 
+async def drop_version(tenant_id: str, version: int) -> None:
+    """Forget a version that was recorded but never put in force."""
+    await _collection().delete_one({"_id": f"{tenant_id}:{version}"})
+
+
 async def list_versions(tenant_id: str, defaults: ScoringConfig) -> list[Version]:
     """The tenant's versions, newest first, each with its diff against the one before."""
     docs = [d async for d in _collection().find({"tenantId": tenant_id})]

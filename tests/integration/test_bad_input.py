@@ -284,3 +284,60 @@ async def test_graphql_leads_names_every_bad_argument_in_one_error_as_rest_does(
         headers=tenant.headers,
     )
     assert {d["field"]: d["message"] for d in rest.json()["error"]["details"]} == found
+
+
+async def test_graphql_bodies_are_read_as_rest_reads_them(client):
+    """A lone surrogate (valid for Python's json, not encodable to BSON), NaN and a number of
+    4301+ digits are not JSON: 400 before anything runs (they were 500s and internal errors)."""
+    tenant = await register_tenant(client)
+    version = (await graphql(client, "{ scoringConfig { version } }", token=tenant.token))["data"]
+    bodies = [
+        b'{"query":"mutation($s:String!){ login(email:$s, password:\\"x\\"){ accessToken } }",'
+        b'"variables":{"s":"a\\ud800@x.example"}}',
+        b'{"query":"{ __typename }","variables":{"n":' + b"9" * 4301 + b"}}",
+        b'{"query":"{ __typename }","variables":{"n":NaN}}',
+        b'{"query":"mutation($s:String!){ updateScoringConfig(input:{weights:{emailOpens:0.5,'
+        b" websiteVisits:0.3, timeSpent:0.2}, caps:{emailOpens:10, websiteVisits:20,"
+        b' timeSpent:600}, halfLifeDays:7, thresholds:{hot:70, warm:40}}, note:$s){ version } }",'
+        b'"variables":{"s":"n\\ud800"}}',
+    ]
+    for body in bodies:
+        response = await client.post(
+            "/graphql", content=body, headers={**tenant.headers, "content-type": "application/json"}
+        )
+        _assert_standard_error(response, 400, "body")
+    after = (await graphql(client, "{ scoringConfig { version } }", token=tenant.token))["data"]
+    assert after == version
+
+
+async def test_an_int_literal_python_cannot_read_is_bad_input_not_an_internal_error(client):
+    tenant = await register_tenant(client)
+    body = await graphql(
+        client, "{ leads(limit: " + "9" * 5000 + ") { totalCount } }", token=tenant.token
+    )
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "set_int_max_str_digits" not in error["message"]
+
+
+async def test_a_model_whose_version_cannot_be_recorded_is_not_applied(client, monkeypatch):
+    import gql.versions
+
+    tenant = await register_tenant(client)
+    query = """mutation { updateScoringConfig(input: {weights: {emailOpens: 0.5, websiteVisits: 0.3,
+      timeSpent: 0.2}, caps: {emailOpens: 10, websiteVisits: 20, timeSpent: 600}, halfLifeDays: 7,
+      thresholds: {hot: 70, warm: 40}}, note: "try") { version } }"""
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the database refused the version")
+
+    monkeypatch.setattr(gql.versions, "store_version", broken)
+    failed = await graphql(client, query, token=tenant.token)
+    assert failed["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    monkeypatch.undo()
+    state = await graphql(
+        client, "{ scoringConfig { version weights { emailOpens } } }", token=tenant.token
+    )
+    assert state["data"]["scoringConfig"] == {"version": 1, "weights": {"emailOpens": 0.4}}
+    applied = await graphql(client, query, token=tenant.token)
+    assert applied["data"]["updateScoringConfig"]["version"] == 2

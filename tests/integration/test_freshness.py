@@ -314,7 +314,7 @@ async def test_model_change_applies_at_once(client, app) -> None:
     tenant_id = await _tenant(client)
     scores = ScoreService(ScoringConfig())
     await scores.record_interactions(tenant_id, records(6))
-    await scores.update_config(tenant_id, ScoringConfig(weights=(1, 0, 0)))
+    assert await scores.update_config(tenant_id, ScoringConfig(weights=(1, 0, 0)), 1) is not None
     page = await scores.page(tenant_id, PageQuery(limit=6), NOW)
     config = ScoringConfig(weights=(1, 0, 0))
     for item in page.items:
