@@ -349,7 +349,12 @@ class ScoreService:
         at = [expected_version, None] if expected_version == 1 else [expected_version]
         result = await Tenant.get_pymongo_collection().update_one(
             {"_id": tenant_id, "configVersion": {"$in": at}},  # a new tenant has none: 1
-            {"$set": {"scoring": override.model_dump(by_alias=True), "configVersion": at[0] + 1}},
+            {
+                "$set": {
+                    "scoring": override.model_dump(by_alias=True),
+                    "configVersion": expected_version + 1,
+                }
+            },
         )
         if result.matched_count == 0:
             return None

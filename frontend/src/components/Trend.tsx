@@ -1,3 +1,4 @@
+import { formatScore } from '../lib/format';
 /** Score movement: a trend arrow, a 30-day sparkline (inline SVG) and a one-line summary. */
 
 export interface TrendInfo {
@@ -54,7 +55,7 @@ export function Sparkline({ scores, score }: { scores: readonly number[]; score:
   if (values.length < 2) return null;
   const step = WIDTH / (values.length - 1);
   const path = values.map((v, i) => `${(i * step).toFixed(1)},${(HEIGHT - (v / 100) * HEIGHT).toFixed(1)}`).join(' ');
-  const label = `Score over the last ${values.length - 1} days: from ${Math.round(values[0] ?? 0)} to ${Math.round(score)}`;
+  const label = `Score over the last ${values.length - 1} days: from ${formatScore(values[0] ?? 0)} to ${formatScore(score)}`;
   return (
     <svg
       role="img"

@@ -18,8 +18,16 @@ export function parseDate(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/**
+ * A score with at most one decimal, cut toward zero rather than rounded: a shown score never
+ * reads higher than the exact one, so it never seems to reach a tier threshold or a minimum
+ * score it misses (69.97 → "69.9", never "70"). Scores are 0–100.
+ */
 export function formatScore(score: number): string {
-  return numberFmt.format(score);
+  if (!Number.isFinite(score)) return '—';
+  // The epsilon keeps binary error (x.y * 10 landing just under an integer) from cutting a tenth.
+  const cut = Math.trunc(score * 10 + (score >= 0 ? 1e-9 : -1e-9)) / 10;
+  return numberFmt.format(cut === 0 ? 0 : cut);
 }
 
 export function formatCount(n: number | null | undefined): string {
