@@ -347,14 +347,10 @@ class ScoreService:
         )
         await self.index(tenant_id)
         at = [expected_version, None] if expected_version == 1 else [expected_version]
+        scoring, version = override.model_dump(by_alias=True), expected_version + 1
         result = await Tenant.get_pymongo_collection().update_one(
             {"_id": tenant_id, "configVersion": {"$in": at}},  # a new tenant has none: 1
-            {
-                "$set": {
-                    "scoring": override.model_dump(by_alias=True),
-                    "configVersion": expected_version + 1,
-                }
-            },
+            {"$set": {"scoring": scoring, "configVersion": version}},
         )
         if result.matched_count == 0:
             return None

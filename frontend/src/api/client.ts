@@ -1,4 +1,4 @@
-import { endSession, getAccessToken, refreshSession } from '../auth/session';
+import { endExpiredSession, getAccessToken, refreshSession } from '../auth/session';
 
 /** extensions.code values the API uses. */
 export type GraphQLErrorCode =
@@ -95,6 +95,11 @@ async function send<T>(query: string, variables: unknown, operationName?: string
   return body.data;
 }
 
+/** The server's message of the UNAUTHENTICATED error, e.g. "account disabled". */
+function unauthenticatedMessage(err: GraphQLRequestError): string {
+  return err.errors.find((e) => e.extensions?.code === 'UNAUTHENTICATED')?.message ?? err.message;
+}
+
 function operationNameOf(query: string): string | undefined {
   return /\b(?:query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(query)?.[1];
 }
@@ -115,14 +120,14 @@ export async function gqlRequest<TData, TVariables = Record<string, never>>(
     if (!(err instanceof GraphQLRequestError) || err.code !== 'UNAUTHENTICATED') throw err;
     const refreshed = await refreshSession();
     if (!refreshed) {
-      endSession('Your session expired. Please sign in again.');
+      endExpiredSession(unauthenticatedMessage(err));
       throw err;
     }
     try {
       return await send<TData>(query, variables ?? {}, op);
     } catch (retryErr) {
       if (retryErr instanceof GraphQLRequestError && retryErr.code === 'UNAUTHENTICATED') {
-        endSession('Your session expired. Please sign in again.');
+        endExpiredSession(unauthenticatedMessage(retryErr));
       }
       throw retryErr;
     }

@@ -1,4 +1,4 @@
-import { endSession, getAccessToken, refreshSession } from '../auth/session';
+import { endExpiredSession, getAccessToken, refreshSession } from '../auth/session';
 import type { LeadFilter, LeadSort } from '../gql/graphql';
 
 /** REST sort names for the GraphQL ones. */
@@ -67,7 +67,7 @@ export async function fetchCsv(url: string): Promise<Blob> {
     res = await get(url);
     if (res.status === 401) {
       if (!(await refreshSession())) {
-        endSession('Your session expired. Please sign in again.');
+        endExpiredSession(await messageFor(res));
         throw new ExportError('Your session has expired.', 401);
       }
       res = await get(url);

@@ -47,6 +47,16 @@ export class AuthError extends Error {
   }
 }
 
+/** Shown on the sign-in page when a session ends because it could not be renewed. */
+export const SESSION_EXPIRED_NOTICE = 'Your session expired. Please sign in again.';
+/** …and when the server said why: the account was deactivated (or removed). */
+export const ACCESS_REMOVED_NOTICE = 'Your access was removed. Contact your admin.';
+
+/** True for the API's 401 message for a deactivated or removed account ("account disabled"). */
+export function isAccountDisabled(message: string | null | undefined): boolean {
+  return /\baccount disabled\b/i.test(message ?? '');
+}
+
 /** Refresh this many seconds before the access token expires. */
 export const REFRESH_LEEWAY_SECONDS = 60;
 const MIN_REFRESH_DELAY_SECONDS = 5;
@@ -54,6 +64,8 @@ const MIN_REFRESH_DELAY_SECONDS = 5;
 let accessToken: string | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let inflightRefresh: Promise<boolean> | null = null;
+/** The server's message for the last refresh it refused (401), else null. */
+let lastRefreshRefusal: string | null = null;
 let state: SessionState = { status: 'loading', user: null, generation: 0, notice: null };
 const listeners = new Set<() => void>();
 
@@ -88,8 +100,10 @@ function scheduleRefresh(expiresIn: number) {
     refreshTimer = null;
     // A failed background refresh is not fatal by itself (e.g. a network blip):
     // the next GraphQL call that answers UNAUTHENTICATED retries once and only
-    // then falls back to the sign-in page.
-    void refreshSession();
+    // then falls back to the sign-in page. A deactivated account ends the session at once.
+    void refreshSession().then((ok) => {
+      if (!ok && state.status === 'authenticated' && isAccountDisabled(lastRefreshRefusal)) endExpiredSession();
+    });
   }, delay);
 }
 
@@ -159,14 +173,28 @@ export async function login(email: string, password: string): Promise<AuthUser> 
 async function doRefresh(): Promise<boolean> {
   try {
     const res = await postJson('/auth/refresh', {});
-    if (!res.ok) return false;
+    if (!res.ok) {
+      lastRefreshRefusal = res.status === 401 ? (await errorFrom(res, '')).message : null;
+      return false;
+    }
     const payload: unknown = await res.json();
     if (!isAuthPayload(payload)) return false;
+    lastRefreshRefusal = null;
     applyPayload(payload);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Ends a session that could not be renewed, saying why: "access removed" when the server
+ * answered "account disabled" (to the refresh or to the request itself, `serverMessage`),
+ * else "session expired".
+ */
+export function endExpiredSession(serverMessage?: string | null) {
+  const disabled = isAccountDisabled(serverMessage) || isAccountDisabled(lastRefreshRefusal);
+  endSession(disabled ? ACCESS_REMOVED_NOTICE : SESSION_EXPIRED_NOTICE);
 }
 
 /**
@@ -190,7 +218,8 @@ export function refreshSession(): Promise<boolean> {
 /** Called once at start-up: restores the session from the refresh cookie, if any. */
 export async function restoreSession(): Promise<void> {
   const ok = await refreshSession();
-  if (!ok && state.status !== 'authenticated') endSession(null);
+  // No cookie is the usual anonymous start; a deactivated account is told so.
+  if (!ok && state.status !== 'authenticated') endSession(isAccountDisabled(lastRefreshRefusal) ? ACCESS_REMOVED_NOTICE : null);
 }
 
 export async function logout(): Promise<void> {
@@ -208,6 +237,7 @@ export function __resetSessionForTests(status: SessionStatus = 'loading') {
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
   inflightRefresh = null;
+  lastRefreshRefusal = null;
   state = { status, user: null, generation: 0, notice: null };
 }
 

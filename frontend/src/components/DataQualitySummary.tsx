@@ -10,6 +10,11 @@ export interface DataQualitySummaryProps {
   stale: boolean;
   onToggleNoActivity: () => void;
   onToggleStale: () => void;
+  /**
+   * Whose leads the table shows when not the whole team's: the counts stay tenant-wide (the
+   * API's `dataQuality`), so they say so, and that a chip filters only these leads.
+   */
+  narrowedTo?: 'mine' | 'owner' | null;
 }
 
 const chip =
@@ -17,7 +22,7 @@ const chip =
 
 /**
  * How many of the tenant's leads have no activity data or have gone stale; each count is a
- * toggle for the matching filter.
+ * toggle for the matching filter (within the view: scope, owner and other filters apply).
  */
 export function DataQualitySummary({
   quality,
@@ -26,13 +31,15 @@ export function DataQualitySummary({
   stale,
   onToggleNoActivity,
   onToggleStale,
+  narrowedTo = null,
 }: DataQualitySummaryProps) {
   const count = (n: number | undefined) => (n === undefined ? '…' : formatCount(n));
   // The counts answer for the threshold asked; while another one loads, show it as loading.
   const current = quality && quality.staleDays === staleDays ? quality : undefined;
+  const title = narrowedTo ? 'Data quality in the whole team' : 'Data quality';
   return (
-    <div role="group" aria-label="Data quality" className="flex flex-wrap items-center gap-2" data-testid="data-quality">
-      <span className="text-xs font-medium text-slate-700">Data quality</span>
+    <div role="group" aria-label={title} className="flex flex-wrap items-center gap-2" data-testid="data-quality">
+      <span className="text-xs font-medium text-slate-700">{narrowedTo ? 'Data quality in the whole team:' : 'Data quality'}</span>
       <button
         type="button"
         aria-pressed={noActivity}
@@ -53,7 +60,13 @@ export function DataQualitySummary({
         Stale (over {staleDays} {staleDays === 1 ? 'day' : 'days'})
         <span className="rounded-full bg-slate-200 px-1.5 text-xs tabular-nums text-slate-900">{count(current?.stale)}</span>
       </button>
-      {quality && <span className="text-xs text-slate-600">of {formatCount(quality.total)} leads</span>}
+      {quality && (
+        <span className="text-xs text-slate-600" data-testid="dq-total">
+          {narrowedTo
+            ? `of ${formatCount(quality.total)} leads in the whole team; filtering by them shows only ${narrowedTo === 'mine' ? 'your' : "this owner's"} leads`
+            : `of ${formatCount(quality.total)} leads`}
+        </span>
+      )}
     </div>
   );
 }

@@ -37,7 +37,7 @@ describe('LeadBreakdownPanel', () => {
     expect(within(dialog).getByTestId('score-equation')).toHaveTextContent('29.46 pts × decay 0.707 = 20.83 ≈ score 20.8');
     expect(within(dialog).getByText('Cold 20.8')).toBeInTheDocument();
     expect(within(dialog).getByTestId('trend')).toHaveTextContent('+12 since last week; crossed into hot on Nov 3');
-    expect(within(dialog).getByRole('img', { name: 'Score over the last 2 days: from 9 to 21' })).toBeInTheDocument();
+    expect(within(dialog).getByRole('img', { name: 'Score over the last 2 days: from 8.8 to 20.8' })).toBeInTheDocument();
 
     // Decay factor and days since last activity (at computation time: 3.5 days).
     expect(within(dialog).getByTestId('decay-factor')).toHaveTextContent('0.707 (70.7% kept)');

@@ -228,8 +228,11 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
             </>
           )}{' '}
           × decay <span className="tabular-nums">{formatDecay(b.decayFactor)}</span> ={' '}
-          <span className="tabular-nums">{formatPoints(Math.round(product * 100) / 100)}</span> ≈ score{' '}
-          <strong className="tabular-nums">{formatScore(lead.score)}</strong>
+          {/* Cut, not rounded (as the score): 69.996 must not read as 70, the hot threshold. */}
+          <span className="tabular-nums">{formatPoints(Math.trunc(product * 100 + 1e-9) / 100)}</span> ≈ score{' '}
+          <strong className="tabular-nums" title={`Exactly ${lead.score}; shown cut to one decimal`}>
+            {formatScore(lead.score)}
+          </strong>
           <span className="mt-1 block text-xs text-slate-600">
             {lastActivity
               ? 'Score ≈ (sum of contributions, at most 100) × decay factor.'

@@ -5,6 +5,7 @@ import { answers, fetchView, useDashboardView, viewVariables } from '../api/hook
 import { describeError } from '../api/client';
 import { getSessionState, subscribe } from '../auth/session';
 import {
+  DEFAULT_STALE_DAYS,
   effectiveScope,
   serializeParams,
   useDashboardParams,
@@ -12,9 +13,11 @@ import {
   type Viewer,
 } from '../hooks/useDashboardParams';
 import { useNow } from '../hooks/useNow';
+import { isAdmin } from '../hooks/usePath';
 import { formatAgoShort } from '../lib/format';
 import { DashboardFilters, btn } from './DashboardFilters';
 import { DataQualitySummary } from './DataQualitySummary';
+import { EmptyTenantHelp } from './EmptyTenantHelp';
 import { ExportButton } from './ExportButton';
 import { LeadBreakdownPanel } from './LeadBreakdownPanel';
 import { COLUMN_COUNT, LeadTableRow, PlainHeader, SkeletonRows, SortHeader } from './LeadTable';
@@ -26,14 +29,21 @@ const SORT_LABEL: Record<SortKey, string> = {
 };
 
 /** The signed-in user from the session (known before any GraphQL request). */
+function useSessionUser() {
+  return useSyncExternalStore(subscribe, () => getSessionState().user);
+}
+
 function useViewer(): Viewer | null {
-  const user = useSyncExternalStore(subscribe, () => getSessionState().user);
+  const user = useSessionUser();
   return useMemo(() => (user ? { userId: user.userId, role: user.role } : null), [user]);
 }
 
 export function LeadScoringDashboard() {
   const [params, update] = useDashboardParams();
   const viewer = useViewer();
+  const sessionUser = useSessionUser();
+  const viewerTenantId = sessionUser?.tenantId ?? null;
+  const viewerIsAdmin = sessionUser ? isAdmin(sessionUser.role) : false;
   const scope = effectiveScope(params, viewer);
   const vars = useMemo(() => viewVariables(params, viewer), [params, viewer]);
   const { data, error, isLoading, isValidating, mutate } = useDashboardView(vars);
@@ -61,10 +71,18 @@ export function LeadScoringDashboard() {
     params.noActivity ||
     params.stale ||
     params.movedUp !== null;
+  // "Stale after (days)" is not a filter by itself, but Clear filters resets it too.
+  const canClear = hasFilters || params.staleDays !== DEFAULT_STALE_DAYS;
   const showSkeleton = !page && (isLoading || (!error && isValidating));
   // While the next view loads, the previous one stays on screen, marked busy.
   const current = answers(data, vars);
   const loadingNext = !!page && !current;
+  // The next view failed: what is on screen answers the previous one (another filter or page).
+  const previousView = loadingNext && !!error;
+  // Past the last page (e.g. an old bookmark): rows exist, just not this far.
+  const pastEnd = !!current && items.length === 0 && totalCount > 0 && currentPage > totalPages;
+  // The tenant has no leads at all (dataQuality counts the whole tenant, whatever the filter).
+  const tenantEmpty = !!current && view?.dataQuality.total === 0;
 
   // A later load of the view that succeeds (a filter change, Retry, the auto-refresh) ends a
   // failed refresh's alert.
@@ -88,7 +106,18 @@ export function LeadScoringDashboard() {
   }, [mutate, mutateCache, vars]);
 
   const clearFilters = useCallback(
-    () => update({ minScore: null, owner: null, q: '', status: null, noActivity: false, stale: false, movedUp: null, page: 1 }),
+    () =>
+      update({
+        minScore: null,
+        owner: null,
+        q: '',
+        status: null,
+        noActivity: false,
+        stale: false,
+        staleDays: DEFAULT_STALE_DAYS,
+        movedUp: null,
+        page: 1,
+      }),
     [update],
   );
 
@@ -118,6 +147,7 @@ export function LeadScoringDashboard() {
             stale={params.stale}
             onToggleNoActivity={() => update({ noActivity: !params.noActivity })}
             onToggleStale={() => update({ stale: !params.stale })}
+            narrowedTo={scope === 'mine' ? 'mine' : params.owner !== null ? 'owner' : null}
           />
         </div>
         <div className="flex flex-wrap items-center gap-3">
@@ -137,24 +167,34 @@ export function LeadScoringDashboard() {
         update={update}
         scope={scope}
         owners={view?.owners ?? []}
-        hasFilters={hasFilters}
+        hasFilters={canClear}
         onClear={clearFilters}
       />
 
       <ScoreDistributionChart dist={view?.scoreDistribution} error={error} isLoading={isLoading} />
 
-      {refreshError && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          Refresh failed: {refreshError}
-        </p>
-      )}
-      {error && page && (
-        <div role="alert" className="flex flex-wrap items-center gap-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          <span>Showing earlier data — {describeError(error)}</span>
+      {/* One alert at a time: a failed load of the view says all a failed Refresh would. */}
+      {error && page ? (
+        <div
+          role="alert"
+          className="flex flex-wrap items-center gap-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="earlier-data"
+        >
+          <span>
+            {previousView
+              ? `Could not load this view — ${describeError(error)} The rows below are from your previous view, not these filters.`
+              : `Showing earlier data — ${describeError(error)}`}
+          </span>
           <button type="button" className={btn} onClick={() => void mutate()}>
             Retry
           </button>
         </div>
+      ) : (
+        refreshError && (
+          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            Refresh failed: {refreshError}
+          </p>
+        )
       )}
 
       {error && !page ? (
@@ -204,14 +244,28 @@ export function LeadScoringDashboard() {
               ) : items.length === 0 ? (
                 <tr>
                   <td colSpan={COLUMN_COUNT} className="px-3 py-10 text-center" data-testid="empty-state">
-                    <p className="font-medium text-slate-800">No leads match</p>
-                    <p className="mt-1 text-sm text-slate-600">
-                      {hasFilters
-                        ? 'Try another search, a lower minimum score or fewer filters.'
-                        : scope === 'mine'
-                          ? 'You own no scored leads yet. Choose "Everyone" to see the whole team.'
-                          : 'There are no scored leads yet.'}
-                    </p>
+                    {pastEnd ? (
+                      <>
+                        <p className="font-medium text-slate-800">This page is past the end</p>
+                        <p className="mt-1 text-sm text-slate-600">
+                          Page {currentPage} is past the last page ({totalPages}) of these {totalCount}{' '}
+                          {totalCount === 1 ? 'lead' : 'leads'}.
+                        </p>
+                      </>
+                    ) : tenantEmpty ? (
+                      <EmptyTenantHelp tenantId={viewerTenantId} admin={viewerIsAdmin} />
+                    ) : (
+                      <>
+                        <p className="font-medium text-slate-800">No leads match</p>
+                        <p className="mt-1 text-sm text-slate-600">
+                          {hasFilters
+                            ? 'Try another search, a lower minimum score or fewer filters.'
+                            : scope === 'mine'
+                              ? 'You own no scored leads yet. Choose "Everyone" to see the whole team.'
+                              : 'There are no scored leads yet.'}
+                        </p>
+                      </>
+                    )}
                     <div className="mt-3 flex justify-center gap-2">
                       {hasFilters && (
                         <button type="button" className={btn} onClick={clearFilters}>

@@ -1,5 +1,5 @@
-import { formatScore } from '../lib/format';
 /** Score movement: a trend arrow, a 30-day sparkline (inline SVG) and a one-line summary. */
+import { formatScore } from '../lib/format';
 
 export interface TrendInfo {
   change7d?: number | null;
