@@ -1,19 +1,25 @@
 """Which write a lead's attributes (leadName, leadEmail, ownerId) come from: the latest one.
 
 Events may carry a lead's attributes, and events arrive out of order: a CRM replays an old
-batch, two pipelines race. The attribute an event carries is applied only when the event is
-newer — by `(occurredAt, eventId)` — than whatever last set that attribute, so the lead ends
-with the latest event's values in any order of arrival.
+batch, two pipelines race. Each attribute ends with the value of the latest write that set it —
+an event by `(occurredAt, eventId)`, a write through the API or an import by its own time — in
+any order of arrival:
+- an event's attribute is applied only when the event is newer than what last set that
+  attribute (another event, or a write through the API);
+- a write through the API (a mutation, `recordInteractions`, a CSV import) sets the attributes
+  it sends, except one an event dated after the write has set (a sender's clock ahead: events
+  may be dated up to 24 hours on); it never touches those it does not send.
 
-What set an attribute is remembered in two stored fields:
+What set each attribute is stored on the lead:
 - `attributesAt`, per attribute the event that set it: `{"leadName": {"at": date, "eventId":
-  "e-17"}}` (written only by event writes that change an attribute);
-- `attributesSetAt`, the time of the last write through the API or an import that set any of
-  them (a mutation, `recordInteractions`, a CSV import): one date, so an imported lead costs one
-  field, not a subdocument. Such a write is the truth as of its own time: an event dated before
-  it does not undo it.
+  "e-17"}}`;
+- `attributesSetAt`, per attribute the time of the write through the API that set it:
+  `{"leadName": date}`. In memory the three times are one tuple, shared by every lead a write
+  set the same way (an import's leads cost a reference each, not a tuple).
 
 Writers of `interactions` outside the API set neither; their values stand until a newer event.
+Times are kept to the millisecond (BSON dates): two events within one millisecond are ordered
+by `eventId`.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ ATTRIBUTES = ("leadName", "leadEmail", "ownerId")
 # (attribute, occurredAt µs, eventId) of the event that set an attribute
 Stamp = tuple[str, int, str]
 Stamps = tuple[Stamp, ...]
+# per attribute (ATTRIBUTES' order), the µs of the write through the API that set it
+SetAt = tuple[int | None, int | None, int | None]
+_SHARED: dict[SetAt, SetAt] = {}
+_SHARED_MAX = 10_000
 
 
 def newer_attributes(
@@ -36,15 +46,13 @@ def newer_attributes(
     """The attributes events carry (attribute → (µs, eventId, value), the latest per attribute)
     that are newer than what set them on the lead, and the lead's stamps after them (None when
     no attribute changes)."""
-    if current is None:
-        stamps: Stamps = ()
-        floor = None
-    else:
-        stamps, floor = current.stamps, current.attrs_us
+    stamps: Stamps = () if current is None else current.stamps
+    set_at = None if current is None else current.set_at
     known = {name: (at, event_id) for name, at, event_id in stamps}
     values: dict[str, Any] = {}
     for name, (at, event_id, value) in carried.items():
         mark = (at, event_id)
+        floor = None if set_at is None else set_at[ATTRIBUTES.index(name)]
         if floor is not None and mark <= (floor, ""):
             continue
         if name in known and mark <= known[name]:
@@ -56,9 +64,58 @@ def newer_attributes(
     return values, tuple((name, *known[name]) for name in ATTRIBUTES if name in known)
 
 
-def set_directly(stamps: Stamps, fields: Mapping[str, Any]) -> Stamps:
-    """The event stamps left once a write through the API sets some attributes (theirs go)."""
-    return tuple(stamp for stamp in stamps if stamp[0] not in fields)
+def set_directly(current: LeadRecord | None, fields: dict[str, Any], now: datetime) -> None:
+    """What a write through the API sets of the attributes it sends, in place: one an event
+    dated after the write set is left out, the others are stamped with the write's time
+    (`attributesSetAt`), and their event stamps go (`attributesAt`)."""
+    sent = [name for name in ATTRIBUTES if name in fields]
+    if not sent:
+        return
+    now_us = to_micros(now)
+    stamps = () if current is None else current.stamps
+    later = {name for name, at, _ in stamps if at > now_us}
+    times = list(
+        (None, None, None) if current is None or current.set_at is None else current.set_at
+    )
+    assert isinstance(fields, dict)
+    for name in sent:
+        if name in later:
+            del fields[name]  # an event dated after this write set it
+        else:
+            times[ATTRIBUTES.index(name)] = now_us
+    fields["attributesSetAt"] = set_at_document(shared((times[0], times[1], times[2])))
+    if stamps:
+        kept = tuple(stamp for stamp in stamps if stamp[0] not in fields)
+        fields["attributesAt"] = stamps_document(kept)
+
+
+def shared(set_at: SetAt) -> SetAt:
+    """One tuple for every lead with the same write times (a bounded table of them)."""
+    found = _SHARED.get(set_at)
+    if found is not None:
+        return found
+    if len(_SHARED) >= _SHARED_MAX:
+        _SHARED.clear()
+    _SHARED[set_at] = set_at
+    return set_at
+
+
+def set_at_document(set_at: SetAt | None) -> dict[str, Any] | None:
+    """The stored `attributesSetAt` subdocument of a record's write times."""
+    if set_at is None or all(at is None for at in set_at):
+        return None
+    return {name: from_micros(at) for name, at in zip(ATTRIBUTES, set_at, strict=True) if at}
+
+
+def set_at_from_doc(value: Any) -> SetAt | None:
+    """A record's write times from a stored `attributesSetAt` (anything malformed left out)."""
+    if not isinstance(value, Mapping):
+        return None
+    times = [value.get(name) for name in ATTRIBUTES]
+    found = [to_micros(at) if isinstance(at, datetime) else None for at in times]
+    if all(at is None for at in found):
+        return None
+    return shared((found[0], found[1], found[2]))
 
 
 def stamps_document(stamps: Stamps) -> dict[str, Any] | None:

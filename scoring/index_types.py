@@ -59,9 +59,9 @@ class LeadRecord:
     # the last event batches applied to this lead (newest last): a replay skips the lead if its
     # batch is here, i.e. its counts were written before the process died
     batches: tuple[str, ...] = ()
-    # what set leadName/leadEmail/ownerId last (scoring/attributes.py): the time of the last
-    # write through the API or an import that set any, and per attribute the event that set it
-    attrs_us: int | None = None
+    # what set leadName/leadEmail/ownerId last (scoring/attributes.py): per attribute the time
+    # of the write through the API that set it (one shared tuple), and the event that set it
+    set_at: tuple[int | None, int | None, int | None] | None = None
     stamps: tuple[tuple[str, int, str], ...] = ()
     raw: float = 0.0  # the score before decay under the index's model (ScoredLead has the parts)
     folded: str = ""

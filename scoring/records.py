@@ -9,7 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from models.base import lead_key
-from scoring.attributes import stamps_document, stamps_from_doc
+from scoring.attributes import (
+    set_at_document,
+    set_at_from_doc,
+    stamps_document,
+    stamps_from_doc,
+)
 from scoring.index import (
     OWN_KEY,
     STATUSES,
@@ -44,8 +49,6 @@ def record_from_doc(doc: Mapping[str, Any]) -> LeadRecord | None:
         doc_id = OWN_KEY
     status = doc.get("status")
     outcome = doc.get("outcome")
-    updated = _micros(doc.get("updatedAt")) or 0
-    attrs = _micros(doc.get("attributesSetAt"))
     return LeadRecord(
         lead_id=lead_id,
         doc_id=doc_id,
@@ -57,7 +60,7 @@ def record_from_doc(doc: Mapping[str, Any]) -> LeadRecord | None:
         website_visits=count_value(doc.get("websiteVisits")),
         time_spent=count_value(doc.get("timeSpent")),
         last_us=_micros(doc.get("lastActivityAt")),
-        updated_us=updated,
+        updated_us=_micros(doc.get("updatedAt")) or 0,
         status=_STATUS.get(status, "new") if isinstance(status, str) else "new",
         status_by=_shared(doc.get("statusSetBy")),
         status_us=_micros(doc.get("statusSetAt")),
@@ -65,7 +68,7 @@ def record_from_doc(doc: Mapping[str, Any]) -> LeadRecord | None:
         outcome_us=_micros(doc.get("outcomeAt")),
         before=before_from_doc(doc.get("countsBeforeOutcome")),
         batches=batches_from_doc(doc.get("eventBatches")),
-        attrs_us=updated if attrs == updated else attrs,  # one int when equal (~32 bytes a lead)
+        set_at=set_at_from_doc(doc.get("attributesSetAt")),
         stamps=stamps_from_doc(doc.get("attributesAt")),
     )
 
@@ -92,7 +95,7 @@ def record_to_doc(record: LeadRecord, tenant_id: str) -> dict[str, Any]:
         "countsBeforeOutcome": before_document(record.before),
         **({"eventBatches": list(record.batches)} if record.batches else {}),
         **({"attributesAt": stamps_document(record.stamps)} if record.stamps else {}),
-        **({"attributesSetAt": from_micros(record.attrs_us)} if record.attrs_us else {}),
+        **({"attributesSetAt": set_at_document(record.set_at)} if record.set_at else {}),
     }
 
 

@@ -21,8 +21,8 @@ from foundation.errors import ServiceUnavailable
 from models import Interaction
 from models.base import insert_new, lead_key, utcnow
 from scoring.attributes import (
-    ATTRIBUTES,
     newer_attributes,
+    set_at_from_doc,
     set_directly,
     stamps_document,
     stamps_from_doc,
@@ -157,10 +157,7 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
 
     def fields_of(lead_id: str, record: LeadRecord | None) -> dict[str, Any]:
         fields = dict(given[lead_id])
-        if any(name in fields for name in ATTRIBUTES):  # the truth as of this write
-            fields["attributesSetAt"] = now
-            if record is not None and record.stamps:
-                fields["attributesAt"] = stamps_document(set_directly(record.stamps, fields))
+        set_directly(record, fields, now)  # the attributes it sends, as of this write
         if lead_id in deltas:
             fields.update(deltas[lead_id].fields(record))
         return fields
@@ -347,7 +344,6 @@ def _updated(
         if name in fields:
             moment = fields[name]
             values[attribute] = None if moment is None else to_micros(moment)
-    updated = to_micros(now)
-    if "attributesSetAt" in fields:  # this write's time: one int for both (~32 bytes a lead)
-        values["attrs_us"] = updated
-    return replace(record, **values, updated_us=updated)
+    if "attributesSetAt" in fields:
+        values["set_at"] = set_at_from_doc(fields["attributesSetAt"])
+    return replace(record, **values, updated_us=to_micros(now))

@@ -118,3 +118,67 @@ async def test_what_set_the_attributes_is_stored_and_another_replica_keeps_to_it
         "rep-2",
         2,
     )
+
+
+async def _lead_after(client, order) -> tuple:
+    """A fresh tenant, the steps in order (an event list, or a callable write), the lead."""
+    tenant = await register_tenant(client)
+    for step in order:
+        if callable(step):
+            await step(tenant)
+        else:
+            response = await post(client, tenant, [step])
+            assert response.status_code == 200, response.text
+    return attributes(await lead_of(client, tenant, "acme"))
+
+
+async def test_a_write_that_sets_some_attributes_leaves_the_others_to_the_events(client):
+    """A write that sends only the name is no floor for the owner: the latest event carrying an
+    owner gives it, whether it arrives before or after the write (QA s18 H3)."""
+    now = utcnow()
+    base = {**OLD, "eventId": "base", "occurredAt": (now - timedelta(days=2)).isoformat()}
+    owner = {
+        "eventId": "owner",
+        "leadId": "acme",
+        "type": "email_open",
+        "occurredAt": (now - timedelta(hours=1)).isoformat(),
+        "ownerId": "rep-7",
+    }
+
+    async def rename(tenant) -> None:
+        body = await graphql(
+            client,
+            'mutation { recordInteractions(input: [{leadId: "acme", leadName: "Api Name",'
+            " emailOpens: 1, websiteVisits: 0, timeSpent: 0}]) { accepted } }",
+            token=tenant.token,
+        )
+        assert body["data"]["recordInteractions"]["accepted"] == 1
+
+    first = await _lead_after(client, [base, owner, rename])
+    second = await _lead_after(client, [base, rename, owner])
+    assert first == second == ("Api Name", "old@acme.example", "rep-7")
+
+
+async def test_an_event_dated_after_a_write_wins_whichever_arrives_first(client):
+    """Events may be dated up to a day ahead; one dated after a write is the later word on the
+    attributes it carries, in both orders of arrival (QA s18 M1)."""
+    ahead = {
+        "eventId": "ahead",
+        "leadId": "acme",
+        "type": "email_open",
+        "occurredAt": (utcnow() + timedelta(hours=3)).isoformat(),
+        "leadName": "Future Event Name",
+    }
+
+    async def rename(tenant) -> None:
+        body = await graphql(
+            client,
+            'mutation { recordInteractions(input: [{leadId: "acme", leadName: "Api Name",'
+            " emailOpens: 1, websiteVisits: 0, timeSpent: 0}]) { accepted } }",
+            token=tenant.token,
+        )
+        assert body["data"]["recordInteractions"]["accepted"] == 1
+
+    first = await _lead_after(client, [ahead, rename])
+    second = await _lead_after(client, [rename, ahead])
+    assert first[0] == second[0] == "Future Event Name"
