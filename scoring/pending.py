@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import bson
+from pymongo.errors import PyMongoError
 
 from models import LeadEvent, PendingEventBatch
 from models.base import utcnow
@@ -70,21 +71,38 @@ async def replay_pending(
     query: dict[str, Any] = {"at": {"$lt": utcnow() - older_than}}
     if batch_ids is not None:
         query = {"_id": {"$in": list(batch_ids)}}
-    applied = 0
+    applied, failed = 0, 0
     async for marker in collection.find(query):
-        events = [_expand(raw) for raw in _unpack(marker["events"])]
-        stored = marker.get("stored")
-        if stored is not None:  # known without reading leadEvents (a scan on FerretDB)
-            wanted = set(_unpack(stored))
-            mine = [event for event in events if event.event_id in wanted]
-        else:  # the process died between storing the events and noting them
-            mine = await _stored_by(marker["_id"], marker["tenantId"], events)
-        if mine:  # leads already stamped with this batch are skipped by `apply`
-            await apply(marker["tenantId"], mine, marker["_id"])
-        await close_batch(marker["_id"])
-        applied += len(mine)
-        log.warning("replayed a pending event batch", extra={"events": len(mine)})
+        try:
+            applied += await _replay(apply, marker)
+        except PyMongoError:
+            raise  # the database is away: every other marker would fail too
+        except Exception as exc:  # this batch only: the others are not held behind it
+            failed += 1
+            log.warning("a pending event batch could not be replayed", extra={"error": repr(exc)})
+    if failed and batch_ids is not None:  # the caller keeps them to try again
+        raise ReplayError(f"{failed} pending event batch(es) could not be applied yet")
     return applied
+
+
+class ReplayError(RuntimeError):
+    """Some of the given batches could not be applied (they stay pending)."""
+
+
+async def _replay(apply: Apply, marker: dict[str, Any]) -> int:
+    """Fold one marker's stored events into their leads and close it; returns how many."""
+    events = [_expand(raw) for raw in _unpack(marker["events"])]
+    stored = marker.get("stored")
+    if stored is not None:  # known without reading leadEvents (a scan on FerretDB)
+        wanted = set(_unpack(stored))
+        mine = [event for event in events if event.event_id in wanted]
+    else:  # the process died between storing the events and noting them
+        mine = await _stored_by(marker["_id"], marker["tenantId"], events)
+    if mine:  # leads already stamped with this batch are skipped by `apply`
+        await apply(marker["tenantId"], mine, marker["_id"])
+    await close_batch(marker["_id"])
+    log.warning("replayed a pending event batch", extra={"events": len(mine)})
+    return len(mine)
 
 
 async def _stored_by(batch_id: str, tenant_id: str, events: Sequence[Event]) -> list[Event]:

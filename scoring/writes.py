@@ -174,7 +174,7 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
             merged[lead_id] = fields_of(lead_id, record)
         existing = {lid: rec for lid, rec in known.items() if rec is not None} | found
         missing: list[str] = []
-        pending = existing
+        pending, stuck = existing, {}
         for _ in range(CONFLICT_RETRIES):
             gone, changed = await _update_existing(tenant_id, pending, merged, now, deltas)
             missing += gone
@@ -185,17 +185,20 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
                 break
             pending = changed
         else:
-            busy = f"{len(pending)} lead(s) kept changing under this write; retry shortly"
-            raise ConcurrentUpdateError(busy, retry_after=1)
+            stuck = pending
         if missing:
             await _insert_new(tenant_id, {lid: merged[lid] for lid in missing}, now)
-        records = [
+        records = [  # what was written is served at once, even when some leads were not
             _updated(existing.get(lead_id), tenant_id, lead_id, fields, now)
             for lead_id, fields in merged.items()
+            if lead_id not in stuck
         ]
         index.upsert(records)
         index.take_writes(to_micros(now))
     await announce(tenant_id, records)
+    if stuck:
+        busy = f"{len(stuck)} lead(s) kept changing under this write; retry shortly"
+        raise ConcurrentUpdateError(busy, retry_after=1)
     return len(records)
 
 
@@ -269,8 +272,7 @@ async def _update_existing(
     for lead_id, record in existing.items():
         query: dict[str, Any] = {"_id": record.document_id(tenant_id)}
         if lead_id in deltas:  # as this index saw it: its time, and its last event batches
-            query["updatedAt"] = from_micros(record.updated_us) if record.updated_us else None
-            query["eventBatches"] = list(record.batches) if record.batches else None
+            query["$and"] = _as_seen(record)
         update = {"$set": {**_stored(merged[lead_id]), "updatedAt": now}}
         operations.append((lead_id, UpdateOne(query, update)))
     collection = Interaction.get_pymongo_collection()
@@ -285,6 +287,23 @@ async def _update_existing(
             missing += gone
             changed |= moved
     return missing, changed
+
+
+def _as_seen(record: LeadRecord) -> list[dict[str, Any]]:
+    """The compare-and-set conditions of a lead as this index saw it. A stored `updatedAt` that
+    is not a date (an external writer's ISO string: the index reads it as the time it says) or
+    an `eventBatches` that is not a list (read as none) would never equal what the index holds,
+    and every event for the lead would conflict for ever: such values match as they are."""
+    seen_at = from_micros(record.updated_us) if record.updated_us else None
+    batches = list(record.batches) if record.batches else []
+    not_date = {"updatedAt": {"$not": {"$type": "date"}}}
+    not_list = {"eventBatches": {"$not": {"$type": "array"}}}
+    return [
+        {"$or": [{"updatedAt": seen_at}, not_date]},
+        {"$or": [{"eventBatches": batches}, not_list]}
+        if not batches
+        else {"eventBatches": batches},
+    ]
 
 
 async def _unmatched(

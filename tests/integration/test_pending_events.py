@@ -258,3 +258,33 @@ async def test_pending_batches_are_replayed_by_one_replica_at_a_time(client) -> 
     jobs = [background._pending(replica(name)) for name in ("a", "b")]  # type: ignore[arg-type]
     await asyncio.gather(*(job() for job in jobs))
     assert len(calls) == 1
+
+
+async def test_a_batch_that_cannot_be_replayed_holds_no_other_back(client, monkeypatch):
+    """Markers are replayed one by one: one whose application fails stays pending and is
+    logged; the ones after it (any tenant) are applied (QA s18 M5: the first failure stopped
+    the replay of every marker after it, every 30 s)."""
+    real = scoring.service.write_leads
+    stuck = await register_tenant(client)
+    healthy = await register_tenant(client)
+
+    async def fail_always(*args, **kwargs):
+        raise RuntimeError("this write never goes through")
+
+    monkeypatch.setattr(scoring.service, "write_leads", fail_always)
+    for tenant in (stuck, healthy):
+        assert (await post(client, tenant, BATCH)).status_code == 500
+    blocked = stuck.tenant_id
+
+    async def write_leads(model, tenant_id, *args, **kwargs):
+        if tenant_id == blocked:
+            raise RuntimeError("this tenant's write never goes through")
+        return await real(model, tenant_id, *args, **kwargs)
+
+    monkeypatch.setattr(scoring.service, "write_leads", write_leads)
+    survivor = ScoreService(ScoringConfig())
+    assert await survivor.replay_pending(older_than=timedelta(0)) >= len(BATCH)
+    assert await _stored_counts(healthy.tenant_id) == {"acme": (2, 1, 42), "globex": (0, 0, 30.5)}
+    pending = PendingEventBatch.get_pymongo_collection()
+    assert await pending.count_documents({"tenantId": blocked}) == 1
+    assert await pending.count_documents({"tenantId": healthy.tenant_id}) == 0
