@@ -30,8 +30,8 @@ from api.rest_models import (
 )
 from api.services import Services, client_address, services_of
 from api.wire import JSONResponse, iso, lead_to_wire, render_json
+from auth.account_input import registration_input
 from auth.invites import accept_invitation
-from auth.passwords import check_password_policy
 from auth.service import Principal, Session
 from foundation.audit import record_write
 from foundation.errors import BadInput, Forbidden, NotFound, Unauthenticated, field_error
@@ -131,8 +131,9 @@ async def register(request: Request) -> Response:
     raw = await request.body()
     try:
         body = parse_body(RegisterBody, raw)
-    except BadInput as exc:  # the password's rules too: every bad field in one answer
-        exc.details += _password_problems(raw, exc.details, services.settings)
+    except BadInput as exc:  # the password's and the tenant name's rules too: all at once
+        sign_up = not request.headers.get("authorization")
+        exc.details += _registration_problems(raw, exc.details, services.settings, sign_up=sign_up)
         raise
     actor = None
     if request.headers.get("authorization"):
@@ -150,19 +151,27 @@ async def register(request: Request) -> Response:
     return _session_response(request, session, status=201)
 
 
-def _password_problems(
-    raw: bytes, found: list[dict[str, Any]], settings: Settings
+def _registration_problems(
+    raw: bytes, found: list[dict[str, Any]], settings: Settings, *, sign_up: bool
 ) -> list[dict[str, Any]]:
-    """What the password policy says of a body whose other fields were refused."""
+    """What the registration rules (password policy, a sign-up's tenant name) say of a body
+    whose other fields the model refused, for the fields it did not name."""
     body = load_json(raw)
-    password = body.get("password") if isinstance(body, dict) else None
-    if not isinstance(password, str) or any(d["field"] == "password" for d in found):
+    if not isinstance(body, dict):
         return []
-    email = body.get("email") if isinstance(body.get("email"), str) else ""
+    named = {detail["field"] for detail in found}
     try:
-        check_password_policy(password, settings.password_min_length, email=email)
+        registration_input(
+            body.get("email"),
+            body.get("password"),
+            body.get("name"),
+            body.get("tenantName"),
+            body.get("role"),
+            settings.password_min_length,
+            sign_up=sign_up,
+        )
     except BadInput as exc:
-        return exc.details
+        return [detail for detail in exc.details if detail["field"] not in named]
     return []
 
 

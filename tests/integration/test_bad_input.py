@@ -243,6 +243,13 @@ async def test_a_sign_up_names_every_bad_field_at_once(client):
     _assert_standard_error(response, 400)
     fields = [detail["field"] for detail in response.json()["error"]["details"]]
     assert sorted(fields) == ["email", "name", "password", "tenantName"]
+    for partial, expected in (
+        ({"email": "bad", "password": "short", "name": "N"}, ["email", "password", "tenantName"]),
+        ({}, ["email", "name", "password", "tenantName"]),
+    ):
+        response = await client.post("/auth/register", json=partial)
+        named = sorted({d["field"] for d in response.json()["error"]["details"]})
+        assert named == expected, partial
     query = """mutation { register(input: {email: "not-an-email", password: "short", name: " ",
       tenantName: ""}) { accessToken } }"""
     error = (await graphql(client, query))["errors"][0]
