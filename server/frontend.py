@@ -120,8 +120,11 @@ def frontend_routes(dist: Path, *, demo: bool = False) -> list[Route | Mount]:
     index = IndexPage(dist / "index.html", demo=demo)
 
     async def spa(request: Request) -> Response:
-        if request.url.path.startswith(API_PREFIXES):
+        path = request.url.path.lower()  # `/Events` is no dashboard route either
+        if path.startswith(API_PREFIXES) or path == "/api":
             _not_for_the_page(request)
+        if request.method not in ("GET", "HEAD"):
+            raise HTTPException(405, headers={"Allow": "GET, HEAD"})
         body = index.body()
         if body is not None:
             headers = {"cache-control": "no-cache", "etag": index.etag}
@@ -134,6 +137,8 @@ def frontend_routes(dist: Path, *, demo: bool = False) -> list[Route | Mount]:
     if (dist / "assets").is_dir():
         assets = PrecompressedStaticFiles(directory=dist / "assets")
         routes.append(Mount("/assets", app=assets, name="assets"))
-    routes.append(Route("/", spa, methods=["GET"]))
-    routes.append(Route("/{path:path}", spa, methods=["GET"]))
+    # every method: a POST to an unknown API path is a 404 (not a 405 naming the page's GET)
+    every = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    routes.append(Route("/", spa, methods=every))
+    routes.append(Route("/{path:path}", spa, methods=every))
     return routes

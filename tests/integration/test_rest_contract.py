@@ -217,8 +217,16 @@ async def test_api_paths_never_answer_with_the_dashboard_page(client):
         response = await client.get(path)
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "NOT_FOUND", path
+    for path in ("/api", "/Events", "/LEADS/scoring"):  # no dashboard route either
+        response = await client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "NOT_FOUND", path
+    posted = await client.post("/api/x")  # not a 405 naming the page's GET
+    assert posted.status_code == 404
+    assert (await client.post("/leads/scoring")).headers["Allow"] == "GET, HEAD"
     page = await client.get("/model")  # a dashboard route
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert (await client.post("/model")).status_code == 405
 
 
 async def test_a_lead_id_with_a_slash_is_addressable(client):
