@@ -33,6 +33,7 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("leadId", "leadName", "emailOpens", "websiteVisits", "timeSpent")
 BATCH = 500
+MAX_FIELD = 16 * 1024 * 1024  # characters in one CSV field
 YIELD_EVERY = 50  # rows read between turns of the event loop
 ATTEMPTS = 6  # a batch the database times out on is written again (writes are idempotent)
 
@@ -132,6 +133,9 @@ def read_rows(path: Path, mapping: ColumnMap | None = None) -> Iterator[tuple[in
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise ImportFileError(f"{path}: {exc.strerror}") from None
+    # a field longer than the csv module's default (128 KiB) stopped the whole file; up to this,
+    # it reaches the row's validation, which refuses that row by its line and keeps the others
+    csv.field_size_limit(MAX_FIELD)
     reader = csv.DictReader(handle)
     try:
         with handle:
@@ -147,7 +151,12 @@ def read_rows(path: Path, mapping: ColumnMap | None = None) -> Iterator[tuple[in
 def _rows(
     path: Path, reader: csv.DictReader[str], mapping: ColumnMap | None
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    header = [h.strip() for h in reader.fieldnames or []]
+    if reader.fieldnames is None:
+        raise ImportFileError(f"{path}: the file is empty (no header row)")
+    header = [h.strip() for h in reader.fieldnames]
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        raise ImportFileError(f"{path}: column(s) {', '.join(repeated)} appear more than once")
     columns = mapping or {name: name for name in header if name in MAPPABLE}
     needed = {our: [their] if isinstance(their, str) else their for our, their in columns.items()}
     absent = [

@@ -56,12 +56,20 @@ class RecordEventsResult:
 @strawberry.input(description="One lead's interaction counts")
 class InteractionInput:
     lead_id: str
-    lead_name: str
+    lead_name: str | None = strawberry.field(
+        default=None, description="Omitted: kept (a new lead is named by its id)"
+    )
     lead_email: str | None = None
     owner_id: str | None = None
-    email_opens: float
-    website_visits: float
-    time_spent: float
+    email_opens: float | None = strawberry.field(
+        default=None, description="Omitted: kept (0 for a new lead)"
+    )
+    website_visits: float | None = strawberry.field(
+        default=None, description="Omitted: kept (0 for a new lead)"
+    )
+    time_spent: float | None = strawberry.field(
+        default=None, description="Seconds; omitted: kept (0 for a new lead)"
+    )
     last_activity_at: datetime | None = None
 
     def to_record(self) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def _text(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> str | 
     if len(value) > MAX_ID_LENGTH:
         errors.append(FieldError(name, f"must be at most {MAX_ID_LENGTH} characters"))
         return None
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+    if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
         errors.append(FieldError(name, "must be valid text"))
         return None
     return value

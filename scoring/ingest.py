@@ -41,19 +41,33 @@ class InteractionRecord:
         return str(self.values["leadId"])
 
 
-def validate_interaction(raw: Mapping[str, Any]) -> InteractionRecord | list[FieldError]:
-    """The record if every field is valid, else every problem found."""
+def validate_interaction(
+    raw: Mapping[str, Any], *, partial: bool = False
+) -> InteractionRecord | list[FieldError]:
+    """The record if every field is valid, else every problem found. ``partial`` (writes
+    through the API): the name and the counts may be left out, and are then kept (a new lead
+    is named by its id and counts 0); a CSV row must have them."""
     errors: list[FieldError] = []
     values: dict[str, Any] = {
         "leadId": _text(raw, "leadId", MAX_ID_LENGTH, errors, required=True),
-        "leadName": _text(raw, "leadName", MAX_NAME_LENGTH, errors, required=True),
+        # (a blank name sent is refused even so: leaving it out keeps the one stored)
+        "leadName": _text(
+            raw,
+            "leadName",
+            MAX_NAME_LENGTH,
+            errors,
+            required=not partial or raw.get("leadName") is not None,
+        ),
         "leadEmail": _email(raw, errors),
         "ownerId": _text(raw, "ownerId", MAX_ID_LENGTH, errors, required=False),
         "company": _text(raw, "company", MAX_NAME_LENGTH, errors, required=False),
         "lastActivityAt": parse_datetime(raw, "lastActivityAt", errors),
     }
     for name in COUNT_FIELDS:
-        values[name] = _count(raw, name, errors)
+        if not (partial and raw.get(name) in (None, "")):
+            values[name] = _count(raw, name, errors)
+    if partial and values["leadName"] is None:
+        del values["leadName"]
     return errors or InteractionRecord(values)
 
 
@@ -71,6 +85,9 @@ def _text(
     value = value.strip()
     if len(value) > max_length:
         errors.append(FieldError(name, f"must be at most {max_length} characters"))
+        return None
+    if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        errors.append(FieldError(name, "must be text (no NUL characters or lone surrogates)"))
         return None
     return value
 

@@ -200,7 +200,7 @@ class ScoreService:
         valid: list[InteractionRecord] = []
         errors: list[tuple[int, FieldError]] = []
         for position, raw in enumerate(records):
-            outcome = validate_interaction(raw)
+            outcome = validate_interaction(raw, partial=True)
             if isinstance(outcome, InteractionRecord):
                 valid.append(outcome)
             else:

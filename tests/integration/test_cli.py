@@ -129,7 +129,12 @@ HEADER = "leadId,leadName,emailOpens,websiteVisits,timeSpent\n"
         ("latin1.csv", (HEADER + "l1,Zoë Müller,1,2,3\n").encode("latin-1"), "line 2 is not UTF-8"),
         ("utf16.csv", (HEADER + "l1,Ana,1,2,3\n").encode("utf-16"), "not UTF-8"),
         ("binary.csv", bytes(range(256)) * 4, "not UTF-8"),
-        ("huge.csv", (HEADER + "l1," + "x" * 140_000 + ",1,2,3\n").encode(), "field larger"),
+        ("empty.csv", b"", "the file is empty (no header row)"),
+        (
+            "twice.csv",
+            (HEADER.strip() + ",emailOpens\n").encode(),
+            "emailOpens appear more than once",
+        ),
     ],
 )
 def test_import_refuses_unreadable_files_in_one_line(cli_env, tmp_path, name, content, fragment):
@@ -155,6 +160,18 @@ def test_a_file_not_utf8_further_down_is_refused_before_anything_is_imported(cli
     with pymongo.MongoClient(cli_env["MONGODB_URI"]) as mongo:
         stored = mongo[cli_env["MONGODB_DB"]]["interactions"]
         assert stored.count_documents({"leadId": {"$regex": "^late-"}}) == 0
+
+
+def test_a_field_longer_than_the_csv_default_refuses_its_row_only(cli_env, tmp_path):
+    assert leadscore(cli_env, "seed").returncode == 0
+    path = tmp_path / "long.csv"
+    path.write_text(
+        HEADER + "lf-1,Good,1,2,3\n" + "lf-2," + "x" * 140_000 + ",1,2,3\nlf-3,Also,1,2,3\n"
+    )
+    result = leadscore(cli_env, "import", str(path), "--tenant", "acme-demo")
+    assert result.returncode == 1, result.stderr
+    assert "line 3: leadName must be at most 200 characters" in result.stderr
+    assert "2 lead(s) imported" in result.stderr
 
 
 def test_import_refuses_a_directory(cli_env, tmp_path):
