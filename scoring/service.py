@@ -19,14 +19,7 @@ from foundation.changes import publish
 from models import LeadEvent, ScoringOverride, Tenant
 from models.base import utcnow
 from scoring.engine import ScoringConfig, decay_at, priority_for, raw_score, score_value
-from scoring.events import (
-    REPEATED_EVENT,
-    Event,
-    EventResult,
-    deltas,
-    store_events,
-    validate_event,
-)
+from scoring.events import REPEATED_EVENT, Event, EventResult, deltas, store_events, validate_event
 from scoring.history_window import ScoreHistory
 from scoring.index import (
     ACTIVITY_DESC,
@@ -39,6 +32,7 @@ from scoring.index import (
     to_micros,
 )
 from scoring.ingest import FieldError, InteractionRecord, validate_interaction
+from scoring.moved_up import moved_up_now
 from scoring.pending import (
     GRACE,
     close_batch,
@@ -113,7 +107,7 @@ class ScoreService:
         now_us = to_micros(now or utcnow())
         offset = (query.page - 1) * query.limit
         index_query = _index_query(query.filter, query.sort, offset, query.limit)
-        found = index.page(self._moved(tenant_id, query.filter, index_query, now_us), now_us)
+        found = index.page(self._moved(index, query.filter, index_query, now_us), now_us)
         effective = self.model.config_of(tenant_id)
         return LeadPage(
             tenant_id,
@@ -167,7 +161,7 @@ class ScoreService:
         index = await self.index(tenant_id)
         now_us = to_micros(now or utcnow())
         return index.count(
-            self._moved(tenant_id, lead_filter, _index_query(lead_filter), now_us), now_us
+            self._moved(index, lead_filter, _index_query(lead_filter), now_us), now_us
         )
 
     async def distribution(
@@ -176,7 +170,7 @@ class ScoreService:
         """Counts per 10-point band and per priority of the tenant's scores at ``now``."""
         index = await self.index(tenant_id)
         now_us = to_micros(now or utcnow())
-        query = self._moved(tenant_id, lead_filter, _index_query(lead_filter), now_us)
+        query = self._moved(index, lead_filter, _index_query(lead_filter), now_us)
         counted = index.distribution(query, now_us)
         return Distribution(counted.bands, counted.priorities)
 
@@ -361,13 +355,13 @@ class ScoreService:
         return effective
 
     def _moved(
-        self, tenant_id: str, lead_filter: LeadFilter, query: IndexQuery, now_us: int
+        self, index: TenantIndex, lead_filter: LeadFilter, query: IndexQuery, now_us: int
     ) -> IndexQuery:
         """The query restricted to leads that moved up a tier, when the filter asks for it."""
-        window = self.history.loaded(tenant_id)
+        window = self.history.loaded(index.tenant_id)
         if lead_filter.moved_up_days is None or window is None:
             return query
-        moved = window.moved_up(lead_filter.moved_up_days, from_micros(now_us))
+        moved = moved_up_now(window, index, lead_filter.moved_up_days, from_micros(now_us))
         return replace(query, lead_ids=moved)
 
     async def drain(self) -> None:

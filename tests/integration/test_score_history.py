@@ -192,3 +192,30 @@ async def test_days_before_the_window_are_read_once_for_a_page_and_then_kept(ser
     assert finds[0] > 0
     assert finds[1] == finds[0]  # six leads read the older days once, as one lead does
     assert finds[2] == 0  # and the next request finds them in memory
+
+
+async def test_the_moved_up_filter_counts_the_tier_a_lead_is_in_now(served) -> None:
+    """The trend arrows count a lead's live tier as its latest crossing; so does the filter. A
+    model raised then rolled back between two runs of the history job left leads 'moved up'
+    that every row showed as 'crossed into cold' (UI QA s18 #2)."""
+    client, services = served
+    tenant = await register_tenant(client)
+    owner = tenant.user_id
+    await ingest(client, tenant, [lead("acme", 1, 1, 0, owner), lead("globex", 10, 20, 600, owner)])
+    now = utcnow()
+    await record_history(services, now - timedelta(days=10))  # acme cold
+    await ingest(client, tenant, [lead("acme", 10, 20, 300, owner)])
+    await record_history(services, now - timedelta(days=3))  # acme crossed into hot (stored)
+
+    async def moved() -> list[str]:
+        body = await graphql(client, QUERY, {"moved": 7}, token=tenant.token)
+        items = body["data"]["leads"]["items"]
+        for item in items:  # the row agrees with the filter
+            assert item["trend"]["crossedTo"] in ("WARM", "HOT"), item
+        return sorted(item["leadId"] for item in items)
+
+    assert await moved() == ["acme"]
+    await ingest(client, tenant, [lead("acme", 0, 0, 0, owner)])  # back down, no job since
+    assert await moved() == []
+    await ingest(client, tenant, [lead("acme", 10, 20, 300, owner), lead("new", 0, 0, 0, owner)])
+    assert await moved() == ["acme"]  # up again: its live crossing is up
