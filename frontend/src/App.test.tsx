@@ -131,6 +131,63 @@ describe('auth flow', () => {
     expect(screen.getByText('Your session expired. Please sign in again.')).toBeInTheDocument();
   });
 
+  it('tells a deactivated user their access was removed, not that the session expired', async () => {
+    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+
+    // The admin deactivates the account: the refresh the request triggers answers 401 "account disabled".
+    installFakeApi({
+      refresh: () => json({ error: { code: 'UNAUTHENTICATED', message: 'account disabled', details: [] } }, 401),
+      graphqlUnauthenticatedOnce: true,
+    });
+    await expect(gqlRequest('query Owners { owners { userId name } }')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await screen.findByRole('heading', { name: 'Sign in to your workspace' })).toBeInTheDocument();
+    expect(screen.getByText('Your access was removed. Contact your admin.')).toBeInTheDocument();
+    expect(screen.queryByText(/session expired/)).toBeNull();
+  });
+
+  it('says access was removed when only the request names the disabled account (the refresh cookie was revoked)', async () => {
+    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+
+    const original = installFakeApi({
+      refresh: () => json({ error: { code: 'UNAUTHENTICATED', message: 'refresh token revoked', details: [] } }, 401),
+    });
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
+      input === '/graphql'
+        ? Promise.resolve(json({ data: null, errors: [{ message: 'account disabled', extensions: { code: 'UNAUTHENTICATED' } }] }))
+        : original.fetchMock(input, init),
+    );
+    await expect(gqlRequest('query Owners { owners { userId name } }')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await screen.findByText('Your access was removed. Contact your admin.')).toBeInTheDocument();
+  });
+
+  it('on load, a deactivated account is told so; no cookie stays a plain sign-in page', async () => {
+    installFakeApi({ refresh: () => json({ error: { code: 'UNAUTHENTICATED', message: 'account disabled', details: [] } }, 401) });
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Sign in to your workspace' })).toBeInTheDocument();
+    expect(screen.getByText('Your access was removed. Contact your admin.')).toBeInTheDocument();
+  });
+
+  it('a scheduled refresh refused with "account disabled" ends the session at once', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let disabled = false;
+    installFakeApi({
+      refresh: () =>
+        disabled
+          ? json({ error: { code: 'UNAUTHENTICATED', message: 'account disabled', details: [] } }, 401)
+          : json({ ...AUTH_PAYLOAD, expiresIn: 300 }),
+    });
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+    disabled = true;
+    await vi.advanceTimersByTimeAsync((300 - REFRESH_LEEWAY_SECONDS + 1) * 1000);
+    expect(await screen.findByText('Your access was removed. Contact your admin.')).toBeInTheDocument();
+    expect(getAccessToken()).toBeNull();
+  });
+
   it('schedules a refresh about 60 s before the token expires', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const refresh = vi.fn(() => json({ ...AUTH_PAYLOAD, expiresIn: 300 }));
@@ -212,12 +269,24 @@ describe('one request per view, and the Admin entry', () => {
     expect(within(screen.getByRole('banner')).getByText('Acme')).toBeInTheDocument();
   });
 
-  it('/admin shows the dashboard to a manager', async () => {
+  it.each([
+    ['a rep', REP_USER],
+    ['a manager', AUTH_PAYLOAD.user],
+  ])('/admin tells %s it is for admins only, with a link back to the leads', async (_, who) => {
     window.history.replaceState(null, '', '/admin');
-    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    const api = installFakeApi({ refresh: () => json({ ...AUTH_PAYLOAD, user: who }) });
+    const user = userEvent.setup();
     render(<App />);
-    expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Admins only', level: 2 })).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Administration' })).toBeNull();
+    expect(screen.queryByRole('table', { name: /^Leads/ })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Admin' })).toBeNull();
+    expect(api.viewCalls()).toHaveLength(0);
+    await waitFor(() => expect(document.title).toBe('Admin · Leadscore'));
+
+    await user.click(screen.getByRole('link', { name: 'Back to the leads' }));
+    expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
+    expect(window.location.pathname).toBe('/');
   });
 
   it('an invitation link shows the accept-invite page, not the sign-in page', async () => {

@@ -4,7 +4,7 @@ import { getSessionState, logout, restoreSession, subscribe } from './auth/sessi
 import { AppHeader } from './components/AppHeader';
 import { LeadScoringDashboard } from './components/LeadScoringDashboard';
 import { LoginPage } from './components/LoginPage';
-import { isAdmin, usePath } from './hooks/usePath';
+import { isAdmin, navigate, usePath } from './hooks/usePath';
 
 // The admin screens load only when an admin opens them: the dashboard entry stays small.
 const AdminPage = lazy(() => import('./admin/AdminPage'));
@@ -23,13 +23,38 @@ const loading = (what: string) => (
 
 const TITLES = { admin: 'Admin · Leadscore', model: 'Model · Leadscore', leads: 'Leads · Leadscore' } as const;
 
+/** /admin for a signed-in user who is not an admin: say so, with a way back. */
+function AdminsOnly() {
+  return (
+    <section aria-labelledby="admins-only" className="mx-auto max-w-md space-y-2 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <h2 id="admins-only" className="text-lg font-semibold text-slate-900">
+        Admins only
+      </h2>
+      <p className="text-sm text-slate-700">Administration is open to admins of this workspace. Ask an admin if you need a change there.</p>
+      <a
+        href="/"
+        onClick={(e) => {
+          if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0) return;
+          e.preventDefault();
+          navigate('/');
+        }}
+        className="inline-block text-sm font-medium text-blue-800 underline underline-offset-2"
+      >
+        Back to the leads
+      </a>
+    </section>
+  );
+}
+
 export function App() {
   const session = useSyncExternalStore(subscribe, getSessionState);
   const path = usePath();
   const admin = session.user ? isAdmin(session.user.role) : false;
   const onAdmin = admin && path === '/admin';
+  // Anyone else at /admin is told the page is for admins (the API refuses them anyway).
+  const deniedAdmin = !admin && path === '/admin';
   const onModel = path === '/model';
-  const screen = onAdmin ? 'admin' : onModel ? 'model' : 'leads';
+  const screen = onAdmin || deniedAdmin ? 'admin' : onModel ? 'model' : 'leads';
 
   useEffect(() => {
     // On load, exchange the httpOnly refresh cookie for an access token so a
@@ -76,6 +101,8 @@ export function App() {
           >
             <AdminPage />
           </Suspense>
+        ) : deniedAdmin ? (
+          <AdminsOnly />
         ) : onModel ? (
           <Suspense
             fallback={

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { __resetSessionForTests, getSessionState } from '../auth/session';
@@ -83,6 +83,47 @@ describe('AcceptInvitePage', () => {
     await user.click(screen.getByRole('button', { name: 'Create my account' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('The two passwords differ.');
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('names a too-short password and a differing repeat at once, without calling the server', async () => {
+    const fetchMock = vi.fn();
+    vi.stubGlobal('fetch', fetchMock);
+    const user = userEvent.setup();
+    render(<AcceptInvitePage />);
+    await user.type(screen.getByLabelText('Choose a password'), 'short');
+    await user.type(screen.getByLabelText('Repeat the password'), 'different');
+    await user.click(screen.getByRole('button', { name: 'Create my account' }));
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'The password is too short: use at least 12 characters.',
+      'The two passwords differ.',
+    ]);
+    expect(screen.getByLabelText('Choose a password')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('Repeat the password')).toHaveAttribute('aria-invalid', 'true');
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('leaves a short but matching password to the server, which knows the minimum in force', async () => {
+    const fetchMock = vi.fn(async () =>
+      answer(
+        {
+          error: {
+            code: 'INVALID_PARAMS',
+            message: 'invalid password',
+            details: [{ field: 'password', message: 'must be at least 12 characters' }],
+          },
+        },
+        400,
+      ),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const user = userEvent.setup();
+    render(<AcceptInvitePage />);
+    await user.type(screen.getByLabelText('Choose a password'), 'short-pw');
+    await user.type(screen.getByLabelText('Repeat the password'), 'short-pw');
+    await user.click(screen.getByRole('button', { name: 'Create my account' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('invalid password: must be at least 12 characters.');
+    expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
   it('explains an incomplete link', () => {

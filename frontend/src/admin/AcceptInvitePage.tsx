@@ -7,6 +7,28 @@ export function inviteToken(hash: string): string | null {
   return token && token.length > 0 ? token : null;
 }
 
+/** The usual minimum password length (the server's default; it checks the one in force). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** Every problem the form can see before sending, all at once (empty: send it). */
+export interface PasswordProblem {
+  field: 'password' | 'confirm';
+  message: string;
+}
+
+export function passwordProblems(password: string, confirm: string): PasswordProblem[] {
+  const problems: PasswordProblem[] = [];
+  if (password !== confirm) {
+    // Only with another problem to report: a password that is merely short goes to the
+    // server, which knows the minimum in force.
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      problems.push({ field: 'password', message: `The password is too short: use at least ${MIN_PASSWORD_LENGTH} characters.` });
+    }
+    problems.push({ field: 'confirm', message: 'The two passwords differ.' });
+  }
+  return problems;
+}
+
 /**
  * Where an invitation link lands: choose a password, create the account, and be signed in
  * (the API sets the refresh cookie; the session is then restored from it).
@@ -17,6 +39,7 @@ export default function AcceptInvitePage() {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [problems, setProblems] = useState<PasswordProblem[]>([]);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -25,8 +48,10 @@ export default function AcceptInvitePage() {
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    if (password !== confirm) {
-      setError('The two passwords differ.');
+    const found = passwordProblems(password, confirm);
+    setProblems(found);
+    if (found.length > 0) {
+      setError(null);
       return;
     }
     setBusy(true);
@@ -82,6 +107,7 @@ export default function AcceptInvitePage() {
                 value={password}
                 onChange={(e) => setPassword(e.target.value)}
                 aria-describedby={`${id}-rule`}
+                aria-invalid={problems.some((p) => p.field === 'password') ? true : undefined}
                 className="block w-full rounded-md border border-slate-400 px-3 py-2 text-sm"
               />
               <p id={`${id}-rule`} className="mt-1 text-xs text-slate-600">
@@ -99,11 +125,25 @@ export default function AcceptInvitePage() {
                 required
                 value={confirm}
                 onChange={(e) => setConfirm(e.target.value)}
+                aria-invalid={problems.some((p) => p.field === 'confirm') ? true : undefined}
                 className="block w-full rounded-md border border-slate-400 px-3 py-2 text-sm"
               />
             </div>
+            {problems.length > 0 && (
+              <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="password-problems">
+                {problems.length === 1 ? (
+                  <p>{problems[0]!.message}</p>
+                ) : (
+                  <ul className="list-disc space-y-0.5 pl-5">
+                    {problems.map((p) => (
+                      <li key={p.field}>{p.message}</li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            )}
             {error && (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 wrap-anywhere">
                 {error}
               </p>
             )}

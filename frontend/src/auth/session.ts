@@ -183,6 +183,7 @@ async function doRefresh(): Promise<boolean> {
     applyPayload(payload);
     return true;
   } catch {
+    lastRefreshRefusal = null;
     return false;
   }
 }

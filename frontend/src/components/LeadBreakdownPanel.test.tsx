@@ -82,6 +82,29 @@ describe('LeadBreakdownPanel', () => {
     expect(within(dialog).getByText('Sum of contributions').closest('li')).toHaveTextContent('160 pts');
   });
 
+  it('shows 69.97 as 69.9 in the badge and the equation, never as the hot threshold 70', async () => {
+    // 10 opens, 17 visits, 5.28 s with no decay: 40 + 29.75 + 0.22 = 69.97 (hot starts at 70).
+    installFakeApi({
+      leadDetail: {
+        ...LEAD_DETAIL,
+        lead: {
+          ...LEAD_DETAIL.lead!,
+          score: 69.97,
+          priority: 'WARM',
+          sparkline: [69.97],
+          breakdown: { emailOpens: 40, websiteVisits: 29.75, timeSpent: 0.22, decayFactor: 1 },
+        },
+      },
+    });
+    renderWithSWR(<LeadBreakdownPanel leadId="lead-0" onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog');
+    const equation = await within(dialog).findByTestId('score-equation');
+    expect(equation).toHaveTextContent(/^69\.97 pts × decay 1\.000 = 69\.97 ≈ score 69\.9Score/);
+    expect(within(equation).getByText('69.9')).toHaveAttribute('title', 'Exactly 69.97; shown cut to one decimal');
+    expect(within(dialog).getByText('Warm 69.9')).toBeInTheDocument();
+    expect(within(dialog).getByRole('img', { name: 'Score over the last 1 days: from 69.9 to 69.9' })).toBeInTheDocument();
+  });
+
   it('says the score is 0 because there is no last-activity date, next to non-zero counts', async () => {
     installFakeApi({
       leadDetail: {

@@ -33,15 +33,13 @@ function useSessionUser() {
   return useSyncExternalStore(subscribe, () => getSessionState().user);
 }
 
-function useViewer(): Viewer | null {
-  const user = useSessionUser();
-  return useMemo(() => (user ? { userId: user.userId, role: user.role } : null), [user]);
-}
-
 export function LeadScoringDashboard() {
   const [params, update] = useDashboardParams();
-  const viewer = useViewer();
   const sessionUser = useSessionUser();
+  const viewer = useMemo<Viewer | null>(
+    () => (sessionUser ? { userId: sessionUser.userId, role: sessionUser.role } : null),
+    [sessionUser],
+  );
   const viewerTenantId = sessionUser?.tenantId ?? null;
   const viewerIsAdmin = sessionUser ? isAdmin(sessionUser.role) : false;
   const scope = effectiveScope(params, viewer);
@@ -171,7 +169,7 @@ export function LeadScoringDashboard() {
         onClear={clearFilters}
       />
 
-      <ScoreDistributionChart dist={view?.scoreDistribution} error={error} isLoading={isLoading} />
+      <ScoreDistributionChart dist={view?.scoreDistribution} error={error} isLoading={isLoading} previous={previousView} />
 
       {/* One alert at a time: a failed load of the view says all a failed Refresh would. */}
       {error && page ? (

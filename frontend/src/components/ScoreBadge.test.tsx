@@ -16,6 +16,13 @@ describe('ScoreBadge', () => {
     expect(badge).toHaveAttribute('title', expect.stringContaining(`score ${score}`));
   });
 
+  it('never rounds a score across a tier threshold: 69.97 is "Warm 69.9", not "Warm 70"', () => {
+    render(<ScoreBadge score={69.97} priority="WARM" />);
+    const badge = screen.getByText((_, el) => el?.getAttribute('data-priority') === 'WARM');
+    expect(badge).toHaveTextContent(/^Warm 69\.9$/);
+    expect(badge).toHaveAttribute('title', 'Priority Warm, score 69.97 of 100');
+  });
+
   it('uses a different colour class per tier', () => {
     const { container } = render(
       <>

@@ -14,13 +14,15 @@ export interface ScoreDistributionChartProps {
   dist: DashboardViewQuery['scoreDistribution'] | undefined;
   error?: unknown;
   isLoading?: boolean;
+  /** True when `dist` answers the previous view (the current one failed to load). */
+  previous?: boolean;
 }
 
 /**
  * Counts per 10-point score band for the current filter: a small div bar chart
  * (hidden from assistive tech) plus a text alternative listing every band.
  */
-export function ScoreDistributionChart({ dist, error, isLoading = false }: ScoreDistributionChartProps) {
+export function ScoreDistributionChart({ dist, error, isLoading = false, previous = false }: ScoreDistributionChartProps) {
   const titleId = useId();
   const bands = dist ? [...dist.bands].sort((a, b) => a.min - b.min) : [];
   const maxCount = Math.max(1, ...bands.map((b) => b.count));
@@ -35,7 +37,7 @@ export function ScoreDistributionChart({ dist, error, isLoading = false }: Score
         <span className="text-sm font-semibold text-slate-800">Score distribution</span>
         {dist && (
           <span className="text-xs text-slate-600">
-            {dist.total} {dist.total === 1 ? 'lead' : 'leads'} in view
+            {dist.total} {dist.total === 1 ? 'lead' : 'leads'} {previous ? 'in your previous view' : 'in view'}
           </span>
         )}
       </figcaption>

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgoShort, formatDecay, formatDuration, formatPercent, formatRelative, formatRole, parseDate } from './format';
+import {
+  formatAgoShort,
+  formatDecay,
+  formatDuration,
+  formatPercent,
+  formatRelative,
+  formatRole,
+  formatScore,
+  parseDate,
+} from './format';
 
 describe('formatDuration', () => {
   it.each([
@@ -56,5 +65,31 @@ describe('misc', () => {
   it('formats roles', () => {
     expect(formatRole('MANAGER')).toBe('Manager');
     expect(formatRole('rep')).toBe('Rep');
+  });
+});
+
+describe('formatScore', () => {
+  it.each([
+    [69.97, '69.9'],
+    [69.99, '69.9'],
+    [70, '70'],
+    [70.04, '70'],
+    [39.95, '39.9'],
+    [87.5, '87.5'],
+    [12.34, '12.3'],
+    [0.7, '0.7'],
+    [99.99, '99.9'],
+    [100, '100'],
+    [0, '0'],
+    [0.04, '0'],
+  ])('%d → %s (one decimal, cut, never rounded up)', (score, out) => {
+    expect(formatScore(score)).toBe(out);
+  });
+
+  it('never shows a score that reads as reaching a threshold it misses', () => {
+    for (let hundredths = 0; hundredths <= 10_000; hundredths++) {
+      const score = hundredths / 100;
+      expect(Number(formatScore(score).replace(/,/g, ''))).toBeLessThanOrEqual(score);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { useId, type FormEvent } from 'react';
 import { MAX_NOTE } from './draft';
+import { NoteLength } from './NoteLength';
 
 export interface ApplyFormProps {
   note: string;
@@ -30,10 +31,11 @@ export function ApplyForm({ note, noteError, busy, onNote, onApply }: ApplyFormP
         value={note}
         maxLength={MAX_NOTE}
         aria-invalid={noteError ? true : undefined}
-        aria-describedby={`${id}-help${noteError ? ` ${id}-error` : ''}`}
+        aria-describedby={`${id}-help ${id}-length${noteError ? ` ${id}-error` : ''}`}
         onChange={(e) => onNote(e.target.value)}
         className={`block w-full rounded-md border px-2 py-1.5 text-sm ${noteError ? 'border-red-600' : 'border-slate-400'}`}
       />
+      <NoteLength id={`${id}-length`} length={note.length} />
       <p id={`${id}-help`} className="text-xs text-slate-600">
         Kept with the version in the history. Every lead is re-scored under the new model at once.
       </p>

@@ -140,7 +140,10 @@ describe('editing', () => {
     const preview = screen.getByTestId('preview');
     await waitFor(() => expect(preview).toHaveAttribute('data-state', 'ready'));
     expect(within(preview).getByTestId('tier-changes-total')).toHaveTextContent('12 leads change tier (largest 2 shown)');
-    expect(within(preview).getAllByTestId('tier-change')[0]).toHaveTextContent(/lead-7\s*Warm → Hot \(65\.5 → 72\.25\)/);
+    // The lead's name first, its id beside it; a lead without a name (the server sends the id) shows the id once.
+    const [named, unnamed] = within(preview).getAllByTestId('tier-change');
+    expect(named).toHaveTextContent(/^Alex Rossi \(Hooli\)\s*lead-7\s*Warm → Hot \(65\.5 → 72\.25\)$/);
+    expect(unnamed).toHaveTextContent(/^lead-9\s*Cold → Warm \(38 → 41\)$/);
     expect(within(preview).getByRole('row', { name: /^Hot/ })).toHaveTextContent(/Hot\s*50\s*60\s*\+10/);
     const backtest = within(preview).getByTestId('backtest-metrics');
     expect(within(backtest).getByRole('row', { name: /^AUC/ })).toHaveTextContent(/0\.71\s*0\.78/);
@@ -308,5 +311,47 @@ describe('the suggestion', () => {
     expect(box).toHaveTextContent('Not enough outcomes to suggest a model: 12 conversions, need 30.');
     expect(screen.getByLabelText('Email opens weight')).toHaveValue('0.4');
     expect(screen.getByRole('button', { name: 'Use suggestion' })).toBeEnabled();
+  });
+});
+
+describe('notes', () => {
+  it('counts the note against its limit and says when a paste was cut there', async () => {
+    installFakeModelApi();
+    const user = await openEditor();
+    const note = screen.getByLabelText(/^Note/);
+    expect(screen.getByTestId('note-length')).toHaveTextContent('0 / 500 characters');
+    await user.type(note, 'why');
+    expect(screen.getByTestId('note-length')).toHaveTextContent('3 / 500 characters');
+    expect(within(screen.getByTestId('note-length')).getByRole('status')).toBeEmptyDOMElement();
+
+    await user.click(note);
+    await user.paste('x'.repeat(600));
+    expect(note).toHaveValue(`why${'x'.repeat(497)}`);
+    expect(screen.getByTestId('note-length')).toHaveTextContent('500 / 500 characters');
+    expect(within(screen.getByTestId('note-length')).getByRole('status')).toHaveTextContent(
+      'anything past 500 characters was not kept',
+    );
+    expect(note).toHaveAccessibleDescription(/500 \/ 500 characters/);
+  });
+
+  it('wraps an unbroken note in the history and counts the rollback note too', async () => {
+    installFakeModelApi();
+    const user = await openEditor();
+    await user.type(screen.getByLabelText('Email opens weight'), '5');
+    await user.click(screen.getByLabelText(/^Note/));
+    await user.paste('https://example.com/' + 'a'.repeat(480));
+    await user.click(screen.getByRole('button', { name: 'Apply model' }));
+    const v4 = await screen.findByTestId('version-4');
+    // overflow-wrap: anywhere, so a 500-character URL does not widen the page.
+    expect(within(v4).getByTestId('version-note')).toHaveClass('wrap-anywhere');
+    expect(within(v4).getByTestId('version-note')).toHaveTextContent('https://example.com/aaa');
+
+    const v2 = screen.getByTestId('version-2');
+    await user.click(within(v2).getByRole('button', { name: 'Roll back to this version' }));
+    const rollbackNote = within(v2).getByLabelText('Why roll back to version 2? (required)');
+    await user.paste('y'.repeat(501));
+    expect(rollbackNote).toHaveValue('y'.repeat(500));
+    expect(within(v2).getByTestId('note-length')).toHaveTextContent('500 / 500 characters');
+    expect(within(v2).getByTestId('note-length')).toHaveTextContent('was not kept');
   });
 });

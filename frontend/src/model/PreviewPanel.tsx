@@ -106,7 +106,7 @@ function Bar({ count, max, tone }: { count: number; max: number; tone: string })
   );
 }
 
-type Change = { leadId: string; fromTier: string; toTier: string; scoreBefore: number; scoreAfter: number };
+type Change = { leadId: string; leadName: string; fromTier: string; toTier: string; scoreBefore: number; scoreAfter: number };
 
 function TierChanges({ changes, total }: { changes: Change[]; total: number }) {
   const id = useId();
@@ -120,7 +120,13 @@ function TierChanges({ changes, total }: { changes: Change[]; total: number }) {
         <ul aria-labelledby={id} tabIndex={0} className="max-h-64 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200 text-sm">
           {changes.map((c) => (
             <li key={c.leadId} className="flex flex-wrap justify-between gap-x-3 px-3 py-1.5" data-testid="tier-change">
-              <span className="font-mono text-xs text-slate-800 break-all">{c.leadId}</span>
+              <span className="min-w-0 wrap-anywhere">
+                <span className="font-medium text-slate-900">{c.leadName}</span>
+                {/* The id is secondary (the server sends the id as the name when there is none). */}
+                {c.leadName !== c.leadId && (
+                  <span className="ml-2 font-mono text-xs text-slate-600 break-all">{c.leadId}</span>
+                )}
+              </span>
               <span className="text-slate-800">
                 {tierLabel(c.fromTier)} → {tierLabel(c.toTier)}{' '}
                 <span className="tabular-nums text-slate-600">

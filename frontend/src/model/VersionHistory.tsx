@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { formatWhen } from '../admin/request';
 import { formatPoints } from '../lib/format';
-import { fieldLabel, noteError } from './draft';
+import { fieldLabel, MAX_NOTE, noteError } from './draft';
+import { NoteLength } from './NoteLength';
 import { DataTable } from './ReportTables';
 
 export interface HistoryEntry {
@@ -112,19 +113,20 @@ function VersionItem({
 
   const title = entry.stored ? `Version ${entry.version}` : `Version ${entry.version} (starting model)`;
   return (
-    <li className="rounded-md border border-slate-200 p-3" data-testid={`version-${entry.version}`}>
+    <li className="min-w-0 rounded-md border border-slate-200 p-3" data-testid={`version-${entry.version}`}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h4 id={`${id}-title`} className="text-sm font-semibold text-slate-900">
           {title}
           {current && <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs font-medium text-green-900">in force</span>}
         </h4>
         {entry.stored && (
-          <p className="text-xs text-slate-600">
+          <p className="text-xs text-slate-600 wrap-anywhere">
             by {who(entry.actorId, entry.actorName, meId)} · {formatWhen(entry.at)}
           </p>
         )}
       </div>
-      <p className="mt-1 text-sm text-slate-800">
+      {/* A note may be one unbroken string (a pasted URL): it wraps anywhere rather than widen the page. */}
+      <p className="mt-1 text-sm text-slate-800 wrap-anywhere" data-testid="version-note">
         {entry.stored ? <>Note: {entry.note}</> : `The defaults the tenant started with (every other parameter as in version ${entry.version + 1}).`}
       </p>
       {entry.changes.length > 0 ? (
@@ -158,14 +160,15 @@ function VersionItem({
             ref={noteRef}
             rows={2}
             value={note}
-            maxLength={500}
+            maxLength={MAX_NOTE}
             aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${id}-error` : undefined}
+            aria-describedby={`${id}-length${error ? ` ${id}-error` : ''}`}
             onChange={(e) => setNote(e.target.value)}
             className="block w-full rounded-md border border-slate-400 px-2 py-1.5 text-sm"
           />
+          <NoteLength id={`${id}-length`} length={note.length} />
           {error && (
-            <p id={`${id}-error`} role="alert" className="text-sm font-medium text-red-700">
+            <p id={`${id}-error`} role="alert" className="text-sm font-medium text-red-700 wrap-anywhere">
               {error}
             </p>
           )}

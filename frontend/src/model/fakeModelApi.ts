@@ -95,8 +95,8 @@ export function preview(): PreviewModelMutation['previewScoringConfig'] {
       bands: bands([50, 30, 20, 10, 40, 40, 20, 20, 5, 5]),
     },
     tierChanges: [
-      { leadId: 'lead-7', fromTier: 'warm', toTier: 'hot', scoreBefore: 65.5, scoreAfter: 72.25 },
-      { leadId: 'lead-9', fromTier: 'cold', toTier: 'warm', scoreBefore: 38, scoreAfter: 41 },
+      { leadId: 'lead-7', leadName: 'Alex Rossi (Hooli)', fromTier: 'warm', toTier: 'hot', scoreBefore: 65.5, scoreAfter: 72.25 },
+      { leadId: 'lead-9', leadName: 'lead-9', fromTier: 'cold', toTier: 'warm', scoreBefore: 38, scoreAfter: 41 },
     ],
     tierChangesTotal: 12,
     backtest: {

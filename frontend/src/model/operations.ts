@@ -129,6 +129,7 @@ export const PREVIEW_MODEL_MUTATION = /* GraphQL */ `
       }
       tierChanges {
         leadId
+        leadName
         fromTier
         toTier
         scoreBefore
