@@ -20,7 +20,7 @@ from auth.passwords import check_password_policy, hash_password
 from auth.revocation import is_duplicate
 from auth.service import AuthService, Principal, Session
 from foundation.audit import record_event
-from foundation.errors import BadInput, Conflict, Forbidden, field_error
+from foundation.errors import BadInput, Conflict, Forbidden, NotFound, field_error
 from models import Invitation, Role, Tenant, User
 from models.base import utcnow
 
@@ -65,6 +65,9 @@ async def invite_user(actor: Principal, *, email: str, name: str, role: str) -> 
         invited_by=actor.user_id,
         expires_at=utcnow() + INVITATION_TTL,
     )
+    # a new invitation replaces the pending ones for this email (one sent as admin by mistake
+    # stayed valid after the right one, as rep, was sent)
+    await _withdraw({"tenantId": actor.tenant_id, "email": email})
     await invitation.insert()
     await record_event(
         "user.invited",
@@ -73,6 +76,41 @@ async def invite_user(actor: Principal, *, email: str, name: str, role: str) -> 
         {"invitationId": invitation.invitation_id, "role": str(user_role)},
     )
     return IssuedInvitation(invitation=invitation, token=token)
+
+
+async def pending_invitations(tenant_id: str) -> list[Invitation]:
+    """The tenant's invitations not used, withdrawn or expired yet, newest first."""
+    now = utcnow()
+    found = await Invitation.find({"tenantId": tenant_id}).to_list()
+    pending = [i for i in found if i.used_at is None and i.revoked_at is None]
+    return sorted(
+        (i for i in pending if i.expires_at > now), key=lambda i: i.created_at, reverse=True
+    )
+
+
+async def revoke_invitation(actor: Principal, invitation_id: str) -> Invitation:
+    """Withdraw a pending invitation of the admin's tenant: its link stops working."""
+    if not actor.is_admin:
+        raise Forbidden("only an admin can withdraw invitations")
+    invitation = await Invitation.find_one(
+        {"tenantId": actor.tenant_id, "invitationId": invitation_id}
+    )
+    if invitation is None:
+        raise NotFound("no such invitation", [field_error("invitationId", "not found")])
+    if invitation.used_at is not None:
+        raise Conflict("already accepted", [field_error("invitationId", "already accepted")])
+    await _withdraw({"_id": invitation.id})
+    await record_event(
+        "invitation.revoked", actor.tenant_id, actor.user_id, {"invitationId": invitation_id}
+    )
+    invitation.revoked_at = utcnow()
+    return invitation
+
+
+async def _withdraw(query: dict[str, object]) -> None:
+    await Invitation.get_pymongo_collection().update_many(
+        {**query, "usedAt": None, "revokedAt": None}, {"$set": {"revokedAt": utcnow()}}
+    )
 
 
 async def accept_invitation(auth: AuthService, token: str, password: str) -> Session:
@@ -111,6 +149,11 @@ async def _usable_invitation(token: str) -> Invitation:
         raise BadInput(
             "this invitation was already used; sign in instead",
             [field_error("token", "already used")],
+        )
+    if invitation.revoked_at is not None:
+        raise BadInput(
+            "this invitation was withdrawn; ask your admin for a new one",
+            [field_error("token", "withdrawn")],
         )
     if invitation.expires_at <= utcnow():
         raise BadInput(

@@ -10,6 +10,7 @@ from auth import apikeys, invites
 from gql.permissions import IsAdmin
 from gql.types import AuthPayload, Role
 from models import ApiKey as ApiKeyDocument
+from models import Invitation as InvitationModel
 
 
 @strawberry.type(description="An ingestion key of the tenant (the secret itself is never shown)")
@@ -65,8 +66,36 @@ class Invitation:
         )
 
 
+@strawberry.type(description="An invitation not accepted, withdrawn or expired yet")
+class PendingInvitation:
+    invitation_id: str
+    email: str
+    name: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def from_model(cls, invitation: InvitationModel) -> PendingInvitation:
+        return cls(
+            invitation_id=invitation.invitation_id,
+            email=invitation.email,
+            name=invitation.name,
+            role=Role(str(invitation.role)),
+            created_at=invitation.created_at,
+            expires_at=invitation.expires_at,
+        )
+
+
 @strawberry.type
 class AccessQuery:
+    @strawberry.field(
+        permission_classes=[IsAdmin], description="Invitations still pending, newest first"
+    )
+    async def invitations(self, info: strawberry.Info) -> list[PendingInvitation]:
+        found = await invites.pending_invitations(info.context.user.tenant_id)
+        return [PendingInvitation.from_model(invitation) for invitation in found]
+
     @strawberry.field(
         permission_classes=[IsAdmin], description="The tenant's ingestion keys, newest first"
     )
@@ -105,6 +134,14 @@ class AccessMutation:
             info.context.user, email=email, name=name, role=role.value
         )
         return Invitation.from_issued(issued)
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Withdraw a pending invitation: its link stops working (admin)",
+    )
+    async def revoke_invitation(self, info: strawberry.Info, invitation_id: str) -> bool:
+        await invites.revoke_invitation(info.context.user, invitation_id)
+        return True
 
     @strawberry.mutation(description="Accept an invitation: create the account and sign in")
     async def accept_invite(self, info: strawberry.Info, token: str, password: str) -> AuthPayload:

@@ -25,6 +25,7 @@ class Invitation(Document):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = None
+    revoked_at: datetime | None = Field(None, description="withdrawn by an admin, or replaced")
     user_id: str | None = Field(None, description="the user created by accepting it")
 
     class Settings:

@@ -157,3 +157,43 @@ async def test_an_invitation_dies_with_its_admins_rights(client):
     response = await client.post("/auth/accept-invite", json={"token": token, "password": PASSWORD})
     assert response.status_code == 400
     assert "no longer valid" in response.json()["error"]["message"]
+
+
+PENDING = "{ invitations { invitationId email role } }"
+
+
+async def test_a_new_invitation_replaces_the_pending_one_and_admins_can_withdraw(client):
+    """An invitation sent as admin by mistake stayed valid after the right one (as rep) was
+    sent; it is now replaced, pending ones are listed, and an admin can withdraw one (UI QA s18
+    #7)."""
+    admin = await register_tenant(client)
+    mistaken = await invite(client, admin, "oops@example.com", role="ADMIN")
+    meant = await invite(client, admin, "oops@example.com", role="REP")
+    other = await invite(client, admin, "other@example.com", role="MANAGER")
+    old = await client.post(
+        "/auth/accept-invite", json={"token": token_of(mistaken), "password": PASSWORD}
+    )
+    assert old.status_code == 400
+    assert old.json()["error"]["details"] == [{"field": "token", "message": "withdrawn"}]
+    pending = (await graphql(client, PENDING, token=admin.token))["data"]["invitations"]
+    assert [(p["email"], p["role"]) for p in pending] == [
+        ("other@example.com", "MANAGER"),
+        ("oops@example.com", "REP"),
+    ]
+    withdraw = "mutation($id: String!) { revokeInvitation(invitationId: $id) }"
+    other_id = pending[0]["invitationId"]
+    assert (await graphql(client, withdraw, {"id": other_id}, admin.token))["data"] == {
+        "revokeInvitation": True
+    }
+    refused = await client.post(
+        "/auth/accept-invite", json={"token": token_of(other), "password": PASSWORD}
+    )
+    assert refused.status_code == 400
+    accepted = await client.post(
+        "/auth/accept-invite", json={"token": token_of(meant), "password": PASSWORD}
+    )
+    assert accepted.status_code == 200 and accepted.json()["user"]["role"] == "rep"
+    assert (await graphql(client, PENDING, token=admin.token))["data"]["invitations"] == []
+    elsewhere = await register_tenant(client)  # another tenant's admin cannot withdraw it
+    body = await graphql(client, withdraw, {"id": other_id}, elsewhere.token)
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
