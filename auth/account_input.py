@@ -56,28 +56,28 @@ def registration_input(
     field (a sign-up makes the new tenant's admin and names the tenant; an admin adding a user
     gives a role, rep by default)."""
     problems: list[dict[str, Any]] = []
-    email_text = _checked(problems, normalise_email, email) or ""
-    name_text = _checked(problems, require_text, "name", name, MAX_NAME_LENGTH) or ""
+    email_text = checked(problems, normalise_email, email) or ""
+    name_text = checked(problems, require_text, "name", name, MAX_NAME_LENGTH) or ""
     if not isinstance(password, str):
         problems.append(field_error("password", "must be a string"))
     else:
-        _checked(problems, check_password_policy, password, min_password_length, email=email_text)
+        checked(problems, check_password_policy, password, min_password_length, email=email_text)
     tenant_text, user_role = "", Role.ADMIN
     if sign_up:
         if role is not None:  # never ignore a role
             rule = "only an admin adding a user to their tenant sets a role (sign in first)"
             problems.append(field_error("role", rule))
-        tenant = _checked(problems, require_text, "tenantName", tenant_name, MAX_NAME_LENGTH)
+        tenant = checked(problems, require_text, "tenantName", tenant_name, MAX_NAME_LENGTH)
         tenant_text = tenant or ""
     else:
-        user_role = _checked(problems, parse_role, role) or Role.REP
+        user_role = checked(problems, parse_role, role) or Role.REP
     if problems:
         names = ", ".join(dict.fromkeys(problem["field"] for problem in problems))
         raise BadInput(f"invalid {names}", problems)
     return email_text, name_text, tenant_text, user_role
 
 
-def _checked(
+def checked(
     problems: list[dict[str, Any]], check: Callable[..., T], *args: Any, **kw: Any
 ) -> T | None:
     """The check's result, or None with its BadInput's details added to ``problems``."""

@@ -12,10 +12,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from auth.account_input import normalise_email, parse_role, require_text
+from auth.account_input import checked, normalise_email, parse_role, require_text
 from auth.passwords import check_password_policy, hash_password
 from auth.revocation import is_duplicate
 from auth.service import AuthService, Principal, Session
@@ -49,9 +50,13 @@ async def invite_user(actor: Principal, *, email: str, name: str, role: str) -> 
     """A one-time invitation to the admin's tenant, valid for seven days."""
     if not actor.is_admin:
         raise Forbidden("only an admin can invite users")
-    email = normalise_email(email)
-    name = require_text("name", name, 200)
-    user_role = parse_role(role)
+    problems: list[dict[str, Any]] = []  # every bad field at once
+    email = checked(problems, normalise_email, email) or ""
+    name = checked(problems, require_text, "name", name, 200) or ""
+    user_role = checked(problems, parse_role, role) or Role.REP
+    if problems:
+        fields = ", ".join(problem["field"] for problem in problems)
+        raise BadInput(f"invalid {fields}", problems)
     if await User.find_one({"email": email}) is not None:
         raise Conflict("email already registered", [field_error("email", "already registered")])
     token = secrets.token_urlsafe(32)
@@ -115,7 +120,15 @@ async def _withdraw(query: dict[str, object]) -> None:
 
 async def accept_invitation(auth: AuthService, token: str, password: str) -> Session:
     """Create the invited user with this password and sign them in; a link works once."""
-    invitation = await _usable_invitation(token)
+    try:  # the link and the password are both named when both are wrong
+        invitation = await _usable_invitation(token)
+    except BadInput as refused:
+        try:
+            check_password_policy(password, auth.settings.password_min_length)
+        except BadInput as weak:
+            details = refused.details + weak.details
+            raise BadInput("invalid token, password", details) from None
+        raise
     check_password_policy(password, auth.settings.password_min_length, email=invitation.email)
     if await Tenant.find_one({"_id": invitation.tenant_id}) is None:
         raise BadInput("invalid invitation", [field_error("token", "the tenant no longer exists")])

@@ -132,11 +132,13 @@ class AdminQuery(AccessQuery):
         action: str | None = None,
         since: datetime | None = None,
     ) -> list[AuditEntry]:
+        errors = []  # every bad argument at once
         if not 1 <= limit <= MAX_AUDIT_LIMIT:
-            rule = f"must be between 1 and {MAX_AUDIT_LIMIT}"
-            raise BadInput("invalid limit", [field_error("limit", rule)])
+            errors.append(field_error("limit", f"must be between 1 and {MAX_AUDIT_LIMIT}"))
         if since is not None and before is not None and since >= before:
-            raise BadInput("invalid time range", [field_error("since", "must be before `before`")])
+            errors.append(field_error("since", "must be before `before`"))
+        if errors:
+            raise BadInput(f"invalid {', '.join(e['field'] for e in errors)}", errors)
         tenant_id = info.context.user.tenant_id
         events = await list_events(
             tenant_id,

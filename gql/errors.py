@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from api.database import DATABASE_ERRORS, unavailable
-from foundation.errors import AppError
+from foundation.errors import AppError, BadInput
 from foundation.request_context import current_request_id
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,29 @@ INTERNAL = "INTERNAL_SERVER_ERROR"
 def coded_error(error: AppError) -> GraphQLError:
     """A GraphQL error carrying the AppError's code and details."""
     return GraphQLError(error.message, extensions=_extensions(error))
+
+
+def checked_together(*checks: Callable[[], Any]) -> list[Any]:
+    """Every check's result, or one BAD_USER_INPUT naming every field any of them refused
+    (arguments checked one after another were named one per try)."""
+    results: list[Any] = []
+    details: list[dict[str, Any]] = []
+    for check in checks:
+        try:
+            results.append(check())
+        except BadInput as exc:
+            details += exc.details
+            results.append(None)
+        except GraphQLError as exc:
+            extensions = exc.extensions or {}
+            if extensions.get("code") != "BAD_USER_INPUT" or not extensions.get("details"):
+                raise
+            details += extensions["details"]
+            results.append(None)
+    if details:
+        names = ", ".join(dict.fromkeys(str(detail["field"]) for detail in details))
+        raise coded_error(BadInput(f"invalid {names}", details))
+    return results
 
 
 def _extensions(error: AppError) -> dict[str, Any]:

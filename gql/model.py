@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from foundation.errors import BadInput, field_error
-from gql.errors import coded_error
+from gql.errors import checked_together, coded_error
 from gql.model_types import PriorityCount, ScoreBand, ScoringConfigInput, ScoringPreview
 from gql.permissions import CanManageScoring, IsAuthenticated
 from gql.versions import checked_config
@@ -145,8 +145,9 @@ class ModelQuery:
         window_days: int | None = None,
         limit: int = 50,
     ) -> BacktestResult:
-        proposed = checked_config(input)
-        days, count = _window(window_days), _limit(limit)
+        proposed, days, count = checked_together(
+            lambda: checked_config(input), lambda: _window(window_days), lambda: _limit(limit)
+        )
         scores = info.context.services.scores
         tenant_id = info.context.user.tenant_id
         index = await scores.index(tenant_id)
@@ -185,8 +186,7 @@ class ModelMutation:
     async def preview_scoring_config(
         self, info: strawberry.Info, input: ScoringConfigInput, limit: int = 50
     ) -> ModelPreview:
-        proposed = checked_config(input)
-        count = _limit(limit)
+        proposed, count = checked_together(lambda: checked_config(input), lambda: _limit(limit))
         scores = info.context.services.scores
         tenant_id = info.context.user.tenant_id
         index = await scores.index(tenant_id)

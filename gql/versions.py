@@ -163,10 +163,12 @@ class VersionMutation:
         self, info: strawberry.Info, version: int, note: str | None = None
     ) -> ScoringConfig:
         text = (note or "").strip()
-        if not text:
-            raise coded_error(
-                BadInput("invalid note", [field_error("note", "is required: say why")])
-            )
+        errors = [] if text else [field_error("note", "is required: say why")]
+        if version < 1:
+            errors.append(field_error("version", "must be 1 or more"))
+        if errors:
+            names = ", ".join(error["field"] for error in errors)
+            raise coded_error(BadInput(f"invalid {names}", errors))
         config = await version_config(info.context.user.tenant_id, version)
         if config is None:
             raise coded_error(NotFound("no such version", [field_error("version", "not found")]))

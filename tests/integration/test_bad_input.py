@@ -348,3 +348,38 @@ async def test_a_model_whose_version_cannot_be_recorded_is_not_applied(client, m
     assert state["data"]["scoringConfig"] == {"version": 1, "weights": {"emailOpens": 0.4}}
     applied = await graphql(client, query, token=tenant.token)
     assert applied["data"]["updateScoringConfig"]["version"] == 2
+
+
+async def test_graphql_calls_name_every_bad_argument_at_once(client):
+    """Each of these named only its first bad argument (contract QA s18 M4)."""
+    tenant = await register_tenant(client)
+    bad_model = """{weights: {emailOpens: -1, websiteVisits: 0.3, timeSpent: 0.2},
+      caps: {emailOpens: 10, websiteVisits: 20, timeSpent: 600}, halfLifeDays: 7,
+      thresholds: {hot: 70, warm: 40}}"""
+    cases = {
+        f"{{ backtestScoringConfig(input: {bad_model}, windowDays: -1) {{ tierChangesTotal }} }}": {
+            "weights",
+            "windowDays",
+        },
+        f"mutation {{ previewScoringConfig(input: {bad_model}, limit: 500) {{ total }} }}": {
+            "weights",
+            "limit",
+        },
+        'mutation { rollbackScoringConfig(version: -5, note: "") { version } }': {
+            "version",
+            "note",
+        },
+        'mutation { inviteUser(email: "bad", name: "", role: REP) { email } }': {"email", "name"},
+        '{ auditLog(limit: 0, since: "2026-12-01T00:00:00Z", before: "2026-11-01T00:00:00Z")'
+        " { action } }": {"limit", "since"},
+    }
+    for query, expected in cases.items():
+        body = await graphql(client, query, token=tenant.token)
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", (query, error)
+        assert {d["field"] for d in error["extensions"]["details"]} == expected, query
+    response = await client.post(
+        "/auth/accept-invite", json={"token": "bogus", "password": "short"}
+    )
+    _assert_standard_error(response, 400)
+    assert {d["field"] for d in response.json()["error"]["details"]} == {"token", "password"}
