@@ -18,6 +18,7 @@ from foundation.errors import BadInput, field_error
 from gql.context import Context
 from gql.errors import coded_error
 from gql.types import HistoryPoint, HistorySource, LeadTrend, Priority
+from scoring.crossing import lead_trend as lead_trend_now
 from scoring.history_points import PointIndex
 from scoring.history_window import MAX_DAYS, ScoreHistory, TenantWindow
 
@@ -93,7 +94,7 @@ def lead_trend(
     history, tenant_id = source.history, source.tenant_id
     window = history.loaded(tenant_id)
     if window is not None:
-        return _trend(history, window, lead_id, score, priority, now)
+        return _trend(history, tenant_id, window, lead_id, score, priority, now)
     return cast("LeadTrend", _loaded_trend(history, tenant_id, lead_id, score, priority, now))
 
 
@@ -102,7 +103,7 @@ async def _loaded_trend(
 ) -> LeadTrend:
     """`lead_trend` once the window is loaded (no closure: see `_loaded_points`)."""
     window = await history.window(tenant_id, now)
-    return _trend(history, window, lead_id, score, priority, now)
+    return _trend(history, tenant_id, window, lead_id, score, priority, now)
 
 
 _PRIORITIES = {priority.value: priority for priority in Priority}  # Priority(v) is 1 µs
@@ -118,13 +119,14 @@ def _wire(indexed: PointIndex, since: datetime) -> list[HistoryPoint]:
 
 def _trend(
     history: ScoreHistory,
+    tenant_id: str,
     window: TenantWindow,
     lead_id: str,
     score: float,
     priority: str,
     now: datetime,
 ) -> LeadTrend:
-    trend = history.trend(window, lead_id, score, priority, now)
+    trend = lead_trend_now(history.model.loaded(tenant_id), window, lead_id, score, priority, now)
     return LeadTrend(
         change_7d=trend.change_7d,
         crossed_at=trend.crossed_at,

@@ -23,7 +23,7 @@ from models import ScoreHistoryChunk
 from models.base import insert_new
 from scoring.engine import MICROS_PER_DAY
 from scoring.engine_arrays import tier_indices
-from scoring.index import TenantIndex, to_micros
+from scoring.index import TenantIndex, from_micros, to_micros
 
 CHUNK = 5000
 MAX_TIER_DOCS = 48
@@ -42,6 +42,11 @@ class DayPoints:
     scores: np.ndarray
     tiers: np.ndarray
     counts: np.ndarray
+    moments: np.ndarray | None = None  # tier changes: each one's moment (µs); else `at`
+
+    def moment(self, n: int) -> datetime:
+        """When point `n` happened."""
+        return self.at if self.moments is None else from_micros(int(self.moments[n]))
 
 
 def tier_code(priority: str) -> int:
@@ -67,6 +72,11 @@ def pack(tenant_id: str, points: DayPoints, n: int, chunks: int) -> dict[str, An
         "score": Binary(np.round(points.scores * 100).astype("<u2").tobytes()),
         "tier": Binary(points.tiers.astype(np.uint8).tobytes()),
         "counts": Binary(points.counts.astype("<f4").tobytes()),
+        **(
+            {}
+            if points.moments is None
+            else {"moments": Binary(points.moments.astype("<i8").tobytes())}
+        ),
     }
 
 
@@ -77,7 +87,8 @@ def unpack(doc: dict[str, Any]) -> DayPoints:
     tiers = np.frombuffer(bytes(doc["tier"]), np.uint8)
     counts = np.frombuffer(bytes(doc["counts"]), "<f4").reshape(len(ids), 3)
     day = date.fromisoformat(doc["day"])
-    return DayPoints(day, doc["kind"], doc["at"], ids, scores, tiers, counts)
+    moments = np.frombuffer(bytes(doc["moments"]), "<i8") if "moments" in doc else None
+    return DayPoints(day, doc["kind"], doc["at"], ids, scores, tiers, counts, moments)
 
 
 def chunked(points: DayPoints) -> list[DayPoints]:
@@ -94,6 +105,7 @@ def chunked(points: DayPoints) -> list[DayPoints]:
                 points.scores[start:stop],
                 points.tiers[start:stop],
                 points.counts[start:stop],
+                None if points.moments is None else points.moments[start:stop],
             )
         )
     return parts

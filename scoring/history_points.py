@@ -70,9 +70,17 @@ class PointIndex:
         """The daily points' scores from `since` on."""
         return self.day_scores[bisect.bisect_left(self.day_ats, since) :]
 
-    def trend(self, since: datetime, score: float, priority: str, now: datetime) -> Trend:
+    def trend(
+        self,
+        since: datetime,
+        score: float,
+        priority: str,
+        now: datetime,
+        entered: datetime | None = None,
+    ) -> Trend:
         """Along the points from `since` on and the live one (`score`, `priority` at `now`):
-        the change since the last daily point at least 7 days old, and the last tier change."""
+        the change since the last daily point at least 7 days old, and the last tier change
+        (a live one at `entered`, when the lead entered its tier: scoring/crossing.py)."""
         first = self.first(since)
         week_ago = bisect.bisect_right(self.day_ats, now - WEEK) - 1
         change = None
@@ -83,7 +91,7 @@ class PointIndex:
             before, after = self.points[self.last_change - 1], self.points[self.last_change]
             crossing = (after.at, before.priority, after.priority)
         if first < len(self.points) and self.points[-1].priority != priority:
-            crossing = (now, self.points[-1].priority, priority)  # the live point is the last
+            crossing = (entered or now, self.points[-1].priority, priority)  # the live one
         if crossing is None:
             return Trend(change, None, None, None)
         return Trend(change, *crossing)

@@ -20,6 +20,7 @@ from pymongo.errors import PyMongoError
 
 from foundation import heap
 from models.base import utcnow
+from scoring.crossing import crossing_moments
 from scoring.history import (
     TIERS,
     DayPoints,
@@ -111,8 +112,9 @@ class TenantWindow:
 
     def _add_changes(self, points: DayPoints) -> None:
         self.tier_seq[points.day] = self.tier_seq.get(points.day, 0) + 1
-        for lead_id, score, tier in zip(points.lead_ids, points.scores, points.tiers, strict=True):
-            point = HistoryPoint(points.at, round(float(score), 2), TIERS[int(tier)], "tier")
+        for n, lead_id in enumerate(points.lead_ids):
+            tier, score = TIERS[int(points.tiers[n])], round(float(points.scores[n]), 2)
+            point = HistoryPoint(points.moment(n), score, tier, "tier")
             self.changes.setdefault(lead_id, []).append(point)
         self.version += 1
 
@@ -335,15 +337,16 @@ class ScoreHistory:
         changed = moved[before[moved] != 0].tolist()
         stored = 0
         if changed:
-            picked = np.asarray(changed, np.int64)
+            picked, ids = np.asarray(changed, np.int64), [lead_ids[n] for n in changed]
             change = DayPoints(
                 now.date(),
                 "tier",
                 now,
-                [lead_ids[n] for n in changed],
+                ids,
                 current.scores[picked],
                 current.tiers[picked],
                 current.counts[picked],
+                crossing_moments(index, window, ids, current.tiers[picked], now),
             )
             used = await store_tier_changes(tenant_id, change, window.tier_seq.get(now.date(), 0))
             window.add(change)
@@ -372,12 +375,6 @@ class ScoreHistory:
             return 0
         self.purged_on = today
         return await purge_history(today - timedelta(days=keep_days))
-
-    def trend(
-        self, window: TenantWindow, lead_id: str, score: float, priority: str, now: datetime
-    ) -> Trend:
-        """The lead's score change over 7 days and its last tier crossing (live point last)."""
-        return window.indexed(lead_id).trend(now - WINDOW_SPAN, score, priority, now)
 
 
 __all__ = [

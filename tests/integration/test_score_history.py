@@ -3,6 +3,7 @@ fields and the "moved up a tier" filter, all read from memory once loaded."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -219,3 +220,33 @@ async def test_the_moved_up_filter_counts_the_tier_a_lead_is_in_now(served) -> N
     assert await moved() == []
     await ingest(client, tenant, [lead("acme", 10, 20, 300, owner), lead("new", 0, 0, 0, owner)])
     assert await moved() == ["acme"]  # up again: its live crossing is up
+
+
+async def test_crossed_at_is_the_moment_of_the_change_before_and_after_the_job(served) -> None:
+    """crossedAt answered each request's own time until the history job ran, then the job's
+    (UI QA s18 #4); it is the write that moved the lead, before and after the job."""
+    client, services = served
+    tenant = await register_tenant(client)
+    owner = tenant.user_id
+    await ingest(client, tenant, [lead("acme", 1, 1, 0, owner)])
+    await record_history(services, utcnow() - timedelta(hours=1))  # acme cold
+    await ingest(client, tenant, [lead("acme", 10, 20, 300, owner)])  # into hot, now
+
+    async def crossed() -> str:
+        body = await graphql(client, QUERY, {"days": 5}, token=tenant.token)
+        [item] = body["data"]["leads"]["items"]
+        assert (item["trend"]["crossedFrom"], item["trend"]["crossedTo"]) == ("COLD", "HOT")
+        return str(item["trend"]["crossedAt"])
+
+    first = await crossed()
+    await asyncio.sleep(0.05)
+    assert await crossed() == first  # not the moment of each request
+    from models import Interaction
+
+    doc = await Interaction.get_pymongo_collection().find_one(
+        {"tenantId": tenant.tenant_id, "leadId": "acme"}
+    )
+    stored = doc["updatedAt"].isoformat(timespec="milliseconds")[:23]
+    assert first.startswith(stored), (first, stored)  # the write's time
+    await record_history(services, utcnow())  # the job stores the change at that moment
+    assert await crossed() == first

@@ -10,6 +10,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scoring.crossing import lead_trend
 from scoring.engine import ScoringConfig
 from scoring.history import DayPoints, days_back, snapshot, tier_code
 from scoring.history_points import PointIndex
@@ -142,8 +143,7 @@ def test_trend_is_the_last_week_old_day_and_the_last_tier_change(rows, score, pr
         (HistoryPoint(NOW - timedelta(days=ago), s, tier, kind) for ago, s, tier, kind in rows),
         key=lambda p: p.at,
     )
-    history = ScoreHistory(ReadModel(ScoringConfig()))
-    got = history.trend(FakeWindow(points), "lead", score, priority, NOW)  # type: ignore[arg-type]
+    got = lead_trend(None, FakeWindow(points), "lead", score, priority, NOW)  # type: ignore[arg-type]
     recent = [p for p in points if p.at >= NOW - timedelta(days=WINDOW)]
     assert got == reference_trend(recent, score, priority)
 
