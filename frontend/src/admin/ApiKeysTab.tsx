@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import useSWR from 'swr';
 import { gqlRequest } from '../api/client';
 import type {
@@ -8,6 +8,7 @@ import type {
   RevokeApiKeyMutation,
   RevokeApiKeyMutationVariables,
 } from '../gql/graphql';
+import { ConfirmAction } from './ConfirmAction';
 import { API_KEYS_QUERY, CREATE_API_KEY_MUTATION, REVOKE_API_KEY_MUTATION } from './operations';
 import { adminError, adminSWR, formatWhen } from './request';
 import { ShownOnce } from './ShownOnce';
@@ -63,19 +64,6 @@ export function ApiKeysTab() {
 }
 
 function KeyRow({ apiKey, onRevoke }: { apiKey: Key; onRevoke: (key: Key) => Promise<void> }) {
-  const id = useId();
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  const revokeRef = useRef<HTMLButtonElement>(null);
-  const wasConfirming = useRef(false);
-
-  useEffect(() => {
-    if (confirming) cancelRef.current?.focus();
-    else if (wasConfirming.current) revokeRef.current?.focus();
-    wasConfirming.current = confirming;
-  }, [confirming]);
-
   return (
     <li className="flex flex-wrap items-center gap-3 px-3 py-3" data-testid={`key-${apiKey.keyId}`}>
       <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
@@ -87,45 +75,14 @@ function KeyRow({ apiKey, onRevoke }: { apiKey: Key; onRevoke: (key: Key) => Pro
           Created {formatWhen(apiKey.createdAt)} · last used {formatWhen(apiKey.lastUsedAt)}
         </p>
       </div>
-      {apiKey.isActive && !confirming && (
-        <button
-          ref={revokeRef}
-          type="button"
-          aria-label={`Revoke ${apiKey.name}`}
-          onClick={() => setConfirming(true)}
-          className="rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50"
-        >
-          Revoke
-        </button>
-      )}
-      {apiKey.isActive && confirming && (
-        <div role="group" aria-labelledby={`${id}-ask`} className="flex flex-wrap items-center gap-2">
-          <p id={`${id}-ask`} className="text-sm text-slate-900">
-            Revoke {apiKey.name}? Clients using it stop at once.
-          </p>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => {
-              setBusy(true);
-              void onRevoke(apiKey).finally(() => {
-                setBusy(false);
-                setConfirming(false);
-              });
-            }}
-            className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60"
-          >
-            Yes, revoke
-          </button>
-          <button
-            ref={cancelRef}
-            type="button"
-            onClick={() => setConfirming(false)}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
-          >
-            Cancel
-          </button>
-        </div>
+      {apiKey.isActive && (
+        <ConfirmAction
+          label="Revoke"
+          accessibleName={`Revoke ${apiKey.name}`}
+          question={`Revoke ${apiKey.name}? Clients using it stop at once.`}
+          confirmLabel="Yes, revoke"
+          onConfirm={() => onRevoke(apiKey)}
+        />
       )}
     </li>
   );

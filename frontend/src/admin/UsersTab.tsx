@@ -12,6 +12,7 @@ import type {
 } from '../gql/graphql';
 import { formatRole } from '../lib/format';
 import { ADMIN_USERS_QUERY, INVITE_USER_MUTATION, UPDATE_USER_MUTATION } from './operations';
+import { PendingInvitations, usePendingInvitations } from './PendingInvitations';
 import { adminError, adminSWR, formatWhen } from './request';
 import { ShownOnce } from './ShownOnce';
 import { useAdminSubmit } from './useAdminSubmit';
@@ -23,6 +24,7 @@ type ManagedUser = AdminUsersQuery['users'][number];
 export function UsersTab() {
   const me = getSessionState().user?.userId;
   const users = useSWR<AdminUsersQuery>('AdminUsers', () => gqlRequest<AdminUsersQuery>(ADMIN_USERS_QUERY), adminSWR);
+  const invitations = usePendingInvitations();
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -40,7 +42,14 @@ export function UsersTab() {
 
   return (
     <div className="space-y-6">
-      <InviteForm onInvited={() => void users.mutate()} />
+      <InviteForm
+        onInvited={() => {
+          // A new invitation replaces that email's pending one (whose link stops working).
+          void invitations.mutate();
+          void users.mutate();
+        }}
+      />
+      <PendingInvitations invitations={invitations} />
       <div className="space-y-2">
         <h3 className="text-base font-semibold text-slate-900">Users</h3>
         <p role="status" className="text-sm text-slate-700">

@@ -1,8 +1,9 @@
-import type { AdminUsersQuery, ApiKeysQuery, AuditLogQuery } from '../gql/graphql';
+import type { AdminUsersQuery, ApiKeysQuery, AuditLogQuery, PendingInvitationsQuery } from '../gql/graphql';
 import { json } from '../test/fakeApi';
 import { stubGraphqlFetch, unknownOperation, type FakeError } from '../test/fakeGraphql';
 
 type Entry = AuditLogQuery['auditLog'][number];
+type Invitation = PendingInvitationsQuery['invitations'][number];
 
 export const ME = { userId: 'a1', tenantId: 't1', email: 'admin@acme.example', name: 'Ada Admin', role: 'admin' };
 
@@ -18,6 +19,13 @@ export function apiKeys(): ApiKeysQuery['apiKeys'] {
   return [
     { keyId: 'key_1', name: 'hubspot-sync', prefix: 'lsk_AbCdEf', createdAt: '2026-11-20T10:00:00Z', lastUsedAt: '2026-11-27T09:00:00Z', revokedAt: null, isActive: true },
     { keyId: 'key_0', name: 'old-sync', prefix: 'lsk_ZyXwVu', createdAt: '2026-10-01T10:00:00Z', lastUsedAt: null, revokedAt: '2026-11-01T10:00:00Z', isActive: false },
+  ];
+}
+
+export function pendingInvitations(): Invitation[] {
+  return [
+    { invitationId: 'inv_2', email: 'pat@acme.example', name: 'Pat Pending', role: 'MANAGER', createdAt: '2026-11-27T10:00:00Z', expiresAt: '2026-12-04T10:00:00Z' },
+    { invitationId: 'inv_1', email: 'quinn@acme.example', name: 'Quinn Queued', role: 'REP', createdAt: '2026-11-25T09:00:00Z', expiresAt: '2026-12-02T09:00:00Z' },
   ];
 }
 
@@ -40,6 +48,8 @@ export function auditEntry(i: number, over: Partial<Entry> = {}): Entry {
 }
 
 export interface FakeAdminOptions {
+  /** The pending invitations at the start (default: `pendingInvitations()`). */
+  invitations?: Invitation[];
   audit?: (vars: Record<string, unknown>) => Entry[];
   errors?: Partial<Record<string, FakeError>>;
 }
@@ -48,6 +58,8 @@ export interface FakeAdminOptions {
 export function installFakeAdminApi(opts: FakeAdminOptions = {}) {
   const users = adminUsers();
   const keys = apiKeys();
+  const invitations = [...(opts.invitations ?? pendingInvitations())];
+  let invited = 0;
   return stubGraphqlFetch((operationName, v) => {
     switch (operationName) {
       case 'AdminUsers':
@@ -58,11 +70,24 @@ export function installFakeAdminApi(opts: FakeAdminOptions = {}) {
         if (typeof v.isActive === 'boolean') user.isActive = v.isActive;
         return json({ data: { updateUser: { userId: user.userId, role: user.role, isActive: user.isActive } } });
       }
-      case 'InviteUser':
+      case 'InviteUser': {
+        const email = String(v.email).toLowerCase();
+        // Like the API: a new invitation replaces that email's pending one.
+        const previous = invitations.findIndex((i) => i.email === email);
+        if (previous >= 0) invitations.splice(previous, 1);
+        invited += 1;
+        invitations.unshift({
+          invitationId: `inv_new_${invited}`,
+          email,
+          name: String(v.name),
+          role: v.role as Invitation['role'],
+          createdAt: '2026-11-28T10:00:00Z',
+          expiresAt: '2026-12-05T10:00:00Z',
+        });
         return json({
           data: {
             inviteUser: {
-              email: String(v.email).toLowerCase(),
+              email,
               name: v.name,
               role: v.role,
               expiresAt: '2026-12-05T10:00:00Z',
@@ -70,6 +95,17 @@ export function installFakeAdminApi(opts: FakeAdminOptions = {}) {
             },
           },
         });
+      }
+      case 'PendingInvitations':
+        return json({ data: { invitations } });
+      case 'RevokeInvitation': {
+        const index = invitations.findIndex((i) => i.invitationId === v.invitationId);
+        if (index < 0) {
+          return json({ data: null, errors: [{ message: 'invitation not found', extensions: { code: 'NOT_FOUND' } }] });
+        }
+        invitations.splice(index, 1);
+        return json({ data: { revokeInvitation: true } });
+      }
       case 'ApiKeys':
         return json({ data: { apiKeys: keys } });
       case 'CreateApiKey': {

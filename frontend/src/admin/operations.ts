@@ -1,4 +1,4 @@
-// GraphQL operations of the admin screens (users, ingestion keys, audit log).
+// GraphQL operations of the admin screens (users and invitations, ingestion keys, audit log).
 // The `/* GraphQL */` marker lets graphql-codegen type them into src/gql/.
 
 export const ADMIN_USERS_QUERY = /* GraphQL */ `
@@ -24,6 +24,25 @@ export const INVITE_USER_MUTATION = /* GraphQL */ `
       expiresAt
       inviteUrl
     }
+  }
+`;
+
+export const PENDING_INVITATIONS_QUERY = /* GraphQL */ `
+  query PendingInvitations {
+    invitations {
+      invitationId
+      email
+      name
+      role
+      createdAt
+      expiresAt
+    }
+  }
+`;
+
+export const REVOKE_INVITATION_MUTATION = /* GraphQL */ `
+  mutation RevokeInvitation($invitationId: String!) {
+    revokeInvitation(invitationId: $invitationId)
   }
 `;
 

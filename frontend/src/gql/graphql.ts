@@ -77,6 +77,18 @@ export type InviteUserMutationVariables = Exact<{
 
 export type InviteUserMutation = { inviteUser: { email: string, name: string, role: Role, expiresAt: string, inviteUrl: string } };
 
+export type PendingInvitationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PendingInvitationsQuery = { invitations: Array<{ invitationId: string, email: string, name: string, role: Role, createdAt: string, expiresAt: string }> };
+
+export type RevokeInvitationMutationVariables = Exact<{
+  invitationId: string;
+}>;
+
+
+export type RevokeInvitationMutation = { revokeInvitation: boolean };
+
 export type UpdateUserMutationVariables = Exact<{
   userId: string;
   role?: Role | null | undefined;
