@@ -24,6 +24,7 @@ from cli.runtime import (
     connected_settings,
     console,
     dev_secret,
+    key_line,
     known_tenant,
     load_or_exit,
     prepare,
@@ -326,10 +327,8 @@ def apikey_list(
     async def run(_: ScoreService) -> int:
         if not await known_tenant(tenant):
             return 2
-        for key in await apikeys.list_keys(tenant):
-            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-            used = f"{key.last_used_at:%Y-%m-%d %H:%M}Z" if key.last_used_at else "never"
-            print(f"{key.key_id}\t{key.prefix}…\t{key.name}\t{state}\tlast used {used}")
+        keys = await apikeys.list_keys(tenant)
+        print("\n".join(map(key_line, keys))) if keys else console.print("no ingestion keys")
         return 0
 
     raise typer.Exit(run_async(with_scores(connected_settings(), _reporting(run))))

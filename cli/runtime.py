@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
@@ -22,11 +23,12 @@ from foundation.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:  # imported where used: sign-in, cache and limits cost a command ~0.8 s
     from api.services import Services
+    from models import ApiKey
     from scoring.service import ScoreService
 
 log = logging.getLogger(__name__)
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # a line is not cut at 80 columns when piped
 DATABASE_UNAVAILABLE = 3  # the exit code of a data command that could not reach the database
 T = TypeVar("T")
 
@@ -53,7 +55,9 @@ def connected_settings() -> Settings:
             raise typer.Exit(2)
         console.print(f"using the embedded database of `make run` ({embedded})")
         settings = load_or_exit(mongodb_uri=embedded)
-    configure_logging(settings.log_level)
+    # a command's own lines are for the person at the terminal: the service's INFO lines (the
+    # audit record of an import, as JSON) only when LOG_LEVEL asks for them
+    configure_logging(settings.log_level if "LOG_LEVEL" in os.environ else "WARNING")
     return settings
 
 
@@ -270,3 +274,10 @@ def progress_bar() -> Progress:
         TimeElapsedColumn(),
         console=console,
     )
+
+
+def key_line(key: ApiKey) -> str:
+    """An ingestion key as `apikey list` prints it: id, prefix, name, state, last use."""
+    state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+    used = f"{key.last_used_at:%Y-%m-%d %H:%M}Z" if key.last_used_at else "never"
+    return f"{key.key_id}\t{key.prefix}…\t{key.name}\t{state}\tlast used {used}"
