@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from foundation.audit import record_event
-from foundation.errors import BadInput, NotFound, Unauthenticated, field_error
+from foundation.errors import BadInput, Conflict, NotFound, Unauthenticated, field_error
 from models import ApiKey, Tenant
 from models.base import utcnow
 
@@ -49,6 +49,10 @@ async def create_key(tenant_id: str, name: str, *, actor_id: str | None = None) 
     name = _checked_name(name)
     if await Tenant.find_one({"_id": tenant_id}) is None:
         raise NotFound("no such tenant", [field_error("tenant", "not found")])
+    # two active keys of one name cannot be told apart in the list, the audit or a revocation
+    if await ApiKey.find_one({"tenantId": tenant_id, "name": name, "revokedAt": None}):
+        rule = "an active key has this name: choose another, or revoke that one first"
+        raise Conflict(f"a key named {name!r} exists", [field_error("name", rule)])
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     digest = hash_key(secret)
     record = ApiKey(

@@ -58,7 +58,9 @@ def fit_key(tenant_id: str, table: SnapshotTable, fingerprint: str) -> str:
     """The cache key of a fit: the tenant, the model in force and a digest of the closed
     leads' table (the same data gives the same key in every process)."""
     digest = hashlib.sha256(fingerprint.encode())
-    digest.update("\0".join(table.lead_ids).encode())
+    # by lead id: each process's index holds the leads in its own order (writes, or a scan)
+    order = np.array(sorted(range(len(table.lead_ids)), key=table.lead_ids.__getitem__), np.int64)
+    digest.update("\0".join(table.lead_ids[n] for n in order).encode())
     for column in (
         table.counts.email_opens,
         table.counts.website_visits,
@@ -68,7 +70,7 @@ def fit_key(tenant_id: str, table: SnapshotTable, fingerprint: str) -> str:
         table.outcome_us,
         table.converted,
     ):
-        digest.update(np.ascontiguousarray(column).tobytes())
+        digest.update(np.ascontiguousarray(column[order]).tobytes())
     return f"{NAMESPACE}:{tenant_id}:{digest.hexdigest()[:32]}"
 
 

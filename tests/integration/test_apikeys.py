@@ -231,3 +231,15 @@ async def test_cli_import_is_audited(client, settings, tmp_path):
         "1",
         "1",
     )
+
+
+async def test_two_active_keys_cannot_share_a_name(client):
+    """They could not be told apart in the list, the audit or a revocation (UI QA s18 #17)."""
+    admin = await register_tenant(client)
+    first = await create_key(client, admin, "hubspot-sync")
+    body = await graphql(client, CREATE, {"name": "hubspot-sync"}, admin.token)
+    assert body["errors"][0]["extensions"]["field"] == "name"
+    revoke = "mutation($id: String!) { revokeApiKey(keyId: $id) { isActive } }"
+    await graphql(client, revoke, {"id": first["apiKey"]["keyId"]}, admin.token)
+    again = await create_key(client, admin, "hubspot-sync")  # free once revoked
+    assert again["apiKey"]["name"] == "hubspot-sync"
