@@ -13,9 +13,10 @@ any order of arrival:
 What set each attribute is stored on the lead:
 - `attributesAt`, per attribute the event that set it: `{"leadName": {"at": date, "eventId":
   "e-17"}}`;
-- `attributesSetAt`, per attribute the time of the write through the API that set it:
-  `{"leadName": date}`. In memory the three times are one tuple, shared by every lead a write
-  set the same way (an import's leads cost a reference each, not a tuple).
+- `attributesSetAt`, per attribute the time of the write through the API that set it: three
+  int64 microseconds in a 24-byte binary (see `set_at_document`). In memory the three times are
+  one tuple, shared by every lead a write set the same way (an import's leads cost a reference
+  each, not a tuple).
 
 Writers of `interactions` outside the API set neither; their values stand until a newer event.
 Times are kept to the millisecond (BSON dates): two events within one millisecond are ordered
@@ -24,9 +25,12 @@ by `eventId`.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+
+from bson import Binary
 
 from scoring.index_types import LeadRecord, from_micros, to_micros
 
@@ -100,19 +104,25 @@ def shared(set_at: SetAt) -> SetAt:
     return set_at
 
 
-def set_at_document(set_at: SetAt | None) -> dict[str, Any] | None:
-    """The stored `attributesSetAt` subdocument of a record's write times."""
+def set_at_document(set_at: SetAt | None) -> Binary | None:
+    """The stored `attributesSetAt` of a record's write times: three little-endian int64 µs
+    (leadName, leadEmail, ownerId; 0: none). Not a subdocument: FerretDB converts every field of
+    a nested document it stores, and one per lead took a 100k-row import from 22.8 to 29.9 s."""
     if set_at is None or all(at is None for at in set_at):
         return None
-    return {name: from_micros(at) for name, at in zip(ATTRIBUTES, set_at, strict=True) if at}
+    return Binary(struct.pack("<3q", *(at or 0 for at in set_at)))
 
 
 def set_at_from_doc(value: Any) -> SetAt | None:
     """A record's write times from a stored `attributesSetAt` (anything malformed left out)."""
-    if not isinstance(value, Mapping):
+    found: list[int | None]
+    if isinstance(value, bytes) and len(value) == 24:
+        found = [at or None for at in struct.unpack("<3q", value)]
+    elif isinstance(value, Mapping):  # a subdocument {leadName: date, …} (also read)
+        times = [value.get(name) for name in ATTRIBUTES]
+        found = [to_micros(at) if isinstance(at, datetime) else None for at in times]
+    else:
         return None
-    times = [value.get(name) for name in ATTRIBUTES]
-    found = [to_micros(at) if isinstance(at, datetime) else None for at in times]
     if all(at is None for at in found):
         return None
     return shared((found[0], found[1], found[2]))
