@@ -38,13 +38,26 @@ function isLocal(url) {
 }
 
 /** Replaces the whole text of a Monaco editor (GraphiQL 5's editors) as a user would. */
-async function replaceEditorText(editor, text) {
-  await editor.locator('.view-lines').click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  // insertText types the string as one input event, so Monaco's auto-closing of
-  // brackets and quotes does not double them.
-  await page.keyboard.insertText(text);
+async function replaceEditorText(editor, text, { verify = null } = {}) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    // insertText types the string as one input event, so Monaco's auto-closing of
+    // brackets and quotes does not double them.
+    await page.keyboard.insertText(text);
+    if (!verify) return;
+    // A click that lands before the editor takes the focus types nowhere (seen on a busy
+    // machine: the query editor stayed empty), and Monaco renders a frame later: wait for the
+    // text, and type it again if it never shows.
+    const shown = Date.now() + 2000;
+    while (Date.now() < shown) {
+      if (verify((await editorText(editor)).trim())) return;
+      await page.waitForTimeout(50);
+    }
+    if (Date.now() > deadline) return;
+  }
 }
 
 /** The text Monaco shows (it renders spaces as U+00A0). */
@@ -126,9 +139,13 @@ test('GraphiQL at /graphql', async (t) => {
 
   await t.test('runs { me { name role } } with the Bearer token from the Headers editor', async () => {
     const headersEditor = page.locator('.monaco-editor[data-uri$="request-headers.json"]');
-    await replaceEditorText(headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await replaceEditorText(headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }), {
+      verify: (shown) => shown.startsWith('{"Authorization":"Bearer ey'),
+    });
     const queryEditor = page.locator('section.graphiql-query-editor .monaco-editor');
-    await replaceEditorText(queryEditor, '{ me { name role } }');
+    await replaceEditorText(queryEditor, '{ me { name role } }', {
+      verify: (shown) => shown === '{ me { name role } }',
+    });
     assert.equal((await editorText(queryEditor)).trim(), '{ me { name role } }');
 
     const sent = page.waitForRequest(
