@@ -17,13 +17,27 @@ import numpy as np
 
 from scoring.history import snapshot
 from scoring.history_window import TenantWindow
-from scoring.index import TenantIndex
+from scoring.index import TenantIndex, to_micros
+
+# The last answer: a dashboard view asks it three times for one moment (page, count,
+# distribution), and each works out every lead's tier (~50 ms at 100k leads).
+_LAST: dict[tuple[int, int, int, int, int], frozenset[str]] = {}
 
 
 def moved_up_now(
     window: TenantWindow, index: TenantIndex, days: int, now: datetime
 ) -> frozenset[str]:
     """The leads whose latest tier change, the live one included, was up in the last `days`."""
+    key = (id(index), index.version, window.version, days, to_micros(now))
+    if key not in _LAST:
+        _LAST.clear()
+        _LAST[key] = _moved_up_now(window, index, days, now)
+    return _LAST[key]
+
+
+def _moved_up_now(
+    window: TenantWindow, index: TenantIndex, days: int, now: datetime
+) -> frozenset[str]:
     stored = window.moved_up(days, now)
     current = snapshot(index, now)  # every lead's tier code now (1 cold, 2 warm, 3 hot)
     last = window.last_tier

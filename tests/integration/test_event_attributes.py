@@ -68,16 +68,25 @@ async def test_at_the_same_moment_the_greater_event_id_wins_in_any_order(client)
         assert (await lead_of(client, tenant, "tie"))["leadName"] == "From B"
 
 
+def _renaming(client, name: str):
+    """A write through the API naming lead `acme` (recordInteractions), for a tenant."""
+
+    async def rename(tenant) -> None:
+        body = await graphql(
+            client,
+            "mutation($i: [InteractionInput!]!) { recordInteractions(input: $i) { accepted } }",
+            {"i": [{"leadId": "acme", "leadName": name, "emailOpens": 1}]},
+            token=tenant.token,
+        )
+        assert body["data"]["recordInteractions"]["accepted"] == 1
+
+    return rename
+
+
 async def test_a_write_through_the_api_is_not_undone_by_an_older_event(client):
     tenant = await register_tenant(client)
     await post(client, tenant, [NEW])
-    body = await graphql(
-        client,
-        'mutation { recordInteractions(input: [{leadId: "acme", leadName: "Set By Hand",'
-        " emailOpens: 1, websiteVisits: 0, timeSpent: 0}]) { accepted } }",
-        token=tenant.token,
-    )
-    assert body["data"]["recordInteractions"]["accepted"] == 1
+    await _renaming(client, "Set By Hand")(tenant)
     now = utcnow()
     before = {
         **NEW,
@@ -145,14 +154,7 @@ async def test_a_write_that_sets_some_attributes_leaves_the_others_to_the_events
         "ownerId": "rep-7",
     }
 
-    async def rename(tenant) -> None:
-        body = await graphql(
-            client,
-            'mutation { recordInteractions(input: [{leadId: "acme", leadName: "Api Name",'
-            " emailOpens: 1, websiteVisits: 0, timeSpent: 0}]) { accepted } }",
-            token=tenant.token,
-        )
-        assert body["data"]["recordInteractions"]["accepted"] == 1
+    rename = _renaming(client, "Api Name")
 
     first = await _lead_after(client, [base, owner, rename])
     second = await _lead_after(client, [base, rename, owner])
@@ -170,14 +172,7 @@ async def test_an_event_dated_after_a_write_wins_whichever_arrives_first(client)
         "leadName": "Future Event Name",
     }
 
-    async def rename(tenant) -> None:
-        body = await graphql(
-            client,
-            'mutation { recordInteractions(input: [{leadId: "acme", leadName: "Api Name",'
-            " emailOpens: 1, websiteVisits: 0, timeSpent: 0}]) { accepted } }",
-            token=tenant.token,
-        )
-        assert body["data"]["recordInteractions"]["accepted"] == 1
+    rename = _renaming(client, "Api Name")
 
     first = await _lead_after(client, [ahead, rename])
     second = await _lead_after(client, [rename, ahead])
