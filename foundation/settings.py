@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     mongodb_db: str = "leadscore"
     mongodb_timeout_ms: int = Field(2000, ge=100, le=60_000)
     mongodb_socket_timeout_ms: int = Field(30_000, ge=100, le=600_000)
+    # indexes only other readers of the collections use (models.READER_INDEXES): `auto` creates
+    # them on MongoDB, not on FerretDB-SQLite, where every write pays for them (README "Database")
+    reader_indexes: Literal["auto", "on", "off"] = "auto"
     data_dir: Path = Path(".data")
     ferretdb_bin: Path = Path(".cache/bin/ferretdb")
 
