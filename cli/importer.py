@@ -172,18 +172,17 @@ def _rows(
         if unknown:
             raise ImportFileError(f"{path}: unknown column(s) {', '.join(unknown)}")
     reader.fieldnames = header
+    present = {our: theirs for our, theirs in needed.items() if any(c in header for c in theirs)}
+    single = {our: theirs[0] for our, theirs in present.items() if len(theirs) == 1}
+    joined = {our: theirs for our, theirs in present.items() if len(theirs) > 1}
     for row in reader:
         if None in row:
             yield reader.line_num, {"__extra__": "x"}
             continue
-        yield (
-            reader.line_num,
-            {
-                our: " ".join(p for p in ((row.get(c) or "").strip() for c in theirs) if p)
-                for our, theirs in needed.items()
-                if any(c in header for c in theirs)
-            },
-        )
+        values = {our: (row.get(their) or "").strip() for our, their in single.items()}
+        for our, theirs in joined.items():  # e.g. first and last name into leadName
+            values[our] = " ".join(p for p in ((row.get(c) or "").strip() for c in theirs) if p)
+        yield reader.line_num, values
 
 
 async def import_csv(

@@ -27,6 +27,12 @@ NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 TRUE_WORDS = frozenset({"true", "1"})
 FALSE_WORDS = frozenset({"false", "0"})
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")  # NUL; a lone surrogate cannot be stored as UTF-8
+
+
+def is_text(value: str) -> bool:
+    """No NUL character and no lone surrogate (neither can be stored; ASCII is checked at once)."""
+    return "\x00" not in value if value.isascii() else _NOT_TEXT.search(value) is None
 
 
 def is_email(value: object) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from foundation.input_rules import is_text
 from models.base import insert_new, utcnow
 from scoring.ingest import MAX_ID_LENGTH, FieldError, parse_datetime, validate_interaction
 from scoring.writes import EventDelta
@@ -136,7 +137,7 @@ def _text(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> str | 
     if len(value) > MAX_ID_LENGTH:
         errors.append(FieldError(name, f"must be at most {MAX_ID_LENGTH} characters"))
         return None
-    if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+    if not is_text(value):
         errors.append(FieldError(name, "must be valid text"))
         return None
     return value

@@ -14,6 +14,7 @@ from foundation.input_rules import (
     MAX_NAME_LENGTH,
     NUMBER,
     is_email,
+    is_text,
 )
 from foundation.input_rules import (
     MAX_ID_LENGTH as MAX_ID_LENGTH,  # scoring/events.py imports it here
@@ -86,7 +87,7 @@ def _text(
     if len(value) > max_length:
         errors.append(FieldError(name, f"must be at most {max_length} characters"))
         return None
-    if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+    if not is_text(value):
         errors.append(FieldError(name, "must be text (no NUL characters or lone surrogates)"))
         return None
     return value
