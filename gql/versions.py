@@ -93,7 +93,7 @@ async def apply_model(
         action,
         principal.tenant_id,
         principal.user_id,
-        {"version": effective.version, "diff": changes},
+        {"version": effective.version, "note": note, "diff": changes},
     )
     return ScoringConfig.from_effective(effective)
 

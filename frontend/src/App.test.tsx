@@ -298,3 +298,33 @@ describe('one request per view, and the Admin entry', () => {
     window.history.replaceState(null, '', '/');
   });
 });
+
+describe('page frame', () => {
+  it('"Skip to main content" is the first tab stop and moves focus to the main content', async () => {
+    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+    await user.tab();
+    const skip = screen.getByRole('link', { name: 'Skip to main content' });
+    expect(skip).toHaveFocus();
+    expect(skip).toHaveClass('sr-only', 'focus:not-sr-only');
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('main')).toHaveFocus();
+  });
+
+  it('lets the leads page use wide screens; the model page keeps its reading width', async () => {
+    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('table', { name: /^Leads/ });
+    expect(screen.getByRole('main')).toHaveClass('max-w-screen-2xl');
+    expect(screen.getByRole('main')).not.toHaveClass('max-w-7xl');
+    // The header lines up with the content.
+    expect(screen.getByRole('banner').firstElementChild).toHaveClass('max-w-screen-2xl');
+
+    await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Model' }));
+    await waitFor(() => expect(screen.getByRole('main')).toHaveClass('max-w-7xl'));
+    expect(screen.getByRole('banner').firstElementChild).toHaveClass('max-w-7xl');
+  });
+});

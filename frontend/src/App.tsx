@@ -4,7 +4,9 @@ import { getSessionState, logout, restoreSession, subscribe } from './auth/sessi
 import { AppHeader } from './components/AppHeader';
 import { LeadScoringDashboard } from './components/LeadScoringDashboard';
 import { LoginPage } from './components/LoginPage';
+import { SkipLink } from './components/SkipLink';
 import { isAdmin, navigate, usePath } from './hooks/usePath';
+import { PAGE_WIDTH } from './lib/layout';
 
 // The admin screens load only when an admin opens them: the dashboard entry stays small.
 const AdminPage = lazy(() => import('./admin/AdminPage'));
@@ -83,14 +85,11 @@ export function App() {
   return (
     // A fresh SWR cache per sign-in: one user's data never shows for the next.
     <SWRConfig key={session.generation} value={{ provider: () => new Map() }}>
-      <a
-        href="#main"
-        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow"
-      >
-        Skip to content
-      </a>
+      <SkipLink targetId="main" className="focus:absolute focus:left-2 focus:top-2 focus:z-50">
+        Skip to main content
+      </SkipLink>
       <AppHeader user={session.user} onSignOut={logout} current={screen} />
-      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+      <main id="main" tabIndex={-1} className={`mx-auto py-6 focus:outline-none ${PAGE_WIDTH[screen]}`}>
         {onAdmin ? (
           <Suspense
             fallback={

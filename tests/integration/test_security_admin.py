@@ -165,6 +165,8 @@ async def test_the_audit_log_records_security_events_with_request_ids(client):
         "role": "manager",
         "previousRole": "rep",
     }
+    model = next(e for e in events if e["action"] == "scoring.updated")
+    assert json.loads(model["details"])["note"] == "test"  # why, with what changed
     ats = [e["at"] for e in events]
     assert ats == sorted(ats, reverse=True)
     assert all(e["requestId"] for e in events)

@@ -39,6 +39,14 @@ describe('AdminPage tabs', () => {
     expect(users).toHaveFocus();
   });
 
+  it('opens the tab a link names (/admin#keys)', async () => {
+    window.history.replaceState(null, '', '/admin#keys');
+    installFakeAdminApi();
+    renderWithSWR(<AdminPage />);
+    expect(screen.getByRole('tab', { name: 'Ingestion keys' })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tabpanel', { name: 'Ingestion keys' })).toBeVisible();
+  });
+
   it('has no serious or critical axe violations on any tab', async () => {
     installFakeAdminApi();
     const user = userEvent.setup();

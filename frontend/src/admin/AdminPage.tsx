@@ -11,10 +11,16 @@ const TABS = [
 
 type TabId = (typeof TABS)[number]['id'];
 
+/** The tab a link names (`/admin#keys`), else Users. */
+function tabFromHash(): TabId {
+  const id = window.location.hash.slice(1);
+  return TABS.find((t) => t.id === id)?.id ?? 'users';
+}
+
 /** The admin screens: users and invitations, ingestion keys, the audit log (lazy-loaded). */
 export default function AdminPage() {
   const baseId = useId();
-  const [active, setActive] = useState<TabId>('users');
+  const [active, setActive] = useState<TabId>(tabFromHash);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
   useEffect(() => {

@@ -36,11 +36,11 @@ describe('Audit log tab', () => {
     expect(first).toHaveTextContent('By Ada Admin');
     const terms = within(first!).getAllByRole('term').map((t) => t.textContent);
     const values = within(first!).getAllByRole('definition').map((d) => d.textContent);
-    expect(terms).toEqual(['User id', 'Role', 'Previous role']);
+    expect(terms).toEqual(['User', 'Role', 'Previous role']);
     expect(values).toEqual(['Rex Rep (r1)', 'manager', 'rep']);
     expect(list).not.toHaveTextContent('{');
     await waitFor(() => expect(second).toHaveTextContent('By Ingestion key hubspot-sync'));
-    expect(second).toHaveTextContent('partial');
+    expect(second).toHaveTextContent('partly rejected');
     expect(third).toHaveTextContent('By System');
     expect(screen.getByRole('status')).toHaveTextContent('3 events shown');
   });
@@ -105,5 +105,82 @@ describe('Audit log tab', () => {
     installFakeAdminApi({ audit: () => [] });
     renderWithSWR(<AuditTab />);
     expect(await screen.findByText('No events match these filters.')).toBeInTheDocument();
+  });
+
+  it('names actions and outcomes in words, in the entries and in the Action filter', async () => {
+    const api = installFakeAdminApi({
+      audit: () => [
+        auditEntry(0, { action: 'apikey.revoked', fields: [{ name: 'Key id', value: 'key_0' }, { name: 'Name', value: 'old-sync' }], details: '{"keyId":"key_0","name":"old-sync"}' }),
+        auditEntry(1, { action: 'login', outcome: 'failure', fields: [], details: '{}' }),
+        auditEntry(2, { action: 'something.new', fields: [], details: '{}' }),
+      ],
+    });
+    const user = userEvent.setup();
+    renderWithSWR(<AuditTab />);
+    const list = await screen.findByRole('list', { name: 'Audit events' });
+    const [revoked, login, unknown] = within(list).getAllByRole('listitem');
+    expect(revoked).toHaveTextContent(/^API key revoked/);
+    expect(list).not.toHaveTextContent('apikey.revoked');
+    await waitFor(() => expect(revoked).toHaveTextContent('Ingestion keyold-sync (key_0)'));
+    expect(login).toHaveTextContent(/^Sign-in\s*failed/);
+    // A code this screen does not know yet is shown as it is.
+    expect(unknown).toHaveTextContent(/^something\.new/);
+
+    const action = screen.getByRole('combobox', { name: 'Action' });
+    expect(within(action).getAllByRole('option').map((o) => o.textContent)).toEqual(['Any action', 'Leads written', 'User updated']);
+    await user.selectOptions(action, 'Leads written');
+    await waitFor(() => expect(api.callsOf('AuditLog').at(-1)!.variables.action).toBe('leads.written'));
+  });
+
+  it('shows times to the second, so events of one minute can be ordered', async () => {
+    installFakeAdminApi({
+      audit: () => [auditEntry(0, { at: '2026-11-27T12:00:35Z' }), auditEntry(1, { at: '2026-11-27T12:00:05Z' })],
+    });
+    renderWithSWR(<AuditTab />);
+    const list = await screen.findByRole('list', { name: 'Audit events' });
+    const times = within(list).getAllByRole('listitem').map((li) => li.querySelector('time')!.textContent);
+    expect(times).toEqual(['Nov 27, 2026, 12:00:35 PM UTC', 'Nov 27, 2026, 12:00:05 PM UTC']);
+  });
+
+  it('shows a model change parameter by parameter, with friendly names, plain numbers and its note', async () => {
+    const api = installFakeAdminApi({
+      audit: () => [
+        auditEntry(0, {
+          action: 'scoring.updated',
+          // As the API sends it: floats with ".0", parameters by their internal names.
+          details: '{"version":3,"diff":[{"parameter":"halfLifeDays","before":7.0,"after":10.0},{"parameter":"thresholds.hot","before":70.0,"after":75.5}]}',
+          fields: [
+            { name: 'Version', value: '3' },
+            { name: 'Diff', value: 'halfLifeDays: 7.0 → 10.0; thresholds.hot: 70.0 → 75.5' },
+          ],
+        }),
+        auditEntry(1, { action: 'scoring.rolledBack', details: '{"version":4,"note":"Back to v2","diff":[]}', fields: [] }),
+      ],
+      modelNotes: [{ version: 3, note: 'Deals go cold faster since the price change' }],
+    });
+    renderWithSWR(<AuditTab />);
+    const list = await screen.findByRole('list', { name: 'Audit events' });
+    const [changed, rolledBack] = within(list).getAllByRole('listitem');
+    expect(changed).toHaveTextContent(/^Scoring model changed/);
+    await waitFor(() => expect(within(changed!).getAllByRole('term').map((t) => t.textContent)).toEqual(['Version', 'Why', 'Half-life (days)', 'Hot threshold']));
+    expect(within(changed!).getAllByRole('definition').map((d) => d.textContent)).toEqual([
+      '3',
+      'Deals go cold faster since the price change',
+      '7 → 10',
+      '70 → 75.5',
+    ]);
+    expect(list).not.toHaveTextContent('halfLifeDays');
+    expect(list).not.toHaveTextContent('.0');
+    // The note the event carries itself wins; no lookup is needed for it.
+    expect(rolledBack).toHaveTextContent(/^Scoring model rolled back/);
+    expect(rolledBack).toHaveTextContent('WhyBack to v2');
+    expect(api.callsOf('AuditModelNotes')).toHaveLength(1);
+  });
+
+  it('does not look up notes when no model change is shown', async () => {
+    const api = installFakeAdminApi();
+    renderWithSWR(<AuditTab />);
+    await screen.findByRole('list', { name: 'Audit events' });
+    expect(api.callsOf('AuditModelNotes')).toHaveLength(0);
   });
 });

@@ -2,13 +2,14 @@ import { useId, useState } from 'react';
 import useSWR from 'swr';
 import useSWRInfinite from 'swr/infinite';
 import { gqlRequest } from '../api/client';
-import type { AdminUsersQuery, ApiKeysQuery, AuditLogQuery, AuditLogQueryVariables } from '../gql/graphql';
-import { ADMIN_USERS_QUERY, API_KEYS_QUERY, AUDIT_LOG_QUERY } from './operations';
-import { adminError, adminSWR, formatWhen } from './request';
+import type { AdminUsersQuery, ApiKeysQuery, AuditLogQuery, AuditLogQueryVariables, AuditModelNotesQuery } from '../gql/graphql';
+import { actionLabel, auditDetails, carriesNote, formatAuditTime, modelVersionOf, outcomeLabel, type AuditEntry } from './auditFormat';
+import { ADMIN_USERS_QUERY, API_KEYS_QUERY, AUDIT_LOG_QUERY, AUDIT_MODEL_NOTES_QUERY } from './operations';
+import { adminError, adminSWR } from './request';
 
 export const AUDIT_PAGE = 50;
 
-type Entry = AuditLogQuery['auditLog'][number];
+type Entry = AuditEntry;
 
 interface Filters {
   actorId: string;
@@ -58,6 +59,17 @@ export function AuditTab() {
   const actions = pages[0]?.auditActions ?? [];
   const hasMore = pages.length > 0 && pages[pages.length - 1]!.auditLog.length === AUDIT_PAGE;
   const keyNames = new Map((keys.data?.apiKeys ?? []).map((k) => [k.keyId, k.name]));
+  // The audit event of a model change names its version; the note (why) comes from the versions.
+  const needNotes = entries.some((e) => modelVersionOf(e) !== null && !carriesNote(e));
+  const versions = useSWR<AuditModelNotesQuery>(
+    needNotes ? 'AuditModelNotes' : null,
+    () => gqlRequest<AuditModelNotesQuery>(AUDIT_MODEL_NOTES_QUERY),
+    adminSWR,
+  );
+  const notes = new Map((versions.data?.scoringConfigVersions ?? []).map((v) => [v.version, v.note]));
+  const actionOptions = [...new Set([...actions, ...(filters.action ? [filters.action] : [])])]
+    .map((code) => ({ code, label: actionLabel(code) }))
+    .sort((a, b) => a.label.localeCompare(b.label));
 
   function set<K extends keyof Filters>(key: K, value: Filters[K]) {
     setFilters((f) => ({ ...f, [key]: value }));
@@ -115,9 +127,9 @@ export function AuditTab() {
             className="block w-full rounded-md border border-slate-400 bg-white px-2 py-1.5 text-sm"
           >
             <option value="">Any action</option>
-            {[...new Set([...actions, ...(filters.action ? [filters.action] : [])])].map((a) => (
-              <option key={a} value={a}>
-                {a}
+            {actionOptions.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.label}
               </option>
             ))}
           </select>
@@ -173,30 +185,7 @@ export function AuditTab() {
       {entries.length > 0 && (
         <ol aria-label="Audit events" className="space-y-3">
           {entries.map((entry, i) => (
-            <li key={`${entry.at}-${i}`} className="rounded-md border border-slate-200 bg-white p-3">
-              <div className="flex flex-wrap items-baseline justify-between gap-2">
-                <p className="font-medium text-slate-900">
-                  {entry.action}
-                  {entry.outcome !== 'success' && (
-                    <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">{entry.outcome}</span>
-                  )}
-                </p>
-                <p className="text-xs text-slate-600">
-                  <time dateTime={entry.at}>{formatWhen(entry.at)}</time>
-                </p>
-              </div>
-              <p className="text-sm text-slate-700">By {actorLabel(entry)}</p>
-              {entry.fields.length > 0 && (
-                <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-                  {entry.fields.map((field) => (
-                    <div key={field.name} className="contents">
-                      <dt className="font-medium text-slate-700">{field.name}</dt>
-                      <dd className="break-all text-slate-900">{field.value}</dd>
-                    </div>
-                  ))}
-                </dl>
-              )}
-            </li>
+            <AuditItem key={`${entry.at}-${i}`} entry={entry} actor={actorLabel(entry)} details={auditDetails(entry, { keyNames, notes })} />
           ))}
         </ol>
       )}
@@ -212,5 +201,35 @@ export function AuditTab() {
         </button>
       )}
     </div>
+  );
+}
+
+function AuditItem({ entry, actor, details }: { entry: Entry; actor: string; details: { name: string; value: string }[] }) {
+  const outcome = outcomeLabel(entry.outcome);
+  return (
+    <li className="rounded-md border border-slate-200 bg-white p-3">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <p className="font-medium text-slate-900">
+          <span title={entry.action} data-action={entry.action}>
+            {actionLabel(entry.action)}
+          </span>
+          {outcome && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">{outcome}</span>}
+        </p>
+        <p className="text-xs whitespace-nowrap text-slate-600">
+          <time dateTime={entry.at}>{formatAuditTime(entry.at)}</time>
+        </p>
+      </div>
+      <p className="text-sm text-slate-700">By {actor}</p>
+      {details.length > 0 && (
+        <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
+          {details.map((d, i) => (
+            <div key={`${i}-${d.name}`} className="contents">
+              <dt className="font-medium text-slate-700">{d.name}</dt>
+              <dd className="whitespace-pre-line wrap-anywhere text-slate-900">{d.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </li>
   );
 }

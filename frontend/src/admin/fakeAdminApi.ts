@@ -38,6 +38,7 @@ export function auditEntry(i: number, over: Partial<Entry> = {}): Entry {
     actorKind: 'user',
     at: new Date(Date.UTC(2026, 10, 27, 12, 0, 0) - i * 60_000).toISOString(),
     requestId: `req-${i}`,
+    details: JSON.stringify({ userId: 'r1', role: 'manager', previousRole: 'rep' }),
     fields: [
       { name: 'User id', value: 'Rex Rep (r1)' },
       { name: 'Role', value: 'manager' },
@@ -51,6 +52,8 @@ export interface FakeAdminOptions {
   /** The pending invitations at the start (default: `pendingInvitations()`). */
   invitations?: Invitation[];
   audit?: (vars: Record<string, unknown>) => Entry[];
+  /** The applied models' notes (AuditModelNotes). */
+  modelNotes?: { version: number; note: string }[];
   errors?: Partial<Record<string, FakeError>>;
 }
 
@@ -119,6 +122,8 @@ export function installFakeAdminApi(opts: FakeAdminOptions = {}) {
         key.revokedAt = '2026-11-28T11:00:00Z';
         return json({ data: { revokeApiKey: { keyId: key.keyId, isActive: false } } });
       }
+      case 'AuditModelNotes':
+        return json({ data: { scoringConfigVersions: opts.modelNotes ?? [] } });
       case 'AuditLog': {
         const entries = opts.audit ? opts.audit(v) : [auditEntry(0)];
         return json({ data: { auditLog: entries, auditActions: ['leads.written', 'user.updated'] } });

@@ -101,11 +101,22 @@ export const AUDIT_LOG_QUERY = /* GraphQL */ `
       actorKind
       at
       requestId
+      details
       fields {
         name
         value
       }
     }
     auditActions
+  }
+`;
+
+/** The note ("why") of each applied model, shown with the audit log's model changes. */
+export const AUDIT_MODEL_NOTES_QUERY = /* GraphQL */ `
+  query AuditModelNotes {
+    scoringConfigVersions {
+      version
+      note
+    }
   }
 `;

@@ -3,6 +3,7 @@ import { useMe } from '../api/hooks';
 import type { AuthUser } from '../auth/session';
 import { isAdmin, navigate } from '../hooks/usePath';
 import { formatRole } from '../lib/format';
+import { PAGE_WIDTH, type Screen } from '../lib/layout';
 
 function NavLink({ href, current, children }: { href: string; current: boolean; children: string }) {
   return (
@@ -30,7 +31,7 @@ export function AppHeader({
 }: {
   user: AuthUser;
   onSignOut: () => Promise<void>;
-  current?: 'leads' | 'model' | 'admin';
+  current?: Screen;
 }) {
   // The dashboard's one view request brings `me`; other pages ask for it themselves.
   const me = useMe(current !== 'leads');
@@ -41,7 +42,7 @@ export function AppHeader({
 
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+      <div className={`mx-auto flex flex-wrap items-center justify-between gap-3 py-3 ${PAGE_WIDTH[current]}`}>
         <div className="flex flex-wrap items-baseline gap-3">
           <h1 className="text-lg font-bold tracking-tight text-blue-800">Leadscore</h1>
           {tenant && <span className="text-sm text-slate-600">{tenant}</span>}

@@ -1,14 +1,13 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { LeadStatus } from '../gql/graphql';
 import {
+  activeFilterCount,
   DEFAULT_STALE_DAYS,
   LEAD_STATUSES,
   MAX_STALE_DAYS,
   MOVED_UP_DAYS,
-  PAGE_SIZES,
   SEARCH_MAX_LENGTH,
   type DashboardParams,
-  type PageSize,
   type Scope,
   type UpdateParams,
 } from '../hooks/useDashboardParams';
@@ -156,9 +155,8 @@ function NumberInput({
   );
 }
 
-/** "Mine / Everyone": two toggle buttons; the choice goes to the URL. */
+/** "Mine / Everyone": two toggle buttons beside the heading (a view setting); the choice goes to the URL. */
 export function ScopeSwitch({ scope, onChange }: { scope: Scope; onChange: (s: Scope) => void }) {
-  const labelId = useId();
   const item = (s: Scope, text: string) => (
     <button
       type="button"
@@ -172,14 +170,9 @@ export function ScopeSwitch({ scope, onChange }: { scope: Scope; onChange: (s: S
     </button>
   );
   return (
-    <div>
-      <span id={labelId} className={labelCls}>
-        Leads
-      </span>
-      <div role="group" aria-labelledby={labelId} className="inline-flex rounded-md border border-slate-400 shadow-sm" data-testid="scope-switch">
-        {item('mine', 'Mine')}
-        {item('everyone', 'Everyone')}
-      </div>
+    <div role="group" aria-label="Whose leads" className="inline-flex rounded-md border border-slate-400 shadow-sm" data-testid="scope-switch">
+      {item('mine', 'Mine')}
+      {item('everyone', 'Everyone')}
     </div>
   );
 }
@@ -189,129 +182,139 @@ export interface DashboardFiltersProps {
   update: UpdateParams;
   scope: Scope;
   owners: { userId: string; name: string }[];
-  hasFilters: boolean;
   onClear: () => void;
+  /** Changes at every "Clear filters": a value still being typed is dropped, not committed later. */
+  resetKey: number;
 }
 
-/** The filter form: search, scope, owner, status, min score, stale threshold, page size. */
-export function DashboardFilters({ params, update, scope, owners, hasFilters, onClear }: DashboardFiltersProps) {
+/**
+ * The filter form: search, owner, status, moved up, min score and stale threshold. Below the
+ * `md` breakpoint it is collapsed behind a "Filters (n active)" toggle so the table comes first.
+ */
+export function DashboardFilters({ params, update, scope, owners, onClear, resetKey }: DashboardFiltersProps) {
+  const panelId = useId();
   const ownerId = useId();
   const statusId = useId();
   const movedUpId = useId();
-  const limitId = useId();
+  const [open, setOpen] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const active = activeFilterCount(params);
+  const clear = () => {
+    onClear();
+    // The button goes with the filters: keep keyboard focus in the panel, on the search box.
+    setTimeout(() => formRef.current?.querySelector<HTMLInputElement>('input[type="search"]')?.focus(), 0);
+  };
   // Keep an owner from the URL selectable even before/without the owners list.
   const ownerInList = params.owner === null || owners.some((o) => o.userId === params.owner);
 
   return (
-    <form
-      role="search"
-      aria-label="Filter leads"
-      className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:flex-row sm:flex-wrap sm:items-end"
-      onSubmit={(e) => e.preventDefault()}
-    >
-      <SearchInput value={params.q} onCommit={(q) => update({ q }, { replace: true })} />
-      <ScopeSwitch
-        scope={scope}
-        onChange={(s) => update(s === 'mine' ? { scope: s, owner: null } : { scope: s })}
-      />
-      {scope === 'everyone' && (
+    <div>
+      <button
+        type="button"
+        className="flex w-full items-center justify-between rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 md:hidden"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span>
+          Filters{active > 0 && ' '}
+          {active > 0 && <span className="font-normal text-slate-700">({active} active)</span>}
+        </span>
+        <span aria-hidden="true">{open ? '▲' : '▼'}</span>
+      </button>
+      <form
+        ref={formRef}
+        id={panelId}
+        role="search"
+        aria-label="Filter leads"
+        className={`${open ? 'mt-2 flex' : 'hidden'} flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:flex-row sm:flex-wrap sm:items-end md:mt-0 md:flex`}
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <SearchInput key={`q${resetKey}`} value={params.q} onCommit={(q) => update({ q }, { replace: true })} />
+        {scope === 'everyone' && (
+          <div>
+            <label htmlFor={ownerId} className={labelCls}>
+              Owner
+            </label>
+            <select
+              id={ownerId}
+              value={params.owner ?? ''}
+              onChange={(e) => update({ owner: e.target.value === '' ? null : e.target.value })}
+              className={`${control} sm:w-44`}
+            >
+              <option value="">All owners</option>
+              {!ownerInList && params.owner && <option value={params.owner}>{params.owner}</option>}
+              {owners.map((o) => (
+                <option key={o.userId} value={o.userId}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div>
-          <label htmlFor={ownerId} className={labelCls}>
-            Owner
+          <label htmlFor={statusId} className={labelCls}>
+            Status
           </label>
           <select
-            id={ownerId}
-            value={params.owner ?? ''}
-            onChange={(e) => update({ owner: e.target.value === '' ? null : e.target.value })}
-            className={`${control} sm:w-44`}
+            id={statusId}
+            value={params.status ?? ''}
+            onChange={(e) => update({ status: e.target.value === '' ? null : (e.target.value as LeadStatus) })}
+            className={`${control} sm:w-36`}
           >
-            <option value="">All owners</option>
-            {!ownerInList && params.owner && <option value={params.owner}>{params.owner}</option>}
-            {owners.map((o) => (
-              <option key={o.userId} value={o.userId}>
-                {o.name}
+            <option value="">Any status</option>
+            {LEAD_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABEL[s]}
               </option>
             ))}
           </select>
         </div>
-      )}
-      <div>
-        <label htmlFor={statusId} className={labelCls}>
-          Status
-        </label>
-        <select
-          id={statusId}
-          value={params.status ?? ''}
-          onChange={(e) => update({ status: e.target.value === '' ? null : (e.target.value as LeadStatus) })}
-          className={`${control} sm:w-36`}
-        >
-          <option value="">Any status</option>
-          {LEAD_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_LABEL[s]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor={movedUpId} className={labelCls}>
-          Moved up a tier
-        </label>
-        <select
-          id={movedUpId}
-          value={params.movedUp ?? ''}
-          onChange={(e) => update({ movedUp: e.target.value === '' ? null : Number(e.target.value) })}
-          className={`${control} sm:w-48`}
-        >
-          <option value="">Any time or never</option>
-          {MOVED_UP_DAYS.map((d) => (
-            <option key={d} value={d}>
-              In the last {d} days
-            </option>
-          ))}
-        </select>
-      </div>
-      <NumberInput
-        label="Min score"
-        value={params.minScore}
-        onCommit={(v) => update({ minScore: v }, { replace: true })}
-        min={0}
-        max={100}
-        placeholder="0–100"
-        emptyValue={null}
-      />
-      <NumberInput
-        label="Stale after (days)"
-        value={params.staleDays}
-        onCommit={(v) => update({ staleDays: v ?? DEFAULT_STALE_DAYS }, { replace: true })}
-        min={1}
-        max={MAX_STALE_DAYS}
-        integer
-        placeholder={String(DEFAULT_STALE_DAYS)}
-        emptyValue={DEFAULT_STALE_DAYS}
-      />
-      <div>
-        <label htmlFor={limitId} className={labelCls}>
-          Rows per page
-        </label>
-        <select
-          id={limitId}
-          value={params.limit}
-          onChange={(e) => update({ limit: Number(e.target.value) as PageSize })}
-          className={`${control} sm:w-24`}
-        >
-          {PAGE_SIZES.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </div>
-      {hasFilters && (
-        <button type="button" className={`${btn} sm:mb-px`} onClick={onClear}>
-          Clear filters
-        </button>
-      )}
-    </form>
+        <div>
+          <label htmlFor={movedUpId} className={labelCls}>
+            Moved up a tier
+          </label>
+          <select
+            id={movedUpId}
+            value={params.movedUp ?? ''}
+            onChange={(e) => update({ movedUp: e.target.value === '' ? null : Number(e.target.value) })}
+            className={`${control} sm:w-48`}
+          >
+            <option value="">Any time or never</option>
+            {MOVED_UP_DAYS.map((d) => (
+              <option key={d} value={d}>
+                In the last {d} days
+              </option>
+            ))}
+          </select>
+        </div>
+        <NumberInput
+          key={`min${resetKey}`}
+          label="Min score"
+          value={params.minScore}
+          onCommit={(v) => update({ minScore: v }, { replace: true })}
+          min={0}
+          max={100}
+          placeholder="0–100"
+          emptyValue={null}
+        />
+        <NumberInput
+          key={`stale${resetKey}`}
+          label="Stale after (days)"
+          value={params.staleDays}
+          onCommit={(v) => update({ staleDays: v ?? DEFAULT_STALE_DAYS }, { replace: true })}
+          min={1}
+          max={MAX_STALE_DAYS}
+          integer
+          placeholder={String(DEFAULT_STALE_DAYS)}
+          emptyValue={DEFAULT_STALE_DAYS}
+        />
+        {active > 0 && (
+          <button type="button" className={`${btn} sm:mb-px`} onClick={clear}>
+            Clear filters
+          </button>
+        )}
+      </form>
+    </div>
   );
 }

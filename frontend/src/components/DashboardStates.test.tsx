@@ -80,6 +80,35 @@ describe('Clear filters', () => {
     expect(screen.getByLabelText('Stale after (days)')).toHaveValue(null);
     expect(screen.getByRole('button', { name: /Stale \(over 30 days\)/ })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Clear filters' })).toBeNull();
+    // The button is gone: focus stays in the panel, on the search box.
+    await waitFor(() => expect(screen.getByRole('searchbox', { name: 'Search' })).toHaveFocus());
+  });
+
+  it('drops a value still being typed, so it does not come back after the clear', async () => {
+    setUrl('?status=new');
+    const api = installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'acme');
+    await user.type(screen.getByLabelText('Stale after (days)'), '9');
+    // Within the debounce of both fields.
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(window.location.search).toBe('');
+    expect(api.lastViewVars()).toMatchObject({ filter: null, staleDays: 30 });
+    expect(screen.getByRole('searchbox', { name: 'Search' })).toHaveValue('');
+    expect(screen.getByLabelText('Stale after (days)')).toHaveValue(null);
+  });
+
+  it('keeps the view settings: scope, sort and page size', async () => {
+    setUrl('?scope=mine&sort=lastActivity&limit=25&q=lead');
+    installFakeApi();
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    const panel = screen.getByRole('search', { name: 'Filter leads' });
+    await user.click(within(panel).getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(window.location.search).toBe('?scope=mine&sort=lastActivity&limit=25'));
   });
 
   it('is offered when only the stale threshold differs from its default', async () => {
@@ -95,6 +124,20 @@ describe('Clear filters', () => {
 });
 
 describe('empty states', () => {
+  it('past the last page offers the last page', async () => {
+    setUrl('?scope=everyone&page=99&limit=25');
+    const api = installFakeApi({ leads: Array.from({ length: 60 }, (_, i) => makeLead(i)) });
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    const empty = await screen.findByTestId('empty-state');
+    expect(empty).toHaveTextContent('This page is past the end');
+    await user.click(within(empty).getByRole('button', { name: 'Go to the last page (3)' }));
+    await waitFor(() => expect(api.lastViewVars()?.page).toBe(3));
+    expect(urlParam('page')).toBe('3');
+    expect(await waitForRows()).toHaveLength(10);
+    expect(screen.getByTestId('page-status')).toHaveTextContent('Page 3 of 3 · 60 leads');
+  });
+
   it('past the last page says so, with "Go to first page"', async () => {
     setUrl('?page=99&limit=25');
     const api = installFakeApi({ leads: Array.from({ length: 60 }, (_, i) => makeLead(i)) });
@@ -129,7 +172,7 @@ describe('empty states', () => {
     installFakeApi({ leads: [] });
     renderWithSWR(<LeadScoringDashboard />);
     const help = await screen.findByTestId('empty-tenant');
-    expect(within(help).getByRole('link', { name: 'create an ingestion key under Admin → Ingestion keys' })).toHaveAttribute('href', '/admin');
+    expect(within(help).getByRole('link', { name: 'create an ingestion key under Admin → Ingestion keys' })).toHaveAttribute('href', '/admin#keys');
   });
 
   it('a tenant with leads, none matching, keeps the "No leads match" hint', async () => {

@@ -1,6 +1,8 @@
 import type { MouseEvent } from 'react';
 import { navigate } from '../hooks/usePath';
 
+/** Admin → Ingestion keys. */
+const KEYS_URL = '/admin#keys';
 const code = 'rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-900 break-all';
 
 /**
@@ -11,7 +13,7 @@ export function EmptyTenantHelp({ tenantId, admin }: { tenantId: string | null; 
   const onAdmin = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0) return;
     e.preventDefault();
-    navigate('/admin');
+    navigate(KEYS_URL);
   };
   return (
     <div className="mx-auto max-w-xl text-left" data-testid="empty-tenant">
@@ -24,7 +26,7 @@ export function EmptyTenantHelp({ tenantId, admin }: { tenantId: string | null; 
         <li>
           Or connect a CRM sync:{' '}
           {admin ? (
-            <a href="/admin" onClick={onAdmin} className="font-medium text-blue-800 underline underline-offset-2">
+            <a href={KEYS_URL} onClick={onAdmin} className="font-medium text-blue-800 underline underline-offset-2">
               create an ingestion key under Admin → Ingestion keys
             </a>
           ) : (

@@ -5,7 +5,7 @@ import { answers, fetchView, useDashboardView, viewVariables } from '../api/hook
 import { describeError } from '../api/client';
 import { getSessionState, subscribe } from '../auth/session';
 import {
-  DEFAULT_STALE_DAYS,
+  CLEARED_FILTERS,
   effectiveScope,
   serializeParams,
   useDashboardParams,
@@ -15,13 +15,15 @@ import {
 import { useNow } from '../hooks/useNow';
 import { isAdmin } from '../hooks/usePath';
 import { formatAgoShort } from '../lib/format';
-import { DashboardFilters, btn } from './DashboardFilters';
+import { DashboardFilters, ScopeSwitch, btn } from './DashboardFilters';
 import { DataQualitySummary } from './DataQualitySummary';
-import { EmptyTenantHelp } from './EmptyTenantHelp';
 import { ExportButton } from './ExportButton';
 import { LeadBreakdownPanel } from './LeadBreakdownPanel';
-import { COLUMN_COUNT, LeadTableRow, PlainHeader, SkeletonRows, SortHeader } from './LeadTable';
+import { LeadsEmptyState } from './LeadsEmptyState';
+import { COLUMN_COUNT, LeadTableHead, LeadTableRow, SkeletonRows } from './LeadTable';
+import { Pagination, PAGINATION_ID } from './Pagination';
 import { ScoreDistributionChart } from './ScoreDistributionChart';
+import { SkipLink } from './SkipLink';
 
 const SORT_LABEL: Record<SortKey, string> = {
   score: 'score, highest first',
@@ -52,6 +54,7 @@ export function LeadScoringDashboard() {
   const [refreshing, setRefreshing] = useState(false);
   const [refreshError, setRefreshError] = useState<string | null>(null);
   const [openLeadId, setOpenLeadId] = useState<string | null>(null);
+  const [clears, setClears] = useState(0);
   const triggerRef = useRef<HTMLElement | null>(null);
   const captionId = useId();
 
@@ -69,8 +72,6 @@ export function LeadScoringDashboard() {
     params.noActivity ||
     params.stale ||
     params.movedUp !== null;
-  // "Stale after (days)" is not a filter by itself, but Clear filters resets it too.
-  const canClear = hasFilters || params.staleDays !== DEFAULT_STALE_DAYS;
   const showSkeleton = !page && (isLoading || (!error && isValidating));
   // While the next view loads, the previous one stays on screen, marked busy.
   const current = answers(data, vars);
@@ -103,21 +104,10 @@ export function LeadScoringDashboard() {
     }
   }, [mutate, mutateCache, vars]);
 
-  const clearFilters = useCallback(
-    () =>
-      update({
-        minScore: null,
-        owner: null,
-        q: '',
-        status: null,
-        noActivity: false,
-        stale: false,
-        staleDays: DEFAULT_STALE_DAYS,
-        movedUp: null,
-        page: 1,
-      }),
-    [update],
-  );
+  const clearFilters = useCallback(() => {
+    update({ ...CLEARED_FILTERS, page: 1 });
+    setClears((n) => n + 1);
+  }, [update]);
 
   const openLead = useCallback((id: string, el: HTMLElement) => {
     triggerRef.current = el;
@@ -135,9 +125,12 @@ export function LeadScoringDashboard() {
     <section aria-labelledby="leads-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="space-y-2">
-          <h2 id="leads-heading" className="text-xl font-semibold text-slate-900">
-            {scope === 'mine' ? 'My leads' : 'Leads'}
-          </h2>
+          <div className="flex flex-wrap items-center gap-3">
+            <h2 id="leads-heading" className="text-xl font-semibold text-slate-900">
+              {scope === 'mine' ? 'My leads' : 'Leads'}
+            </h2>
+            <ScopeSwitch scope={scope} onChange={(s) => update(s === 'mine' ? { scope: s, owner: null } : { scope: s })} />
+          </div>
           <DataQualitySummary
             quality={view?.dataQuality}
             staleDays={params.staleDays}
@@ -165,8 +158,8 @@ export function LeadScoringDashboard() {
         update={update}
         scope={scope}
         owners={view?.owners ?? []}
-        hasFilters={canClear}
         onClear={clearFilters}
+        resetKey={clears}
       />
 
       <ScoreDistributionChart dist={view?.scoreDistribution} error={error} isLoading={isLoading} previous={previousView} />
@@ -195,6 +188,11 @@ export function LeadScoringDashboard() {
         )
       )}
 
+      {/* Each row has several tab stops: keyboard users can jump past them. */}
+      <SkipLink targetId={PAGINATION_ID} className="focus:inline-block">
+        Skip to pagination
+      </SkipLink>
+
       {error && !page ? (
         <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6 text-center" data-testid="leads-error">
           <p className="font-medium text-red-800">Could not load leads.</p>
@@ -217,65 +215,25 @@ export function LeadScoringDashboard() {
             <caption id={captionId} className="sr-only">
               Leads, sorted by {SORT_LABEL[params.sort]}
             </caption>
-            <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-700">
-              <tr>
-                <PlainHeader>Lead Name</PlainHeader>
-                <SortHeader label="Score" sortKey="score" active={params.sort === 'score'} onSort={onSort} align="right" />
-                <PlainHeader>Priority</PlainHeader>
-                <PlainHeader>Status</PlainHeader>
-                <PlainHeader align="right">Email Opens</PlainHeader>
-                <PlainHeader align="right">Website Visits</PlainHeader>
-                <PlainHeader align="right">Time Spent</PlainHeader>
-                <SortHeader
-                  label="Last Activity"
-                  sortKey="lastActivity"
-                  active={params.sort === 'lastActivity'}
-                  onSort={onSort}
-                  align="right"
-                />
-                <PlainHeader>Owner</PlainHeader>
-              </tr>
-            </thead>
+            <LeadTableHead sort={params.sort} onSort={onSort} />
             <tbody>
               {showSkeleton ? (
                 <SkeletonRows />
               ) : items.length === 0 ? (
                 <tr>
                   <td colSpan={COLUMN_COUNT} className="px-3 py-10 text-center" data-testid="empty-state">
-                    {pastEnd ? (
-                      <>
-                        <p className="font-medium text-slate-800">This page is past the end</p>
-                        <p className="mt-1 text-sm text-slate-600">
-                          Page {currentPage} is past the last page ({totalPages}) of these {totalCount}{' '}
-                          {totalCount === 1 ? 'lead' : 'leads'}.
-                        </p>
-                      </>
-                    ) : tenantEmpty ? (
-                      <EmptyTenantHelp tenantId={viewerTenantId} admin={viewerIsAdmin} />
-                    ) : (
-                      <>
-                        <p className="font-medium text-slate-800">No leads match</p>
-                        <p className="mt-1 text-sm text-slate-600">
-                          {hasFilters
-                            ? 'Try another search, a lower minimum score or fewer filters.'
-                            : scope === 'mine'
-                              ? 'You own no scored leads yet. Choose "Everyone" to see the whole team.'
-                              : 'There are no scored leads yet.'}
-                        </p>
-                      </>
-                    )}
-                    <div className="mt-3 flex justify-center gap-2">
-                      {hasFilters && (
-                        <button type="button" className={btn} onClick={clearFilters}>
-                          Clear filters
-                        </button>
-                      )}
-                      {params.page > 1 && (
-                        <button type="button" className={btn} onClick={() => update({ page: 1 })}>
-                          Go to first page
-                        </button>
-                      )}
-                    </div>
+                    <LeadsEmptyState
+                      reason={pastEnd ? 'pastEnd' : tenantEmpty ? 'tenantEmpty' : 'noMatch'}
+                      page={currentPage}
+                      totalPages={totalPages}
+                      totalCount={totalCount}
+                      hasFilters={hasFilters}
+                      scope={scope}
+                      tenantId={viewerTenantId}
+                      admin={viewerIsAdmin}
+                      onClear={clearFilters}
+                      onGoToPage={(n) => update({ page: n })}
+                    />
                   </td>
                 </tr>
               ) : (
@@ -286,36 +244,13 @@ export function LeadScoringDashboard() {
         </div>
       )}
 
-      <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm text-slate-700" aria-live="polite" data-testid="page-status">
-          {page ? (
-            <>
-              Page {currentPage} of {totalPages}
-              <span className="text-slate-600"> · {totalCount} {totalCount === 1 ? 'lead' : 'leads'}</span>
-            </>
-          ) : (
-            <>Page {params.page}</>
-          )}
-        </p>
-        <div className="flex gap-2">
-          <button
-            type="button"
-            className={btn}
-            disabled={params.page <= 1}
-            onClick={() => update({ page: Math.max(1, params.page - 1) })}
-          >
-            <span aria-hidden="true">←</span> Prev
-          </button>
-          <button
-            type="button"
-            className={btn}
-            disabled={!page?.hasNextPage || loadingNext}
-            onClick={() => update({ page: params.page + 1 })}
-          >
-            Next <span aria-hidden="true">→</span>
-          </button>
-        </div>
-      </nav>
+      <Pagination
+        page={params.page}
+        limit={params.limit}
+        answer={page ? { page: currentPage, totalPages, totalCount, hasNextPage: page.hasNextPage } : null}
+        loadingNext={loadingNext}
+        update={update}
+      />
 
       {openLeadId && <LeadBreakdownPanel leadId={openLeadId} onClose={closeLead} />}
     </section>

@@ -16,24 +16,40 @@ import { Sparkline, TrendArrow } from './Trend';
 export const COLUMN_COUNT = 9;
 const SKELETON_ROWS = 8;
 
-export function SortHeader({
+/**
+ * Narrow screens keep name, score and priority (375 px, no sideways scrolling); the other
+ * columns appear as the width allows. The breakdown panel shows every one of them.
+ */
+export const SHOW_FROM = {
+  lastActivity: 'hidden sm:table-cell',
+  status: 'hidden md:table-cell',
+  owner: 'hidden lg:table-cell',
+  counts: 'hidden xl:table-cell',
+} as const;
+/** Per column of the table, in order: the visibility classes above ('' = always shown). */
+const COLUMN_VISIBILITY = ['', '', '', SHOW_FROM.status, SHOW_FROM.counts, SHOW_FROM.counts, SHOW_FROM.counts, SHOW_FROM.lastActivity, SHOW_FROM.owner];
+const cell = 'px-2 py-2 align-top sm:px-3';
+
+function SortHeader({
   label,
   sortKey,
   active,
   onSort,
   align = 'left',
+  className = '',
 }: {
   label: string;
   sortKey: SortKey;
   active: boolean;
   onSort: (k: SortKey) => void;
   align?: 'left' | 'right';
+  className?: string;
 }) {
   return (
     <th
       scope="col"
       aria-sort={active ? 'descending' : 'none'}
-      className={`px-3 py-2 font-semibold ${align === 'right' ? 'text-right' : 'text-left'}`}
+      className={`px-2 py-2 font-semibold whitespace-nowrap sm:px-3 ${align === 'right' ? 'text-right' : 'text-left'} ${className}`}
     >
       <button
         type="button"
@@ -50,11 +66,54 @@ export function SortHeader({
   );
 }
 
-export function PlainHeader({ children, align = 'left' }: { children: ReactNode; align?: 'left' | 'right' }) {
+function PlainHeader({
+  children,
+  align = 'left',
+  className = '',
+}: {
+  children: ReactNode;
+  align?: 'left' | 'right';
+  className?: string;
+}) {
   return (
-    <th scope="col" className={`px-3 py-2 font-semibold ${align === 'right' ? 'text-right' : 'text-left'}`}>
+    <th
+      scope="col"
+      className={`px-2 py-2 font-semibold whitespace-nowrap sm:px-3 ${align === 'right' ? 'text-right' : 'text-left'} ${className}`}
+    >
       {children}
     </th>
+  );
+}
+
+/** The header row; hidden columns follow SHOW_FROM like their cells. */
+export function LeadTableHead({ sort, onSort }: { sort: SortKey; onSort: (k: SortKey) => void }) {
+  return (
+    <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-700">
+      <tr>
+        <PlainHeader>Lead Name</PlainHeader>
+        <SortHeader label="Score" sortKey="score" active={sort === 'score'} onSort={onSort} align="right" />
+        <PlainHeader>Priority</PlainHeader>
+        <PlainHeader className={SHOW_FROM.status}>Status</PlainHeader>
+        <PlainHeader align="right" className={SHOW_FROM.counts}>
+          Email Opens
+        </PlainHeader>
+        <PlainHeader align="right" className={SHOW_FROM.counts}>
+          Website Visits
+        </PlainHeader>
+        <PlainHeader align="right" className={SHOW_FROM.counts}>
+          Time Spent
+        </PlainHeader>
+        <SortHeader
+          label="Last Activity"
+          sortKey="lastActivity"
+          active={sort === 'lastActivity'}
+          onSort={onSort}
+          align="right"
+          className={SHOW_FROM.lastActivity}
+        />
+        <PlainHeader className={SHOW_FROM.owner}>Owner</PlainHeader>
+      </tr>
+    </thead>
   );
 }
 
@@ -63,8 +122,8 @@ export function SkeletonRows() {
     <>
       {Array.from({ length: SKELETON_ROWS }, (_, i) => (
         <tr key={i} className="border-t border-slate-100" data-testid="skeleton-row" aria-hidden="true">
-          {Array.from({ length: COLUMN_COUNT }, (__, j) => (
-            <td key={j} className="px-3 py-3">
+          {COLUMN_VISIBILITY.map((visibility, j) => (
+            <td key={j} className={`px-2 py-3 sm:px-3 ${visibility}`}>
               <div className={`h-4 rounded bg-slate-200 ls-skeleton ${j === 0 ? 'w-32' : 'ml-auto w-12'}`} />
             </td>
           ))}
@@ -119,7 +178,7 @@ export const LeadTableRow = memo(function LeadTableRow({
       data-last-activity={lead.lastActivityAt ?? ''}
       data-status={lead.status}
     >
-      <td className="min-w-44 px-3 py-2 align-top">
+      <td className={`min-w-32 sm:min-w-44 ${cell}`}>
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <button
             type="button"
@@ -142,25 +201,25 @@ export const LeadTableRow = memo(function LeadTableRow({
           </a>
         )}
       </td>
-      <td className="px-3 py-2 text-right align-top" data-col="score">
+      <td className={`${cell} text-right`} data-col="score">
         <div className="flex items-center justify-end gap-1">
           <TrendArrow trend={lead.trend} />
           <ScoreBadge score={lead.score} priority={lead.priority} />
         </div>
         <Sparkline scores={lead.sparkline} score={lead.score} />
       </td>
-      <td className="px-3 py-2 align-top">
+      <td className={cell}>
         <PriorityLabel priority={lead.priority} />
       </td>
-      <td className="px-3 py-2 align-top" data-col="status">
+      <td className={`${cell} ${SHOW_FROM.status}`} data-col="status">
         <StatusSelect leadId={lead.leadId} leadName={lead.name} status={lead.status} />
       </td>
-      <td className="px-3 py-2 text-right align-top tabular-nums">{formatCount(lead.raw?.emailOpens)}</td>
-      <td className="px-3 py-2 text-right align-top tabular-nums">{formatCount(lead.raw?.websiteVisits)}</td>
-      <td className="px-3 py-2 text-right align-top tabular-nums">
+      <td className={`${cell} ${SHOW_FROM.counts} text-right whitespace-nowrap tabular-nums`}>{formatCount(lead.raw?.emailOpens)}</td>
+      <td className={`${cell} ${SHOW_FROM.counts} text-right whitespace-nowrap tabular-nums`}>{formatCount(lead.raw?.websiteVisits)}</td>
+      <td className={`${cell} ${SHOW_FROM.counts} text-right whitespace-nowrap tabular-nums`} data-col="time-spent">
         <span title={formatSecondsExact(lead.raw?.timeSpent)}>{formatDuration(lead.raw?.timeSpent)}</span>
       </td>
-      <td className="px-3 py-2 text-right align-top whitespace-nowrap">
+      <td className={`${cell} ${SHOW_FROM.lastActivity} text-right whitespace-nowrap`}>
         {last ? (
           <time dateTime={last.toISOString()} title={formatExactDate(last)}>
             {formatRelative(last, new Date(now))}
@@ -169,7 +228,7 @@ export const LeadTableRow = memo(function LeadTableRow({
           <span title="No activity recorded">—</span>
         )}
       </td>
-      <td className="px-3 py-2 align-top" data-col="owner">
+      <td className={`${cell} ${SHOW_FROM.owner}`} data-col="owner">
         {ownerName}
       </td>
     </tr>

@@ -126,7 +126,12 @@ export type AuditLogQueryVariables = Exact<{
 }>;
 
 
-export type AuditLogQuery = { auditActions: Array<string>, auditLog: Array<{ action: string, outcome: string, actorId: string | null, actorName: string | null, actorKind: string, at: string, requestId: string | null, fields: Array<{ name: string, value: string }> }> };
+export type AuditLogQuery = { auditActions: Array<string>, auditLog: Array<{ action: string, outcome: string, actorId: string | null, actorName: string | null, actorKind: string, at: string, requestId: string | null, details: string, fields: Array<{ name: string, value: string }> }> };
+
+export type AuditModelNotesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AuditModelNotesQuery = { scoringConfigVersions: Array<{ version: number, note: string }> };
 
 export type LeadFieldsFragment = { leadId: string, name: string, email: string | null, company: string | null, ownerId: string | null, score: number, priority: Priority, lastActivityAt: string | null, computedAt: string, stale: boolean, hasActivity: boolean, status: LeadStatus, statusSetAt: string | null, sparkline: Array<number>, owner: { userId: string, name: string } | null, statusSetBy: { userId: string, name: string } | null, trend: { change7d: number | null, crossedAt: string | null, crossedFrom: Priority | null, crossedTo: Priority | null }, raw: { emailOpens: number, websiteVisits: number, timeSpent: number } | null };
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, effectiveOwner, effectiveScope, parseParams, serializeParams, type DashboardParams } from './useDashboardParams';
+import {
+  activeFilterCount,
+  CLEARED_FILTERS,
+  DEFAULT_PARAMS,
+  effectiveOwner,
+  effectiveScope,
+  parseParams,
+  serializeParams,
+  type DashboardParams,
+} from './useDashboardParams';
 
 describe('dashboard URL params', () => {
   it('parses a shared view', () => {
@@ -74,5 +83,14 @@ describe('dashboard URL params', () => {
     expect(effectiveScope({ scope: null, owner: 'u2' }, rep)).toBe('everyone');
     expect(effectiveOwner(DEFAULT_PARAMS, rep)).toBe('u1');
     expect(effectiveOwner(DEFAULT_PARAMS, manager)).toBeNull();
+  });
+
+  it('counts the active filters, the stale threshold included, but not the view settings', () => {
+    expect(activeFilterCount(DEFAULT_PARAMS)).toBe(0);
+    expect(activeFilterCount(parseParams('?scope=everyone&sort=lastActivity&limit=100&page=3'))).toBe(0);
+    expect(activeFilterCount(parseParams('?q=acme&status=new&staleDays=14'))).toBe(3);
+    expect(activeFilterCount(parseParams('?q=acme&owner=u1&status=new&minScore=40&noActivity=1&stale=1&staleDays=14&movedUp=7'))).toBe(8);
+    // Clearing resets every one of them.
+    expect(activeFilterCount({ ...parseParams('?q=acme&owner=u1&staleDays=14&movedUp=7'), ...CLEARED_FILTERS })).toBe(0);
   });
 });

@@ -55,6 +55,28 @@ export const DEFAULT_PARAMS: DashboardParams = {
 
 export const MOVED_UP_DAYS = [7, 14, 30] as const;
 
+/**
+ * What "Clear filters" sets: every filter of the panel and the data-quality chips back to its
+ * default, the stale threshold included. The scope, the sort and the page size are view
+ * settings, kept (they sit outside the filter panel).
+ */
+export const CLEARED_FILTERS = {
+  minScore: null,
+  owner: null,
+  q: '',
+  status: null,
+  noActivity: false,
+  stale: false,
+  staleDays: DEFAULT_STALE_DAYS,
+  movedUp: null,
+} as const satisfies Partial<DashboardParams>;
+
+/** How many filters differ from their defaults: what "Clear filters" would reset. */
+export function activeFilterCount(p: DashboardParams): number {
+  const keys = Object.keys(CLEARED_FILTERS) as (keyof typeof CLEARED_FILTERS)[];
+  return keys.filter((k) => p[k] !== CLEARED_FILTERS[k]).length;
+}
+
 export const SORT_TO_API: Record<SortKey, LeadSort> = {
   score: 'SCORE_DESC',
   lastActivity: 'LAST_ACTIVITY_DESC',
