@@ -36,7 +36,6 @@ from scoring.moved_up import moved_up_now
 from scoring.pending import (
     GRACE,
     close_batch,
-    note_stored,
     open_batch,
     open_markers,
     replay_pending,
@@ -241,7 +240,6 @@ class ScoreService:
             collection = LeadEvent.get_pymongo_collection()
             stored = await store_events(collection, tenant_id, events, batch)
             new = [e for e in events if e.event_id not in stored]
-            await note_stored(batch, [e.event_id for e in new])
             changes = await self.apply_events(tenant_id, new, batch)
             await close_batch(batch)
         except Exception:

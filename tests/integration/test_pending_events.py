@@ -96,7 +96,9 @@ async def test_an_old_batch_that_still_fails_does_not_block_new_ones(client, mon
     pending = PendingEventBatch.get_pymongo_collection()
     marker = await pending.find_one({"tenantId": tenant.tenant_id})
     assert marker is not None
-    assert sorted(bson.decode(marker["stored"])["items"]) == sorted(e["eventId"] for e in BATCH)
+    assert sorted(e["e"] for e in bson.decode(marker["events"])["items"]) == sorted(
+        e["eventId"] for e in BATCH
+    )
     broken["on"] = False
     assert (
         await post(client, tenant, [event("n3", "initech", "email_open", 2)])
@@ -135,16 +137,17 @@ async def test_a_failure_while_storing_is_applied_before_the_next_batch(client, 
     retry finds them stored (duplicates), so they must be applied then, not minutes later by
     another process's replay of the marker."""
     tenant = await register_tenant(client)
-    real = scoring.service.note_stored
+    real = scoring.service.store_events
     calls = {"left": 1}
 
-    async def note_stored(batch_id, event_ids):  # type: ignore[no-untyped-def]
+    async def store_events(*args, **kwargs):  # type: ignore[no-untyped-def]
+        stored = await real(*args, **kwargs)
         if calls["left"]:
             calls["left"] -= 1
             raise RuntimeError("the database went away after storing the events")
-        return await real(batch_id, event_ids)
+        return stored
 
-    monkeypatch.setattr(scoring.service, "note_stored", note_stored)
+    monkeypatch.setattr(scoring.service, "store_events", store_events)
     assert (await post(client, tenant, BATCH)).status_code == 500
     retry = await post(client, tenant, BATCH)
     assert retry.json() == {"accepted": 0, "duplicates": len(BATCH), "leads": 0, "errors": []}
