@@ -67,6 +67,14 @@ class Conflict(AppError):
     graphql_code = "BAD_USER_INPUT"
 
 
+class UnsupportedMediaType(AppError):
+    """The body is sent as something other than JSON."""
+
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    graphql_code = "BAD_USER_INPUT"
+
+
 @dataclass
 class RateLimited(AppError):
     """Too many requests; retry after the given number of seconds."""

@@ -26,6 +26,7 @@ _ERROR_TEXT = {
     404: "No such resource in the caller's tenant",
     409: "Already exists",
     413: "Request body over MAX_BODY_BYTES",
+    415: "A body sent with a Content-Type other than `application/json`",
     429: "Rate limited (see `Retry-After` and `RateLimit-*`)",
     500: "Internal error (no stack trace; quote the request id)",
     503: "The database is unavailable",
@@ -146,7 +147,7 @@ def _responses(endpoint: Endpoint, refs: Mapping[type[BaseModel], Any]) -> dict[
     if endpoint.security == "bearer":
         statuses |= {401, 403}
     if endpoint.body is not None:
-        statuses |= {400, 413}
+        statuses |= {400, 413, 415}
     for status in sorted(statuses):
         headers = _request_id_header()
         if status == 401:

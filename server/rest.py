@@ -34,7 +34,14 @@ from auth.account_input import registration_input
 from auth.invites import accept_invitation
 from auth.service import Principal, Session
 from foundation.audit import record_write
-from foundation.errors import BadInput, Forbidden, NotFound, Unauthenticated, field_error
+from foundation.errors import (
+    BadInput,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    UnsupportedMediaType,
+    field_error,
+)
 from foundation.settings import Settings
 from scoring.events import MAX_EVENTS
 from scoring.service import PageQuery
@@ -105,9 +112,37 @@ async def _page_body(
     }
 
 
+async def json_body(request: Request) -> bytes:
+    """The body, when it is sent as JSON (or without a Content-Type, as the README's curl lines
+    are; an empty body is not looked at): a form or plain text is a 415 saying what to send."""
+    body = await request.body()
+    kind = request.headers.get("content-type")
+    if kind is None or not body.strip():
+        return body
+    media = kind.partition(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise UnsupportedMediaType(
+            "the body must be sent as JSON (Content-Type: application/json)",
+            [field_error("Content-Type", "must be application/json")],
+        )
+    return body
+
+
+def no_query(request: Request) -> None:
+    """Refuse query parameters on a route that takes none (as GET /leads/scoring refuses
+    unknown ones): a parameter the client expects to matter must not be silently ignored."""
+    if request.query_params:
+        names = sorted(set(request.query_params.keys()))
+        raise BadInput(
+            f"unknown query parameter(s): {', '.join(names)}",
+            [field_error(name, "unknown parameter") for name in names],
+        )
+
+
 async def refresh_scores(request: Request) -> Response:
     principal = await require_principal(request)
-    body = parse_body(RefreshScoresBody, await request.body(), required=False)
+    no_query(request)
+    body = parse_body(RefreshScoresBody, await json_body(request), required=False)
     count = await services_of(request).scores.refresh(principal.tenant_id, body.lead_ids)
     return JSONResponse({"recomputed": count})
 
@@ -128,7 +163,7 @@ async def lead_score(request: Request) -> Response:
 async def register(request: Request) -> Response:
     await limit_by_ip(request, login=True)
     services = services_of(request)
-    raw = await request.body()
+    raw = await json_body(request)
     try:
         body = parse_body(RegisterBody, raw)
     except BadInput as exc:  # the password's and the tenant name's rules too: all at once
@@ -176,7 +211,7 @@ def _registration_problems(
 
 
 async def login(request: Request) -> Response:
-    body = parse_body(LoginBody, await request.body())
+    body = parse_body(LoginBody, await json_body(request))
     services = services_of(request)
     session = await services.sign_in(body.email, body.password, client_address(request))
     return _session_response(request, session)
@@ -184,7 +219,7 @@ async def login(request: Request) -> Response:
 
 async def accept_invite(request: Request) -> Response:
     await limit_by_ip(request, login=True)
-    body = parse_body(AcceptInviteBody, await request.body())
+    body = parse_body(AcceptInviteBody, await json_body(request))
     auth = services_of(request).auth
     session = await accept_invitation(auth, body.token, body.password)
     return _session_response(request, session)
@@ -195,7 +230,8 @@ async def post_events(request: Request) -> Response:
     principal = await require_principal(request, ingest=True)
     if not principal.can_ingest:
         raise Forbidden("only a manager, an admin or an ingestion key can record events")
-    items = _event_array(await request.body())
+    no_query(request)
+    items = _event_array(await json_body(request))
     result = await services_of(request).scores.record_events(principal.tenant_id, items)
     rejected = len({index for index, _ in result.errors})
     await record_write(principal, "events", result.leads, result.accepted, rejected)
@@ -224,7 +260,7 @@ def _event_array(body: bytes) -> list[Any]:
 
 async def refresh(request: Request) -> Response:
     await limit_by_ip(request)
-    body = parse_body(TokenBody, await request.body(), required=False)
+    body = parse_body(TokenBody, await json_body(request), required=False)
     token = body.refresh_token or request.cookies.get(REFRESH_COOKIE)
     if not token:
         raise Unauthenticated("missing refresh token")
@@ -234,7 +270,7 @@ async def refresh(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     await limit_by_ip(request)
-    body = parse_body(TokenBody, await request.body(), required=False)
+    body = parse_body(TokenBody, await json_body(request), required=False)
     token = body.refresh_token or request.cookies.get(REFRESH_COOKIE) or ""
     services = services_of(request)
     access = None

@@ -383,3 +383,48 @@ async def test_graphql_calls_name_every_bad_argument_at_once(client):
     )
     _assert_standard_error(response, 400)
     assert {d["field"] for d in response.json()["error"]["details"]} == {"token", "password"}
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+)
+async def test_a_body_sent_as_something_other_than_json_is_415(client, content_type):
+    manager = await register_tenant(client)
+    body = b'[{"eventId":"ct-1","leadId":"ct","type":"email_open","occurredAt":"2026-11-01T00:00:00Z"}]'
+    headers = {**manager.headers, "Content-Type": content_type}
+    response = await client.post("/events", content=body, headers=headers)
+    _assert_standard_error(response, 415, "Content-Type")
+    assert "application/json" in response.json()["error"]["message"]
+    login = await client.post(
+        "/auth/login", content=b'{"email":"a@b.example","password":"x"}', headers=headers
+    )
+    _assert_standard_error(login, 415, "Content-Type")
+    assert (await client.get("/leads/ct/score", headers=manager.headers)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "application/json", "application/json; charset=utf-8", "Application/JSON"],
+)
+async def test_json_with_or_without_a_content_type_is_read(client, content_type):
+    manager = await register_tenant(client)
+    body = b'[{"eventId":"ok-1","leadId":"ok","type":"email_open","occurredAt":"2026-11-01T00:00:00Z"}]'
+    headers = dict(manager.headers) | ({"Content-Type": content_type} if content_type else {})
+    response = await client.post("/events", content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["accepted"] == 1
+    # an empty body is not looked at (curl -d '' sends a form type)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert (await client.post("/auth/logout", content=b"", headers=form)).status_code == 204
+
+
+async def test_routes_that_take_no_query_parameters_refuse_them(client):
+    manager = await register_tenant(client)
+    refresh = await client.post("/leads/scoring/refresh?x=1", json={}, headers=manager.headers)
+    _assert_standard_error(refresh, 400, "x")
+    events = await client.post("/events?dryRun=true", json=[], headers=manager.headers)
+    _assert_standard_error(events, 400, "dryRun")
+    assert (
+        await client.post("/leads/scoring/refresh", json={}, headers=manager.headers)
+    ).status_code == 200
