@@ -391,7 +391,10 @@ async def test_graphql_calls_name_every_bad_argument_at_once(client):
 )
 async def test_a_body_sent_as_something_other_than_json_is_415(client, content_type):
     manager = await register_tenant(client)
-    body = b'[{"eventId":"ct-1","leadId":"ct","type":"email_open","occurredAt":"2026-11-01T00:00:00Z"}]'
+    body = (
+        b'[{"eventId":"ct-1","leadId":"ct","type":"email_open",'
+        b'"occurredAt":"2026-11-01T00:00:00Z"}]'
+    )
     headers = {**manager.headers, "Content-Type": content_type}
     response = await client.post("/events", content=body, headers=headers)
     _assert_standard_error(response, 415, "Content-Type")
@@ -409,7 +412,10 @@ async def test_a_body_sent_as_something_other_than_json_is_415(client, content_t
 )
 async def test_json_with_or_without_a_content_type_is_read(client, content_type):
     manager = await register_tenant(client)
-    body = b'[{"eventId":"ok-1","leadId":"ok","type":"email_open","occurredAt":"2026-11-01T00:00:00Z"}]'
+    body = (
+        b'[{"eventId":"ok-1","leadId":"ok","type":"email_open",'
+        b'"occurredAt":"2026-11-01T00:00:00Z"}]'
+    )
     headers = dict(manager.headers) | ({"Content-Type": content_type} if content_type else {})
     response = await client.post("/events", content=body, headers=headers)
     assert response.status_code == 200, response.text
