@@ -11,7 +11,7 @@ from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
@@ -53,6 +53,17 @@ _NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 </main></body></html>"""
 
 
+def _headers_only(send: Send) -> Send:
+    """`send` with every body part emptied (the headers, Content-Length included, are kept)."""
+
+    async def without_body(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return without_body
+
+
 class LeadscoreGraphQL(GraphQL[Context, None]):
     """Strawberry's view, building our context from the app's services."""
 
@@ -64,6 +75,8 @@ class LeadscoreGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        if scope["method"] == "HEAD":  # GET's answer without its body, as the other routes give
+            scope, send = {**scope, "method": "GET"}, _headers_only(send)
         request = Request(scope=scope, receive=receive)
         try:
             response = await self._dashboard_view(request) or await self.run(request)

@@ -125,6 +125,8 @@ def frontend_routes(dist: Path, *, demo: bool = False) -> list[Route | Mount]:
             _not_for_the_page(request)
         if request.method not in ("GET", "HEAD"):
             raise HTTPException(405, headers={"Allow": "GET, HEAD"})
+        if "." in path.rsplit("/", 1)[-1]:  # a file (/favicon.ico, /robots.txt), not a screen
+            raise HTTPException(404)
         body = index.body()
         if body is not None:
             headers = {"cache-control": "no-cache", "etag": index.etag}

@@ -227,6 +227,20 @@ async def test_api_paths_never_answer_with_the_dashboard_page(client):
     page = await client.get("/model")  # a dashboard route
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert (await client.post("/model")).status_code == 405
+    for path in ("/favicon.ico", "/robots.txt", "/model/app.js"):  # files, not screens
+        response = await client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "NOT_FOUND", path
+
+
+async def test_head_answers_as_get_without_a_body_where_get_does(client):
+    """Allow names HEAD wherever GET is allowed, and HEAD answers there (it was a 405 on
+    /graphql while a PUT there was told `Allow: GET, HEAD, POST`)."""
+    for path in ("/graphql", "/", "/health"):
+        get, head = await client.get(path), await client.head(path)
+        assert (head.status_code, head.content) == (get.status_code, b""), path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+    assert (await client.put("/graphql")).headers["Allow"] == "GET, HEAD, POST"
 
 
 async def test_a_lead_id_with_a_slash_is_addressable(client):
