@@ -133,8 +133,9 @@ class VersionQuery:
         description="The tenant's applied models, newest first, each with its diff",
     )
     async def scoring_config_versions(self, info: strawberry.Info) -> list[ScoringConfigVersion]:
-        scores = info.context.services.scores
-        found = await list_versions(info.context.user.tenant_id, scores.defaults)
+        scores, tenant_id = info.context.services.scores, info.context.user.tenant_id
+        in_force = (await scores.config(tenant_id)).version
+        found = await list_versions(tenant_id, scores.defaults, in_force)
         names = info.context.owner_names()
         return [
             ScoringConfigVersion(
@@ -169,11 +170,17 @@ class VersionMutation:
         if errors:
             names = ", ".join(error["field"] for error in errors)
             raise coded_error(BadInput(f"invalid {names}", errors))
-        config = await version_config(info.context.user.tenant_id, version)
-        if config is None:
+        tenant_id = info.context.user.tenant_id
+        in_force = (await info.context.services.scores.config(tenant_id)).version
+        config = await version_config(tenant_id, version) if version <= in_force else None
+        if config is None:  # (a record beyond the version in force was never in force)
             raise coded_error(NotFound("no such version", [field_error("version", "not found")]))
         return await apply_model(info, config, text[:MAX_NOTE], "scoring.rolledBack")
 
 
 def _changed_meanwhile() -> Conflict:
-    return Conflict("the model was changed meanwhile: reload it and apply again", [])
+    return Conflict(
+        "the model was changed meanwhile, or a change of it is still in progress (or failed less"
+        " than 30 s ago): reload it and apply again",
+        [],
+    )

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from pymongo.errors import DuplicateKeyError
 
 from models import Tenant
 from models.base import utcnow
 from scoring.engine import ScoringConfig
 
 COLLECTION = "scoringVersions"
+# a version recorded this long ago and still not in force belongs to a change that failed
+ORPHAN_AFTER = timedelta(seconds=30)
 MAX_NOTE = 500
 PARAMETERS = (
     "weights.emailOpens",
@@ -72,24 +76,40 @@ def _collection() -> Any:
 async def store_version(
     tenant_id: str, version: int, actor_id: str | None, note: str, config: ScoringConfig
 ) -> None:
-    """Record an applied model."""
-    await _collection().insert_one(
-        {
-            "_id": f"{tenant_id}:{version}",
-            "tenantId": tenant_id,
-            "version": version,
-            "actorId": actor_id,
-            "at": utcnow(),
-            "note": note,
-            "parameters": {
-                "weights": list(config.weights),
-                "caps": list(config.caps),
-                "halfLifeDays": config.half_life_days,
-                "hotThreshold": config.hot_threshold,
-                "warmThreshold": config.warm_threshold,
-            },
-        }
-    )
+    """Record a model about to be put in force as `version`.
+
+    A record of that number may be there already, never put in force: the change that wrote it
+    failed before the tenant moved (the database paused, its reply never came, the write landed
+    later). It is replaced once it is older than ORPHAN_AFTER and the tenant has still not
+    reached its version; every later change of the model failed on it before. Raises
+    DuplicateKeyError when the number is taken (applied, or a change still in flight)."""
+    now = utcnow()
+    doc = {
+        "_id": f"{tenant_id}:{version}",
+        "tenantId": tenant_id,
+        "version": version,
+        "actorId": actor_id,
+        "at": now,
+        "note": note,
+        "parameters": {
+            "weights": list(config.weights),
+            "caps": list(config.caps),
+            "halfLifeDays": config.half_life_days,
+            "hotThreshold": config.hot_threshold,
+            "warmThreshold": config.warm_threshold,
+        },
+    }
+    try:
+        await _collection().insert_one(doc)
+    except DuplicateKeyError:
+        tenant = await Tenant.get_pymongo_collection().find_one(
+            {"_id": tenant_id}, {"configVersion": 1}
+        )
+        if tenant is None or int(tenant.get("configVersion", 1)) >= version:
+            raise
+        orphan = {"_id": doc["_id"], "at": {"$lt": now - ORPHAN_AFTER}}
+        if (await _collection().replace_one(orphan, doc)).matched_count == 0:
+            raise
 
 
 async def drop_version(tenant_id: str, version: int) -> None:
@@ -97,9 +117,14 @@ async def drop_version(tenant_id: str, version: int) -> None:
     await _collection().delete_one({"_id": f"{tenant_id}:{version}"})
 
 
-async def list_versions(tenant_id: str, defaults: ScoringConfig) -> list[Version]:
-    """The tenant's versions, newest first, each with its diff against the one before."""
+async def list_versions(
+    tenant_id: str, defaults: ScoringConfig, in_force: int | None = None
+) -> list[Version]:
+    """The tenant's versions, newest first, each with its diff against the one before
+    (``in_force``: the version in force; a record beyond it was never put in force)."""
     docs = [d async for d in _collection().find({"tenantId": tenant_id})]
+    if in_force is not None:
+        docs = [d for d in docs if d["version"] <= in_force]
     docs.sort(key=lambda d: d["version"])
     found: list[Version] = []
     previous = defaults

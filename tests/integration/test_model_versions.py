@@ -100,3 +100,34 @@ async def test_a_version_that_cannot_be_stored_leaves_the_model_unchanged(
     assert after["scoringConfig"]["halfLifeDays"] == before["scoringConfig"]["halfLifeDays"]
     monkeypatch.undo()
     assert (await data_of(client, VERSIONS, token=tenant.token))["scoringConfigVersions"] == []
+
+
+async def test_a_version_left_by_a_failed_change_does_not_lock_the_model(client) -> None:
+    """A change whose version record landed but whose tenant update never did (the database
+    paused; the request gave up with SERVICE_UNAVAILABLE) left version N recorded, the tenant
+    at N - 1, and every later change refused as "changed meanwhile", for good (QA s19 H1)."""
+    from datetime import timedelta
+
+    from models import Tenant
+    from models.base import utcnow
+
+    tenant = await register_tenant(client)
+    await data_of(client, UPDATE, {"i": model(half_life=3), "note": "in force"}, tenant.token)
+    records = Tenant.get_pymongo_collection().database["scoringVersions"]
+    orphan = await records.find_one({"_id": f"{tenant.tenant_id}:2"})
+    orphan |= {"_id": f"{tenant.tenant_id}:3", "version": 3, "note": "never applied"}
+    await records.insert_one(orphan | {"at": utcnow()})  # a change still in flight, maybe
+    versions = (await data_of(client, VERSIONS, token=tenant.token))["scoringConfigVersions"]
+    assert [v["version"] for v in versions] == [2]  # never in force: not listed
+    rollback = await error_of(client, ROLLBACK, {"v": 3, "note": "x"}, tenant.token)
+    assert rollback["extensions"]["code"] == "NOT_FOUND"
+    busy = await error_of(client, UPDATE, {"i": model(half_life=5), "note": "n"}, tenant.token)
+    assert "changed meanwhile" in busy["message"]
+    await records.update_one(
+        {"_id": orphan["_id"]}, {"$set": {"at": utcnow() - timedelta(minutes=1)}}
+    )
+    done = await data_of(client, UPDATE, {"i": model(half_life=5), "note": "now"}, tenant.token)
+    assert done["updateScoringConfig"]["version"] == 3
+    versions = (await data_of(client, VERSIONS, token=tenant.token))["scoringConfigVersions"]
+    assert [(v["version"], v["note"]) for v in versions] == [(3, "now"), (2, "in force")]
+    assert versions[0]["config"]["halfLifeDays"] == 5.0
