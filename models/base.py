@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+import pymongo
 from pydantic import ConfigDict
 from pydantic.alias_generators import to_camel
 from pymongo.errors import BulkWriteError
@@ -44,3 +45,16 @@ async def insert_new(collection: Any, documents: Sequence[dict[str, Any]]) -> li
                 raise
             taken += sorted(start + error["index"] for error in errors)
     return taken
+
+
+async def database_answers(collection: Any) -> None:
+    """Raise the driver's error at once when the collection's database does not answer within
+    the client's server-selection timeout (MONGODB_TIMEOUT_MS).
+
+    Inside a longer budget (`pymongo.timeout`, as the event and lead writes have), the driver
+    retries an operation against a database that is gone until the whole budget is spent: with
+    the database down, a batch of events waited 30 s for its 503, where a read got it in 2 s.
+    """
+    database = collection.database
+    with pymongo.timeout(database.client.options.server_selection_timeout):
+        await database.command("ping")

@@ -16,8 +16,8 @@ from typing import Any
 import pymongo
 
 from foundation.changes import publish
-from models import LeadEvent, ScoringOverride, Tenant
-from models.base import utcnow
+from models import Interaction, LeadEvent, ScoringOverride, Tenant
+from models.base import database_answers, utcnow
 from scoring.engine import ScoringConfig, decay_at, priority_for, raw_score, score_value
 from scoring.events import REPEATED_EVENT, Event, EventResult, deltas, store_events, validate_event
 from scoring.history_window import ScoreHistory
@@ -207,6 +207,7 @@ class ScoreService:
         """Write validated records (last one wins per lead); returns how many leads were written."""
         changes = [LeadChange(record.lead_id, _sent(record.values)) for record in records]
         await self.model.index(tenant_id)  # a cold tenant's build is not the write's to pay for
+        await database_answers(Interaction.get_pymongo_collection())  # down: 503 now, not in 30 s
         with pymongo.timeout(WRITE_BUDGET_S):
             written = await write_leads(self.model, tenant_id, changes)
         self.persister.mark(tenant_id, [change.lead_id for change in changes])
@@ -215,6 +216,7 @@ class ScoreService:
     async def record_events(self, tenant_id: str, items: Sequence[Any]) -> EventResult:
         """Store new events (a retried eventId is counted once) and add them to their leads."""
         await self.model.index(tenant_id)  # built outside the write budget (31 s at 100k leads)
+        await database_answers(Interaction.get_pymongo_collection())
         with pymongo.timeout(WRITE_BUDGET_S):
             return await self._record_events(tenant_id, items)
 

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.database import RETRY_AFTER_SECONDS
 from api.params import load_json, parse_body, parse_query, to_page_query
 from api.rest_models import (
     AcceptInviteBody,
@@ -291,7 +292,11 @@ async def health(request: Request) -> Response:
         await services.ping()
     except Exception as exc:
         log.warning("health check: database unavailable (%s)", type(exc).__name__)
-        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": "down"},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},  # as every other 503 says
+        )
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
