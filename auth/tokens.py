@@ -246,7 +246,10 @@ def _role(value: Any) -> str:
 
 
 def _expiry(payload: dict[str, Any]) -> datetime:
-    return datetime.fromtimestamp(int(payload["exp"]), UTC)
+    try:
+        return datetime.fromtimestamp(int(payload["exp"]), UTC)
+    except (OverflowError, OSError, ValueError):  # signed, but past year 9999 (e.g. 1e20)
+        raise Unauthenticated("invalid token") from None
 
 
 def _optional_text(value: Any) -> str | None:

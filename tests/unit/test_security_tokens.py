@@ -215,3 +215,14 @@ def test_jwks_must_be_fetched_over_https_in_production():
         ),
         SECRET,
     )
+
+
+async def test_a_signed_token_expiring_past_year_9999_is_invalid_not_an_error():
+    """A validly signed `exp` of 1e20 overflowed the datetime conversion: HTTP 500 (QA s19 L1)."""
+    codec = TokenCodec(settings(), SECRET)
+    now = int(time.time())
+    claims = {"iss": "leadscore", "aud": "leadscore-api", "sub": "u1", "tid": "t1"}
+    claims |= {"role": "rep", "jti": "j1", "typ": "access", "iat": now, "nbf": now}
+    token = jwt.encode({**claims, "exp": 10**20}, SECRET, algorithm="HS256")
+    with pytest.raises(Unauthenticated, match=r"^invalid token$"):
+        await codec.verify(token, typ="access")
