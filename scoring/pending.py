@@ -10,7 +10,10 @@ the process died is not counted again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -19,18 +22,27 @@ from typing import Any
 import bson
 from pymongo.errors import PyMongoError
 
+from foundation.errors import ServiceUnavailable
 from models import LeadEvent, PendingEventBatch
 from models.base import utcnow
 from scoring.events import Event, deltas, event_key
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=2)
+SETTLE_WAIT_S = 3.0  # how long a retry waits for the batch that stored its events to finish
+SETTLE_POLL_S = 0.2
+SETTLE_MARGIN = timedelta(seconds=5)  # past a request's write budget: it is surely over
 Apply = Callable[[str, Sequence[Event], str], Awaitable[object]]
+
+
+# batches this process is storing and applying now (a retry elsewhere in it waits for them)
+_IN_FLIGHT: set[str] = set()
 
 
 async def open_batch(tenant_id: str, events: Sequence[Event]) -> str:
     """Insert the marker of a batch about to be stored; returns its id."""
     batch_id = uuid.uuid4().hex
+    _IN_FLIGHT.add(batch_id)
     await PendingEventBatch.get_pymongo_collection().insert_one(
         {
             "_id": batch_id,
@@ -45,6 +57,12 @@ async def open_batch(tenant_id: str, events: Sequence[Event]) -> str:
 async def close_batch(batch_id: str) -> None:
     """The batch's events are applied: forget its marker."""
     await PendingEventBatch.get_pymongo_collection().delete_one({"_id": batch_id})
+    _IN_FLIGHT.discard(batch_id)
+
+
+def abandon(batch_id: str) -> None:
+    """This process stopped working on the batch (it failed): its marker stays for a replay."""
+    _IN_FLIGHT.discard(batch_id)
 
 
 async def open_markers(batch_ids: Iterable[str]) -> set[str]:
@@ -54,6 +72,49 @@ async def open_markers(batch_ids: Iterable[str]) -> set[str]:
         return set()
     cursor = PendingEventBatch.get_pymongo_collection().find({"_id": {"$in": ids}}, {"_id": 1})
     return {doc["_id"] async for doc in cursor}
+
+
+class StillApplying(ServiceUnavailable):
+    """Events of this batch were stored by a request still applying them (or cut off): retry."""
+
+    code = "EVENTS_PENDING"
+
+
+async def settle_stored_elsewhere(
+    tenant_id: str, stored: Iterable[str], own: str, apply: Apply, budget_s: float
+) -> None:
+    """Make "duplicates" mean "counted". Events of this batch that another batch stored, whose
+    marker is still open, are being applied by that batch's request, or its process died
+    before it applied them (and then only the replay of markers older than GRACE, minutes
+    later, would). Wait a little for such a marker to close; one older than its request's write
+    budget (`budget_s`, plus a margin) is replayed now; a younger one is a 503 to retry once it
+    can be. Nothing is counted twice: a replay skips the leads its batch already stamped."""
+    ids = [event_key(tenant_id, event_id) for event_id in stored]
+    if not ids:
+        return
+    cursor = LeadEvent.get_pymongo_collection().find({"_id": {"$in": ids}}, {"batch": 1})
+    batches = {doc["batch"] async for doc in cursor if isinstance(doc.get("batch"), str)}
+    batches.discard(own)
+    deadline = time.monotonic() + SETTLE_WAIT_S
+    while batches := await open_markers(batches):
+        if time.monotonic() >= deadline and not batches & _IN_FLIGHT:  # (this process's: alive)
+            break
+        await asyncio.sleep(SETTLE_POLL_S)
+    if not batches:
+        return
+    cut_off = timedelta(seconds=budget_s) + SETTLE_MARGIN
+    found = PendingEventBatch.get_pymongo_collection().find({"_id": {"$in": list(batches)}})
+    ages = {doc["_id"]: utcnow() - doc["at"] async for doc in found}
+    dead = sorted(batch for batch, age in ages.items() if age >= cut_off)
+    if dead:
+        await replay_pending(apply, batch_ids=dead)
+    if len(dead) < len(ages):
+        wait = (cut_off - min(age for age in ages.values() if age < cut_off)).total_seconds()
+        raise StillApplying(
+            "some of these events were stored by a request that is still applying them, or was"
+            f" cut off; retry in {math.ceil(wait)} s",
+            retry_after=max(1, math.ceil(wait)),
+        )
 
 
 async def replay_pending(
@@ -141,4 +202,12 @@ def _expand(raw: dict[str, Any]) -> Event:
     return Event(raw["e"], raw["l"], raw["t"], float(raw["v"]), occurred, raw.get("x") or {})
 
 
-__all__ = ["close_batch", "deltas", "open_batch", "open_markers", "replay_pending"]
+__all__ = [
+    "abandon",
+    "close_batch",
+    "deltas",
+    "open_batch",
+    "open_markers",
+    "replay_pending",
+    "settle_stored_elsewhere",
+]

@@ -35,10 +35,12 @@ from scoring.ingest import FieldError, InteractionRecord, validate_interaction
 from scoring.moved_up import moved_up_now
 from scoring.pending import (
     GRACE,
+    abandon,
     close_batch,
     open_batch,
     open_markers,
     replay_pending,
+    settle_stored_elsewhere,
 )
 from scoring.persist import ScorePersister
 from scoring.read_model import EffectiveConfig, ReadModel
@@ -248,7 +250,9 @@ class ScoreService:
             # a retry finds the events this batch stored and calls them duplicates: they must
             # not wait for another replica's replay of the marker (minutes)
             self._unapplied.setdefault(tenant_id, set()).add(batch)
+            abandon(batch)
             raise
+        await settle_stored_elsewhere(tenant_id, stored, batch, self.apply_events, WRITE_BUDGET_S)
         return EventResult(len(new), len(events) - len(new) + repeats, changes, errors)
 
     async def apply_events(

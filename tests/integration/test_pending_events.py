@@ -291,3 +291,58 @@ async def test_a_batch_that_cannot_be_replayed_holds_no_other_back(client, monke
     pending = PendingEventBatch.get_pymongo_collection()
     assert await pending.count_documents({"tenantId": blocked}) == 1
     assert await pending.count_documents({"tenantId": healthy.tenant_id}) == 0
+
+
+async def test_a_retry_of_events_a_dead_process_stored_is_counted_before_it_is_answered(
+    client, failing_write, monkeypatch
+):
+    """A replica died between storing a batch and applying it; the client's retry reached
+    another replica and was told `duplicates` while the events stayed uncounted until the
+    replay of markers older than 2 minutes (API QA s19 M2). Now the retry waits for a marker
+    that may still be in flight (503 to retry), and replays one whose request is surely over."""
+    from scoring import pending
+
+    tenant = await register_tenant(client)
+    assert (await post(client, tenant, BATCH)).status_code == 500  # "died" before applying
+    monkeypatch.undo()  # (the failing write too)
+    monkeypatch.setattr(pending, "SETTLE_WAIT_S", 0.3)
+    other = ScoreService(ScoringConfig())  # another replica: knows nothing of the failure
+    with pytest.raises(pending.StillApplying) as young:
+        await other.record_events(tenant.tenant_id, BATCH)
+    assert young.value.status == 503 and 30 <= young.value.retry_after <= 36
+    assert await _stored_counts(tenant.tenant_id) == {}  # (its request may still apply them)
+    markers = PendingEventBatch.get_pymongo_collection()
+    marker = await markers.find_one({"tenantId": tenant.tenant_id})
+    await markers.update_one(
+        {"_id": marker["_id"]}, {"$set": {"at": marker["at"] - timedelta(seconds=40)}}
+    )
+    retried = await other.record_events(tenant.tenant_id, BATCH)
+    assert (retried.accepted, retried.duplicates) == (0, len(BATCH))
+    expected = {"acme": (2, 1, 42), "globex": (0, 0, 30.5)}
+    assert await _stored_counts(tenant.tenant_id) == expected  # counted when answered
+    assert await markers.count_documents({"tenantId": tenant.tenant_id}) == 0
+    again = await other.record_events(tenant.tenant_id, BATCH)  # and never twice
+    assert again.duplicates == len(BATCH)
+    assert await _stored_counts(tenant.tenant_id) == expected
+
+
+async def test_a_retry_waits_briefly_for_the_request_that_is_applying_its_events(
+    client, monkeypatch
+):
+    """Two replicas given one batch at once: the second finds the events stored by the first,
+    still applying them, and answers once the first has (both count once)."""
+    tenant = await register_tenant(client)
+    real = scoring.service.write_leads
+
+    async def slow_write(*args, **kwargs):
+        await asyncio.sleep(0.5)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(scoring.service, "write_leads", slow_write)
+    other = ScoreService(ScoringConfig())
+    first = asyncio.create_task(post(client, tenant, BATCH))
+    await asyncio.sleep(0.2)  # the first has stored the events and is writing the leads
+    second = await other.record_events(tenant.tenant_id, BATCH)
+    assert (await first).status_code == 200
+    assert second.duplicates == len(BATCH)
+    assert await _stored_counts(tenant.tenant_id) == {"acme": (2, 1, 42), "globex": (0, 0, 30.5)}
