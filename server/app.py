@@ -91,7 +91,7 @@ def create_app(
     routes: list[Route | Mount] = [
         *ROUTES,
         Route("/graphql", graphql_app(settings), methods=["GET", "POST"]),
-        *frontend_routes(frontend_dist, demo=settings.is_development),
+        *frontend_routes(frontend_dist, demo=settings.is_development, explorer=settings.graphiql),
     ]
     middleware = [
         Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.forwarded_allow_ips)),

@@ -17,6 +17,7 @@ from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
 DEMO_META = b'<meta name="leadscore-demo" content="true">'
+EXPLORER_META = b'<meta name="leadscore-graphiql" content="true">'  # GET /graphql serves GraphiQL
 # Paths the dashboard never routes to: a GET there that no API route takes is an API error
 # (404, or 405 naming the methods the path has), never the dashboard's page with 200.
 API_PREFIXES = (
@@ -77,9 +78,10 @@ class IndexPage:
     From memory it is a dictionary lookup and one `stat`.
     """
 
-    def __init__(self, path: Path, *, demo: bool = False) -> None:
+    def __init__(self, path: Path, *, demo: bool = False, explorer: bool = False) -> None:
         self.path = path
         self.demo = demo
+        self.explorer = explorer
         self._stamp: tuple[int, int] | None = None
         self._body = b""
         self.etag = ""
@@ -98,6 +100,8 @@ class IndexPage:
                 return None
             if self.demo:  # the sign-in page shows the demo accounts (seeded in development)
                 self._body = self._body.replace(b"</head>", DEMO_META + b"</head>", 1)
+            if self.explorer:  # the header links to the GraphQL explorer only when it is served
+                self._body = self._body.replace(b"</head>", EXPLORER_META + b"</head>", 1)
             self._stamp = stamp
             self.etag = f'"{hashlib.sha256(self._body).hexdigest()[:32]}"'
         return self._body
@@ -114,10 +118,13 @@ def _not_for_the_page(request: Request) -> NoReturn:
     raise HTTPException(404)
 
 
-def frontend_routes(dist: Path, *, demo: bool = False) -> list[Route | Mount]:
+def frontend_routes(
+    dist: Path, *, demo: bool = False, explorer: bool = False
+) -> list[Route | Mount]:
     """Routes for the built assets and the single-page app's history fallback; ``demo``: tell
-    the page the demo accounts exist (development), so its sign-in form names them."""
-    index = IndexPage(dist / "index.html", demo=demo)
+    the page the demo accounts exist (development), so its sign-in form names them;
+    ``explorer``: that GET /graphql serves GraphiQL (GRAPHIQL_ENABLED), so it links there."""
+    index = IndexPage(dist / "index.html", demo=demo, explorer=explorer)
 
     async def spa(request: Request) -> Response:
         path = request.url.path.lower()  # `/Events` is no dashboard route either

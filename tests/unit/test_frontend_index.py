@@ -76,3 +76,14 @@ async def test_only_a_development_page_names_the_demo_accounts(tmp_path: Path) -
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             page = (await http.get("/")).text
         assert ('<meta name="leadscore-demo" content="true"></head>' in page) is demo
+
+
+async def test_the_page_says_whether_the_graphql_explorer_is_served(tmp_path: Path) -> None:
+    """The header links to GET /graphql only when GraphiQL is served there (GRAPHIQL_ENABLED)."""
+    (tmp_path / "index.html").write_text("<!doctype html><html><head></head></html>")
+    for explorer in (False, True):
+        app = Starlette(routes=frontend_routes(tmp_path, explorer=explorer))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            page = (await http.get("/")).text
+        assert ('<meta name="leadscore-graphiql" content="true">' in page) is explorer

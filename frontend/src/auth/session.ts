@@ -7,6 +7,13 @@
  *   POST /auth/login   {email, password} → AuthPayload (+ Set-Cookie ls_refresh)
  *   POST /auth/refresh {}                 → AuthPayload (cookie rotated), 401 without a valid cookie
  *   POST /auth/logout  {}                 → 204 (cookie revoked and cleared)
+ *
+ * Every tab of the origin (dashboard tabs, the GraphQL explorer at /graphql) shares the one
+ * cookie. The server spends each refresh token once: a rotated token presented again counts
+ * as reuse and revokes the whole family, signing every tab out. So refreshes are serialised
+ * across tabs (Web Lock 'leadscore-auth-refresh'), and a tab that signs in, renews or signs
+ * out tells the others on the BroadcastChannel 'leadscore-auth': they adopt the new access
+ * token instead of rotating the cookie again, or drop theirs on sign-out.
  */
 
 export interface AuthUser {
@@ -68,6 +75,18 @@ let inflightRefresh: Promise<boolean> | null = null;
 let lastRefreshRefusal: string | null = null;
 let state: SessionState = { status: 'loading', user: null, generation: 0, notice: null };
 const listeners = new Set<() => void>();
+/** When the access token expires (ms since the epoch), to compare it with other tabs' tokens. */
+let accessExpiresAt = 0;
+/** Bumped whenever the access token is replaced, so a queued refresh can see it is no longer needed. */
+let tokenSerial = 0;
+/** When this tab last signed out (or heard another tab do so): tokens issued before then are not adopted. */
+let signedOutAt = 0;
+let channel: BroadcastChannel | null = null;
+
+/** What a tab tells the others: never the refresh token (which the cookie alone carries). */
+type TabMessage = { type: 'session'; payload: AuthPayload; expiresAt: number } | { type: 'signed-out' };
+
+export const SESSION_CHANNEL = 'leadscore-auth';
 
 function setState(next: Partial<SessionState>) {
   state = { ...state, ...next };
@@ -107,10 +126,12 @@ function scheduleRefresh(expiresIn: number) {
   }, delay);
 }
 
-function applyPayload(payload: AuthPayload) {
+function applyPayload(payload: AuthPayload, expiresAt: number) {
   const wasAuthenticated = state.status === 'authenticated' && state.user?.userId === payload.user.userId;
   accessToken = payload.accessToken;
-  scheduleRefresh(payload.expiresIn);
+  accessExpiresAt = expiresAt;
+  tokenSerial += 1;
+  scheduleRefresh((expiresAt - Date.now()) / 1000);
   setState({
     status: 'authenticated',
     user: payload.user,
@@ -119,19 +140,59 @@ function applyPayload(payload: AuthPayload) {
   });
 }
 
+/** Applies a payload this tab got from the server and hands the access token to the other tabs. */
+function acceptPayload(payload: AuthPayload) {
+  const expiresAt = Date.now() + payload.expiresIn * 1000;
+  applyPayload(payload, expiresAt);
+  const { accessToken: token, expiresIn, user } = payload;
+  tellOtherTabs({ type: 'session', payload: { accessToken: token, expiresIn, user }, expiresAt });
+}
+
+function isTabMessage(x: unknown): x is TabMessage {
+  if (!x || typeof x !== 'object') return false;
+  const o = x as Record<string, unknown>;
+  return o.type === 'signed-out' || (o.type === 'session' && typeof o.expiresAt === 'number' && isAuthPayload(o.payload));
+}
+
+function onTabMessage(data: unknown) {
+  if (!isTabMessage(data)) return;
+  if (data.type === 'signed-out') {
+    signedOutAt = Date.now();
+    if (accessToken || state.status !== 'anonymous') endSession(null);
+    return;
+  }
+  // A token older than ours, or issued before a sign-out (a late message), is ignored.
+  if (accessToken && data.expiresAt <= accessExpiresAt) return;
+  if (data.expiresAt - data.payload.expiresIn * 1000 < signedOutAt) return;
+  applyPayload(data.payload, data.expiresAt);
+}
+
+/** Starts hearing the other tabs' sign-ins, renewals and sign-outs (once; where supported). */
+function listenToOtherTabs() {
+  if (channel || typeof BroadcastChannel === 'undefined') return;
+  channel = new BroadcastChannel(SESSION_CHANNEL);
+  channel.onmessage = (e: MessageEvent<unknown>) => onTabMessage(e.data);
+}
+
+function tellOtherTabs(message: TabMessage) {
+  listenToOtherTabs();
+  channel?.postMessage(message);
+}
+
 /** Clears the in-memory session and shows the sign-in page. */
 export function endSession(notice: string | null = null) {
   accessToken = null;
+  accessExpiresAt = 0;
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
   setState({ status: 'anonymous', user: null, notice });
 }
 
-async function postJson(path: string, body: unknown): Promise<Response> {
+async function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
     body: JSON.stringify(body),
   });
 }
@@ -166,7 +227,7 @@ export async function login(email: string, password: string): Promise<AuthUser> 
   if (!res.ok) throw await errorFrom(res, `Sign-in failed (HTTP ${res.status}).`);
   const payload: unknown = await res.json();
   if (!isAuthPayload(payload)) throw new AuthError('Unexpected response from the server.', res.status);
-  applyPayload(payload);
+  acceptPayload(payload);
   return payload.user;
 }
 
@@ -180,7 +241,7 @@ async function doRefresh(): Promise<boolean> {
     const payload: unknown = await res.json();
     if (!isAuthPayload(payload)) return false;
     lastRefreshRefusal = null;
-    applyPayload(payload);
+    acceptPayload(payload);
     return true;
   } catch {
     lastRefreshRefusal = null;
@@ -201,14 +262,19 @@ export function endExpiredSession(serverMessage?: string | null) {
 /**
  * Exchanges the refresh cookie for a new access token. Concurrent callers share
  * one request; across tabs the Web Locks API (where available) serialises
- * refreshes so a rotated cookie is never presented twice.
+ * refreshes so a rotated cookie is never presented twice. When another tab
+ * renewed (or signed in) while this one waited for the lock, its token is used
+ * and the cookie is not rotated again.
  */
 export function refreshSession(): Promise<boolean> {
   if (inflightRefresh) return inflightRefresh;
+  listenToOtherTabs();
+  const serial = tokenSerial;
+  const renew = () => (tokenSerial !== serial && accessToken ? Promise.resolve(true) : doRefresh());
   const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
   const run: Promise<boolean> = locks
-    ? (locks.request('leadscore-auth-refresh', () => doRefresh()) as unknown as Promise<boolean>)
-    : doRefresh();
+    ? (locks.request('leadscore-auth-refresh', renew) as unknown as Promise<boolean>)
+    : renew();
   const p = run.finally(() => {
     inflightRefresh = null;
   });
@@ -223,18 +289,26 @@ export async function restoreSession(): Promise<void> {
   if (!ok && state.status !== 'authenticated') endSession(isAccountDisabled(lastRefreshRefusal) ? ACCESS_REMOVED_NOTICE : null);
 }
 
+/** Signs out here and in every other tab; the server revokes the cookie's family and this access token. */
 export async function logout(): Promise<void> {
+  const token = accessToken;
   try {
-    await postJson('/auth/logout', {});
+    await postJson('/auth/logout', {}, token ? { Authorization: `Bearer ${token}` } : {});
   } catch {
     /* the local session is cleared regardless */
   }
+  signedOutAt = Date.now();
   endSession(null);
+  tellOtherTabs({ type: 'signed-out' });
 }
 
 /** Test helper: resets module state. */
 export function __resetSessionForTests(status: SessionStatus = 'loading') {
   accessToken = null;
+  accessExpiresAt = 0;
+  signedOutAt = 0;
+  channel?.close();
+  channel = null;
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
   inflightRefresh = null;
@@ -245,6 +319,7 @@ export function __resetSessionForTests(status: SessionStatus = 'loading') {
 /** Test helper: installs a session without a network round trip. */
 export function __setSessionForTests(user: AuthUser, token = 'test-token') {
   accessToken = token;
+  accessExpiresAt = Date.now() + 900_000;
   state = { status: 'authenticated', user, generation: state.generation + 1, notice: null };
   listeners.forEach((l) => l());
 }

@@ -1,5 +1,6 @@
 import { useState, type MouseEvent } from 'react';
 import { useMe } from '../api/hooks';
+import { canUseExplorer } from '../auth/roles';
 import type { AuthUser } from '../auth/session';
 import { isAdmin, navigate } from '../hooks/usePath';
 import { formatRole } from '../lib/format';
@@ -37,7 +38,8 @@ export function AppHeader({
   const me = useMe(current !== 'leads');
   const [signingOut, setSigningOut] = useState(false);
   const name = me.data?.name ?? user.name;
-  const role = formatRole(me.data?.role ?? user.role);
+  const rawRole = me.data?.role ?? user.role;
+  const role = formatRole(rawRole);
   const tenant = me.data?.tenantName;
 
   return (
@@ -60,7 +62,19 @@ export function AppHeader({
             )}
           </nav>
         </div>
-        <div className="flex items-center gap-3">
+        <div className="flex flex-wrap items-center justify-end gap-3">
+          {canUseExplorer(rawRole) && (
+            // GraphiQL is its own page (GET /graphql); it runs queries with this same session.
+            <a
+              href="/graphql"
+              target="_blank"
+              rel="noopener"
+              title="Opens in a new tab"
+              className="rounded-md px-2 py-1 text-sm font-medium text-blue-800 underline-offset-2 hover:bg-slate-100 hover:underline"
+            >
+              GraphQL explorer
+            </a>
+          )}
           <p className="text-right text-sm leading-tight" data-testid="current-user">
             <span className="block font-medium text-slate-900">{name}</span>
             <span className="block text-xs text-slate-600">{role}</span>
