@@ -180,6 +180,8 @@ class AuthService:
         claims = await self.codec.verify(token, typ="access")
         if self.directory.is_revoked(claims.jti):
             raise Unauthenticated("token revoked")
+        if claims.family_id and self.directory.is_revoked(family_marker(claims.family_id)):
+            raise Unauthenticated("session revoked; sign in again")  # signed out, or reused
         if claims.external:
             await self._admit_external(claims)
             return principal_for_claims(claims, claims.role)
@@ -237,8 +239,12 @@ class AuthService:
     async def _issue(
         self, user: User, tenant_name: str, family_id: str, *, previous_jti: str | None
     ) -> Session:
-        access = self.codec.issue(
-            user_id=user.user_id, tenant_id=user.tenant_id, role=str(user.role), typ="access"
+        access = self.codec.issue(  # with its family: revoking the family revokes it too
+            user_id=user.user_id,
+            tenant_id=user.tenant_id,
+            role=str(user.role),
+            typ="access",
+            family_id=family_id,
         )
         refresh = self.codec.issue(
             user_id=user.user_id,
@@ -283,7 +289,9 @@ class AuthService:
         await RefreshFamily.get_pymongo_collection().update_one(
             {"_id": family_id}, {"$set": {"revoked": True}}
         )
-        await revoke_access_token(family_marker(family_id), utcnow() + self.codec.refresh_ttl)
+        marker, until = family_marker(family_id), utcnow() + self.codec.refresh_ttl
+        await revoke_access_token(marker, until)
+        await self.directory.token_revoked(marker, until)  # its access tokens stop at once
 
     async def _create_tenant(self, name: str) -> Tenant:
         tenant_id = uuid.uuid4().hex

@@ -101,10 +101,17 @@ async def test_refresh_rotates_and_reuse_kills_the_family(client):
     assert rotated.status_code == 200
     second = rotated.json()["refreshToken"]
     assert second != first
+    access = {"Authorization": f"Bearer {rotated.json()['accessToken']}"}
+    assert (await client.get("/leads/scoring", headers=access)).status_code == 200
     reused = await client.post("/auth/refresh", json={"refreshToken": first})
     assert reused.status_code == 401
     killed = await client.post("/auth/refresh", json={"refreshToken": second})
     assert killed.status_code == 401
+    # the access tokens the family handed out stop too, not in 15 min (API QA s19 L2)
+    for headers in (access, tenant.headers):
+        stopped = await client.get("/leads/scoring", headers=headers)
+        assert stopped.status_code == 401
+        assert "sign in again" in stopped.json()["error"]["message"]
 
 
 async def test_refresh_from_cookie(client):
