@@ -136,7 +136,7 @@ class ScoreService:
     ) -> ScoredLead | None:
         """One lead with its score exact at ``now``, or None if unknown."""
         index = await self.index(tenant_id)
-        record = index.get(lead_id)
+        record = index.get(lead_id) or index.get(lead_id.strip())  # writes trim ids (QA s19 L3)
         return None if record is None else index.scored(record, to_micros(now or utcnow()))
 
     async def refresh(self, tenant_id: str, lead_ids: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from scoring.engine import Counts, ScoringConfig, score_lead
-from tests.conftest import TEST_SECRET, ingest, register_tenant
+from tests.conftest import TEST_SECRET, graphql, ingest, register_tenant
 
 
 def leads(n: int, *, owner: str | None = None, prefix: str = "l") -> list[dict]:
@@ -252,6 +252,14 @@ async def test_a_lead_id_with_a_slash_is_addressable(client):
     missing = await client.get("/leads/crm%2Fnope/score", headers=tenant.headers)
     assert missing.status_code == 404
     assert missing.json()["error"]["details"] == [{"field": "leadId", "message": "not found"}]
+    # writes trim a padded id; reads find the lead by it too (QA s19 L3)
+    await ingest(client, tenant, [{**leads(1)[0], "leadId": " padded "}])
+    padded = await client.get("/leads/%20padded%20/score", headers=tenant.headers)
+    assert padded.status_code == 200 and padded.json()["data"]["leadId"] == "padded"
+    query = '{ lead(leadId: " padded") { leadId } }'
+    assert (await graphql(client, query, None, tenant.token))["data"]["lead"] == {
+        "leadId": "padded"
+    }
 
 
 async def test_health_openapi_and_metrics(client):
