@@ -25,6 +25,7 @@ RANGE_MESSAGES = {
     "staleDays": "must be between 0 and 36500",
 }
 
+UNKNOWN = "unknown parameter"
 _TYPE_MESSAGES = {
     "missing": "is required",
     "int_parsing": "must be an integer",
@@ -36,7 +37,7 @@ _TYPE_MESSAGES = {
     "list_type": "must be a list",
     "bool_type": "must be true or false",
     "literal_error": f"must be one of {', '.join(SORTS)}",
-    "extra_forbidden": "unknown parameter",
+    "extra_forbidden": UNKNOWN,
 }
 _RANGE_TYPES = frozenset(
     {"greater_than_equal", "less_than_equal", "finite_number", "string_too_short"}

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from api.field_errors import field_errors
+from api.field_errors import UNKNOWN, field_errors
 from api.rest_models import LeadsQuery
 from foundation.errors import BadInput, field_error
 from foundation.input_rules import MAX_LIMIT
@@ -41,10 +41,24 @@ def parse_query(model: type[M], params: Mapping[str, str], multi: Mapping[str, l
     try:
         parsed = model.model_validate(dict(params))
     except ValidationError as exc:
-        raise BadInput("invalid query parameters", repeated + field_errors(exc)) from None
+        raise BadInput("invalid query parameters", capped(repeated + field_errors(exc))) from None
     if repeated:
         raise BadInput("invalid query parameters", repeated)
     return parsed
+
+
+MAX_DETAILS = 20  # unknown parameters named one by one; the rest counted
+
+
+def capped(details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The details, with unknown parameters past the first MAX_DETAILS counted in one entry:
+    5 000 of them in a 40 kB URL were echoed in a 239 kB reply."""
+    unknown = [d for d in details if d["message"] == UNKNOWN]
+    if len(unknown) <= MAX_DETAILS:
+        return details
+    dropped = {id(d) for d in unknown[MAX_DETAILS:]}
+    kept = [d for d in details if id(d) not in dropped]
+    return [*kept, field_error("query", f"and {len(dropped)} more unknown parameters")]
 
 
 def validate_page_values(values: Mapping[str, Any]) -> LeadsQuery:

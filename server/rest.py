@@ -12,7 +12,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.database import RETRY_AFTER_SECONDS
-from api.params import load_json, parse_body, parse_query, to_page_query
+from api.field_errors import UNKNOWN
+from api.params import MAX_DETAILS, capped, load_json, parse_body, parse_query, to_page_query
 from api.rest_models import (
     AcceptInviteBody,
     EventBatch,
@@ -135,8 +136,8 @@ def no_query(request: Request) -> None:
     if request.query_params:
         names = sorted(set(request.query_params.keys()))
         raise BadInput(
-            f"unknown query parameter(s): {', '.join(names)}",
-            [field_error(name, "unknown parameter") for name in names],
+            f"unknown query parameter(s): {', '.join(names[:MAX_DETAILS])}",
+            capped([field_error(name, UNKNOWN) for name in names]),
         )
 
 

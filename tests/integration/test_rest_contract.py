@@ -294,3 +294,18 @@ async def test_no_stack_trace_on_bad_json(client):
     )
     assert response.status_code == 400
     assert "Traceback" not in response.text
+
+
+async def test_unknown_parameters_are_named_up_to_twenty_then_counted(client):
+    """5 000 unknown parameters in a 40 kB URL were echoed in a 239 kB reply (QA s19 L7)."""
+    tenant = await register_tenant(client)
+    query = "&".join(f"p{n}=1" for n in range(500))
+    response = await client.get(f"/leads/scoring?limit=0&{query}", headers=tenant.headers)
+    assert response.status_code == 400
+    details = response.json()["error"]["details"]
+    assert {"field": "limit", "message": "must be between 1 and 200"} in details
+    unknown = [d for d in details if d["message"] == "unknown parameter"]
+    assert len(unknown) == 20
+    assert details[-1] == {"field": "query", "message": "and 480 more unknown parameters"}
+    refresh = await client.post(f"/leads/scoring/refresh?{query}", json={}, headers=tenant.headers)
+    assert len(refresh.json()["error"]["details"]) == 21
