@@ -48,6 +48,16 @@ SHUTDOWN_DRAIN_S = 20.0  # how long a stopping server spends storing pending sco
 NEVER_GZIP = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/csv")
 
 
+EXPOSED_HEADERS = (
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "X-Request-ID",
+    "WWW-Authenticate",
+)
+
+
 def create_app(
     settings: Settings, *, frontend_dist: Path = FRONTEND_DIST, settle_heap: bool = False
 ) -> Starlette:
@@ -111,6 +121,8 @@ def create_app(
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+                # what a browser client needs to back off and to quote a request id
+                expose_headers=list(EXPOSED_HEADERS),
                 allow_credentials=False,
             )
         )

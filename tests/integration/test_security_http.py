@@ -96,6 +96,11 @@ async def test_cors_allows_only_the_configured_origins(cors_app):
         assert "Access-Control-Allow-Origin" not in simple.headers
     simple = await cors_app.get("/health", headers={"Origin": ALLOWED_ORIGIN})
     assert simple.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+    # a browser client may read what it needs to back off and to report (QA s19 L8)
+    exposed = {
+        h.strip().lower() for h in simple.headers["Access-Control-Expose-Headers"].split(",")
+    }
+    assert {"retry-after", "ratelimit-remaining", "ratelimit-reset", "x-request-id"} <= exposed
 
 
 async def test_without_cors_origins_no_origin_is_allowed(client):
