@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.wire import error_response
 from foundation import metrics
-from foundation.errors import AppError
+from foundation.errors import AppError, BadInput, field_error
 from foundation.request_context import set_request_id
 
 log = logging.getLogger("leadscore.access")
@@ -139,7 +139,9 @@ DASHBOARD_CSP = (
 
 
 class BodySizeLimitMiddleware:
-    """Refuses request bodies over a size with 413 before they are read into memory."""
+    """Refuses request bodies over a size with 413 before they are read into memory, and a
+    request with more than one Authorization header with 400 (which one counts would depend on
+    who reads it: this server took the first, a proxy may take the last)."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -148,6 +150,12 @@ class BodySizeLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if sum(1 for name, _ in scope["headers"] if name == b"authorization") > 1:
+            detail = [field_error("Authorization", "given more than once")]
+            request_id: Any = scope.get("state", {}).get("request_id")
+            refused = BadInput("the Authorization header is given more than once", detail)
+            await error_response(refused, request_id)(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:

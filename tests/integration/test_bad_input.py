@@ -434,3 +434,14 @@ async def test_routes_that_take_no_query_parameters_refuse_them(client):
     assert (
         await client.post("/leads/scoring/refresh", json={}, headers=manager.headers)
     ).status_code == 200
+
+
+async def test_two_authorization_headers_are_refused(client):
+    """Which one counts would depend on who reads it (this server took the first, a proxy may
+    take the last): 400, whichever is valid (API QA s19 L6)."""
+    tenant = await register_tenant(client)
+    for pair in ([tenant.headers["Authorization"], "Bearer garbage"], ["Bearer x", "Bearer y"]):
+        headers = [("Authorization", value) for value in pair]
+        response = await client.get("/leads/scoring", headers=headers)
+        _assert_standard_error(response, 400, "Authorization")
+    assert (await client.get("/leads/scoring", headers=tenant.headers)).status_code == 200
