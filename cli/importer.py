@@ -175,14 +175,19 @@ def _rows(
     present = {our: theirs for our, theirs in needed.items() if any(c in header for c in theirs)}
     single = {our: theirs[0] for our, theirs in present.items() if len(theirs) == 1}
     joined = {our: theirs for our, theirs in present.items() if len(theirs) > 1}
+    end = reader.line_num  # the header's last line
     for row in reader:
+        start, end = end + 1, reader.line_num
         if None in row:
-            yield reader.line_num, {"__extra__": "x"}
+            yield end, {"__extra__": "x"}
+            continue
+        if end > start and None in row.values() and any("\n" in (v or "") for v in row.values()):
+            yield start, {"__quote__": str(end)}  # a quote never closed swallowed the lines after
             continue
         values = {our: (row.get(their) or "").strip() for our, their in single.items()}
         for our, theirs in joined.items():  # e.g. first and last name into leadName
             values[our] = " ".join(p for p in ((row.get(c) or "").strip() for c in theirs) if p)
-        yield reader.line_num, values
+        yield end, values
 
 
 async def import_csv(
@@ -244,6 +249,10 @@ def _validated(
     """The row as a record, or None with its problems added to the report."""
     if "__extra__" in row:
         report.rejected.append((line, [FieldError("row", "has more fields than the header")]))
+        return None
+    if "__quote__" in row:
+        problem = f"opens a quoted field that is never closed: lines {line}-{row['__quote__']}"
+        report.rejected.append((line, [FieldError("row", problem + " were read as one row")]))
         return None
     if owners is not None and row.get("ownerId"):
         owner = owners.get(row["ownerId"].lower())

@@ -143,3 +143,19 @@ async def test_a_failed_store_during_the_import_leaves_the_scores_for_the_end(
     assert persister.flushes == [0]  # tried once, then left to store_scores
     assert persister.pending == 3000
     assert "trying at the end" in caplog.text
+
+
+async def test_an_unclosed_quote_is_reported_where_it_opens_and_the_rows_before_stay(
+    tmp_path: Path,
+) -> None:
+    """An unterminated quote swallowed the next lines and was reported as missing counts on
+    the record's last line (API QA s19 L9); the lines it took cannot be told apart."""
+    rows = ["ok-1,Fine,1,1,1\n", 'q-1,"unterminated,1,1,1\n', "q-2,Swallowed,2,2,2\n"]
+    scores = SlowScores([0])
+    report = await import_csv(_write_csv(tmp_path / "q.csv", rows), "t", scores)  # type: ignore[arg-type]
+    assert [lead for lead, _ in scores.written] == ["ok-1"]
+    assert len(report.rejected) == 1
+    line, problems = report.rejected[0]
+    assert line == 3  # the header is line 1, ok-1 line 2
+    assert [p.field for p in problems] == ["row"]
+    assert "quoted field that is never closed: lines 3-4" in problems[0].message
