@@ -251,8 +251,9 @@ def _validated(
         report.rejected.append((line, [FieldError("row", "has more fields than the header")]))
         return None
     if "__quote__" in row:
-        problem = f"opens a quoted field that is never closed: lines {line}-{row['__quote__']}"
-        report.rejected.append((line, [FieldError("row", problem + " were read as one row")]))
+        swallowed = f"lines {line}-{row['__quote__']} were read as one row"
+        message = f"opens a quoted field that is never closed: {swallowed}"
+        report.rejected.append((line, [FieldError("row", message)]))
         return None
     if owners is not None and row.get("ownerId"):
         owner = owners.get(row["ownerId"].lower())
