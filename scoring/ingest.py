@@ -137,7 +137,8 @@ def parse_datetime(raw: Mapping[str, Any], name: str, errors: list[FieldError]) 
         parsed = value
     elif isinstance(value, str):
         try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            text = value.strip()  # RFC 3339 allows a lower-case "z" too
+            parsed = datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)
         except ValueError:
             errors.append(FieldError(name, "must be an ISO 8601 date-time"))
             return None

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from foundation.input_rules import is_email
-from scoring.ingest import InteractionRecord, validate_interaction
+from scoring.ingest import FieldError, InteractionRecord, parse_datetime, validate_interaction
 
 GOOD = {"leadId": "l1", "leadName": "Lead", "emailOpens": 1, "websiteVisits": 2, "timeSpent": 3}
 
@@ -86,3 +86,13 @@ def test_lead_email_follows_the_shared_input_rule(email: str) -> None:
     outcome = validate_interaction(GOOD | {"leadEmail": email})
     assert isinstance(outcome, InteractionRecord) is is_email(email)
     assert is_email("a@b.co") and not is_email("a@b.c")  # the cases above cover both answers
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-11-30T10:00:00Z", "2026-11-30T10:00:00z", " 2026-11-30T11:00:00+01:00 "]
+)
+def test_an_rfc_3339_moment_is_read_with_either_case_of_z(text: str) -> None:
+    """RFC 3339 allows "z": it was refused while looser spellings passed (API QA s19 L6)."""
+    errors: list[FieldError] = []
+    moment = parse_datetime({"at": text}, "at", errors)
+    assert errors == [] and moment == datetime(2026, 11, 30, 10, tzinfo=UTC)
