@@ -211,6 +211,7 @@ async def import_csv(
     # core, and a 10k-row import spent ~40 % of its time parsing while the database waited.
     # Batches are still written one after another, in file order (the last row of a lead wins).
     writing: asyncio.Task[int] | None = None
+    shown = 0  # rows the progress bar was told about (every YIELD_EVERY rows: not per row)
     try:
         async for line, row in _paced(read_rows(path, mapping)):
             report.rows += 1
@@ -222,8 +223,11 @@ async def import_csv(
                     report.imported += await writing
                 writing = asyncio.create_task(_write(scores, tenant_id, batch, on_retry))
                 batch = []
-            if on_progress is not None:
-                on_progress(1)
+            if on_progress is not None and report.rows - shown >= YIELD_EVERY:
+                on_progress(report.rows - shown)
+                shown = report.rows
+        if on_progress is not None and report.rows > shown:
+            on_progress(report.rows - shown)
     finally:
         if writing is not None:  # also when the file turned out bad: nothing is left half-done
             report.imported += await writing
