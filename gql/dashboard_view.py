@@ -89,7 +89,7 @@ fragment LeadFields on Lead {
   score priority lastActivityAt computedAt stale hasActivity status statusSetAt
   statusSetBy { userId name }
   sparkline(days: 30)
-  trend { change7d crossedAt crossedFrom crossedTo }
+  trend { change7d crossedAt crossedFrom crossedTo modelChangedAt }
   raw { emailOpens websiteVisits timeSpent }
 }
 """
@@ -238,11 +238,12 @@ def _lead(lead: Lead) -> dict[str, Any]:
         lead.status_set_at,
         lead.status_set_by,
     )
-    change, crossed_at, crossed_from, crossed_to = (
+    change, crossed_at, crossed_from, crossed_to, model_at = (
         trend.change_7d,
         trend.crossed_at,
         trend.crossed_from,
         trend.crossed_to,
+        trend.model_changed_at,
     )
     return {
         "leadId": _text(lead_id),
@@ -266,6 +267,7 @@ def _lead(lead: Lead) -> dict[str, Any]:
             "crossedAt": None if crossed_at is None else _moment(crossed_at),
             "crossedFrom": None if crossed_from is None else _NAMES[crossed_from],
             "crossedTo": None if crossed_to is None else _NAMES[crossed_to],
+            "modelChangedAt": None if model_at is None else _moment(model_at),
         },
         "raw": None
         if raw is None

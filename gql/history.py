@@ -127,9 +127,12 @@ def _trend(
     now: datetime,
 ) -> LeadTrend:
     trend = lead_trend_now(history.model.loaded(tenant_id), window, lead_id, score, priority, now)
+    applied = history.model.applied_at(tenant_id)
+    since = [at for at in (trend.compared_at, trend.crossed_at) if at is not None]
     return LeadTrend(
         change_7d=trend.change_7d,
         crossed_at=trend.crossed_at,
         crossed_from=_PRIORITIES[trend.crossed_from] if trend.crossed_from else None,
         crossed_to=_PRIORITIES[trend.crossed_to] if trend.crossed_to else None,
+        model_changed_at=applied if applied and since and min(since) <= applied <= now else None,
     )

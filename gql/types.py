@@ -148,6 +148,12 @@ class LeadTrend:
     crossed_at: datetime | None = strawberry.field(description="When the tier last changed")
     crossed_from: Priority | None
     crossed_to: Priority | None
+    model_changed_at: datetime | None = strawberry.field(
+        default=None,
+        description="When the scoring model in force was applied, if that falls in the span this"
+        " trend covers (since the point change7d compares with, or the tier crossing): the"
+        " change, or the tier, may be the model's doing rather than the lead's",
+    )
 
 
 @dataclass(frozen=True, slots=True)

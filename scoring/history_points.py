@@ -32,6 +32,7 @@ class Trend(NamedTuple):
     crossed_at: datetime | None
     crossed_from: str | None
     crossed_to: str | None
+    compared_at: datetime | None = None  # the daily point change_7d is measured from
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +84,10 @@ class PointIndex:
         (a live one at `entered`, when the lead entered its tier: scoring/crossing.py)."""
         first = self.first(since)
         week_ago = bisect.bisect_right(self.day_ats, now - WEEK) - 1
-        change = None
+        change, compared = None, None
         if week_ago >= 0 and self.day_ats[week_ago] >= since:
             change = round(score - self.day_scores[week_ago], 2)
+            compared = self.day_ats[week_ago]
         crossing: tuple[datetime, str, str] | None = None
         if self.last_change > first:  # the change and the point before it are both in range
             before, after = self.points[self.last_change - 1], self.points[self.last_change]
@@ -93,8 +95,8 @@ class PointIndex:
         if first < len(self.points) and self.points[-1].priority != priority:
             crossing = (entered or now, self.points[-1].priority, priority)  # the live one
         if crossing is None:
-            return Trend(change, None, None, None)
-        return Trend(change, *crossing)
+            return Trend(change, None, None, None, compared)
+        return Trend(change, *crossing, compared)
 
 
 def _changed(points: list[HistoryPoint], n: int) -> bool:

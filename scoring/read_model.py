@@ -44,6 +44,7 @@ class EffectiveConfig:
     version: int
     fingerprint: str
     overridden: bool
+    applied_at: datetime | None = None  # when it was put in force (unknown before this was kept)
 
 
 class ReadModel:
@@ -96,6 +97,11 @@ class ReadModel:
         """The model of a loaded tenant."""
         return self._configs[tenant_id]
 
+    def applied_at(self, tenant_id: str) -> datetime | None:
+        """When the model in force for a loaded tenant was applied (None: unknown, or defaults)."""
+        effective = self._configs.get(tenant_id)
+        return None if effective is None else effective.applied_at
+
     def effective(self, tenant: Mapping[str, Any]) -> EffectiveConfig:
         """The model a tenant document describes (the defaults unless it overrides them)."""
         override = tenant.get("scoring")
@@ -113,7 +119,14 @@ class ReadModel:
                 log.warning("tenant scoring override unusable; using the defaults")
                 override = None
         version = int(tenant.get("configVersion", 1))
-        return EffectiveConfig(config, version, fingerprint(config), isinstance(override, Mapping))
+        applied = tenant.get("configAppliedAt")
+        return EffectiveConfig(
+            config,
+            version,
+            fingerprint(config),
+            isinstance(override, Mapping),
+            applied if isinstance(applied, datetime) else None,
+        )
 
     def apply(self, tenant_id: str, records: Iterable[LeadRecord]) -> None:
         """Put another replica's written records into a loaded index (no-op for tenants not in

@@ -348,7 +348,7 @@ class ScoreService:
         scoring, version = override.model_dump(by_alias=True), expected_version + 1
         result = await Tenant.get_pymongo_collection().update_one(
             {"_id": tenant_id, "configVersion": {"$in": at}},  # a new tenant has none: 1
-            {"$set": {"scoring": scoring, "configVersion": version}},
+            {"$set": {"scoring": scoring, "configVersion": version, "configAppliedAt": utcnow()}},
         )
         if result.matched_count == 0:
             return None

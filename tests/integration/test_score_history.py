@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,6 +28,7 @@ from tests.conftest import (
     init_database,
     register_tenant,
 )
+from tests.integration.test_dashboard_view import view as dashboard_view
 
 QUERY = """query($days: Int, $moved: Int) {
   leads(limit: 50, filter: {movedUpDays: $moved}) { totalCount items { leadId score priority
@@ -250,3 +251,29 @@ async def test_crossed_at_is_the_moment_of_the_change_before_and_after_the_job(s
     assert first.startswith(stored), (first, stored)  # the write's time
     await record_history(services, utcnow())  # the job stores the change at that moment
     assert await crossed() == first
+
+
+async def test_a_trend_across_a_model_change_says_so(served) -> None:
+    """A model that raises scores showed as buyer momentum ("+35 since last week") with nothing
+    to tell it from the buyer's (UI QA s18 #3): the trend names the model change it spans."""
+    client, services = served
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [lead("acme", 1, 1, 0, tenant.user_id)])
+    await record_history(services, utcnow() - timedelta(days=8))
+    query = "{ leads { items { leadId trend { change7d modelChangedAt } } } }"
+    before = (await graphql(client, query, None, tenant.token))["data"]["leads"]["items"][0]
+    assert before["trend"]["change7d"] == 0 and before["trend"]["modelChangedAt"] is None
+    model = """mutation { updateScoringConfig(note: "weigh opens", input: {
+      weights: {emailOpens: 0.9, websiteVisits: 0.05, timeSpent: 0.05},
+      caps: {emailOpens: 1, websiteVisits: 20, timeSpent: 600},
+      halfLifeDays: 7, thresholds: {hot: 70, warm: 40}}) { version } }"""
+    assert "errors" not in await graphql(client, model, None, tenant.token)
+    after = (await graphql(client, query, None, tenant.token))["data"]["leads"]["items"][0]
+    assert after["trend"]["change7d"] > 50  # the lead did nothing: the model did it
+    applied = datetime.fromisoformat(after["trend"]["modelChangedAt"])
+    assert abs((utcnow() - applied).total_seconds()) < 60
+    view = await client.post(  # the dashboard's own view says the same (its direct path)
+        "/graphql", json=dashboard_view(), headers=tenant.headers
+    )
+    item = view.json()["data"]["leads"]["items"][0]
+    assert item["trend"]["modelChangedAt"] == after["trend"]["modelChangedAt"]

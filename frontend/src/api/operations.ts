@@ -35,6 +35,7 @@ export const LEAD_FIELDS = /* GraphQL */ `
       crossedAt
       crossedFrom
       crossedTo
+      modelChangedAt
     }
     raw {
       emailOpens

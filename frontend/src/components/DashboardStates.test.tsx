@@ -65,7 +65,7 @@ describe('Clear filters', () => {
   it('resets "Stale after (days)" with the filters', async () => {
     setUrl('?staleDays=7&stale=1&status=new&movedUp=7');
     const api = installFakeApi({
-      leads: [makeLead(0, { lastActivityAt: new Date(Date.now() - 20 * DAY).toISOString(), trend: { change7d: 1, crossedAt: new Date().toISOString(), crossedFrom: 'WARM', crossedTo: 'HOT' } })],
+      leads: [makeLead(0, { lastActivityAt: new Date(Date.now() - 20 * DAY).toISOString(), trend: { change7d: 1, crossedAt: new Date().toISOString(), crossedFrom: 'WARM', crossedTo: 'HOT', modelChangedAt: null } })],
     });
     const user = userEvent.setup();
     renderWithSWR(<LeadScoringDashboard />);

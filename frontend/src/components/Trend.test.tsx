@@ -17,6 +17,18 @@ describe('trend', () => {
     expect(screen.getByText(/Trend up: \+12 since last week/)).toBeTruthy();
   });
 
+  it('says when the change spans a model change, and greys the arrow (UI QA s18 #3)', () => {
+    const across = { ...trend, change7d: 35, modelChangedAt: '2026-11-30T09:00:00Z' };
+    expect(trendSentence(across)).toBe(
+      '+35 since last week; crossed into hot on Nov 3 (includes the model change of Nov 30)',
+    );
+    render(<TrendArrow trend={across} />);
+    const arrow = screen.getByTestId('trend-arrow');
+    expect(arrow.className).toContain('text-slate-500');
+    expect(arrow.className).not.toContain('text-green-700');
+    expect(screen.getByText(/includes the model change of Nov 30/)).toBeTruthy();
+  });
+
   it('draws the daily scores and the score now, with a text alternative', () => {
     render(<Sparkline scores={[20, 40]} score={80} />);
     const svg = screen.getByRole('img', { name: 'Score over the last 2 days: from 20 to 80' });

@@ -6,6 +6,8 @@ export interface TrendInfo {
   crossedAt?: string | null;
   crossedFrom?: string | null;
   crossedTo?: string | null;
+  /** When the model in force was applied, if within the span the trend covers. */
+  modelChangedAt?: string | null;
 }
 
 const WIDTH = 80;
@@ -29,14 +31,19 @@ export function trendSentence(trend: TrendInfo | null | undefined): string {
   if (trend.crossedAt && trend.crossedTo) {
     parts.push(`crossed into ${trend.crossedTo.toLowerCase()} on ${formatDay(trend.crossedAt)}`);
   }
-  return parts.length ? parts.join('; ') : 'No change recorded yet';
+  if (!parts.length) return 'No change recorded yet';
+  const sentence = parts.join('; ');
+  // the change (or the tier) may be the model's doing, not the buyer's
+  return trend.modelChangedAt ? `${sentence} (includes the model change of ${formatDay(trend.modelChangedAt)})` : sentence;
 }
 
 export function TrendArrow({ trend }: { trend: TrendInfo | null | undefined }) {
   const change = trend?.change7d;
   if (change === null || change === undefined) return null;
-  const [glyph, cls, word] =
+  const [glyph, color, word] =
     change > FLAT ? ['▲', 'text-green-700', 'up'] : change < -FLAT ? ['▼', 'text-red-700', 'down'] : ['▶', 'text-slate-600', 'flat'];
+  // across a model change the arrow is grey: it is not (only) the buyer's momentum
+  const cls = trend?.modelChangedAt ? 'text-slate-500' : color;
   return (
     <span className={`text-xs ${cls}`} title={trendSentence(trend)} data-testid="trend-arrow">
       <span aria-hidden="true">{glyph}</span>
