@@ -117,12 +117,13 @@ def reference_trend(points: list[HistoryPoint], score: float, priority: str) -> 
     change of tier along the points and the live one."""
     week_ago = [p for p in points if p.kind == "day" and p.at <= NOW - timedelta(days=7)]
     change = round(score - week_ago[-1].score, 2) if week_ago else None
+    compared = week_ago[-1].at if week_ago else None
     along = [*points, HistoryPoint(NOW, score, priority, "now")]
     crossing = None
     for before, after in itertools.pairwise(along):
         if before.priority != after.priority:
             crossing = (after.at, before.priority, after.priority)
-    return Trend(change, *(crossing or (None, None, None)))
+    return Trend(change, *(crossing or (None, None, None)), compared)
 
 
 @given(
