@@ -25,6 +25,7 @@ from scoring.ingest import MAX_ID_LENGTH, FieldError, parse_datetime, validate_i
 from scoring.writes import EventDelta
 
 EVENT_TYPES = ("email_open", "website_visit", "time_spent", "converted", "lost")
+COUNTED = ("email_open", "website_visit")  # whose value is how many times it happened
 MAX_EVENTS = 1000
 MAX_VALUE = 1_000_000.0
 # an event has happened: a moment further ahead than clocks and time zones go astray is refused
@@ -155,6 +156,9 @@ def _value(raw: Mapping[str, Any], kind: Any, errors: list[FieldError]) -> float
     number = float(value)
     if not math.isfinite(number) or not 0 < number <= MAX_VALUE:
         errors.append(FieldError("value", f"must be greater than 0 and at most {MAX_VALUE:g}"))
+        return 0.0
+    if kind in COUNTED and not number.is_integer():  # 2.5 opens: seconds may be fractional
+        errors.append(FieldError("value", f"must be a whole number for {kind} (how many)"))
         return 0.0
     return number
 

@@ -168,15 +168,18 @@ async def test_bad_events_are_reported_by_index_and_the_rest_kept(client):
         event("t", "acme", "time_spent", 1),  # no seconds
         {"eventId": "", "leadId": "acme", "type": "email_open", "occurredAt": "yesterday"},
         "not an object",
+        event("half", "acme", "website_visit", 1, 2.5),  # a count is whole (QA s18 L6)
+        event("secs", "acme", "time_spent", 1, 2.5),  # seconds need not be
     ]
     body = (await post(client, tenant, items)).json()
-    assert body["accepted"] == 1
+    assert body["accepted"] == 2
     assert {(e["index"], e["field"]) for e in body["errors"]} == {
         (1, "type"),
         (2, "value"),
         (3, "eventId"),
         (3, "occurredAt"),
         (4, "event"),
+        (5, "value"),
     }
     too_many = await post(
         client, tenant, [event(f"e{i}", "a", "email_open", 0) for i in range(1001)]
