@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,10 +103,11 @@ def load_map(spec: str) -> ColumnMap:
     return mapping
 
 
-def count_rows(path: Path) -> int:
+def count_rows(path: Path, mapping: ColumnMap | None = None) -> int:
     """How many data rows the file has (lines after the header), once it is known to be UTF-8
-    text: a file in another encoding is refused with the line and byte that are not, before
-    anything is imported (found while reading, it stopped the import half-way)."""
+    text and to have the header the import needs: a file in another encoding is refused with
+    the line and byte that are not, before anything is imported (found while reading, it
+    stopped the import half-way); a bad header before the progress bar starts."""
     lines = 0
     try:
         with path.open("rb") as handle:
@@ -119,10 +121,14 @@ def count_rows(path: Path) -> int:
                     ) from None
     except OSError as exc:
         raise ImportFileError(f"{path}: {exc.strerror}") from None
+    with closing(read_rows(path, mapping)) as rows:
+        next(rows, None)  # the header's problems, said first
     return max(lines - 1, 0)
 
 
-def read_rows(path: Path, mapping: ColumnMap | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+def read_rows(
+    path: Path, mapping: ColumnMap | None = None
+) -> Generator[tuple[int, dict[str, str]], None, None]:
     """(line number, row) for every data row, in our field names; the header is checked first.
 
     The file must be UTF-8 text; anything else ends the import with one line naming the problem.

@@ -213,7 +213,7 @@ def import_command(
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
     try:
-        total = count_rows(file)
+        total = count_rows(file, mapping)
     except ImportFileError as exc:  # before anything is imported
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None

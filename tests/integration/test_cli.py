@@ -72,6 +72,7 @@ def test_import_refuses_wrong_header_and_unknown_tenant(cli_env, tmp_path: Path)
     bad_header.write_text("id,name\n1,x\n")
     result = leadscore(cli_env, "import", str(bad_header), "--tenant", "acme-demo")
     assert result.returncode == 2 and "header lacks column(s)" in result.stderr
+    assert "importing" not in result.stderr  # said before any progress bar (UI QA s18 #19)
     good = tmp_path / "good.csv"
     good.write_text("leadId,leadName,emailOpens,websiteVisits,timeSpent\nx,X,1,1,1\n")
     unknown = leadscore(cli_env, "import", str(good), "--tenant", "no-such-tenant")
