@@ -89,7 +89,7 @@ fragment LeadFields on Lead {
   score priority lastActivityAt computedAt stale hasActivity status statusSetAt
   statusSetBy { userId name }
   sparkline(days: 30)
-  trend { change7d crossedAt crossedFrom crossedTo modelChangedAt }
+  trend { change7d crossedAt crossedFrom crossedTo modelChangedAt modelShare7d }
   raw { emailOpens websiteVisits timeSpent }
 }
 """
@@ -238,12 +238,13 @@ def _lead(lead: Lead) -> dict[str, Any]:
         lead.status_set_at,
         lead.status_set_by,
     )
-    change, crossed_at, crossed_from, crossed_to, model_at = (
+    change, crossed_at, crossed_from, crossed_to, model_at, model_share = (
         trend.change_7d,
         trend.crossed_at,
         trend.crossed_from,
         trend.crossed_to,
         trend.model_changed_at,
+        trend.model_share_7d,
     )
     return {
         "leadId": _text(lead_id),
@@ -268,6 +269,7 @@ def _lead(lead: Lead) -> dict[str, Any]:
             "crossedFrom": None if crossed_from is None else _NAMES[crossed_from],
             "crossedTo": None if crossed_to is None else _NAMES[crossed_to],
             "modelChangedAt": None if model_at is None else _moment(model_at),
+            "modelShare7d": None if model_share is None else _float(model_share),
         },
         "raw": None
         if raw is None

@@ -19,8 +19,11 @@ from gql.context import Context
 from gql.errors import coded_error
 from gql.types import HistoryPoint, HistorySource, LeadTrend, Priority
 from scoring.crossing import lead_trend as lead_trend_now
-from scoring.history_points import PointIndex
+from scoring.engine import Counts, decay_at, raw_score, score_value
+from scoring.history_points import PointIndex, Trend
 from scoring.history_window import MAX_DAYS, ScoreHistory, TenantWindow
+from scoring.index import TenantIndex, to_micros
+from scoring.read_model import EffectiveConfig
 
 T = TypeVar("T")
 
@@ -126,13 +129,38 @@ def _trend(
     priority: str,
     now: datetime,
 ) -> LeadTrend:
-    trend = lead_trend_now(history.model.loaded(tenant_id), window, lead_id, score, priority, now)
-    applied = history.model.applied_at(tenant_id)
-    since = [at for at in (trend.compared_at, trend.crossed_at) if at is not None]
+    index, change = history.model.loaded(tenant_id), history.model.last_change(tenant_id)
+    applied = None if change is None else change.applied_at
+    trend = lead_trend_now(index, window, lead_id, score, priority, now, applied)
+    model_at, share = _model_part(change, index, lead_id, trend, score, now)
     return LeadTrend(
         change_7d=trend.change_7d,
         crossed_at=trend.crossed_at,
         crossed_from=_PRIORITIES[trend.crossed_from] if trend.crossed_from else None,
         crossed_to=_PRIORITIES[trend.crossed_to] if trend.crossed_to else None,
-        model_changed_at=applied if applied and since and min(since) <= applied <= now else None,
+        model_changed_at=model_at,
+        model_share_7d=share,
     )
+
+
+def _model_part(
+    change: EffectiveConfig | None,
+    index: TenantIndex | None,
+    lead_id: str,
+    trend: Trend,
+    score: float,
+    now: datetime,
+) -> tuple[datetime | None, float | None]:
+    """The model change the trend spans (when it was applied: since the point change7d compares
+    with, or the tier crossing), and its share of the score: the score now under the model in
+    force minus under the model before it, same counts, same moment (None when not known)."""
+    since = [at for at in (trend.compared_at, trend.crossed_at) if at is not None]
+    applied = None if change is None else change.applied_at
+    if change is None or applied is None or not since or not min(since) <= applied <= now:
+        return None, None
+    record = None if index is None else index.get(lead_id)
+    if change.previous is None or record is None:
+        return applied, None
+    counts = Counts(record.email_opens, record.website_visits, record.time_spent, None)
+    decay = decay_at(record.last_us, to_micros(now), change.previous.half_life_days)
+    return applied, round(score - score_value(raw_score(counts, change.previous), decay), 2)

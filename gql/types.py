@@ -154,6 +154,13 @@ class LeadTrend:
         " trend covers (since the point change7d compares with, or the tier crossing): the"
         " change, or the tier, may be the model's doing rather than the lead's",
     )
+    model_share_7d: float | None = strawberry.field(
+        name="modelShare7d",
+        default=None,
+        description="With modelChangedAt: the part of change7d the model change made, the"
+        " lead's score now under the model in force minus under the model before it (null when"
+        " that model is not known)",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -338,6 +338,7 @@ class ScoreHistory:
         stored = 0
         if changed:
             picked, ids = np.asarray(changed, np.int64), [lead_ids[n] for n in changed]
+            applied = getattr(self.model.last_change(tenant_id), "applied_at", None)
             change = DayPoints(
                 now.date(),
                 "tier",
@@ -346,7 +347,7 @@ class ScoreHistory:
                 current.scores[picked],
                 current.tiers[picked],
                 current.counts[picked],
-                crossing_moments(index, window, ids, current.tiers[picked], now),
+                crossing_moments(index, window, ids, current.tiers[picked], now, applied),
             )
             used = await store_tier_changes(tenant_id, change, window.tier_seq.get(now.date(), 0))
             window.add(change)

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from foundation import heap
-from foundation.model_rules import ScoringConfigError
 from models import Interaction, Tenant
 from models.base import utcnow
+from scoring.config import parsed_model
 from scoring.engine import ScoringConfig
 from scoring.index import LeadRecord, TenantIndex, to_micros
 from scoring.records import record_from_doc
@@ -45,6 +45,7 @@ class EffectiveConfig:
     fingerprint: str
     overridden: bool
     applied_at: datetime | None = None  # when it was put in force (unknown before this was kept)
+    previous: ScoringConfig | None = None  # the model in force before it (when known)
 
 
 class ReadModel:
@@ -97,35 +98,26 @@ class ReadModel:
         """The model of a loaded tenant."""
         return self._configs[tenant_id]
 
-    def applied_at(self, tenant_id: str) -> datetime | None:
-        """When the model in force for a loaded tenant was applied (None: unknown, or defaults)."""
+    def last_change(self, tenant_id: str) -> EffectiveConfig | None:
+        """A loaded tenant's model in force, if the moment it was applied is known."""
         effective = self._configs.get(tenant_id)
-        return None if effective is None else effective.applied_at
+        return effective if effective is not None and effective.applied_at is not None else None
 
     def effective(self, tenant: Mapping[str, Any]) -> EffectiveConfig:
         """The model a tenant document describes (the defaults unless it overrides them)."""
-        override = tenant.get("scoring")
-        config = self.defaults
-        if isinstance(override, Mapping):
-            try:
-                config = ScoringConfig(
-                    weights=tuple(override["weights"]),
-                    caps=tuple(override["caps"]),
-                    half_life_days=override["halfLifeDays"],
-                    hot_threshold=override["hotThreshold"],
-                    warm_threshold=override["warmThreshold"],
-                )
-            except (KeyError, TypeError, ScoringConfigError):
-                log.warning("tenant scoring override unusable; using the defaults")
-                override = None
+        override = parsed_model(tenant.get("scoring"))
+        if override is None and tenant.get("scoring") is not None:
+            log.warning("tenant scoring override unusable; using the defaults")
+        config = override or self.defaults
         version = int(tenant.get("configVersion", 1))
         applied = tenant.get("configAppliedAt")
         return EffectiveConfig(
             config,
             version,
             fingerprint(config),
-            isinstance(override, Mapping),
+            override is not None,
             applied if isinstance(applied, datetime) else None,
+            parsed_model(tenant.get("previousScoring")),
         )
 
     def apply(self, tenant_id: str, records: Iterable[LeadRecord]) -> None:

@@ -16,8 +16,9 @@ from typing import Any
 import pymongo
 
 from foundation.changes import publish
-from models import Interaction, LeadEvent, ScoringOverride, Tenant
+from models import Interaction, LeadEvent, Tenant
 from models.base import database_answers, utcnow
+from scoring.config import stored_model
 from scoring.engine import ScoringConfig, decay_at, priority_for, raw_score, score_value
 from scoring.events import REPEATED_EVENT, Event, EventResult, deltas, store_events, validate_event
 from scoring.history_window import ScoreHistory
@@ -336,19 +337,15 @@ class ScoreService:
     ) -> EffectiveConfig | None:
         """Apply a model as the version after ``expected_version`` (every score derived under it
         at once); None, with nothing changed, when another was applied meanwhile."""
-        override = ScoringOverride(
-            weights=config.weights,
-            caps=config.caps,
-            half_life_days=config.half_life_days,
-            hot_threshold=config.hot_threshold,
-            warm_threshold=config.warm_threshold,
-        )
         await self.index(tenant_id)
+        before = self.model.config_of(tenant_id).config  # kept: a trend tells its share
         at = [expected_version, None] if expected_version == 1 else [expected_version]
-        scoring, version = override.model_dump(by_alias=True), expected_version + 1
+        change: dict[str, Any] = {"scoring": stored_model(config)}
+        change["previousScoring"] = stored_model(before)
+        change |= {"configVersion": expected_version + 1, "configAppliedAt": utcnow()}
         result = await Tenant.get_pymongo_collection().update_one(
             {"_id": tenant_id, "configVersion": {"$in": at}},  # a new tenant has none: 1
-            {"$set": {"scoring": scoring, "configVersion": version, "configAppliedAt": utcnow()}},
+            {"$set": change},
         )
         if result.matched_count == 0:
             return None

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from models import Tenant
 from models.base import utcnow
+from scoring.config import parsed_model, stored_model
 from scoring.engine import ScoringConfig
 
 COLLECTION = "scoringVersions"
@@ -91,13 +92,7 @@ async def store_version(
         "actorId": actor_id,
         "at": now,
         "note": note,
-        "parameters": {
-            "weights": list(config.weights),
-            "caps": list(config.caps),
-            "halfLifeDays": config.half_life_days,
-            "hotThreshold": config.hot_threshold,
-            "warmThreshold": config.warm_threshold,
-        },
+        "parameters": stored_model(config),
     }
     try:
         await _collection().insert_one(doc)
@@ -151,10 +146,7 @@ async def version_config(tenant_id: str, version: int) -> ScoringConfig | None:
 
 
 def _config(values: Mapping[str, Any]) -> ScoringConfig:
-    return ScoringConfig(
-        weights=tuple(values["weights"]),
-        caps=tuple(values["caps"]),
-        half_life_days=values["halfLifeDays"],
-        hot_threshold=values["hotThreshold"],
-        warm_threshold=values["warmThreshold"],
-    )
+    config = parsed_model(values)
+    if config is None:
+        raise ValueError("a stored version's parameters are unusable")
+    return config

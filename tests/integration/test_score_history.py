@@ -260,7 +260,8 @@ async def test_a_trend_across_a_model_change_says_so(served) -> None:
     tenant = await register_tenant(client)
     await ingest(client, tenant, [lead("acme", 1, 1, 0, tenant.user_id)])
     await record_history(services, utcnow() - timedelta(days=8))
-    query = "{ leads { items { leadId trend { change7d modelChangedAt } } } }"
+    query = """{ leads { items { leadId
+      trend { change7d crossedAt crossedTo modelChangedAt modelShare7d } } } }"""
     before = (await graphql(client, query, None, tenant.token))["data"]["leads"]["items"][0]
     assert before["trend"]["change7d"] == 0 and before["trend"]["modelChangedAt"] is None
     model = """mutation { updateScoringConfig(note: "weigh opens", input: {
@@ -269,7 +270,10 @@ async def test_a_trend_across_a_model_change_says_so(served) -> None:
       halfLifeDays: 7, thresholds: {hot: 70, warm: 40}}) { version } }"""
     assert "errors" not in await graphql(client, model, None, tenant.token)
     after = (await graphql(client, query, None, tenant.token))["data"]["leads"]["items"][0]
-    assert after["trend"]["change7d"] > 50  # the lead did nothing: the model did it
+    # the lead did nothing: all of it is the model's (5.75 under the defaults, 90.25 now)
+    assert after["trend"]["change7d"] == pytest.approx(84.5)
+    assert after["trend"]["modelShare7d"] == pytest.approx(84.5)
+    assert before["trend"]["modelShare7d"] is None
     applied = datetime.fromisoformat(after["trend"]["modelChangedAt"])
     assert abs((utcnow() - applied).total_seconds()) < 60
     view = await client.post(  # the dashboard's own view says the same (its direct path)
@@ -277,3 +281,9 @@ async def test_a_trend_across_a_model_change_says_so(served) -> None:
     )
     item = view.json()["data"]["leads"]["items"][0]
     assert item["trend"]["modelChangedAt"] == after["trend"]["modelChangedAt"]
+    assert item["trend"]["modelShare7d"] == after["trend"]["modelShare7d"]
+    # its buyer then acts: the model's share stays what the model made, the rest is the lead's
+    await ingest(client, tenant, [lead("acme", 1, 20, 600, tenant.user_id)])
+    moved = (await graphql(client, query, None, tenant.token))["data"]["leads"]["items"][0]
+    assert moved["trend"]["change7d"] == pytest.approx(100 - 5.75)
+    assert moved["trend"]["modelShare7d"] == pytest.approx(100 - 64)  # under the defaults: 64

@@ -40,3 +40,19 @@ def test_otherwise_the_last_point_and_always_between_it_and_now():
     assert entered_tier_us(None, CONFIG, "hot", "cold", SINCE, NOW) == SINCE
     late = record(updated_us=NOW + 10, raw=0.9, last_us=SINCE)
     assert entered_tier_us(late, CONFIG, "cold", "hot", SINCE, NOW) == NOW
+
+
+def test_a_model_change_is_the_moment_when_neither_a_write_nor_decay_explains_it():
+    """A tier change a model made was dated at the lead's last point, minutes before that model
+    existed (QA s19 L1): with the model's time known, that is the moment."""
+    applied = SINCE + MICROS_PER_DAY
+    unchanged = record(updated_us=SINCE - 5, raw=0.5, last_us=SINCE - 5)
+    assert entered_tier_us(unchanged, CONFIG, "warm", "hot", SINCE, NOW, applied) == applied
+    written = record(updated_us=SINCE + 1000, raw=0.9, last_us=SINCE)  # a write still wins
+    assert entered_tier_us(written, CONFIG, "cold", "hot", SINCE, NOW, applied) == SINCE + 1000
+    before = SINCE - MICROS_PER_DAY  # a model applied before the point explains nothing since
+    assert entered_tier_us(unchanged, CONFIG, "warm", "hot", SINCE, NOW, before) == SINCE
+    last = SINCE - MICROS_PER_DAY  # decay that met the threshold before the model: decay
+    decayed = record(updated_us=SINCE - 5, raw=0.8, last_us=last)
+    expected = max(last + int(7 * math.log2(80 / 70) * MICROS_PER_DAY), SINCE)
+    assert entered_tier_us(decayed, CONFIG, "hot", "warm", SINCE, NOW, applied) == expected

@@ -36,6 +36,7 @@ export const LEAD_FIELDS = /* GraphQL */ `
       crossedFrom
       crossedTo
       modelChangedAt
+      modelShare7d
     }
     raw {
       emailOpens
