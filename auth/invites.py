@@ -78,7 +78,8 @@ async def invite_user(actor: Principal, *, email: str, name: str, role: str) -> 
         "user.invited",
         actor.tenant_id,
         actor.user_id,
-        {"invitationId": invitation.invitation_id, "role": str(user_role)},
+        # who, by name (an audit record carries no email; the admin's list shows it)
+        {"invitationId": invitation.invitation_id, "invitee": name, "role": str(user_role)},
     )
     return IssuedInvitation(invitation=invitation, token=token)
 

@@ -146,6 +146,7 @@ async def test_invitations_are_audited_without_emails(client):
     assert actions[:2] == ["user.created", "user.invited"]
     assert all("audit-me" not in e["details"] for e in entries)
     assert entries[0]["actorName"] == "Admin"
+    assert '"invitee":"New Person"' in entries[1]["details"]  # who, by name (QA s19 L2)
 
 
 async def test_an_invitation_dies_with_its_admins_rights(client):
