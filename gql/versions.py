@@ -67,7 +67,11 @@ def checked_model(
 
 
 async def apply_model(
-    info: strawberry.Info, config: EngineConfig, note: str, action: str
+    info: strawberry.Info,
+    config: EngineConfig,
+    note: str,
+    action: str,
+    rolled_back_to: int | None = None,
 ) -> ScoringConfig:
     """Apply a model, store it as a version and audit the diff of every parameter."""
     principal = info.context.user
@@ -93,7 +97,8 @@ async def apply_model(
         action,
         principal.tenant_id,
         principal.user_id,
-        {"version": effective.version, "note": note, "diff": changes},
+        {"version": effective.version, "note": note, "diff": changes}
+        | ({} if rolled_back_to is None else {"rolledBackTo": rolled_back_to}),
     )
     return ScoringConfig.from_effective(effective)
 
@@ -175,7 +180,7 @@ class VersionMutation:
         config = await version_config(tenant_id, version) if version <= in_force else None
         if config is None:  # (a record beyond the version in force was never in force)
             raise coded_error(NotFound("no such version", [field_error("version", "not found")]))
-        return await apply_model(info, config, text[:MAX_NOTE], "scoring.rolledBack")
+        return await apply_model(info, config, text[:MAX_NOTE], "scoring.rolledBack", version)
 
 
 def _changed_meanwhile() -> Conflict:

@@ -64,6 +64,7 @@ async def test_versions_diff_and_rollback_round_trip(client) -> None:
     audit = (await data_of(client, AUDIT, token=tenant.token))["auditLog"]
     rolled = next(e for e in audit if e["action"] == "scoring.rolledBack")
     assert "weights.timeSpent" in str(rolled["details"])
+    assert '"rolledBackTo":2' in rolled["details"]  # which version it went back to (QA s19 L3)
 
 
 async def test_rollback_needs_a_note_and_a_known_version_and_reps_are_forbidden(client) -> None:
