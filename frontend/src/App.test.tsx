@@ -90,9 +90,12 @@ describe('auth flow', () => {
     await signIn(user, 'wrong');
     const button = screen.getByRole('button', { name: 'Signing in…' });
     expect(button).toBeDisabled();
-    release(json({ error: { code: 'UNAUTHENTICATED', message: 'Invalid email or password.', details: [] } }, 401));
+    // The server's words, as a sentence; focus back on the email field, not <body> (UI QA L7).
+    release(json({ error: { code: 'UNAUTHENTICATED', message: 'invalid email or password', details: [] } }, 401));
     expect(await screen.findByRole('alert')).toHaveTextContent('Invalid email or password.');
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+    expect(screen.getByLabelText('Email')).toHaveFocus();
+    expect(screen.getByLabelText('Email')).toHaveAccessibleDescription('Invalid email or password.');
   });
 
   it('reports rate limiting with Retry-After', async () => {
@@ -300,6 +303,19 @@ describe('one request per view, and the Admin entry', () => {
 });
 
 describe('page frame', () => {
+  it('an unknown path says "Page not found", with a link to the leads (UI QA L9)', async () => {
+    window.history.replaceState(null, '', '/nonexistent-page');
+    installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    const user = userEvent.setup();
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+    expect(screen.queryByRole('table')).toBeNull();
+    await waitFor(() => expect(document.title).toBe('Page not found · Leadscore'));
+    await user.click(screen.getByRole('link', { name: 'Go to the leads' }));
+    expect(window.location.pathname).toBe('/');
+    expect(await screen.findByRole('table', { name: /^Leads/ })).toBeInTheDocument();
+  });
+
   it('"Skip to main content" is the first tab stop and moves focus to the main content', async () => {
     installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
     const user = userEvent.setup();

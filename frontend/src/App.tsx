@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
+import { lazy, type MouseEvent, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { SWRConfig } from 'swr';
 import { getSessionState, logout, restoreSession, subscribe } from './auth/session';
 import { AppHeader } from './components/AppHeader';
@@ -23,7 +23,36 @@ const loading = (what: string) => (
   </main>
 );
 
-const TITLES = { admin: 'Admin · Leadscore', model: 'Model · Leadscore', leads: 'Leads · Leadscore' } as const;
+const TITLES = {
+  admin: 'Admin · Leadscore',
+  model: 'Model · Leadscore',
+  leads: 'Leads · Leadscore',
+  notFound: 'Page not found · Leadscore',
+} as const;
+
+/** The dashboard's screens by path (the API serves index.html for every path). */
+const KNOWN_PATHS = new Set(['/', '/index.html', '/model', '/admin']);
+
+function _toLeads(e: MouseEvent<HTMLAnchorElement>) {
+  if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0) return;
+  e.preventDefault();
+  navigate('/');
+}
+
+/** A path the dashboard has no screen for: say so, with the way to the leads. */
+function PageNotFound() {
+  return (
+    <section aria-labelledby="not-found" className="mx-auto max-w-md space-y-2 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <h2 id="not-found" className="text-lg font-semibold text-slate-900">
+        Page not found
+      </h2>
+      <p className="text-sm text-slate-700">There is no page at this address. It may have moved, or the link may be mistyped.</p>
+      <a href="/" onClick={_toLeads} className="inline-block text-sm font-medium text-blue-800 underline underline-offset-2">
+        Go to the leads
+      </a>
+    </section>
+  );
+}
 
 /** /admin for a signed-in user who is not an admin: say so, with a way back. */
 function AdminsOnly() {
@@ -35,11 +64,7 @@ function AdminsOnly() {
       <p className="text-sm text-slate-700">Administration is open to admins of this workspace. Ask an admin if you need a change there.</p>
       <a
         href="/"
-        onClick={(e) => {
-          if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0) return;
-          e.preventDefault();
-          navigate('/');
-        }}
+        onClick={_toLeads}
         className="inline-block text-sm font-medium text-blue-800 underline underline-offset-2"
       >
         Back to the leads
@@ -56,7 +81,8 @@ export function App() {
   // Anyone else at /admin is told the page is for admins (the API refuses them anyway).
   const deniedAdmin = !admin && path === '/admin';
   const onModel = path === '/model';
-  const screen = onAdmin || deniedAdmin ? 'admin' : onModel ? 'model' : 'leads';
+  const notFound = !KNOWN_PATHS.has(path);
+  const screen = onAdmin || deniedAdmin ? 'admin' : onModel ? 'model' : notFound ? 'notFound' : 'leads';
 
   useEffect(() => {
     // On load, exchange the httpOnly refresh cookie for an access token so a
@@ -112,6 +138,8 @@ export function App() {
           >
             <ModelPage />
           </Suspense>
+        ) : notFound ? (
+          <PageNotFound />
         ) : (
           <LeadScoringDashboard />
         )}

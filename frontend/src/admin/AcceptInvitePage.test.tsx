@@ -70,7 +70,7 @@ describe('AcceptInvitePage', () => {
     await user.type(screen.getByLabelText('Choose a password'), 'Correct-horse-battery-1');
     await user.type(screen.getByLabelText('Repeat the password'), 'Correct-horse-battery-1');
     await user.click(screen.getByRole('button', { name: 'Create my account' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('already used; sign in instead');
+    expect(await screen.findByRole('alert')).toHaveTextContent('already used; sign in instead.');
   });
 
   it('refuses two different passwords without calling the server', async () => {
@@ -122,7 +122,7 @@ describe('AcceptInvitePage', () => {
     await user.type(screen.getByLabelText('Choose a password'), 'short-pw');
     await user.type(screen.getByLabelText('Repeat the password'), 'short-pw');
     await user.click(screen.getByRole('button', { name: 'Create my account' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('invalid password: must be at least 12 characters.');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Invalid password: must be at least 12 characters.');
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 

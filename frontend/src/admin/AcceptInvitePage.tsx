@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { restoreSession } from '../auth/session';
+import { asSentence } from '../lib/serverMessage';
 
 /** The token of an invitation link (`/accept-invite#token=…`); it never reaches a server log. */
 export function inviteToken(hash: string): string | null {
@@ -69,7 +70,7 @@ export default function AcceptInvitePage() {
         } | null;
         const detail = body?.error?.details?.find((d) => d.field === 'password')?.message;
         const message = body?.error?.message ?? `The invitation could not be accepted (HTTP ${res.status}).`;
-        setError(detail ? `${message}: ${detail}.` : message);
+        setError(asSentence(detail ? `${message}: ${detail}` : message));
         setBusy(false);
         return;
       }

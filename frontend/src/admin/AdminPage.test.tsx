@@ -81,6 +81,7 @@ describe('Users tab', () => {
     renderWithSWR(<AdminPage />);
     const rep = await screen.findByTestId('user-r1');
     await user.selectOptions(within(rep).getByRole('combobox', { name: 'Role of Rex Rep' }), 'MANAGER');
+    await user.click(within(rep).getByRole('button', { name: 'Yes, make Manager' }));
     await waitFor(() => expect(api.callsOf('UpdateUser')).toHaveLength(1));
     expect(api.callsOf('UpdateUser')[0]!.variables).toEqual({ userId: 'r1', role: 'MANAGER' });
     expect(await screen.findByText('Rex Rep is now Manager.')).toBeInTheDocument();
@@ -93,6 +94,23 @@ describe('Users tab', () => {
     const inactive = screen.getByTestId('user-r2');
     await user.click(within(inactive).getByRole('button', { name: 'Reactivate Rita Rep' }));
     await waitFor(() => expect(api.callsOf('UpdateUser')[2]!.variables).toEqual({ userId: 'r2', isActive: true }));
+  });
+
+  it('asks before changing a role; Cancel puts the role back and sends nothing (UI QA M2)', async () => {
+    const api = installFakeAdminApi();
+    const user = userEvent.setup();
+    renderWithSWR(<AdminPage />);
+    const rep = await screen.findByTestId('user-r1');
+    const select = within(rep).getByRole('combobox', { name: 'Role of Rex Rep' });
+    await user.selectOptions(select, 'ADMIN');
+    const ask = within(rep).getByRole('group', { name: 'Make Rex Rep an Admin?' });
+    expect(within(ask).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    expect(api.callsOf('UpdateUser')).toHaveLength(0);
+    await user.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    expect(select).toHaveValue('REP');
+    expect(select).toHaveFocus();
+    expect(within(rep).queryByRole('group')).toBeNull();
+    expect(api.callsOf('UpdateUser')).toHaveLength(0);
   });
 
   it('shows the server’s reason when a change is refused', async () => {
@@ -141,6 +159,6 @@ describe('Users tab', () => {
     await user.type(screen.getByLabelText('Email'), 'rep1@acme.example');
     await user.type(screen.getByLabelText('Name'), 'Rex');
     await user.click(screen.getByRole('button', { name: 'Create invitation link' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('email already registered');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Email already registered.');
   });
 });

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { __setSessionForTests } from '../auth/session';
 import { renderWithSWR, setUrl } from '../test/render';
-import { AUDIT_PAGE, AuditTab, localToIso } from './AuditTab';
+import { AUDIT_PAGE, AuditTab, utcInputToIso } from './AuditTab';
 import { auditEntry, installFakeAdminApi, ME } from './fakeAdminApi';
 
 beforeEach(() => {
@@ -62,18 +62,18 @@ describe('Audit log tab', () => {
     await user.selectOptions(screen.getByRole('combobox', { name: 'Action' }), 'leads.written');
     await waitFor(() => expect(api.callsOf('AuditLog').at(-1)!.variables.action).toBe('leads.written'));
 
-    await user.type(screen.getByLabelText('From'), '2026-11-01T08:00');
-    await waitFor(() => expect(api.callsOf('AuditLog').at(-1)!.variables.since).toBe(localToIso('2026-11-01T08:00')));
-    await user.type(screen.getByLabelText('To'), '2026-10-01T08:00');
+    await user.type(screen.getByLabelText('From (UTC)'), '2026-11-01T08:00');
+    await waitFor(() => expect(api.callsOf('AuditLog').at(-1)!.variables.since).toBe(utcInputToIso('2026-11-01T08:00')));
+    await user.type(screen.getByLabelText('To (UTC)'), '2026-10-01T08:00');
     expect(await screen.findByRole('alert')).toHaveTextContent('“From” must be before “To”');
     const before = api.callsOf('AuditLog').length;
-    await user.clear(screen.getByLabelText('To'));
-    await user.type(screen.getByLabelText('To'), '2026-11-02T08:00');
+    await user.clear(screen.getByLabelText('To (UTC)'));
+    await user.type(screen.getByLabelText('To (UTC)'), '2026-11-02T08:00');
     await waitFor(() => expect(api.callsOf('AuditLog').length).toBeGreaterThan(before));
     expect(api.callsOf('AuditLog').at(-1)!.variables).toEqual({
       limit: AUDIT_PAGE,
-      before: localToIso('2026-11-02T08:00'),
-      since: localToIso('2026-11-01T08:00'),
+      before: utcInputToIso('2026-11-02T08:00'),
+      since: utcInputToIso('2026-11-01T08:00'),
       actorId: 'key_1',
       action: 'leads.written',
     });
@@ -81,7 +81,18 @@ describe('Audit log tab', () => {
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect(screen.getByRole('combobox', { name: 'Action' })).toHaveValue('');
     expect(screen.getByRole('combobox', { name: 'Actor' })).toHaveValue('');
-    expect(screen.getByLabelText('From')).toHaveValue('');
+    expect(screen.getByLabelText('From (UTC)')).toHaveValue('');
+  });
+
+  it('reads From/To as UTC, like the entries, whatever the browser’s zone (UI QA L3)', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(utcInputToIso('2026-11-01T08:00')).toBe('2026-11-01T08:00:00.000Z');
+    } finally {
+      process.env.TZ = zone;
+    }
+    expect(utcInputToIso('')).toBeNull();
   });
 
   it('loads older events before the last one shown', async () => {

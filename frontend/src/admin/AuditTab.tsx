@@ -14,24 +14,24 @@ type Entry = AuditEntry;
 interface Filters {
   actorId: string;
   action: string;
-  from: string; // datetime-local value, local time
+  from: string; // datetime-local value, read as UTC (like the entries)
   to: string;
 }
 
 const EMPTY: Filters = { actorId: '', action: '', from: '', to: '' };
 
-/** A `datetime-local` value (local time) as ISO 8601 UTC, or null. */
-export function localToIso(value: string): string | null {
+/** A `datetime-local` value, read as UTC (the entries are shown in UTC), as ISO 8601, or null. */
+export function utcInputToIso(value: string): string | null {
   if (!value) return null;
-  const d = new Date(value);
+  const d = new Date(`${value}Z`);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 function variablesFor(filters: Filters, before: string | null): AuditLogQueryVariables {
   return {
     limit: AUDIT_PAGE,
-    before: before ?? localToIso(filters.to),
-    since: localToIso(filters.from),
+    before: before ?? utcInputToIso(filters.to),
+    since: utcInputToIso(filters.from),
     actorId: filters.actorId || null,
     action: filters.action || null,
   };
@@ -136,7 +136,7 @@ export function AuditTab() {
         </div>
         <div>
           <label htmlFor={`${id}-from`} className="mb-1 block text-sm font-medium text-slate-800">
-            From
+            From (UTC)
           </label>
           <input
             id={`${id}-from`}
@@ -148,7 +148,7 @@ export function AuditTab() {
         </div>
         <div>
           <label htmlFor={`${id}-to`} className="mb-1 block text-sm font-medium text-slate-800">
-            To
+            To (UTC)
           </label>
           <input
             id={`${id}-to`}

@@ -76,7 +76,7 @@ describe('Pending invitations', () => {
     const row = await screen.findByTestId('invitation-inv_1');
     await user.click(within(row).getByRole('button', { name: 'Withdraw invitation for quinn@acme.example' }));
     await user.click(within(row).getByRole('button', { name: 'Yes, withdraw' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('invitation not found');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Invitation not found.');
     await waitFor(() => expect(api.callsOf('PendingInvitations')).toHaveLength(2));
     expect(await within(row).findByRole('button', { name: 'Withdraw invitation for quinn@acme.example' })).toHaveFocus();
   });

@@ -13,11 +13,10 @@ import type {
 import { formatRole } from '../lib/format';
 import { ADMIN_USERS_QUERY, INVITE_USER_MUTATION, UPDATE_USER_MUTATION } from './operations';
 import { PendingInvitations, usePendingInvitations } from './PendingInvitations';
+import { RoleSelect, ROLES } from './RoleSelect';
 import { adminError, adminSWR, formatWhen } from './request';
 import { ShownOnce } from './ShownOnce';
 import { useAdminSubmit } from './useAdminSubmit';
-
-const ROLES: Role[] = ['REP', 'MANAGER', 'ADMIN'];
 
 type ManagedUser = AdminUsersQuery['users'][number];
 
@@ -115,23 +114,14 @@ function UserRow({
           </p>
         )}
       </div>
-      <label htmlFor={`${id}-role`} className="sr-only">
-        Role of {user.name}
-      </label>
-      <select
+      <RoleSelect
         id={`${id}-role`}
-        value={user.role}
+        userName={user.name}
+        role={user.role}
         disabled={roleLocked || busy}
-        aria-describedby={isSelf ? `${id}-self` : undefined}
-        onChange={(e) => void run({ role: e.target.value as Role }, `${user.name} is now ${formatRole(e.target.value)}.`)}
-        className="rounded-md border border-slate-400 bg-white px-2 py-1.5 text-sm disabled:opacity-60"
-      >
-        {ROLES.map((role) => (
-          <option key={role} value={role}>
-            {formatRole(role)}
-          </option>
-        ))}
-      </select>
+        describedBy={isSelf ? `${id}-self` : undefined}
+        onConfirm={(role) => run({ role }, `${user.name} is now ${formatRole(role)}.`)}
+      />
       <button
         type="button"
         disabled={isSelf || busy}

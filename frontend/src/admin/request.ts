@@ -1,9 +1,10 @@
 import { describeError, GraphQLRequestError } from '../api/client';
+import { asSentence } from '../lib/serverMessage';
 
 /** A message for people: the server's own for bad input (it names the field), else by code. */
 export function adminError(err: unknown): string {
-  if (err instanceof GraphQLRequestError && err.code === 'BAD_USER_INPUT') return err.message;
-  if (err instanceof GraphQLRequestError && err.code === 'NOT_FOUND') return err.message;
+  if (err instanceof GraphQLRequestError && err.code === 'BAD_USER_INPUT') return asSentence(err.message);
+  if (err instanceof GraphQLRequestError && err.code === 'NOT_FOUND') return asSentence(err.message);
   return describeError(err);
 }
 

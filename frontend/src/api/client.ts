@@ -1,4 +1,5 @@
 import { endExpiredSession, getAccessToken, refreshSession } from '../auth/session';
+import { asSentence } from '../lib/serverMessage';
 
 /** extensions.code values the API uses. */
 export type GraphQLErrorCode =
@@ -43,7 +44,7 @@ export function describeError(err: unknown): string {
       case 'RATE_LIMITED':
         return 'Too many requests — please wait a moment and retry.';
       case 'BAD_USER_INPUT':
-        return err.message || 'The request was not valid.';
+        return err.message ? asSentence(err.message) : 'The request was not valid.';
       case 'NETWORK':
         return 'Cannot reach the server. Check your connection and retry.';
       default:

@@ -44,10 +44,10 @@ export function AppHeader({
 
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className={`mx-auto flex flex-wrap items-center justify-between gap-3 py-3 ${PAGE_WIDTH[current]}`}>
+      <div className={`mx-auto flex flex-wrap items-center justify-between gap-x-3 gap-y-1 py-2 sm:py-3 ${PAGE_WIDTH[current]}`}>
         <div className="flex flex-wrap items-baseline gap-3">
           <h1 className="text-lg font-bold tracking-tight text-blue-800">Leadscore</h1>
-          {tenant && <span className="text-sm text-slate-600">{tenant}</span>}
+          {tenant && <span className="hidden text-sm text-slate-600 sm:inline">{tenant}</span>}
           <nav aria-label="Main" className="flex gap-1">
             <NavLink href="/" current={current === 'leads'}>
               Leads
@@ -72,12 +72,14 @@ export function AppHeader({
               title="Opens in a new tab"
               className="rounded-md px-2 py-1 text-sm font-medium text-blue-800 underline-offset-2 hover:bg-slate-100 hover:underline"
             >
-              GraphQL explorer
+              {/* "GraphQL" alone on small screens keeps the header to two lines */}
+              GraphQL <span className="sr-only sm:not-sr-only">explorer</span>{' '}
+              <span className="sr-only">(opens in a new tab)</span>
             </a>
           )}
           <p className="text-right text-sm leading-tight" data-testid="current-user">
             <span className="block font-medium text-slate-900">{name}</span>
-            <span className="block text-xs text-slate-600">{role}</span>
+            <span className="hidden text-xs text-slate-600 sm:block">{role}</span>
           </p>
           <button
             type="button"

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { __setSessionForTests } from '../auth/session';
@@ -58,7 +58,7 @@ describe('lead email and status', () => {
     expect(within(row('lead-1')).getByRole('combobox')).toBeEnabled();
   });
 
-  it('sends only the last of several quick changes (arrow keys on a closed select)', async () => {
+  it('sends only the last of several quick picks', async () => {
     const api = installFakeApi();
     const user = userEvent.setup();
     renderWithSWR(<LeadScoringDashboard />);
@@ -76,6 +76,41 @@ describe('lead email and status', () => {
     await user.selectOptions(select, 'DISQUALIFIED');
     await new Promise((r) => setTimeout(r, 800));
     expect(api.calls.filter((c) => c.operationName === 'SetLeadStatus')).toHaveLength(1);
+  });
+
+  it('does not save arrow-key changes on a closed select until Enter; Esc undoes them (UI QA L11)', async () => {
+    const api = installFakeApi();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    const select = within(row('lead-3')).getByRole('combobox', { name: 'Status of Lead 3' });
+    select.focus();
+    // What Chromium does for ↓ on a closed select: keydown, then change at once.
+    const arrow = (value: string) => {
+      fireEvent.keyDown(select, { key: 'ArrowDown' });
+      fireEvent.change(select, { target: { value } });
+    };
+    const sent = () => api.calls.filter((c) => c.operationName === 'SetLeadStatus');
+    arrow('CONTACTED');
+    arrow('QUALIFIED');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(sent()).toHaveLength(0);
+    expect(select).toHaveValue('QUALIFIED');
+    expect(select).toHaveAccessibleDescription('Enter to save, Esc to undo');
+
+    fireEvent.keyDown(select, { key: 'Escape' });
+    expect(select).toHaveValue('NEW');
+    expect(within(row('lead-3')).queryByText('Enter to save, Esc to undo')).toBeNull();
+
+    arrow('CONTACTED');
+    fireEvent.keyDown(select, { key: 'Enter' });
+    await waitFor(() => expect(row('lead-3')).toHaveAttribute('data-status', 'CONTACTED'));
+    expect(sent().map((c) => c.variables)).toEqual([{ leadId: 'lead-3', status: 'CONTACTED' }]);
+
+    // Leaving the select keeps (saves) a keyboard choice.
+    arrow('QUALIFIED');
+    fireEvent.blur(select);
+    await waitFor(() => expect(row('lead-3')).toHaveAttribute('data-status', 'QUALIFIED'));
+    expect(sent()).toHaveLength(2);
   });
 
   it('reports a failed status change and keeps the old value', async () => {

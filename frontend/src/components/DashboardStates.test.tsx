@@ -65,7 +65,7 @@ describe('Clear filters', () => {
   it('resets "Stale after (days)" with the filters', async () => {
     setUrl('?staleDays=7&stale=1&status=new&movedUp=7');
     const api = installFakeApi({
-      leads: [makeLead(0, { lastActivityAt: new Date(Date.now() - 20 * DAY).toISOString(), trend: { change7d: 1, crossedAt: new Date().toISOString(), crossedFrom: 'WARM', crossedTo: 'HOT', modelChangedAt: null } })],
+      leads: [makeLead(0, { lastActivityAt: new Date(Date.now() - 20 * DAY).toISOString(), trend: { change7d: 1, crossedAt: new Date().toISOString(), crossedFrom: 'WARM', crossedTo: 'HOT', modelChangedAt: null, modelShare7d: null } })],
     });
     const user = userEvent.setup();
     renderWithSWR(<LeadScoringDashboard />);
@@ -136,6 +136,8 @@ describe('empty states', () => {
     expect(urlParam('page')).toBe('3');
     expect(await waitForRows()).toHaveLength(10);
     expect(screen.getByTestId('page-status')).toHaveTextContent('Page 3 of 3 · 60 leads');
+    // The button went away: focus is on the results table, not lost to <body> (UI QA L5).
+    expect(screen.getByRole('table')).toHaveFocus();
   });
 
   it('past the last page says so, with "Go to first page"', async () => {
@@ -148,11 +150,27 @@ describe('empty states', () => {
     expect(empty).toHaveTextContent('Page 99 is past the last page (3) of these 60 leads.');
     expect(empty).not.toHaveTextContent('There are no scored leads yet.');
     expect(empty).not.toHaveTextContent('No leads match');
-    expect(screen.getByTestId('page-status')).toHaveTextContent('Page 99 of 3 · 60 leads');
+    // The bar agrees with the message, and "Prev" goes to the last page, not to page 98 (UI QA L5).
+    expect(screen.getByTestId('page-status')).toHaveTextContent('Page 99, past the last page (3) · 60 leads');
+    expect(screen.getByTestId('page-status')).not.toHaveTextContent('of 3');
 
     await user.click(within(empty).getByRole('button', { name: 'Go to first page' }));
     await waitFor(() => expect(api.lastViewVars()?.page).toBe(1));
     expect(await waitForRows()).toHaveLength(25);
+  });
+
+  it('past the last page, the bar goes back to the last page, not to another empty one (UI QA L5)', async () => {
+    setUrl('?page=99&limit=25');
+    const api = installFakeApi({ leads: Array.from({ length: 60 }, (_, i) => makeLead(i)) });
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await screen.findByTestId('empty-state');
+    expect(screen.queryByRole('button', { name: 'Prev' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Last page (3)' }));
+    await waitFor(() => expect(api.lastViewVars()?.page).toBe(3));
+    expect(await waitForRows()).toHaveLength(10);
+    await user.click(screen.getByRole('button', { name: 'Prev' }));
+    await waitFor(() => expect(api.lastViewVars()?.page).toBe(2));
   });
 
   it('a tenant without any lead is told how to bring leads in', async () => {

@@ -182,6 +182,20 @@ describe('LeadBreakdownPanel', () => {
     expect(api.viewCalls()).toHaveLength(1);
   });
 
+  it("says in words how much of the change the model made (UI QA M1)", async () => {
+    const lead = {
+      ...LEAD_DETAIL.lead!,
+      trend: { change7d: 35, crossedAt: '2026-11-30T10:00:00Z', crossedFrom: 'WARM' as const, crossedTo: 'HOT' as const, modelChangedAt: '2026-11-30T09:00:00Z', modelShare7d: 34 },
+    };
+    installFakeApi({ leadDetail: { ...LEAD_DETAIL, lead } });
+    renderWithSWR(<LeadBreakdownPanel leadId="lead-0" onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog');
+    await waitFor(() => expect(dialog).toHaveAccessibleName('Lead 0'));
+    const trend = within(dialog).getByTestId('trend');
+    expect(within(trend).getByText('+35 since last week, of which +34 from the model change of Nov 30; crossed into hot on Nov 30')).toBeVisible();
+    expect(within(trend).getByText('▶')).toBeInTheDocument();
+  });
+
   it('closes with the Close button', async () => {
     installFakeApi();
     const user = userEvent.setup();

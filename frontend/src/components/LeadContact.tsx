@@ -1,5 +1,6 @@
 import type { LeadDetailQuery } from '../gql/graphql';
 import { formatExactDate, formatRelative, parseDate } from '../lib/format';
+import { EmailText } from './EmailText';
 import { StatusSelect } from './StatusSelect';
 
 type Lead = NonNullable<LeadDetailQuery['lead']>;
@@ -20,10 +21,10 @@ export function LeadContact({ lead }: { lead: Lead }) {
           </>
         )}
         <dt className="text-slate-600">Email</dt>
-        <dd className="break-all">
+        <dd className="wrap-anywhere">
           {lead.email ? (
             <a href={`mailto:${lead.email}`} className="text-blue-800 underline underline-offset-2">
-              {lead.email}
+              <EmailText email={lead.email} />
             </a>
           ) : (
             '—'

@@ -167,6 +167,18 @@ describe('LeadScoringDashboard — table', () => {
     await waitFor(() => expect(screen.getByText('Page 1 of 3')).toBeInTheDocument());
   }, 60_000);
 
+  it("shows the model's share of the trend in words in the row (UI QA M1, L4)", async () => {
+    const trend = { change7d: 35, crossedAt: null, crossedFrom: null, crossedTo: null, modelChangedAt: '2026-11-30T09:00:00Z' };
+    installFakeApi({
+      leads: [makeLead(0, { trend: { ...trend, modelShare7d: 34 } }), makeLead(1, { trend: { ...trend, modelShare7d: null } })],
+    });
+    renderWithSWR(<LeadScoringDashboard />);
+    await screen.findByRole('button', { name: 'Lead 0' });
+    const row = (id: string) => document.querySelector<HTMLElement>(`tr[data-lead-id="${id}"]`)!;
+    expect(within(row('lead-0')).getByTestId('trend-short')).toHaveTextContent('+35 · model +34');
+    expect(within(row('lead-1')).getByTestId('trend-short')).toHaveTextContent('model change');
+  });
+
   it('wraps a long unbroken lead name instead of widening the table', async () => {
     const name = 'W'.repeat(200);
     installFakeApi({ leads: [makeLead(0, { name, company: 'C'.repeat(200) })] });

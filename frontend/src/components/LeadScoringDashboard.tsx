@@ -57,6 +57,7 @@ export function LeadScoringDashboard() {
   const [clears, setClears] = useState(0);
   const triggerRef = useRef<HTMLElement | null>(null);
   const captionId = useId();
+  const tableRef = useRef<HTMLTableElement>(null);
 
   const view = data?.data;
   const page = view?.leads;
@@ -205,6 +206,8 @@ export function LeadScoringDashboard() {
         <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="table-wrapper">
           <table
             className={`min-w-full text-sm ${loadingNext ? 'opacity-70' : ''}`}
+            ref={tableRef}
+            tabIndex={-1}
             aria-labelledby={captionId}
             aria-busy={showSkeleton || refreshing || loadingNext}
             data-state={showSkeleton ? 'loading' : items.length === 0 ? 'empty' : 'ready'}
@@ -232,7 +235,11 @@ export function LeadScoringDashboard() {
                       tenantId={viewerTenantId}
                       admin={viewerIsAdmin}
                       onClear={clearFilters}
-                      onGoToPage={(n) => update({ page: n })}
+                      onGoToPage={(n) => {
+                        update({ page: n });
+                        // the button goes away with the empty state: keep focus on the results
+                        tableRef.current?.focus();
+                      }}
                     />
                   </td>
                 </tr>

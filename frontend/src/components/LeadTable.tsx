@@ -9,6 +9,7 @@ import {
   formatSecondsExact,
   parseDate,
 } from '../lib/format';
+import { EmailText } from './EmailText';
 import { PriorityLabel, ScoreBadge } from './ScoreBadge';
 import { StatusSelect } from './StatusSelect';
 import { Sparkline, TrendArrow } from './Trend';
@@ -194,16 +195,16 @@ export const LeadTableRow = memo(function LeadTableRow({
         {lead.email && (
           <a
             href={`mailto:${lead.email}`}
-            className="break-all text-xs text-slate-700 underline underline-offset-2 hover:text-blue-800"
+            className="wrap-anywhere text-xs text-slate-700 underline underline-offset-2 hover:text-blue-800"
             data-col="email"
           >
-            {lead.email}
+            <EmailText email={lead.email} />
           </a>
         )}
       </td>
       <td className={`${cell} text-right`} data-col="score">
-        <div className="flex items-center justify-end gap-1">
-          <TrendArrow trend={lead.trend} />
+        <div className="flex flex-wrap items-center justify-end gap-1">
+          <TrendArrow trend={lead.trend} withText />
           <ScoreBadge score={lead.score} priority={lead.priority} />
         </div>
         <Sparkline scores={lead.sparkline} score={lead.score} />

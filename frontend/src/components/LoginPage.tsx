@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { AuthError, login } from '../auth/session';
 import { isDemoServer } from '../lib/demo';
+import { asSentence } from '../lib/serverMessage';
 
 export const DEMO_HINT =
   'Demo: admin@acme.example, manager@acme.example, rep1@acme.example … rep4@acme.example — password Leadscore-demo-1';
@@ -13,11 +14,16 @@ export function LoginPage({ notice }: { notice?: string | null }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const errorRef = useRef<HTMLParagraphElement>(null);
+  const emailRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     document.title = 'Sign in · Leadscore';
   }, []);
+
+  // The Sign in button was disabled while busy: without this, focus falls to <body>.
+  useEffect(() => {
+    if (error) emailRef.current?.focus();
+  }, [error]);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -28,7 +34,7 @@ export function LoginPage({ notice }: { notice?: string | null }) {
       await login(email.trim(), password);
       // The session store switches the app to the dashboard.
     } catch (err) {
-      setError(err instanceof AuthError ? err.message : 'Sign-in failed. Please try again.');
+      setError(err instanceof AuthError ? asSentence(err.message) : 'Sign-in failed. Please try again.');
       setSubmitting(false);
     }
   }
@@ -57,6 +63,7 @@ export function LoginPage({ notice }: { notice?: string | null }) {
             </label>
             <input
               id={emailId}
+              ref={emailRef}
               name="email"
               type="email"
               autoComplete="username"
@@ -64,6 +71,7 @@ export function LoginPage({ notice }: { notice?: string | null }) {
               value={email}
               onChange={(e) => setEmail(e.target.value)}
               aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errorId : undefined}
               className="block w-full rounded-md border border-slate-400 px-3 py-2 text-sm"
             />
           </div>
@@ -84,7 +92,7 @@ export function LoginPage({ notice }: { notice?: string | null }) {
             />
           </div>
           {error && (
-            <p id={errorId} ref={errorRef} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            <p id={errorId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
               {error}
             </p>
           )}

@@ -19,6 +19,9 @@ export interface PaginationProps {
 /** "Page 2 of 5 · 230 leads", the page size (a view setting, not a filter) and Prev / Next. */
 export function Pagination({ page, limit, answer, loadingNext, update }: PaginationProps) {
   const limitId = useId();
+  // Past the last page (an old bookmark): Prev goes to the last page, not to another empty one.
+  const pastEnd = !!answer && answer.page > answer.totalPages;
+  const previous = pastEnd ? answer.totalPages : Math.max(1, page - 1);
   return (
     <nav
       id={PAGINATION_ID}
@@ -29,7 +32,9 @@ export function Pagination({ page, limit, answer, loadingNext, update }: Paginat
       <p className="text-sm text-slate-700" aria-live="polite" data-testid="page-status">
         {answer ? (
           <>
-            Page {answer.page} of {answer.totalPages}
+            {pastEnd
+              ? `Page ${answer.page}, past the last page (${answer.totalPages})`
+              : `Page ${answer.page} of ${answer.totalPages}`}
             <span className="text-slate-600">
               {' '}
               · {answer.totalCount} {answer.totalCount === 1 ? 'lead' : 'leads'}
@@ -55,8 +60,8 @@ export function Pagination({ page, limit, answer, loadingNext, update }: Paginat
             </option>
           ))}
         </select>
-        <button type="button" className={btn} disabled={page <= 1} onClick={() => update({ page: Math.max(1, page - 1) })}>
-          <span aria-hidden="true">←</span> Prev
+        <button type="button" className={btn} disabled={page <= 1} onClick={() => update({ page: previous })}>
+          <span aria-hidden="true">←</span> {pastEnd ? `Last page (${answer.totalPages})` : 'Prev'}
         </button>
         <button
           type="button"

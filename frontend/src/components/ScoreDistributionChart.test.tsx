@@ -1,4 +1,5 @@
 import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { GraphQLRequestError } from '../api/client';
 import { ScoreDistributionChart } from './ScoreDistributionChart';
@@ -21,6 +22,21 @@ describe('ScoreDistributionChart', () => {
     expect(within(figure).getByText('Score 10–20: 1 lead')).toBeInTheDocument();
     expect(within(figure).getAllByRole('listitem')).toHaveLength(10);
     expect(within(figure).getByText('45 leads in view')).toBeInTheDocument();
+  });
+
+  it('starts collapsed below sm behind a toggle (UI QA L12)', async () => {
+    const user = userEvent.setup();
+    render(<ScoreDistributionChart dist={DIST} />);
+    const toggle = screen.getByRole('button', { name: 'Chart' });
+    const body = screen.getByTestId('score-distribution-body');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(toggle).toHaveAttribute('aria-controls', body.id);
+    expect(toggle).toHaveClass('sm:hidden');
+    expect(body).toHaveClass('hidden', 'sm:block');
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(body).not.toHaveClass('hidden');
+    expect(screen.getByRole('figure')).toHaveAccessibleName('Score distribution 45 leads in view');
   });
 
   it('names the problem when the view could not load', () => {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useSetLeadStatus } from '../api/hooks';
 import { describeError } from '../api/client';
 import type { LeadStatus } from '../gql/graphql';
@@ -6,10 +6,13 @@ import { LEAD_STATUSES } from '../hooks/useDashboardParams';
 import { STATUS_LABEL } from '../lib/format';
 
 /**
- * A choice is saved after this pause (or when the select loses focus): arrow keys on a closed
- * select change its value at every press, and only the last one should be sent.
+ * A choice picked with the mouse (or from the open list) is saved after this pause, or when the
+ * select loses focus: several quick picks send only the last one.
  */
 export const STATUS_COMMIT_MS = 500;
+
+/** Keys that never change a closed select's value themselves. */
+const NON_CHANGING_KEYS = new Set(['Enter', 'Escape', 'Tab', 'Shift', 'Control', 'Alt', 'Meta']);
 
 export interface StatusSelectProps {
   leadId: string;
@@ -19,7 +22,11 @@ export interface StatusSelectProps {
   visibleLabel?: boolean;
 }
 
-/** A lead's status as a select; a change calls `setLeadStatus` and patches the cached views. */
+/**
+ * A lead's status as a select; a change calls `setLeadStatus` and patches the cached views.
+ * Arrow keys (and typing) on a closed select change its value at every press: such a change
+ * waits for Enter or for the select to lose focus, and Esc puts the saved value back.
+ */
 export function StatusSelect({ leadId, leadName, status, visibleLabel = false }: StatusSelectProps) {
   const id = useId();
   const errId = useId();
@@ -31,6 +38,10 @@ export function StatusSelect({ leadId, leadName, status, visibleLabel = false }:
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const saved = useRef(status);
   saved.current = status;
+  const hintId = useId();
+  /** A key just went down on the select: the change it fires is the keyboard's. */
+  const keyed = useRef(false);
+  const [keyboardDraft, setKeyboardDraft] = useState(false);
 
   const cancel = () => {
     if (timer.current) clearTimeout(timer.current);
@@ -39,6 +50,7 @@ export function StatusSelect({ leadId, leadName, status, visibleLabel = false }:
 
   async function commit() {
     cancel();
+    setKeyboardDraft(false);
     const next = pending.current;
     pending.current = null;
     if (next === null) return;
@@ -72,7 +84,29 @@ export function StatusSelect({ leadId, leadName, status, visibleLabel = false }:
     setDraft(next);
     setError(null);
     cancel();
-    timer.current = setTimeout(() => void commit(), STATUS_COMMIT_MS);
+    if (keyed.current) setKeyboardDraft(true);
+    else timer.current = setTimeout(() => void commit(), STATUS_COMMIT_MS);
+  }
+
+  function revert() {
+    cancel();
+    pending.current = null;
+    setDraft(null);
+    setKeyboardDraft(false);
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLSelectElement>) {
+    if (e.key === 'Enter' && pending.current !== null) {
+      e.preventDefault();
+      void commit();
+    } else if (e.key === 'Escape' && pending.current !== null) {
+      e.preventDefault();
+      revert();
+    } else if (!NON_CHANGING_KEYS.has(e.key)) {
+      // the browser changes the value (and fires change) right after this event
+      keyed.current = true;
+      setTimeout(() => (keyed.current = false), 0);
+    }
   }
 
   return (
@@ -85,10 +119,11 @@ export function StatusSelect({ leadId, leadName, status, visibleLabel = false }:
         value={draft ?? status}
         aria-busy={saving}
         aria-invalid={error !== null}
-        aria-describedby={error ? errId : undefined}
+        aria-describedby={[error ? errId : '', keyboardDraft ? hintId : ''].join(' ').trim() || undefined}
         onChange={(e) => onChange(e.target.value as LeadStatus)}
+        onKeyDown={onKeyDown}
         onBlur={() => {
-          if (timer.current) void commit();
+          if (pending.current !== null) void commit();
         }}
         className="block rounded-md border border-slate-400 bg-white px-2 py-1 text-sm text-slate-900 shadow-sm aria-busy:opacity-60 aria-[invalid=true]:border-red-600"
         data-testid="status-select"
@@ -99,6 +134,11 @@ export function StatusSelect({ leadId, leadName, status, visibleLabel = false }:
           </option>
         ))}
       </select>
+      {keyboardDraft && (
+        <p id={hintId} className="mt-1 max-w-48 text-xs text-slate-700">
+          Enter to save, Esc to undo
+        </p>
+      )}
       {error && (
         <p id={errId} role="alert" className="mt-1 max-w-48 text-xs text-red-700">
           Status not saved: {error}

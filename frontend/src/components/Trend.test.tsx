@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { Sparkline, TrendArrow, trendSentence } from './Trend';
+import { buyerChange, Sparkline, TrendArrow, trendSentence, trendShortText } from './Trend';
 
 const trend = { change7d: 12.4, crossedAt: '2026-11-03T10:00:00Z', crossedFrom: 'WARM', crossedTo: 'HOT' };
 
@@ -27,6 +27,45 @@ describe('trend', () => {
     expect(arrow.className).toContain('text-slate-500');
     expect(arrow.className).not.toContain('text-green-700');
     expect(screen.getByText(/includes the model change of Nov 30/)).toBeTruthy();
+  });
+
+  it("splits off the model's share in words and points the arrow at the buyer's part (UI QA M1, L4)", () => {
+    const across = { ...trend, change7d: 35, modelShare7d: 34, crossedAt: '2026-11-30T10:00:00Z', modelChangedAt: '2026-11-30T09:00:00Z' };
+    expect(trendSentence(across)).toBe(
+      '+35 since last week, of which +34 from the model change of Nov 30; crossed into hot on Nov 30',
+    );
+    expect(trendShortText(across)).toBe('+35 · model +34');
+    render(<TrendArrow trend={across} withText />);
+    // the buyer's part, +1, is flat: no up arrow, no green
+    expect(screen.getByText('▶')).toBeTruthy();
+    expect(screen.queryByText('▲')).toBeNull();
+    expect(screen.getByTestId('trend-arrow').className).not.toContain('text-green-700');
+    expect(screen.getByTestId('trend-short').textContent).toBe('+35 · model +34');
+    expect(
+      screen.getByText(
+        'Trend flat without the model change: +35 since last week, of which +34 from the model change of Nov 30; crossed into hot on Nov 30',
+      ),
+    ).toBeTruthy();
+  });
+
+  it("shows a buyer's own surge across a model change as up", () => {
+    const surge = { change7d: 99, modelShare7d: 20, modelChangedAt: '2026-11-30T09:00:00Z' };
+    expect(buyerChange(surge)).toBe(79);
+    render(<TrendArrow trend={surge} withText />);
+    expect(screen.getByText('▲')).toBeTruthy();
+    expect(screen.getByTestId('trend-arrow').className).toContain('text-green-700');
+    expect(screen.getByTestId('trend-short').textContent).toBe('+99 · model +20');
+  });
+
+  it('shows a visible "model change" tag when the share is not known', () => {
+    render(<TrendArrow trend={{ change7d: 35, modelShare7d: null, modelChangedAt: '2026-11-30T09:00:00Z' }} withText />);
+    expect(screen.getByTestId('trend-short').textContent).toBe('model change');
+  });
+
+  it('shows no short text without a model change, or when not asked', () => {
+    render(<TrendArrow trend={trend} withText />);
+    expect(screen.queryByTestId('trend-short')).toBeNull();
+    expect(trendShortText({ change7d: 35, modelShare7d: 34, modelChangedAt: '2026-11-30T09:00:00Z' })).toBe('+35 · model +34');
   });
 
   it('draws the daily scores and the score now, with a text alternative', () => {

@@ -8,6 +8,8 @@ export interface TrendInfo {
   crossedTo?: string | null;
   /** When the model in force was applied, if within the span the trend covers. */
   modelChangedAt?: string | null;
+  /** The part of change7d the model change made (null: no model change in the span, or not known). */
+  modelShare7d?: number | null;
 }
 
 const WIDTH = 80;
@@ -23,31 +25,73 @@ function signed(change: number): string {
   return rounded > 0 ? `+${rounded}` : `${rounded}`;
 }
 
-/** "+12 since last week; crossed into hot on Nov 3" (parts left out when unknown). */
+function _known(value: number | null | undefined): value is number {
+  return value !== null && value !== undefined;
+}
+
+function _modelChange(trend: TrendInfo): string {
+  return trend.modelChangedAt ? `the model change of ${formatDay(trend.modelChangedAt)}` : 'a model change';
+}
+
+/** The buyer's part of the change: change7d less the model's share when that is known. */
+export function buyerChange(trend: TrendInfo | null | undefined): number | null {
+  if (!trend || !_known(trend.change7d)) return null;
+  return _known(trend.modelShare7d) ? trend.change7d - trend.modelShare7d : trend.change7d;
+}
+
+/**
+ * "+35 since last week, of which +34 from the model change of Nov 30; crossed into hot on Nov 30"
+ * (parts left out when unknown).
+ */
 export function trendSentence(trend: TrendInfo | null | undefined): string {
   if (!trend) return 'No history yet';
   const parts: string[] = [];
-  if (trend.change7d !== null && trend.change7d !== undefined) parts.push(`${signed(trend.change7d)} since last week`);
+  const share = trend.modelShare7d;
+  if (_known(trend.change7d)) {
+    const ofWhich = _known(share) ? `, of which ${signed(share)} from ${_modelChange(trend)}` : '';
+    parts.push(`${signed(trend.change7d)} since last week${ofWhich}`);
+  }
   if (trend.crossedAt && trend.crossedTo) {
     parts.push(`crossed into ${trend.crossedTo.toLowerCase()} on ${formatDay(trend.crossedAt)}`);
   }
   if (!parts.length) return 'No change recorded yet';
   const sentence = parts.join('; ');
-  // the change (or the tier) may be the model's doing, not the buyer's
-  return trend.modelChangedAt ? `${sentence} (includes the model change of ${formatDay(trend.modelChangedAt)})` : sentence;
+  // the model's share unknown: the change (or the tier) may be the model's doing, not the buyer's
+  const spansModel = trend.modelChangedAt && !(_known(share) && _known(trend.change7d));
+  return spansModel ? `${sentence} (includes ${_modelChange(trend)})` : sentence;
 }
 
-export function TrendArrow({ trend }: { trend: TrendInfo | null | undefined }) {
-  const change = trend?.change7d;
-  if (change === null || change === undefined) return null;
+/** The short visible words beside the arrow in a row: "+35 · model +34", or "model change". */
+export function trendShortText(trend: TrendInfo | null | undefined): string | null {
+  if (!trend || !_known(trend.change7d)) return null;
+  if (_known(trend.modelShare7d)) return `${signed(trend.change7d)} · model ${signed(trend.modelShare7d)}`;
+  return trend.modelChangedAt ? 'model change' : null;
+}
+
+/**
+ * An arrow for the buyer's momentum (the model's share left out when known, flat within ±1) with
+ * a complete text alternative; `withText` adds the short visible words (for table rows).
+ */
+export function TrendArrow({ trend, withText = false }: { trend: TrendInfo | null | undefined; withText?: boolean }) {
+  const change = buyerChange(trend);
+  if (!trend || change === null) return null;
   const [glyph, color, word] =
     change > FLAT ? ['▲', 'text-green-700', 'up'] : change < -FLAT ? ['▼', 'text-red-700', 'down'] : ['▶', 'text-slate-600', 'flat'];
-  // across a model change the arrow is grey: it is not (only) the buyer's momentum
-  const cls = trend?.modelChangedAt ? 'text-slate-500' : color;
+  const shareKnown = _known(trend.modelShare7d);
+  // the model's share unknown: the arrow is grey, it is not (only) the buyer's momentum
+  const cls = trend.modelChangedAt && !shareKnown ? 'text-slate-500' : color;
+  const sentence = trendSentence(trend);
+  const label = shareKnown ? `Trend ${word} without the model change: ${sentence}` : `Trend ${word}: ${sentence}`;
+  const short = withText ? trendShortText(trend) : null;
   return (
-    <span className={`text-xs ${cls}`} title={trendSentence(trend)} data-testid="trend-arrow">
+    <span className={`inline-flex items-center gap-1 text-xs ${cls}`} title={sentence} data-testid="trend-arrow">
       <span aria-hidden="true">{glyph}</span>
-      <span className="sr-only">{`Trend ${word}: ${trendSentence(trend)}`}</span>
+      {short && (
+        <span aria-hidden="true" className="rounded bg-slate-100 px-1 text-slate-700" data-testid="trend-short">
+          {short}
+        </span>
+      )}
+      <span className="sr-only">{label}</span>
     </span>
   );
 }

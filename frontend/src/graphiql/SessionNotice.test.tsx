@@ -9,6 +9,7 @@ import {
 } from '../auth/session';
 import { AUTH_PAYLOAD, json } from '../test/fakeApi';
 import { SessionNotice } from './SessionNotice';
+import { namesAuthorization, setHeadersText } from './typedHeader';
 
 beforeEach(() => __resetSessionForTests('loading'));
 
@@ -43,6 +44,25 @@ describe('the explorer’s session notice', () => {
     render(<SessionNotice />);
     expect(screen.getByRole('status')).toHaveTextContent('Queries run as Maria Manager (Manager)');
     expect(screen.queryByRole('link', { name: 'Sign in to the dashboard' })).toBeNull();
+  });
+
+  it('does not name the dashboard user while a typed Authorization header is in use (UI QA L10)', () => {
+    __setSessionForTests(AUTH_PAYLOAD.user);
+    render(<SessionNotice />);
+    act(() => setHeadersText('{"Authorization": "Bearer rep-token"}'));
+    const notice = screen.getByRole('status');
+    expect(notice).toHaveTextContent('A typed Authorization header is in use: queries run as its owner.');
+    expect(notice).not.toHaveTextContent('Maria Manager');
+    act(() => setHeadersText('{}'));
+    expect(screen.getByRole('status')).toHaveTextContent('Queries run as Maria Manager (Manager)');
+  });
+
+  it('recognises an Authorization header in the Headers text', () => {
+    expect(namesAuthorization('{"authorization":"Bearer x"}')).toBe(true);
+    expect(namesAuthorization('{"Authorization":"  "}')).toBe(false);
+    expect(namesAuthorization('{"X-Other":"1"}')).toBe(false);
+    expect(namesAuthorization('')).toBe(false);
+    expect(namesAuthorization('{"Authorization": "Bearer x", ')).toBe(true);
   });
 
   it('says why when the session could not be renewed', () => {

@@ -13,6 +13,7 @@ import { restoreSession } from '../auth/session';
 import { DEFAULT_QUERY } from './defaultQuery';
 import { createSessionFetch } from './sessionFetch';
 import { SessionNotice } from './SessionNotice';
+import { setHeadersText } from './typedHeader';
 
 // Relative URL: same origin as the page (and the Vite dev proxy in `npm run dev`).
 const fetcher = createGraphiQLFetcher({ url: '/graphql', fetch: createSessionFetch() });
@@ -30,6 +31,7 @@ createRoot(document.getElementById('graphiql')!).render(
           defaultEditorToolsVisibility="headers"
           isHeadersEditorEnabled
           shouldPersistHeaders={false}
+          onEditHeaders={setHeadersText}
         />
       </div>
     </div>

@@ -76,7 +76,8 @@ describe('editing', () => {
     await retype(user, 'Warm threshold', '80');
 
     const summary = screen.getByTestId('error-summary');
-    expect(summary).toHaveTextContent('6 fields need attention');
+    // Three weights, a cap, the half-life and both thresholds are marked (UI QA L7).
+    expect(summary).toHaveTextContent('7 fields need attention');
     for (const text of [
       'Email opens weight is required',
       'Website visits weight must not be negative',
@@ -91,6 +92,10 @@ describe('editing', () => {
     expect(screen.getByLabelText('Website visits weight')).toHaveAccessibleDescription(/must not be negative/);
     expect(screen.getByLabelText('Hot threshold')).toHaveAccessibleDescription(/warm must not be above hot/);
     expect(screen.getByLabelText('Email opens cap')).not.toHaveAttribute('aria-invalid');
+    // Each field is described by its own error only (UI QA L8).
+    expect(screen.getByLabelText('Half-life (days)')).toHaveAccessibleDescription(/must be 0.01–3650 days/);
+    expect(screen.getByLabelText('Half-life (days)')).not.toHaveAccessibleDescription(/warm must not be above hot/);
+    expect(document.querySelectorAll('[aria-invalid="true"]')).toHaveLength(7);
     expect(screen.getByTestId('preview')).toHaveTextContent('Fix the fields marked in red');
     expect(await seriousViolations(document.body)).toEqual([]);
 

@@ -16,6 +16,7 @@ import { ApplyForm } from './ApplyForm';
 import {
   draftOf,
   fieldLabel,
+  flaggedFields,
   inputOf,
   LABELS,
   noteError,
@@ -180,6 +181,7 @@ function ModelEditor({
   const errors: FieldErrors = { ...serverErrors, ...previewFieldErrors, ...clientErrors };
   const noteProblem = showNoteError ? (serverErrors.note ?? noteError(note) ?? undefined) : undefined;
   const listed = Object.entries(errors).filter(([name, message]) => name !== 'note' && message) as [string, string][];
+  const flagged = flaggedFields(errors).length;
 
   function change(field: Field, value: string) {
     setDraft((d) => ({ ...d, [field]: value }));
@@ -237,7 +239,7 @@ function ModelEditor({
         {listed.length > 0 && (
           <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900" data-testid="error-summary">
             <p className="font-medium">
-              {listed.length === 1 ? 'One field needs attention:' : `${listed.length} fields need attention:`}
+              {flagged <= 1 ? 'One field needs attention:' : `${flagged} fields need attention:`}
             </p>
             <ul className="list-disc pl-5">
               {listed.map(([name, message]) => (

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { FIELDS, fieldLabel, LABELS, type Draft, type Field, type FieldErrors } from './draft';
+import { FIELDS, fieldLabel, groupOf, LABELS, type Draft, type Field, type FieldErrors } from './draft';
 
 interface Group {
   key: 'weights' | 'caps' | 'decay';
@@ -70,7 +70,8 @@ export function ParameterForm({ draft, inForce, errors, readOnly, onChange }: Pa
                 value={draft[field]}
                 inForce={inForce[field]}
                 error={errors[field]}
-                groupErrorId={groupError ? groupErrorId : undefined}
+                // only the fields the group's rule is about (not the half-life for the thresholds)
+                groupErrorId={groupError && groupOf(field) === group.errorKey ? groupErrorId : undefined}
                 readOnly={readOnly}
                 onChange={onChange}
               />

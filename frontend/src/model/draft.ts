@@ -27,6 +27,22 @@ export const MIN_HALF_LIFE_DAYS = 0.01;
 export const MAX_HALF_LIFE_DAYS = 3650;
 export const MAX_NOTE = 500;
 
+type GroupKey = 'weights' | 'caps' | 'thresholds';
+
+/** The rule across fields that covers a field ("thresholds" for the hot threshold), if any. */
+export function groupOf(field: Field): GroupKey | null {
+  const prefix = field.split('.')[0];
+  return prefix === 'weights' || prefix === 'caps' || prefix === 'thresholds' ? prefix : null;
+}
+
+/** The fields marked invalid: by their own error or by their group's rule. */
+export function flaggedFields(errors: FieldErrors): Field[] {
+  return FIELDS.filter((field) => {
+    const group = groupOf(field);
+    return Boolean(errors[field] || (group && errors[group]));
+  });
+}
+
 export const LABELS: Record<Field, string> = {
   'weights.emailOpens': 'Email opens weight',
   'weights.websiteVisits': 'Website visits weight',

@@ -62,7 +62,7 @@ export function makeLead(i: number, over: Partial<LeadItem> = {}): LeadItem {
     statusSetBy: null,
     raw: { emailOpens: 10 - (i % 10), websiteVisits: 5 + i, timeSpent: 60 * (i + 1) },
     sparkline: [score - 12, score],
-    trend: { change7d: 12, crossedAt: null, crossedFrom: null, crossedTo: null, modelChangedAt: null },
+    trend: { change7d: 12, crossedAt: null, crossedFrom: null, crossedTo: null, modelChangedAt: null, modelShare7d: null },
     ...over,
   };
 }
@@ -103,7 +103,7 @@ export const LEAD_DETAIL: LeadDetailQuery = {
     statusSetAt: '2026-11-22T09:00:00Z',
     statusSetBy: { userId: 'u1', name: 'Rep One' },
     sparkline: [8.83, 45],
-    trend: { change7d: 12, crossedAt: '2026-11-03T10:00:00Z', crossedFrom: 'WARM', crossedTo: 'HOT', modelChangedAt: null },
+    trend: { change7d: 12, crossedAt: '2026-11-03T10:00:00Z', crossedFrom: 'WARM', crossedTo: 'HOT', modelChangedAt: null, modelShare7d: null },
     breakdown: { emailOpens: 12, websiteVisits: 12.25, timeSpent: 5.2083, decayFactor: 0.707107 },
     raw: { emailOpens: 3, websiteVisits: 7, timeSpent: 125 },
   },
