@@ -71,10 +71,7 @@ async def test_only_a_development_page_names_the_demo_accounts(tmp_path: Path) -
     page = "<!doctype html><html><head><title>x</title></head></html>"
     (tmp_path / "index.html").write_text(page)
     for demo in (False, True):
-        app = Starlette(routes=frontend_routes(tmp_path, demo=demo))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            page = (await http.get("/")).text
+        page = await _index_page(tmp_path, demo=demo)
         assert ('<meta name="leadscore-demo" content="true"></head>' in page) is demo
 
 
@@ -82,8 +79,13 @@ async def test_the_page_says_whether_the_graphql_explorer_is_served(tmp_path: Pa
     """The header links to GET /graphql only when GraphiQL is served there (GRAPHIQL_ENABLED)."""
     (tmp_path / "index.html").write_text("<!doctype html><html><head></head></html>")
     for explorer in (False, True):
-        app = Starlette(routes=frontend_routes(tmp_path, explorer=explorer))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            page = (await http.get("/")).text
+        page = await _index_page(tmp_path, explorer=explorer)
         assert ('<meta name="leadscore-graphiql" content="true">' in page) is explorer
+
+
+async def _index_page(dist: Path, **options: bool) -> str:
+    """The dashboard page served from `dist` by routes built with these options."""
+    app = Starlette(routes=frontend_routes(dist, **options))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        return (await http.get("/")).text

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 
 /**
  * A destructive action asked twice: a button (named for what it acts on, e.g. "Revoke hubspot-sync"),
@@ -24,7 +24,6 @@ export function ConfirmAction({
 }) {
   const id = useId();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const actionRef = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
@@ -49,7 +48,46 @@ export function ConfirmAction({
     );
   }
   return (
-    <div role="group" aria-labelledby={`${id}-ask`} className="flex flex-wrap items-center gap-2">
+    <ConfirmQuestion
+      id={id}
+      question={question}
+      confirmLabel={confirmLabel}
+      cancelRef={cancelRef}
+      onConfirm={onConfirm}
+      onDone={() => setConfirming(false)}
+    />
+  );
+}
+
+/**
+ * The question of a confirmation: a group named by it with "Yes, …" (busy while `onConfirm`
+ * runs) and Cancel (`cancelRef`, to give it the focus); `onDone` after either.
+ */
+export function ConfirmQuestion({
+  id,
+  question,
+  confirmLabel,
+  cancelRef,
+  onConfirm,
+  onDone,
+  tone = 'danger',
+  className = '',
+  onBusy,
+}: {
+  id: string;
+  question: string;
+  confirmLabel: string;
+  cancelRef: RefObject<HTMLButtonElement | null>;
+  onConfirm: () => Promise<void>;
+  onDone: () => void;
+  tone?: 'danger' | 'primary';
+  className?: string;
+  onBusy?: (busy: boolean) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const confirmTone = tone === 'danger' ? 'bg-red-700 hover:bg-red-800' : 'bg-blue-700 hover:bg-blue-800';
+  return (
+    <div role="group" aria-labelledby={`${id}-ask`} className={`flex flex-wrap items-center gap-2 ${className}`}>
       <p id={`${id}-ask`} className="text-sm text-slate-900">
         {question}
       </p>
@@ -58,19 +96,21 @@ export function ConfirmAction({
         disabled={busy}
         onClick={() => {
           setBusy(true);
+          onBusy?.(true);
           void onConfirm().finally(() => {
             setBusy(false);
-            setConfirming(false);
+            onBusy?.(false);
+            onDone();
           });
         }}
-        className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60"
+        className={`rounded-md px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60 ${confirmTone}`}
       >
         {confirmLabel}
       </button>
       <button
         ref={cancelRef}
         type="button"
-        onClick={() => setConfirming(false)}
+        onClick={onDone}
         className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
       >
         Cancel

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Role } from '../gql/graphql';
 import { formatRole } from '../lib/format';
+import { ConfirmQuestion } from './ConfirmAction';
 
 export const ROLES: Role[] = ['REP', 'MANAGER', 'ADMIN'];
 
@@ -66,33 +67,17 @@ export function RoleSelect({
         ))}
       </select>
       {proposed && (
-        <div role="group" aria-labelledby={`${id}-ask`} className="flex basis-full flex-wrap items-center gap-2">
-          <p id={`${id}-ask`} className="text-sm text-slate-900">
-            {`Make ${userName} ${_withArticle(proposed)}?`}
-          </p>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => {
-              setBusy(true);
-              void onConfirm(proposed).finally(() => {
-                setBusy(false);
-                setProposed(null);
-              });
-            }}
-            className="rounded-md bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-60"
-          >
-            {`Yes, make ${formatRole(proposed)}`}
-          </button>
-          <button
-            ref={cancelRef}
-            type="button"
-            onClick={() => setProposed(null)}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
-          >
-            Cancel
-          </button>
-        </div>
+        <ConfirmQuestion
+          id={id}
+          question={`Make ${userName} ${_withArticle(proposed)}?`}
+          confirmLabel={`Yes, make ${formatRole(proposed)}`}
+          cancelRef={cancelRef}
+          onConfirm={() => onConfirm(proposed)}
+          onDone={() => setProposed(null)}
+          tone="primary"
+          className="basis-full"
+          onBusy={setBusy}
+        />
       )}
     </>
   );
