@@ -338,8 +338,8 @@ class ScoreHistory:
         stored = 0
         if changed:
             picked, ids = np.asarray(changed, np.int64), [lead_ids[n] for n in changed]
-            change = self.model.last_change(tenant_id)  # a tier change a model made: its time
-            applied = None if change is None else change.applied_at
+            model = self.model.last_change(tenant_id)  # a tier change a model made: its time
+            applied = None if model is None else model.applied_at
             change = DayPoints(
                 now.date(),
                 "tier",
