@@ -102,7 +102,7 @@ async def _shared_path_resumes(client: httpx.AsyncClient, tenant: Tenant, url: s
 @contextmanager
 def _paused(server: RedisServer) -> Iterator[None]:
     assert server.process is not None
-    os.kill(server.process.pid, signal.SIGSTOP)
+    _stop(server.process.pid)
     try:
         yield
     finally:
@@ -157,6 +157,19 @@ async def test_a_killed_redis_costs_little_and_the_shared_path_resumes(app, ferr
 
 RECORD = """
 mutation($input: [InteractionInput!]!) { recordInteractions(input: $input) { accepted } }"""
+
+
+def _stop(pid: int) -> None:
+    """SIGSTOP, and wait until the process is stopped: the signal reaches its threads a moment
+    later, and a ping sent meanwhile was once answered (a CI run read 200 from a 'paused'
+    database)."""
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "T":
+                return
+        time.sleep(0.005)
 
 
 @pytest.fixture
@@ -232,7 +245,7 @@ async def test_a_stalled_database_gets_a_prompt_503_from_health(app, own_databas
     settings = make_settings(own_database, mongodb_timeout_ms=1000)
     async with running_app(settings) as running, running.client() as client:
         assert (await client.get("/health")).status_code == 200  # a pooled connection exists
-        os.kill(own_database.process.pid, signal.SIGSTOP)
+        _stop(own_database.process.pid)
         try:
             health, elapsed = await _timed(client.get("/health"))
         finally:
