@@ -15,6 +15,7 @@ from typing import Any
 from foundation import heap
 from models import Interaction, Tenant
 from models.base import utcnow
+from scoring.changed_leads import changed_queries
 from scoring.config import parsed_model
 from scoring.engine import ScoringConfig
 from scoring.index import LeadRecord, TenantIndex, to_micros
@@ -177,7 +178,8 @@ class ReadModel:
                 query: dict[str, Any] = {"tenantId": ids[0] if len(ids) == 1 else {"$in": ids}}
                 if mark is not None:
                     query["updatedAt"] = {"$gt": mark - SCAN_SKEW}
-                changed += await self._take_in(query, to_micros(started))
+                for part in await changed_queries(query, self._indexes, SCAN_BATCH):
+                    changed += await self._take_in(part, to_micros(started))
         for tenant_id in tenants:  # a paced reconcile takes minutes: a sync meanwhile read further
             if tenant_id in self._indexes:
                 self._watermarks[tenant_id] = max(self._watermarks.get(tenant_id, started), started)

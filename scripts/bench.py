@@ -171,7 +171,6 @@ def main() -> None:
         "RATE_LIMIT_LOGIN": "100000000/minute",
         "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),  # INFO: slow background jobs
         "ACCESS_TOKEN_TTL_MINUTES": "240",  # one token for the whole run (a size takes > 15 min)
-        "EXTERNAL_SYNC_SECONDS": "60",
     }
     lines: list[str] = []
     argv = [str(ROOT / ".venv/bin/leadscore"), "serve", "--host", "127.0.0.1"]

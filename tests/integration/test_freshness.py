@@ -16,7 +16,7 @@ from bson import ObjectId
 from models import Interaction, LeadScore
 from models.base import utcnow
 from scoring import index as scoring_index
-from scoring import read_model
+from scoring import changed_leads, read_model
 from scoring.engine import Counts, ScoringConfig, score_lead
 from scoring.index import IndexQuery, TenantIndex, to_micros
 from scoring.read_model import ReadModel
@@ -540,9 +540,9 @@ async def test_the_first_sync_after_a_build_reads_only_what_changed(
             queries.append(query)
             return real.find(query, *args, **kwargs)
 
-    monkeypatch.setattr(
-        read_model, "Interaction", SimpleNamespace(get_pymongo_collection=Recording)
-    )
+    recording = SimpleNamespace(get_pymongo_collection=Recording)
+    monkeypatch.setattr(read_model, "Interaction", recording)
+    monkeypatch.setattr(changed_leads, "Interaction", recording)
     model = ReadModel(ScoringConfig())
     index = await model.index(tenant_id)
     now = utcnow()
@@ -554,4 +554,39 @@ async def test_the_first_sync_after_a_build_reads_only_what_changed(
     queries.clear()
     assert await model.sync_external() == 1
     assert index.get("crm-after") is not None
-    assert len(queries) == 1 and "updatedAt" in queries[0], queries
+    # what changed since the build, then only the lead another system wrote, in full
+    assert len(queries) == 2 and "updatedAt" in queries[0], queries
+    assert queries[1]["leadId"] == {"$in": ["crm-after"]}, queries
+
+
+async def test_the_sync_does_not_read_this_services_own_writes_again(client, monkeypatch) -> None:
+    """Leads written through the service are in its index as stored: the sync reads their
+    `updatedAt` and no document in full (under an event load it read back every lead written,
+    a fifth of the database's CPU); a lead another system changes meanwhile is fetched."""
+    tenant_id = await _tenant(client)
+    service = ScoreService(ScoringConfig())
+    await service.record_interactions(tenant_id, records(3))
+    await service.model.sync_external()
+    await service.record_interactions(tenant_id, records(3))  # written after the watermark
+    real = Interaction.get_pymongo_collection()
+    queries: list[tuple[dict, object]] = []
+
+    class Recording:
+        def find(self, query: dict, *args, **kwargs):
+            queries.append((query, args[0] if args else kwargs.get("projection")))
+            return real.find(query, *args, **kwargs)
+
+    recording = SimpleNamespace(get_pymongo_collection=Recording)
+    monkeypatch.setattr(read_model, "Interaction", recording)
+    monkeypatch.setattr(changed_leads, "Interaction", recording)
+    assert await service.model.sync_external() == 0
+    assert len(queries) == 1 and queries[0][1] == changed_leads.SUMMARY, queries
+    await real.update_one(
+        {"tenantId": tenant_id, "leadId": "lead-001"},
+        {"$set": {"emailOpens": 9, "updatedAt": utcnow() + timedelta(milliseconds=5)}},
+    )
+    queries.clear()
+    assert await service.model.sync_external() == 1
+    assert [q for q, _ in queries][1:] == [{"tenantId": tenant_id, "leadId": {"$in": ["lead-001"]}}]
+    record = (await service.model.index(tenant_id)).get("lead-001")
+    assert record is not None and record.email_opens == 9

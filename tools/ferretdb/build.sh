@@ -15,7 +15,8 @@ printf '%s\n' "$version" > vendor/github.com/FerretDB/FerretDB/build/version/ver
 # wire protocol: `_id` lookups spelled like the `_id_` index, simple filters pushed down to SQLite
 # (patches/pushdown.go), indexes searchable by value (`->>`), no connection-pool deadlock in bulk
 # updates, bulk updates by `_id` in one transaction (patches/updatebatch.go), no lifetime tracking
-# in release builds, and SQLite's memcmp/memcpy (modernc.org/libc) done by Go's own.
+# in release builds, SQLite's memcmp/memcpy (modernc.org/libc) done by Go's own, and stored
+# documents decoded and encoded without encoding/json where it is not needed (patches/fastsjson.go).
 python3 patches/apply.py vendor/github.com/FerretDB/FerretDB
 go build -mod=vendor -trimpath -o "$out" github.com/FerretDB/FerretDB/cmd/ferretdb
 rm -rf vendor

@@ -242,6 +242,77 @@ LIBC_FUNCTIONS = {
 }
 
 
+# 9. Documents are decoded from and encoded to their stored JSON by direct code for the common
+#    case (fastsjson.go): upstream ran a new encoding/json Decoder per field and decoded each
+#    document's schema by reflection, a fifth of the database's CPU under an event load. Anything
+#    the fast code does not handle goes to upstream's, which also reports every error.
+UNMARSHAL_OLD = """func Unmarshal(data []byte) (*types.Document, error) {
+	var v map[string]json.RawMessage
+"""
+UNMARSHAL_NEW = """func Unmarshal(data []byte) (*types.Document, error) {
+	if d, ok := unmarshalFast(data); ok {
+		return d, nil
+	}
+
+	return unmarshalSlow(data)
+}
+
+// unmarshalSlow is upstream's Unmarshal.
+func unmarshalSlow(data []byte) (*types.Document, error) {
+	var v map[string]json.RawMessage
+"""
+MARSHAL_FIELD_OLD = """		b, err := toSJSON(values[i]).MarshalJSON()
+"""
+MARSHAL_FIELD_NEW = """		if b, ok := marshalFast(values[i]); ok {
+			buf.Write(b)
+			continue
+		}
+
+		b, err := toSJSON(values[i]).MarshalJSON()
+"""
+MARSHAL_VALUE_OLD = """	b, err := toSJSON(v).MarshalJSON()
+	if err != nil {
+		return nil, lazyerrors.Error(err)
+	}
+
+	return b, nil
+"""
+MARSHAL_VALUE_NEW = """	if b, ok := marshalFast(v); ok {
+		return b, nil
+	}
+
+	b, err := toSJSON(v).MarshalJSON()
+	if err != nil {
+		return nil, lazyerrors.Error(err)
+	}
+
+	return b, nil
+"""
+SCHEMA_KEY_OLD = """		if b, err = json.Marshal(key); err != nil {
+			return nil, lazyerrors.Error(err)
+		}
+
+		buf.Write(b)
+		buf.WriteByte(':')
+
+		b, err = marshalElemForSingleValue("""
+SCHEMA_KEY_NEW = """		b, ok := marshalFast(key)
+		if !ok {
+			if b, err = json.Marshal(key); err != nil {
+				return nil, lazyerrors.Error(err)
+			}
+		}
+
+		buf.Write(b)
+		buf.WriteByte(':')
+
+		b, err = marshalElemForSingleValue("""
+SCHEMA_KEYS_OLD = """	b, err := json.Marshal(keys)
+	if err != nil {"""
+SCHEMA_KEYS_NEW = """	b, err := marshalKeys(keys)
+	if err != nil {"""
+
+
 def replace(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     if text.count(old) != 1:
@@ -265,6 +336,16 @@ for old, new in (
 RESOURCE = SQLITE.parent.parent / "util" / "resource" / "resource.go"
 for name in ("Track", "Untrack"):
     replace(RESOURCE, TRACKING_OLD.format(name=name), TRACKING_NEW.format(name=name))
+SJSON = HANDLER / "sjson"
+for old, new in (
+    (UNMARSHAL_OLD, UNMARSHAL_NEW),
+    (MARSHAL_FIELD_OLD, MARSHAL_FIELD_NEW),
+    (MARSHAL_VALUE_OLD, MARSHAL_VALUE_NEW),
+):
+    replace(SJSON / "sjson.go", old, new)
+for old, new in ((SCHEMA_KEY_OLD, SCHEMA_KEY_NEW), (SCHEMA_KEYS_OLD, SCHEMA_KEYS_NEW)):
+    replace(SJSON / "schema.go", old, new)
+shutil.copy(HERE / "fastsjson.go", SJSON / "fastsjson.go")
 shutil.copy(HERE / "pushdown.go", SQLITE / "pushdown.go")
 shutil.copy(HERE / "updatebatch.go", HANDLER / "updatebatch.go")
 LIBC = Path(sys.argv[1]).parents[2] / "modernc.org" / "libc"
