@@ -15,8 +15,8 @@ from bson import ObjectId
 
 from models import Interaction, LeadScore
 from models.base import utcnow
-from scoring import index as scoring_index
 from scoring import changed_leads, read_model
+from scoring import index as scoring_index
 from scoring.engine import Counts, ScoringConfig, score_lead
 from scoring.index import IndexQuery, TenantIndex, to_micros
 from scoring.read_model import ReadModel
