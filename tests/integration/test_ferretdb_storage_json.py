@@ -18,7 +18,7 @@ from typing import Any
 import bson
 import pymongo
 import pytest
-from bson import Binary, CodecOptions, Int64
+from bson import Binary, CodecOptions, Int64, ObjectId
 from bson.raw_bson import RawBSONDocument
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,9 +51,10 @@ SCALARS = st.one_of(
     st.none(),
     st.binary(max_size=20).map(lambda b: Binary(b, 0)),
     st.binary(max_size=8).map(lambda b: Binary(b, 5)),
+    st.binary(min_size=12, max_size=12).map(ObjectId),
 )
 OBJECTS = st.recursive(
-    st.dictionaries(st.sampled_from(["a", "b", "é", "x y"]), SCALARS, max_size=3),
+    st.dictionaries(st.sampled_from(["a", "b", "é", "x y", 'q"k', "<k>"]), SCALARS, max_size=3),
     lambda inner: st.dictionaries(
         st.sampled_from(["a", "b", "é", "x y"]),
         st.one_of(SCALARS, inner, st.lists(st.one_of(SCALARS, inner), max_size=3)),

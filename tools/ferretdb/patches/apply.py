@@ -261,6 +261,22 @@ UNMARSHAL_NEW = """func Unmarshal(data []byte) (*types.Document, error) {
 func unmarshalSlow(data []byte) (*types.Document, error) {
 	var v map[string]json.RawMessage
 """
+MARSHAL_DOC_OLD = """	if d == nil {
+		panic("v is nil")
+	}
+
+	schema, err := marshalSchemaForDoc(d)
+"""
+MARSHAL_DOC_NEW = """	if d == nil {
+		panic("v is nil")
+	}
+
+	if b, ok := marshalDocFast(d); ok {
+		return b, nil
+	}
+
+	schema, err := marshalSchemaForDoc(d)
+"""
 MARSHAL_FIELD_OLD = """		b, err := toSJSON(values[i]).MarshalJSON()
 """
 MARSHAL_FIELD_NEW = """		if b, ok := marshalFast(values[i]); ok {
@@ -339,6 +355,7 @@ for name in ("Track", "Untrack"):
 SJSON = HANDLER / "sjson"
 for old, new in (
     (UNMARSHAL_OLD, UNMARSHAL_NEW),
+    (MARSHAL_DOC_OLD, MARSHAL_DOC_NEW),
     (MARSHAL_FIELD_OLD, MARSHAL_FIELD_NEW),
     (MARSHAL_VALUE_OLD, MARSHAL_VALUE_NEW),
 ):

@@ -24,6 +24,7 @@ package sjson
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -32,6 +33,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
 // maxCachedSchemas bounds the decoded schemas kept (the cache starts over when full).
@@ -553,9 +555,18 @@ func skipSpace(data []byte, i int) int {
 // is false for other values and for strings with a character json.Marshal escapes other than
 // " and \\ (left to upstream).
 func marshalFast(v any) ([]byte, bool) {
+	switch v.(type) {
+	case string, float64, int32, int64, time.Time, bool, types.Binary:
+		return appendScalar(nil, v)
+	}
+
+	return nil, false
+}
+
+// appendScalar appends a scalar as marshalFast encodes it.
+func appendScalar(b []byte, v any) ([]byte, bool) {
 	switch v := v.(type) {
 	case string:
-		b := make([]byte, 0, len(v)+2)
 		b = append(b, '"')
 
 		for i := 0; i < len(v); i++ {
@@ -574,29 +585,203 @@ func marshalFast(v any) ([]byte, bool) {
 	case float64:
 		// encoding/json's 'f' format, for the magnitudes it writes that way (not NaN or ±Inf)
 		if abs := math.Abs(v); abs == 0 || (abs >= 1e-6 && abs < 1e21) {
-			return strconv.AppendFloat(nil, v, 'f', -1, 64), true
+			return strconv.AppendFloat(b, v, 'f', -1, 64), true
 		}
 	case int32:
-		return strconv.AppendInt(nil, int64(v), 10), true
+		return strconv.AppendInt(b, int64(v), 10), true
 	case int64:
-		return strconv.AppendInt(nil, v, 10), true
+		return strconv.AppendInt(b, v, 10), true
 	case time.Time:
-		return strconv.AppendInt(nil, v.UnixMilli(), 10), true
+		return strconv.AppendInt(b, v.UnixMilli(), 10), true
 	case bool:
-		return strconv.AppendBool(nil, v), true
+		return strconv.AppendBool(b, v), true
 	case types.Binary:
 		if v.B == nil {
 			return nil, false
 		}
 
-		b := make([]byte, 0, base64.StdEncoding.EncodedLen(len(v.B))+2)
 		b = append(b, '"')
 		b = base64.StdEncoding.AppendEncode(b, v.B)
 
 		return append(b, '"'), true
+	case types.ObjectID:
+		b = append(b, '"')
+		b = hex.AppendEncode(b, v[:])
+
+		return append(b, '"'), true
+	case types.NullType:
+		return append(b, "null"...), true
 	}
 
 	return nil, false
+}
+
+// marshalDocFast encodes a document to be stored as Marshal does (its schema, then its fields),
+// in one buffer; ok is false if any part is left to upstream (the caller then runs upstream's
+// code for the whole document).
+func marshalDocFast(d *types.Document) ([]byte, bool) {
+	b := make([]byte, 0, 1024)
+	b = append(b, `{"$s":`...)
+
+	b, ok := appendSchema(b, d)
+	if !ok {
+		return nil, false
+	}
+
+	keys, values := d.Keys(), d.Values()
+	for i, key := range keys {
+		b = append(b, `,"`...) // upstream writes the top-level keys as they are
+		b = append(b, key...)
+		b = append(b, `":`...)
+
+		if b, ok = appendValue(b, values[i]); !ok {
+			return nil, false
+		}
+	}
+
+	return append(b, '}'), true
+}
+
+// appendValue appends a value as MarshalSingleValue encodes it.
+func appendValue(b []byte, v any) ([]byte, bool) {
+	var ok bool
+
+	switch v := v.(type) {
+	case *types.Document:
+		b = append(b, '{')
+
+		keys, values := v.Keys(), v.Values()
+		for i, key := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+
+			if b, ok = appendScalar(b, key); !ok {
+				return nil, false
+			}
+
+			b = append(b, ':')
+
+			if b, ok = appendValue(b, values[i]); !ok {
+				return nil, false
+			}
+		}
+
+		return append(b, '}'), true
+	case *types.Array:
+		b = append(b, '[')
+
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b = append(b, ',')
+			}
+
+			if b, ok = appendValue(b, must.NotFail(v.Get(i))); !ok {
+				return nil, false
+			}
+		}
+
+		return append(b, ']'), true
+	}
+
+	return appendScalar(b, v)
+}
+
+// appendSchema appends a document's schema as marshalSchemaForDoc writes it.
+func appendSchema(b []byte, d *types.Document) ([]byte, bool) {
+	keys, values := d.Keys(), d.Values()
+	if len(keys) == 0 {
+		return append(b, "{}"...), true
+	}
+
+	var ok bool
+
+	b = append(b, `{"p":{`...)
+
+	for i, key := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+
+		if b, ok = appendScalar(b, key); !ok {
+			return nil, false
+		}
+
+		b = append(b, ':')
+
+		if b, ok = appendElem(b, values[i]); !ok {
+			return nil, false
+		}
+	}
+
+	b = append(b, `},"$k":[`...)
+
+	for i, key := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+
+		if b, ok = appendScalar(b, key); !ok {
+			return nil, false
+		}
+	}
+
+	return append(b, "]}"...), true
+}
+
+// appendElem appends a value's schema element as marshalElemForSingleValue writes it.
+func appendElem(b []byte, v any) ([]byte, bool) {
+	var ok bool
+
+	switch v := v.(type) {
+	case *types.Document:
+		b = append(b, `{"t":"object","$s":`...)
+
+		if b, ok = appendSchema(b, v); !ok {
+			return nil, false
+		}
+
+		return append(b, '}'), true
+	case *types.Array:
+		b = append(b, `{"t":"array","i":[`...)
+
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b = append(b, ',')
+			}
+
+			if b, ok = appendElem(b, must.NotFail(v.Get(i))); !ok {
+				return nil, false
+			}
+		}
+
+		return append(b, "]}"...), true
+	case float64:
+		return append(b, `{"t":"double"}`...), true
+	case string:
+		return append(b, `{"t":"string"}`...), true
+	case types.Binary:
+		b = append(b, `{"t":"binData","s":`...)
+		b = strconv.AppendInt(b, int64(v.Subtype), 10)
+
+		return append(b, '}'), true
+	case types.ObjectID:
+		return append(b, `{"t":"objectId"}`...), true
+	case bool:
+		return append(b, `{"t":"bool"}`...), true
+	case time.Time:
+		return append(b, `{"t":"date"}`...), true
+	case types.NullType:
+		return append(b, `{"t":"null"}`...), true
+	case int32:
+		return append(b, `{"t":"int"}`...), true
+	case types.Timestamp:
+		return append(b, `{"t":"timestamp"}`...), true
+	case int64:
+		return append(b, `{"t":"long"}`...), true
+	}
+
+	return nil, false // a regex: upstream's
 }
 
 // marshalKeys encodes the keys as a JSON array, as json.Marshal does.
