@@ -32,6 +32,7 @@ test: deps system-deps $(NODE) $(FERRETDB) $(FRONTEND_OUT) compose-check ## inst
 	$(UV) run --frozen pytest tests/unit/test_engine.py -q -p no:cacheprovider \
 	  --cov=scoring.engine --cov-branch --cov-report=term-missing --cov-fail-under=95
 	$(UV) run --frozen pytest -q
+	bash tools/ferretdb/test.sh
 	cd frontend && npm test --silent && npm run size --silent
 
 compose-check: deps ## validate docker-compose.yml against the Compose specification's JSON schema
