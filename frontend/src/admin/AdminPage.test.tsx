@@ -39,12 +39,44 @@ describe('AdminPage tabs', () => {
     expect(users).toHaveFocus();
   });
 
-  it('opens the tab a link names (/admin#keys)', async () => {
-    window.history.replaceState(null, '', '/admin#keys');
+  it.each(['/admin?tab=keys', '/admin#keys'])('opens the tab a link names (%s)', async (url) => {
+    window.history.replaceState(null, '', url);
     installFakeAdminApi();
+    const user = userEvent.setup();
     renderWithSWR(<AdminPage />);
     expect(screen.getByRole('tab', { name: 'Ingestion keys' })).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('tabpanel', { name: 'Ingestion keys' })).toBeVisible();
+    await user.click(screen.getByRole('tab', { name: 'Users' }));
+    expect(screen.getByRole('tab', { name: 'Users' })).toHaveAttribute('aria-selected', 'true');
+    expect(`${window.location.pathname}${window.location.search}${window.location.hash}`).toBe('/admin');
+  });
+
+  it('keeps the tab and the audit filters in the URL: a reload shows them again (UI QA: tab lost on reload)', async () => {
+    setUrl('admin');
+    installFakeAdminApi();
+    const user = userEvent.setup();
+    const { unmount } = renderWithSWR(<AdminPage />);
+    await user.click(screen.getByRole('tab', { name: 'Ingestion keys' }));
+    expect(window.location.search).toBe('?tab=keys');
+    await user.click(screen.getByRole('tab', { name: 'Audit log' }));
+    expect(window.location.search).toBe('?tab=audit');
+    await screen.findByRole('list', { name: 'Audit events' });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Action' }), 'leads.written');
+    expect(window.location.pathname).toBe('/admin');
+    expect(window.location.search).toBe('?tab=audit&action=leads.written');
+
+    unmount(); // a reload
+    renderWithSWR(<AdminPage />);
+    expect(screen.getByRole('tab', { name: 'Audit log' })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('combobox', { name: 'Action' })).toHaveValue('leads.written');
+
+    // Another tab starts without the audit log's filters; Back returns to them.
+    await user.click(screen.getByRole('tab', { name: 'Users' }));
+    expect(window.location.search).toBe('');
+    expect(screen.getByRole('tab', { name: 'Users' })).toHaveAttribute('aria-selected', 'true');
+    window.history.back();
+    await waitFor(() => expect(screen.getByRole('tab', { name: 'Audit log' })).toHaveAttribute('aria-selected', 'true'));
+    expect(screen.getByRole('combobox', { name: 'Action' })).toHaveValue('leads.written');
   });
 
   it('has no serious or critical axe violations on any tab', async () => {
@@ -87,9 +119,11 @@ describe('Users tab', () => {
     expect(await screen.findByText('Rex Rep is now Manager.')).toBeInTheDocument();
 
     await user.click(within(rep).getByRole('button', { name: 'Deactivate Rex Rep' }));
+    await user.click(within(rep).getByRole('button', { name: 'Yes, deactivate' }));
     await waitFor(() => expect(api.callsOf('UpdateUser')).toHaveLength(2));
     expect(api.callsOf('UpdateUser')[1]!.variables).toEqual({ userId: 'r1', isActive: false });
-    expect(await within(rep).findByRole('button', { name: 'Reactivate Rex Rep' })).toBeInTheDocument();
+    expect(await within(rep).findByRole('button', { name: 'Reactivate Rex Rep' })).toHaveFocus();
+    expect(within(rep).queryByRole('group')).toBeNull();
 
     const inactive = screen.getByTestId('user-r2');
     await user.click(within(inactive).getByRole('button', { name: 'Reactivate Rita Rep' }));
@@ -113,12 +147,49 @@ describe('Users tab', () => {
     expect(api.callsOf('UpdateUser')).toHaveLength(0);
   });
 
+  it('asks before deactivating; Cancel leaves the user active and sends nothing (UI QA: deactivate at once)', async () => {
+    const api = installFakeAdminApi();
+    const user = userEvent.setup();
+    renderWithSWR(<AdminPage />);
+    const rep = await screen.findByTestId('user-r1');
+    const deactivate = within(rep).getByRole('button', { name: 'Deactivate Rex Rep' });
+    await user.click(deactivate);
+    const ask = within(rep).getByRole('group', { name: /^Deactivate Rex Rep\? They are signed out at once/ });
+    expect(within(ask).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    expect(api.callsOf('UpdateUser')).toHaveLength(0);
+
+    await user.keyboard('{Enter}');
+    expect(within(rep).queryByRole('group')).toBeNull();
+    expect(deactivate).toHaveFocus();
+    expect(rep).toHaveTextContent('Active ·');
+    expect(api.callsOf('UpdateUser')).toHaveLength(0);
+
+    await user.click(deactivate);
+    await user.click(within(rep).getByRole('button', { name: 'Yes, deactivate' }));
+    await waitFor(() => expect(api.callsOf('UpdateUser')).toHaveLength(1));
+    expect(api.callsOf('UpdateUser')[0]!.variables).toEqual({ userId: 'r1', isActive: false });
+    expect(await screen.findByText('Rex Rep was deactivated.')).toBeInTheDocument();
+    await waitFor(() => expect(rep).toHaveTextContent('Deactivated ·'));
+  });
+
+  it('reactivates in one click (it restores access)', async () => {
+    const api = installFakeAdminApi();
+    const user = userEvent.setup();
+    renderWithSWR(<AdminPage />);
+    const inactive = await screen.findByTestId('user-r2');
+    await user.click(within(inactive).getByRole('button', { name: 'Reactivate Rita Rep' }));
+    await waitFor(() => expect(api.callsOf('UpdateUser')).toHaveLength(1));
+    expect(within(inactive).queryByRole('group')).toBeNull();
+    expect(await within(inactive).findByRole('button', { name: 'Deactivate Rita Rep' })).toHaveFocus();
+  });
+
   it('shows the server’s reason when a change is refused', async () => {
     installFakeAdminApi({ errors: { UpdateUser: { message: 'only an admin can do this', code: 'FORBIDDEN' } } });
     const user = userEvent.setup();
     renderWithSWR(<AdminPage />);
     const rep = await screen.findByTestId('user-r1');
     await user.click(within(rep).getByRole('button', { name: 'Deactivate Rex Rep' }));
+    await user.click(within(rep).getByRole('button', { name: 'Yes, deactivate' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('You do not have permission');
   });
 

@@ -1,27 +1,29 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { setLocationSearch, useLocationSearch } from '../hooks/usePath';
+import { type AdminTab, parseAdminTab, tabQuery } from './adminQuery';
 import { ApiKeysTab } from './ApiKeysTab';
 import { AuditTab } from './AuditTab';
 import { UsersTab } from './UsersTab';
 
-const TABS = [
+const TABS: readonly { id: AdminTab; label: string }[] = [
   { id: 'users', label: 'Users' },
   { id: 'keys', label: 'Ingestion keys' },
   { id: 'audit', label: 'Audit log' },
-] as const;
+];
 
-type TabId = (typeof TABS)[number]['id'];
-
-/** The tab a link names (`/admin#keys`), else Users. */
-function tabFromHash(): TabId {
-  const id = window.location.hash.slice(1);
-  return TABS.find((t) => t.id === id)?.id ?? 'users';
-}
-
-/** The admin screens: users and invitations, ingestion keys, the audit log (lazy-loaded). */
+/**
+ * The admin screens: users and invitations, ingestion keys, the audit log (lazy-loaded). The
+ * tab is in the URL (`/admin?tab=keys`), with the audit log's filters: reload and links keep them.
+ */
 export default function AdminPage() {
   const baseId = useId();
-  const [active, setActive] = useState<TabId>(tabFromHash);
+  const active = parseAdminTab(useLocationSearch(), window.location.hash);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  function select(tab: AdminTab) {
+    // Another tab starts without the parameters of this one (the audit log's filters).
+    if (tab !== active) setLocationSearch(tabQuery(tab));
+  }
 
   useEffect(() => {
     document.title = 'Admin · Leadscore';
@@ -42,7 +44,7 @@ export default function AdminPage() {
     if (next === null) return;
     e.preventDefault();
     const id = TABS[next]!.id;
-    setActive(id);
+    select(id);
     tabRefs.current[id]?.focus();
   }
 
@@ -71,7 +73,7 @@ export default function AdminPage() {
               aria-selected={selected}
               aria-controls={`${baseId}-panel-${tab.id}`}
               tabIndex={selected ? 0 : -1}
-              onClick={() => setActive(tab.id)}
+              onClick={() => select(tab.id)}
               className={`whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${
                 selected ? 'border-blue-700 text-blue-800' : 'border-transparent text-slate-700 hover:text-slate-900'
               }`}

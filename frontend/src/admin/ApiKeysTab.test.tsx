@@ -39,6 +39,45 @@ describe('Ingestion keys tab', () => {
     expect(screen.queryByDisplayValue('lsk_NeWkEy-the-whole-secret')).toBeNull();
   });
 
+  it('marks the name field when the name is taken, and clears it once the name is edited (UI QA: duplicate key name)', async () => {
+    const api = installFakeAdminApi();
+    const user = userEvent.setup();
+    renderWithSWR(<ApiKeysTab />);
+    await screen.findByText('hubspot-sync');
+    const field = screen.getByLabelText('Key name');
+    expect(field).not.toHaveAttribute('aria-invalid');
+    await user.type(field, 'hubspot-sync');
+    await user.click(screen.getByRole('button', { name: 'Create key' }));
+    await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
+    expect(api.callsOf('CreateApiKey')).toHaveLength(1);
+    expect(field).toHaveFocus();
+    expect(field).toHaveAccessibleDescription(
+      "A key named 'hubspot-sync' exists. An active key has this name: choose another, or revoke that one first.",
+    );
+    const message = document.getElementById(field.getAttribute('aria-describedby')!)!;
+    expect(message).toBeVisible();
+    // Under the field, not a second announcement of the same words.
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByRole('region', { name: /New key/ })).toBeNull();
+
+    await user.type(field, '-2');
+    expect(field).not.toHaveAttribute('aria-invalid');
+    expect(field).not.toHaveAttribute('aria-describedby');
+    expect(screen.queryByText(/exists/)).toBeNull();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('region', { name: 'New key hubspot-sync-2' })).toBeInTheDocument();
+  });
+
+  it('shows a refusal about something other than the name as an alert, the field left valid', async () => {
+    installFakeAdminApi({ errors: { CreateApiKey: { message: 'only an admin can do this', code: 'FORBIDDEN' } } });
+    const user = userEvent.setup();
+    renderWithSWR(<ApiKeysTab />);
+    await screen.findByText('hubspot-sync');
+    await user.type(screen.getByLabelText('Key name'), 'salesforce{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('You do not have permission');
+    expect(screen.getByLabelText('Key name')).not.toHaveAttribute('aria-invalid');
+  });
+
   it('revokes only after confirmation, from the keyboard', async () => {
     const api = installFakeAdminApi();
     const user = userEvent.setup();

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import useSWR from 'swr';
 import { gqlRequest } from '../api/client';
 import type {
@@ -10,7 +10,7 @@ import type {
 } from '../gql/graphql';
 import { ConfirmAction } from './ConfirmAction';
 import { API_KEYS_QUERY, CREATE_API_KEY_MUTATION, REVOKE_API_KEY_MUTATION } from './operations';
-import { adminError, adminSWR, formatWhen } from './request';
+import { adminError, adminFieldError, adminSWR, formatWhen } from './request';
 import { ShownOnce } from './ShownOnce';
 import { useAdminSubmit } from './useAdminSubmit';
 
@@ -91,15 +91,32 @@ function KeyRow({ apiKey, onRevoke }: { apiKey: Key; onRevoke: (key: Key) => Pro
 function CreateKeyForm({ onCreated }: { onCreated: () => void }) {
   const id = useId();
   const [name, setName] = useState('');
+  // A name the server refused (taken, too long): said under the field, which gets the focus.
+  const [nameError, setNameError] = useState<{ message: string } | null>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
   const { error, busy, onSubmit } = useAdminSubmit(async () => {
-    const data = await gqlRequest<CreateApiKeyMutation, CreateApiKeyMutationVariables>(CREATE_API_KEY_MUTATION, {
-      name: name.trim(),
-    });
+    setNameError(null);
+    let data: CreateApiKeyMutation;
+    try {
+      data = await gqlRequest<CreateApiKeyMutation, CreateApiKeyMutationVariables>(CREATE_API_KEY_MUTATION, {
+        name: name.trim(),
+      });
+    } catch (err) {
+      const message = adminFieldError(err, 'name');
+      if (message === null) throw err;
+      setNameError({ message });
+      return;
+    }
     setCreated({ key: data.createApiKey.key, name: data.createApiKey.apiKey.name });
     setName('');
     onCreated();
   });
+
+  useEffect(() => {
+    // After the render that describes the field by its error, so that is read with it.
+    if (nameError) nameRef.current?.focus();
+  }, [nameError]);
 
   if (created) {
     return (
@@ -112,28 +129,39 @@ function CreateKeyForm({ onCreated }: { onCreated: () => void }) {
     );
   }
   return (
-    <form onSubmit={(e) => void onSubmit(e)} className="flex flex-wrap items-end gap-3" noValidate>
-      <div className="w-full sm:w-auto">
-        <label htmlFor={`${id}-name`} className="mb-1 block text-sm font-medium text-slate-800">
-          Key name
-        </label>
+    <form onSubmit={(e) => void onSubmit(e)} className="space-y-1" noValidate>
+      <label htmlFor={`${id}-name`} className="block text-sm font-medium text-slate-800">
+        Key name
+      </label>
+      <div className="flex flex-wrap items-center gap-3">
         <input
+          ref={nameRef}
           id={`${id}-name`}
           value={name}
           placeholder="hubspot-sync"
-          onChange={(e) => setName(e.target.value)}
-          className="block w-full rounded-md border border-slate-400 px-2 py-1.5 text-sm"
+          aria-invalid={nameError ? true : undefined}
+          aria-describedby={nameError ? `${id}-name-error` : undefined}
+          onChange={(e) => {
+            setName(e.target.value);
+            setNameError(null);
+          }}
+          className={`block w-full rounded-md border px-2 py-1.5 text-sm sm:w-auto ${nameError ? 'border-red-600' : 'border-slate-400'}`}
         />
+        <button
+          type="submit"
+          disabled={busy || !name.trim()}
+          className="rounded-md bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-60"
+        >
+          Create key
+        </button>
       </div>
-      <button
-        type="submit"
-        disabled={busy || !name.trim()}
-        className="rounded-md bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-60"
-      >
-        Create key
-      </button>
+      {nameError && (
+        <p id={`${id}-name-error`} className="text-sm font-medium text-red-700">
+          {nameError.message}
+        </p>
+      )}
       {error && (
-        <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}
         </p>
       )}

@@ -95,6 +95,63 @@ describe('Audit log tab', () => {
     expect(utcInputToIso('')).toBeNull();
   });
 
+  it('keeps the filters and the pages shown in the URL (UI QA: audit filters lost on reload)', async () => {
+    setUrl('?tab=audit');
+    installFakeAdminApi({ audit: (vars) => Array.from({ length: vars.before === auditEntry(AUDIT_PAGE - 1).at ? 3 : AUDIT_PAGE }, (_, i) => auditEntry(i)) });
+    const user = userEvent.setup();
+    renderWithSWR(<AuditTab />);
+    await screen.findByRole('list', { name: 'Audit events' });
+    const actor = screen.getByRole('combobox', { name: 'Actor' });
+    await waitFor(() => expect(within(actor).getByRole('option', { name: 'Rex Rep' })).toBeInTheDocument());
+    await user.selectOptions(actor, 'r1');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Action' }), 'leads.written');
+    await user.type(screen.getByLabelText('From (UTC)'), '2026-11-01T08:00');
+    await user.type(screen.getByLabelText('To (UTC)'), '2026-11-28T08:00');
+    const search = () => Object.fromEntries(new URLSearchParams(window.location.search));
+    expect(search()).toEqual({ tab: 'audit', actor: 'r1', action: 'leads.written', from: '2026-11-01T08:00Z', to: '2026-11-28T08:00Z' });
+
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(`${AUDIT_PAGE} events shown`));
+    await user.click(screen.getByRole('button', { name: 'Load older events' }));
+    await waitFor(() => expect(search().page).toBe('2'));
+    // A filter changed shows the first page again.
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Action' }), 'user.updated');
+    expect(search().page).toBeUndefined();
+
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(window.location.search).toBe('?tab=audit');
+    expect(screen.getByRole('combobox', { name: 'Actor' })).toHaveValue('');
+    expect(screen.getByLabelText('To (UTC)')).toHaveValue('');
+  });
+
+  it('opens a link with its filters and pages, its times read as UTC', async () => {
+    setUrl('?tab=audit&actor=r1&action=leads.written&from=2026-11-01T08%3A00Z&to=2026-11-28T08%3A00Z&page=2');
+    const api = installFakeAdminApi({ audit: (vars) => Array.from({ length: vars.before === '2026-11-28T08:00:00.000Z' ? AUDIT_PAGE : 3 }, (_, i) => auditEntry(i)) });
+    renderWithSWR(<AuditTab />);
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(`${AUDIT_PAGE + 3} events shown`));
+    expect(api.callsOf('AuditLog')[0]!.variables).toEqual({
+      limit: AUDIT_PAGE,
+      before: '2026-11-28T08:00:00.000Z',
+      since: '2026-11-01T08:00:00.000Z',
+      actorId: 'r1',
+      action: 'leads.written',
+    });
+    expect(api.callsOf('AuditLog')[1]!.variables.before).toBe(auditEntry(AUDIT_PAGE - 1).at);
+    expect(screen.getByRole('combobox', { name: 'Action' })).toHaveValue('leads.written');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Actor' })).toHaveDisplayValue('Rex Rep'));
+    expect(screen.getByLabelText('From (UTC)')).toHaveValue('2026-11-01T08:00');
+    expect(screen.getByLabelText('To (UTC)')).toHaveValue('2026-11-28T08:00');
+  });
+
+  it('keeps an actor the link names that is not listed (shown as its id)', async () => {
+    setUrl('?tab=audit&actor=gone-user');
+    const api = installFakeAdminApi();
+    renderWithSWR(<AuditTab />);
+    await screen.findByRole('list', { name: 'Audit events' });
+    await waitFor(() => expect(within(screen.getByRole('combobox', { name: 'Actor' })).getByRole('option', { name: 'Rex Rep' })).toBeInTheDocument());
+    expect(screen.getByRole('combobox', { name: 'Actor' })).toHaveDisplayValue('gone-user');
+    expect(api.callsOf('AuditLog')[0]!.variables.actorId).toBe('gone-user');
+  });
+
   it('loads older events before the last one shown', async () => {
     const api = installFakeAdminApi({
       audit: (vars) => {

@@ -1,8 +1,10 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useMemo } from 'react';
 import useSWR from 'swr';
 import useSWRInfinite from 'swr/infinite';
 import { gqlRequest } from '../api/client';
 import type { AdminUsersQuery, ApiKeysQuery, AuditLogQuery, AuditLogQueryVariables, AuditModelNotesQuery } from '../gql/graphql';
+import { setLocationSearch, useLocationSearch } from '../hooks/usePath';
+import { type AuditFilters, type AuditParams, DEFAULT_AUDIT, parseAuditParams, serializeAuditParams } from './adminQuery';
 import { actionLabel, auditDetails, carriesNote, formatAuditTime, modelVersionOf, outcomeLabel, type AuditEntry } from './auditFormat';
 import { ADMIN_USERS_QUERY, API_KEYS_QUERY, AUDIT_LOG_QUERY, AUDIT_MODEL_NOTES_QUERY } from './operations';
 import { adminError, adminSWR } from './request';
@@ -11,15 +13,6 @@ export const AUDIT_PAGE = 50;
 
 type Entry = AuditEntry;
 
-interface Filters {
-  actorId: string;
-  action: string;
-  from: string; // datetime-local value, read as UTC (like the entries)
-  to: string;
-}
-
-const EMPTY: Filters = { actorId: '', action: '', from: '', to: '' };
-
 /** A `datetime-local` value, read as UTC (the entries are shown in UTC), as ISO 8601, or null. */
 export function utcInputToIso(value: string): string | null {
   if (!value) return null;
@@ -27,7 +20,7 @@ export function utcInputToIso(value: string): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-function variablesFor(filters: Filters, before: string | null): AuditLogQueryVariables {
+function variablesFor(filters: AuditFilters, before: string | null): AuditLogQueryVariables {
   return {
     limit: AUDIT_PAGE,
     before: before ?? utcInputToIso(filters.to),
@@ -37,9 +30,21 @@ function variablesFor(filters: Filters, before: string | null): AuditLogQueryVar
   };
 }
 
+/**
+ * Changes the filters in the URL (they live there: a reload or a link keeps them). A changed
+ * filter shows the first page again, unless the patch sets `page`.
+ */
+function updateAudit(patch: Partial<AuditParams>, opts: { replace?: boolean } = {}) {
+  const next: AuditParams = { ...parseAuditParams(window.location.search), ...patch };
+  if (!('page' in patch)) next.page = 1;
+  setLocationSearch(serializeAuditParams(next, window.location.search), opts);
+}
+
 export function AuditTab() {
   const id = useId();
-  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const search = useLocationSearch();
+  const { actorId, action, from, to, page } = parseAuditParams(search);
+  const filters = useMemo<AuditFilters>(() => ({ actorId, action, from, to }), [actorId, action, from, to]);
   const users = useSWR<AdminUsersQuery>('AdminUsers', () => gqlRequest<AdminUsersQuery>(ADMIN_USERS_QUERY), adminSWR);
   const keys = useSWR<ApiKeysQuery>('ApiKeys', () => gqlRequest<ApiKeysQuery>(API_KEYS_QUERY), adminSWR);
   const badRange = !!filters.from && !!filters.to && filters.from >= filters.to;
@@ -50,15 +55,22 @@ export function AuditTab() {
       if (!previous || previous.auditLog.length < AUDIT_PAGE) return null;
       return ['AuditLog', filters, previous.auditLog[previous.auditLog.length - 1]!.at];
     },
-    ([, f, before]: [string, Filters, string | null]) =>
+    ([, f, before]: [string, AuditFilters, string | null]) =>
       gqlRequest<AuditLogQuery, AuditLogQueryVariables>(AUDIT_LOG_QUERY, variablesFor(f, before)),
-    { ...adminSWR, revalidateFirstPage: false },
+    // Filters not shown yet load the URL's number of pages at once (fewer when the log ends).
+    { ...adminSWR, revalidateFirstPage: false, initialSize: page },
   );
+  const { size, setSize } = log;
+  useEffect(() => {
+    // Back and forward to filters shown before with another number of pages: show the URL's.
+    if (size !== page) void setSize(page);
+  }, [page, size, setSize]);
   const pages = log.data ?? [];
   const entries = pages.flatMap((p) => p.auditLog);
   const actions = pages[0]?.auditActions ?? [];
   const hasMore = pages.length > 0 && pages[pages.length - 1]!.auditLog.length === AUDIT_PAGE;
   const keyNames = new Map((keys.data?.apiKeys ?? []).map((k) => [k.keyId, k.name]));
+  const knownActors = new Set([...(users.data?.users ?? []).map((u) => u.userId), ...keyNames.keys()]);
   // The audit event of a model change names its version; the note (why) comes from the versions.
   const needNotes = entries.some((e) => modelVersionOf(e) !== null && !carriesNote(e));
   const versions = useSWR<AuditModelNotesQuery>(
@@ -70,10 +82,6 @@ export function AuditTab() {
   const actionOptions = [...new Set([...actions, ...(filters.action ? [filters.action] : [])])]
     .map((code) => ({ code, label: actionLabel(code) }))
     .sort((a, b) => a.label.localeCompare(b.label));
-
-  function set<K extends keyof Filters>(key: K, value: Filters[K]) {
-    setFilters((f) => ({ ...f, [key]: value }));
-  }
 
   function actorLabel(entry: Entry): string {
     if (entry.actorName) return entry.actorName;
@@ -96,10 +104,14 @@ export function AuditTab() {
           <select
             id={`${id}-actor`}
             value={filters.actorId}
-            onChange={(e) => set('actorId', e.target.value)}
+            onChange={(e) => updateAudit({ actorId: e.target.value })}
             className="block w-full rounded-md border border-slate-400 bg-white px-2 py-1.5 text-sm"
           >
             <option value="">Anyone</option>
+            {filters.actorId && !knownActors.has(filters.actorId) && (
+              // A link's actor not (or not yet) listed: kept, shown as its id.
+              <option value={filters.actorId}>{filters.actorId}</option>
+            )}
             <optgroup label="Users">
               {(users.data?.users ?? []).map((u) => (
                 <option key={u.userId} value={u.userId}>
@@ -123,7 +135,7 @@ export function AuditTab() {
           <select
             id={`${id}-action`}
             value={filters.action}
-            onChange={(e) => set('action', e.target.value)}
+            onChange={(e) => updateAudit({ action: e.target.value })}
             className="block w-full rounded-md border border-slate-400 bg-white px-2 py-1.5 text-sm"
           >
             <option value="">Any action</option>
@@ -142,7 +154,7 @@ export function AuditTab() {
             id={`${id}-from`}
             type="datetime-local"
             value={filters.from}
-            onChange={(e) => set('from', e.target.value)}
+            onChange={(e) => updateAudit({ from: e.target.value }, { replace: true })}
             className="block w-full rounded-md border border-slate-400 px-2 py-1.5 text-sm"
           />
         </div>
@@ -156,13 +168,13 @@ export function AuditTab() {
             value={filters.to}
             aria-invalid={badRange || undefined}
             aria-describedby={badRange ? `${id}-range` : undefined}
-            onChange={(e) => set('to', e.target.value)}
+            onChange={(e) => updateAudit({ to: e.target.value }, { replace: true })}
             className="block w-full rounded-md border border-slate-400 px-2 py-1.5 text-sm"
           />
         </div>
         <button
           type="button"
-          onClick={() => setFilters(EMPTY)}
+          onClick={() => updateAudit(DEFAULT_AUDIT)}
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
         >
           Clear filters
@@ -194,7 +206,10 @@ export function AuditTab() {
         <button
           type="button"
           disabled={log.isValidating}
-          onClick={() => void log.setSize(log.size + 1)}
+          onClick={() => {
+            updateAudit({ page: pages.length + 1 }, { replace: true });
+            void setSize(pages.length + 1);
+          }}
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60"
         >
           Load older events

@@ -11,6 +11,7 @@ import type {
   UpdateUserMutationVariables,
 } from '../gql/graphql';
 import { formatRole } from '../lib/format';
+import { AccessToggle } from './AccessToggle';
 import { ADMIN_USERS_QUERY, INVITE_USER_MUTATION, UPDATE_USER_MUTATION } from './operations';
 import { PendingInvitations, usePendingInvitations } from './PendingInvitations';
 import { RoleSelect, ROLES } from './RoleSelect';
@@ -122,21 +123,14 @@ function UserRow({
         describedBy={isSelf ? `${id}-self` : undefined}
         onConfirm={(role) => run({ role }, `${user.name} is now ${formatRole(role)}.`)}
       />
-      <button
-        type="button"
+      <AccessToggle
+        id={id}
+        userName={user.name}
+        isActive={user.isActive}
         disabled={isSelf || busy}
-        aria-describedby={isSelf ? `${id}-self` : undefined}
-        aria-label={`${user.isActive ? 'Deactivate' : 'Reactivate'} ${user.name}`}
-        onClick={() =>
-          void run(
-            { isActive: !user.isActive },
-            `${user.name} ${user.isActive ? 'was deactivated' : 'was reactivated'}.`,
-          )
-        }
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60"
-      >
-        {user.isActive ? 'Deactivate' : 'Reactivate'}
-      </button>
+        describedBy={isSelf ? `${id}-self` : undefined}
+        onChange={(isActive) => run({ isActive }, `${user.name} ${isActive ? 'was reactivated' : 'was deactivated'}.`)}
+      />
     </li>
   );
 }

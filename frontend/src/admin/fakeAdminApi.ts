@@ -112,6 +112,12 @@ export function installFakeAdminApi(opts: FakeAdminOptions = {}) {
       case 'ApiKeys':
         return json({ data: { apiKeys: keys } });
       case 'CreateApiKey': {
+        // Like the API: two active keys of one name are refused.
+        if (keys.some((k) => k.isActive && k.name === String(v.name))) {
+          const rule = 'an active key has this name: choose another, or revoke that one first';
+          const message = `a key named '${String(v.name)}' exists`;
+          return json({ data: null, errors: [{ message, extensions: { code: 'BAD_USER_INPUT', details: [{ field: 'name', message: rule }], field: 'name' } }] });
+        }
         const created = { keyId: 'key_new', name: String(v.name), prefix: 'lsk_NeWkEy', createdAt: '2026-11-28T10:00:00Z', lastUsedAt: null, revokedAt: null, isActive: true };
         keys.unshift(created);
         return json({ data: { createApiKey: { key: 'lsk_NeWkEy-the-whole-secret', apiKey: { keyId: created.keyId, name: created.name } } } });

@@ -8,6 +8,22 @@ export function adminError(err: unknown): string {
   return describeError(err);
 }
 
+/**
+ * What the server said against one field of a refused input (BAD_USER_INPUT whose details name
+ * `field`), for people: its message and the rule as sentences ("A key named 'x' exists. An
+ * active key has this name: …"); null when the error is not about that field.
+ */
+export function adminFieldError(err: unknown, field: string): string | null {
+  if (!(err instanceof GraphQLRequestError) || err.code !== 'BAD_USER_INPUT') return null;
+  for (const entry of err.errors) {
+    const details = entry.extensions?.details;
+    if (!Array.isArray(details)) continue;
+    const rule = (details as { field?: unknown; message?: unknown }[]).find((d) => d.field === field)?.message;
+    if (typeof rule === 'string') return [entry.message, rule].filter((m) => m.trim()).map(asSentence).join(' ');
+  }
+  return null;
+}
+
 export const adminSWR = {
   revalidateOnFocus: false,
   shouldRetryOnError: false,

@@ -75,7 +75,7 @@ describe('the filter panel on small screens', () => {
 });
 
 describe('the table on narrow screens', () => {
-  it('always shows name, score and priority; the other columns appear from sm, md, lg or xl', async () => {
+  it('always shows name and score; the other columns appear from sm, md, lg or xl', async () => {
     installFakeApi();
     renderWithSWR(<LeadScoringDashboard />);
     const rows = await waitForRows();
@@ -83,7 +83,7 @@ describe('the table on narrow screens', () => {
     expect(Object.fromEntries(headers.map((h) => [h.textContent?.replace(/▼|\(.*\)/g, '').trim(), shownFrom(h)]))).toEqual({
       'Lead Name': 'always',
       Score: 'always',
-      Priority: 'always',
+      Priority: 'md',
       Status: 'md',
       'Email Opens': 'xl',
       'Website Visits': 'xl',
@@ -97,6 +97,26 @@ describe('the table on narrow screens', () => {
     }
     // The name column may shrink further on phones than on wider screens.
     expect(within(rows[0]!).getAllByRole('cell')[0]).toHaveClass('min-w-32', 'sm:min-w-44');
+  });
+
+  it('names the tier in the score cell, as Priority does from md: 375 px shows it once (UI QA: priority repeated)', async () => {
+    installFakeApi({ leads: [makeLead(0), makeLead(8)] });
+    renderWithSWR(<LeadScoringDashboard />);
+    const rows = await waitForRows();
+    const priorityHeader = within(table()).getByRole('columnheader', { name: 'Priority' });
+    expect(shownFrom(priorityHeader)).toBe('md');
+    // Status, the column Priority comes with.
+    expect(shownFrom(within(table()).getByRole('columnheader', { name: 'Status' }))).toBe('md');
+    for (const [row, tier] of [
+      [rows[0]!, 'Hot'],
+      [rows[1]!, 'Cold'],
+    ] as const) {
+      const score = row.querySelector('[data-col="score"]') as HTMLElement;
+      // Read by screen readers too: text, not only a colour or a title.
+      expect(within(score).getByText(new RegExp(`^${tier} \\d+(\\.\\d)?$`))).not.toHaveAttribute('aria-hidden');
+      expect(shownFrom(score)).toBe('always');
+      expect(shownFrom(row.querySelector('[data-col="priority"]')!)).toBe('md');
+    }
   });
 
   it('keeps durations, counts and headers on one line', async () => {

@@ -190,7 +190,7 @@ describe('empty states', () => {
     installFakeApi({ leads: [] });
     renderWithSWR(<LeadScoringDashboard />);
     const help = await screen.findByTestId('empty-tenant');
-    expect(within(help).getByRole('link', { name: 'create an ingestion key under Admin → Ingestion keys' })).toHaveAttribute('href', '/admin#keys');
+    expect(within(help).getByRole('link', { name: 'create an ingestion key under Admin → Ingestion keys' })).toHaveAttribute('href', '/admin?tab=keys');
   });
 
   it('a tenant with leads, none matching, keeps the "No leads match" hint', async () => {

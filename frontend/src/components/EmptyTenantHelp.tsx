@@ -2,7 +2,7 @@ import type { MouseEvent } from 'react';
 import { navigate } from '../hooks/usePath';
 
 /** Admin → Ingestion keys. */
-const KEYS_URL = '/admin#keys';
+const KEYS_URL = '/admin?tab=keys';
 const code = 'rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-900 break-all';
 
 /**

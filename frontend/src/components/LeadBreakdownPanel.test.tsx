@@ -196,6 +196,21 @@ describe('LeadBreakdownPanel', () => {
     expect(within(trend).getByText('▶')).toBeInTheDocument();
   });
 
+  it('marks the model change on the panel’s sparkline (UI QA: jump without a marker)', async () => {
+    const lead = {
+      ...LEAD_DETAIL.lead!,
+      computedAt: '2026-12-01T09:00:00Z',
+      sparkline: [10, 10, 10, 10, 10, 10, 40],
+      trend: { change7d: 35, crossedAt: null, crossedFrom: null, crossedTo: null, modelChangedAt: '2026-11-30T09:00:00Z', modelShare7d: 34 },
+    };
+    installFakeApi({ leadDetail: { ...LEAD_DETAIL, lead } });
+    renderWithSWR(<LeadBreakdownPanel leadId="lead-0" onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog');
+    const trend = await within(dialog).findByTestId('trend');
+    expect(within(trend).getByRole('img', { name: 'Score over the last 7 days: from 10 to 20.8; model changed Nov 30' })).toBeInTheDocument();
+    expect(within(trend).getByTestId('sparkline-model-change')).toBeInTheDocument();
+  });
+
   it('closes with the Close button', async () => {
     installFakeApi();
     const user = userEvent.setup();

@@ -181,7 +181,7 @@ function BreakdownBody({ lead, config }: { lead: Lead; config: Config }) {
         <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-700" data-testid="trend">
           <TrendArrow trend={lead.trend} />
           <span>{trendSentence(lead.trend)}</span>
-          <Sparkline scores={lead.sparkline} score={lead.score} />
+          <Sparkline scores={lead.sparkline} score={lead.score} modelChangedAt={lead.trend.modelChangedAt} endAt={lead.computedAt} />
         </div>
 
         <div

@@ -179,6 +179,22 @@ describe('LeadScoringDashboard — table', () => {
     expect(within(row('lead-1')).getByTestId('trend-short')).toHaveTextContent('model change');
   });
 
+  it('marks the model change on the row’s sparkline and names it there (UI QA: jump without a marker)', async () => {
+    const computedAt = '2026-12-01T09:00:00Z';
+    const trend = { change7d: 35, crossedAt: null, crossedFrom: null, crossedTo: null, modelChangedAt: '2026-11-30T09:00:00Z', modelShare7d: 34 };
+    const sparkline = [...Array.from({ length: 29 }, () => 40), 75];
+    installFakeApi({
+      leads: [makeLead(0, { computedAt, trend, sparkline, score: 75 }), makeLead(1, { computedAt, sparkline })],
+    });
+    renderWithSWR(<LeadScoringDashboard />);
+    await screen.findByRole('button', { name: 'Lead 0' });
+    const row = (id: string) => document.querySelector<HTMLElement>(`tr[data-lead-id="${id}"]`)!;
+    expect(within(row('lead-0')).getByRole('img', { name: 'Score over the last 30 days: from 40 to 75; model changed Nov 30' })).toBeInTheDocument();
+    expect(within(row('lead-0')).getByTestId('sparkline-model-change')).toHaveAttribute('x1', '77.3');
+    expect(within(row('lead-1')).queryByTestId('sparkline-model-change')).toBeNull();
+    expect(within(row('lead-1')).getByRole('img', { name: /^Score over the last 30 days/ })).not.toHaveAccessibleName(/model/);
+  });
+
   it('wraps a long unbroken lead name instead of widening the table', async () => {
     const name = 'W'.repeat(200);
     installFakeApi({ leads: [makeLead(0, { name, company: 'C'.repeat(200) })] });

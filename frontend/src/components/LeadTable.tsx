@@ -18,17 +18,19 @@ export const COLUMN_COUNT = 9;
 const SKELETON_ROWS = 8;
 
 /**
- * Narrow screens keep name, score and priority (375 px, no sideways scrolling); the other
- * columns appear as the width allows. The breakdown panel shows every one of them.
+ * Narrow screens keep name and score (375 px, no sideways scrolling; the score's badge names the
+ * tier, so Priority comes with Status); the other columns appear as the width allows. The
+ * breakdown panel shows every one of them.
  */
 export const SHOW_FROM = {
   lastActivity: 'hidden sm:table-cell',
+  priority: 'hidden md:table-cell',
   status: 'hidden md:table-cell',
   owner: 'hidden lg:table-cell',
   counts: 'hidden xl:table-cell',
 } as const;
 /** Per column of the table, in order: the visibility classes above ('' = always shown). */
-const COLUMN_VISIBILITY = ['', '', '', SHOW_FROM.status, SHOW_FROM.counts, SHOW_FROM.counts, SHOW_FROM.counts, SHOW_FROM.lastActivity, SHOW_FROM.owner];
+const COLUMN_VISIBILITY = ['', '', SHOW_FROM.priority, SHOW_FROM.status, SHOW_FROM.counts, SHOW_FROM.counts, SHOW_FROM.counts, SHOW_FROM.lastActivity, SHOW_FROM.owner];
 const cell = 'px-2 py-2 align-top sm:px-3';
 
 function SortHeader({
@@ -93,7 +95,7 @@ export function LeadTableHead({ sort, onSort }: { sort: SortKey; onSort: (k: Sor
       <tr>
         <PlainHeader>Lead Name</PlainHeader>
         <SortHeader label="Score" sortKey="score" active={sort === 'score'} onSort={onSort} align="right" />
-        <PlainHeader>Priority</PlainHeader>
+        <PlainHeader className={SHOW_FROM.priority}>Priority</PlainHeader>
         <PlainHeader className={SHOW_FROM.status}>Status</PlainHeader>
         <PlainHeader align="right" className={SHOW_FROM.counts}>
           Email Opens
@@ -207,9 +209,9 @@ export const LeadTableRow = memo(function LeadTableRow({
           <TrendArrow trend={lead.trend} withText />
           <ScoreBadge score={lead.score} priority={lead.priority} />
         </div>
-        <Sparkline scores={lead.sparkline} score={lead.score} />
+        <Sparkline scores={lead.sparkline} score={lead.score} modelChangedAt={lead.trend.modelChangedAt} endAt={lead.computedAt} />
       </td>
-      <td className={cell}>
+      <td className={`${cell} ${SHOW_FROM.priority}`} data-col="priority">
         <PriorityLabel priority={lead.priority} />
       </td>
       <td className={`${cell} ${SHOW_FROM.status}`} data-col="status">

@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { buyerChange, Sparkline, TrendArrow, trendSentence, trendShortText } from './Trend';
+import { buyerChange, modelChangePosition, Sparkline, TrendArrow, trendSentence, trendShortText } from './Trend';
 
 const trend = { change7d: 12.4, crossedAt: '2026-11-03T10:00:00Z', crossedFrom: 'WARM', crossedTo: 'HOT' };
 
@@ -73,6 +73,33 @@ describe('trend', () => {
     const svg = screen.getByRole('img', { name: 'Score over the last 2 days: from 20 to 80' });
     // 20, 40, then the score now (80), evenly spread over the 80 × 20 box.
     expect(svg.querySelector('polyline')?.getAttribute('points')?.split(' ')).toEqual(['0.0,16.0', '40.0,12.0', '80.0,4.0']);
+  });
+
+  it('marks a model change in the span with a dashed tick and names it (UI QA: jump without a marker)', () => {
+    // Four daily points, the last a day before the score's moment: Nov 30 09:00 is a day back.
+    render(<Sparkline scores={[30, 30, 30, 30]} score={75} modelChangedAt="2026-11-30T09:00:00Z" endAt="2026-12-01T09:00:00Z" />);
+    const svg = screen.getByRole('img', { name: 'Score over the last 4 days: from 30 to 75; model changed Nov 30' });
+    expect(svg.querySelector('title')?.textContent).toBe('Score over the last 4 days: from 30 to 75; model changed Nov 30');
+    const tick = screen.getByTestId('sparkline-model-change');
+    expect(tick.tagName.toLowerCase()).toBe('line');
+    // At the fourth point (60 of 80), the whole height, dashed: a shape, not only a colour.
+    expect([tick.getAttribute('x1'), tick.getAttribute('x2'), tick.getAttribute('y1'), tick.getAttribute('y2')]).toEqual(['60.0', '60.0', '0', '20']);
+    expect(tick).toHaveAttribute('stroke-dasharray');
+    expect(tick).toHaveClass('text-slate-500');
+  });
+
+  it('places the tick by time and leaves out a model change outside the span', () => {
+    expect(modelChangePosition('2026-12-01T09:00:00Z', '2026-12-01T09:00:00Z', 30)).toBe(1);
+    expect(modelChangePosition('2026-11-16T09:00:00Z', '2026-12-01T09:00:00Z', 30)).toBe(0.5);
+    expect(modelChangePosition('2026-11-01T09:00:00Z', '2026-12-01T09:00:00Z', 30)).toBe(0);
+    expect(modelChangePosition('2026-10-31T09:00:00Z', '2026-12-01T09:00:00Z', 30)).toBeNull();
+    expect(modelChangePosition('2026-12-02T09:00:00Z', '2026-12-01T09:00:00Z', 30)).toBeNull();
+    expect(modelChangePosition(null, '2026-12-01T09:00:00Z', 30)).toBeNull();
+    expect(modelChangePosition('2026-11-30T09:00:00Z', null, 30)).toBeNull();
+
+    render(<Sparkline scores={[30, 30]} score={75} modelChangedAt="2026-11-20T09:00:00Z" endAt="2026-12-01T09:00:00Z" />);
+    expect(screen.getByRole('img', { name: 'Score over the last 2 days: from 30 to 75' })).toBeInTheDocument();
+    expect(screen.queryByTestId('sparkline-model-change')).toBeNull();
   });
 
   it('draws nothing without history', () => {

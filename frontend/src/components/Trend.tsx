@@ -15,6 +15,7 @@ export interface TrendInfo {
 const WIDTH = 80;
 const HEIGHT = 20;
 const FLAT = 1;
+const DAY_MS = 86_400_000;
 
 function formatDay(iso: string): string {
   return new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -97,16 +98,46 @@ export function TrendArrow({ trend, withText = false }: { trend: TrendInfo | nul
 }
 
 /**
- * The daily scores (the API's `sparkline`, oldest first) and the score now as a line; the
- * text alternative names first and last. Plain numbers, not history points: 50 rows of
- * 30 objects each were only ever reduced to their day scores here.
+ * Where a model change falls on a sparkline of `days` daily points and the score now, as a
+ * fraction of its width (0 the oldest point, 1 now), or null when outside the span. The points
+ * carry no moments: they are a day apart, the last a day before `endAt` (the score's moment).
  */
-export function Sparkline({ scores, score }: { scores: readonly number[]; score: number }) {
+export function modelChangePosition(modelChangedAt: string | null | undefined, endAt: string | null | undefined, days: number): number | null {
+  if (!modelChangedAt || !endAt || days < 1) return null;
+  const ageDays = (Date.parse(endAt) - Date.parse(modelChangedAt)) / DAY_MS;
+  if (!Number.isFinite(ageDays) || ageDays < 0 || ageDays > days) return null;
+  return 1 - ageDays / days;
+}
+
+/**
+ * The daily scores (the API's `sparkline`, oldest first) and the score now (at `endAt`) as a
+ * line; the text alternative names first and last. A model change in the span (`modelChangedAt`)
+ * is a dashed vertical tick, named in the text alternative too: its jump is the model's. Plain
+ * numbers, not history points: 50 rows of 30 objects each were only ever reduced to their day
+ * scores here.
+ */
+export function Sparkline({
+  scores,
+  score,
+  modelChangedAt,
+  endAt,
+}: {
+  scores: readonly number[];
+  score: number;
+  modelChangedAt?: string | null;
+  endAt?: string | null;
+}) {
   const values = [...scores, score];
   if (values.length < 2) return null;
-  const step = WIDTH / (values.length - 1);
+  const days = values.length - 1;
+  const step = WIDTH / days;
   const path = values.map((v, i) => `${(i * step).toFixed(1)},${(HEIGHT - (v / 100) * HEIGHT).toFixed(1)}`).join(' ');
-  const label = `Score over the last ${values.length - 1} days: from ${formatScore(values[0] ?? 0)} to ${formatScore(score)}`;
+  const at = modelChangePosition(modelChangedAt, endAt, days);
+  // Inside the box, so a tick at either end stays whole.
+  const x = at === null ? null : Math.min(WIDTH - 1, Math.max(1, at * WIDTH)).toFixed(1);
+  const label =
+    `Score over the last ${days} days: from ${formatScore(values[0] ?? 0)} to ${formatScore(score)}` +
+    (x !== null && modelChangedAt ? `; model changed ${formatDay(modelChangedAt)}` : '');
   return (
     <svg
       role="img"
@@ -118,6 +149,19 @@ export function Sparkline({ scores, score }: { scores: readonly number[]; score:
       data-testid="sparkline"
     >
       <title>{label}</title>
+      {x !== null && (
+        <line
+          x1={x}
+          x2={x}
+          y1={0}
+          y2={HEIGHT}
+          stroke="currentColor"
+          strokeWidth="1.5"
+          strokeDasharray="3 2"
+          className="text-slate-500"
+          data-testid="sparkline-model-change"
+        />
+      )}
       <polyline points={path} fill="none" stroke="currentColor" strokeWidth="1.5" />
     </svg>
   );
