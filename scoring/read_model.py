@@ -15,7 +15,7 @@ from typing import Any
 from foundation import heap
 from models import Interaction, Tenant
 from models.base import utcnow
-from scoring.changed_leads import changed_queries
+from scoring.changed_leads import WriteStamps, changed_queries
 from scoring.config import parsed_model
 from scoring.engine import ScoringConfig
 from scoring.index import LeadRecord, TenantIndex, to_micros
@@ -59,6 +59,7 @@ class ReadModel:
         self._locks: dict[str, asyncio.Lock] = {}
         # per loaded tenant: what its index holds of writes stamped before this (less SCAN_SKEW)
         self._watermarks: dict[str, datetime] = {}
+        self.stamps = WriteStamps()  # the moments of the service's own recent writes
         self._folding: set[asyncio.Task[None]] = set()
 
     def lock(self, tenant_id: str) -> asyncio.Lock:
@@ -131,6 +132,8 @@ class ReadModel:
         index = self._indexes.get(tenant_id)
         if index is None:
             return
+        records = list(records)
+        self.stamps.note(tenant_id, records)  # the external sync does not read them again
         newer = [r for r in records if not _older(r, index.get(r.lead_id))]
         if newer:
             index.upsert(newer)
@@ -178,7 +181,10 @@ class ReadModel:
                 query: dict[str, Any] = {"tenantId": ids[0] if len(ids) == 1 else {"$in": ids}}
                 if mark is not None:
                     query["updatedAt"] = {"$gt": mark - SCAN_SKEW}
-                for part in await changed_queries(query, self._indexes, SCAN_BATCH):
+                moments = (
+                    None if mark is None else self.stamps.after(ids, to_micros(mark - SCAN_SKEW))
+                )
+                for part in await changed_queries(query, self._indexes, SCAN_BATCH, moments):
                     changed += await self._take_in(part, to_micros(started))
         for tenant_id in tenants:  # a paced reconcile takes minutes: a sync meanwhile read further
             if tenant_id in self._indexes:

@@ -199,6 +199,7 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
         ]
         index.upsert(records)
         index.take_writes(to_micros(now))
+        model.stamps.note(tenant_id, records)
     await announce(tenant_id, records, {lid: doc for lid, (_, doc) in inserted.items()})
     if stuck:
         busy = f"{len(stuck)} lead(s) kept changing under this write; retry shortly"

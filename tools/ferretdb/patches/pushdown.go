@@ -10,10 +10,16 @@
 //
 //   - {field: "text"}               the field is that string, or an array (it may contain it);
 //   - {field: {$in: ["a", "b"]}}    the same, for any of the strings;
-//   - {field: {$gt|$gte|$lt|$lte: <date or finite number>}}
+//   - {field: {$gt|$gte: <date or finite number>}}
 //                                   the field is a number (dates are stored as Unix milliseconds)
 //                                   that compares so, or it is text: a string, an array or an
 //                                   object (left to the handler);
+//   - {field: {$lt|$lte: <date or finite number>}}
+//                                   the field is a number that compares so, or an array (it may
+//                                   hold one); a string or an object never matches such a bound.
+//                                   Both are alternatives of the disjunction below, so that a
+//                                   range such as {$gt: a, $lt: b} is one index range (with
+//                                   `OR field >= ''`, SQLite read every entry above a);
 //   - {_id: <string|ObjectID>}      alongside other conditions (upstream: only alone), and
 //     {_id: {$in: [strings or ObjectIDs]}}, both as searches of the `_id_` index.
 //
@@ -21,7 +27,7 @@
 // every stored document: `_ferretdb_sjson->>"field"` (the field's SQL value), the expression
 // apply.py builds every index on (unique ones keep upstream's `->` and get a twin on `->>`). An
 // array is JSON text starting with "[", so "or an array" is the index range ['[', '\'); numbers
-// sort before all text in SQLite, so "or text" is `>= ''`.
+// sort before all text in SQLite, so "or text" needs no condition after a lower bound.
 //
 // Only top-level field names made of letters, digits and underscores (and not FerretDB's own
 // `_ferretdb_` columns) are considered, and a name given twice is left alone. Anything else in
@@ -129,8 +135,12 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 
 				if number, ok := comparable(operand); ok {
 					cond := fmt.Sprintf("%s %s ?", value, sqlOp)
-					if sqlOp == "<" || sqlOp == "<=" { // text sorts after numbers: keep it
-						cond = fmt.Sprintf("(%s OR %s >= '')", cond, value)
+					if sqlOp == "<" || sqlOp == "<=" {
+						// text sorts after numbers: an array (which may hold a smaller value)
+						// is kept as the other alternative, each one an index range
+						either = append(either, [2]sqlTerm{{cond, []any{number}}, {arrayRange(value), nil}})
+
+						continue
 					}
 
 					conds = append(conds, cond)
@@ -140,9 +150,10 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 		}
 	}
 
-	// The string conditions go first, as one disjunction of every combination of their two
-	// alternatives ((a AND b) OR (a AND b[]) OR ...): SQLite searches an index for each term,
-	// with the other conditions, where two ANDed ORs would only let it search for one of them.
+	// The string conditions and upper bounds go first, as one disjunction of every combination
+	// of their two alternatives ((a AND b) OR (a AND b[]) OR ...): SQLite searches an index for
+	// each term, with the other conditions, where two ANDed ORs would only let it search for one
+	// of them.
 	if len(either) > maxCombined {
 		for _, e := range either[maxCombined:] {
 			conds = append(conds, "("+e[0].sql+" OR "+e[1].sql+")")
