@@ -302,6 +302,40 @@ describe('one request per view, and the Admin entry', () => {
   });
 });
 
+describe('the leads page shows what the URL says', () => {
+  it('the header link to the leads shows the default view; Back brings the filters back', async () => {
+    setUrl('?q=acme&status=new');
+    const api = installFakeApi({ refresh: () => json(AUTH_PAYLOAD) });
+    const user = userEvent.setup();
+    render(<App />);
+    const table = await screen.findByRole('table', { name: /^Leads/ });
+    const search = () => screen.getByRole('searchbox', { name: 'Search' });
+    const rows = () => within(table).getAllByRole('row').slice(1).map((r) => r.getAttribute('data-lead-id'));
+    const ready = () => waitFor(() => expect(table).toHaveAttribute('aria-busy', 'false'));
+    await waitFor(() => expect(table).toHaveAttribute('data-state', 'ready'));
+    expect(search()).toHaveValue('acme');
+    expect(screen.getByLabelText('Status')).toHaveValue('NEW');
+    expect(api.lastViewVars()?.filter).toEqual({ search: 'acme', status: 'NEW' });
+    const acme = rows();
+
+    await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Leads' }));
+    expect(`${window.location.pathname}${window.location.search}`).toBe('/');
+    await waitFor(() => expect(api.lastViewVars()?.filter).toBeNull());
+    await ready();
+    expect(search()).toHaveValue('');
+    expect(screen.getByLabelText('Status')).toHaveValue('');
+    expect(screen.queryByRole('button', { name: 'Clear filters' })).toBeNull();
+    expect(rows().length).toBeGreaterThan(acme.length);
+
+    window.history.back();
+    await waitFor(() => expect(search()).toHaveValue('acme'));
+    expect(window.location.search).toBe('?q=acme&status=new');
+    expect(screen.getByLabelText('Status')).toHaveValue('NEW');
+    await ready();
+    expect(rows()).toEqual(acme);
+  });
+});
+
 describe('page frame', () => {
   it('an unknown path says "Page not found", with a link to the leads (UI QA L9)', async () => {
     window.history.replaceState(null, '', '/nonexistent-page');

@@ -37,9 +37,12 @@ function useDebouncedText<T>(
     timer.current = null;
   };
 
-  // Follow external changes (Clear filters, back/forward) unless they match what is typed.
+  // Follow external changes (Clear filters, a link, back/forward) unless they match what is
+  // typed; the text they replace is not committed later.
   useEffect(() => {
-    setText((t) => (parse(t) === value ? t : toText(value)));
+    if (parse(text) === value) return;
+    cancel();
+    setText(toText(value));
   }, [value]);
   useEffect(() => cancel, []);
 

@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { __setSessionForTests } from '../auth/session';
+import { navigate } from '../hooks/usePath';
 import { ADMIN_USER, AUTH_PAYLOAD, REP_USER, installFakeApi, makeLead } from '../test/fakeApi';
 import { renderWithSWR, setUrl } from '../test/render';
 import { SEARCH_DEBOUNCE_MS } from './DashboardFilters';
@@ -84,6 +85,27 @@ describe('search', () => {
     // Enter committed the search; the debounce timer does not send it a second time.
     await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 100));
     expect(api.viewCalls().filter((c) => (c.variables.filter as { search?: string } | null)?.search === 'umbrella')).toHaveLength(1);
+  });
+
+  it('a search still being typed is dropped when a link or Back changes the URL', async () => {
+    setUrl('?q=initech');
+    const api = installFakeApi({ leads: LEADS });
+    const user = userEvent.setup();
+    renderWithSWR(<LeadScoringDashboard />);
+    await waitForRows();
+    const box = screen.getByRole('searchbox', { name: 'Search' });
+    await user.type(box, 'x');
+    act(() => navigate('/'));
+    expect(box).toHaveValue('');
+    await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 100));
+    expect(window.location.search).toBe('');
+    expect(api.viewCalls().some((c) => (c.variables.filter as { search?: string } | null)?.search === 'initechx')).toBe(false);
+
+    await user.type(box, 'umbrella');
+    window.history.back();
+    await waitFor(() => expect(box).toHaveValue('initech'));
+    await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 100));
+    expect(window.location.search).toBe('?q=initech');
   });
 });
 

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setUrl } from '../test/render';
 import {
   activeFilterCount,
   CLEARED_FILTERS,
@@ -8,7 +10,9 @@ import {
   parseParams,
   serializeParams,
   type DashboardParams,
+  useDashboardParams,
 } from './useDashboardParams';
+import { navigate } from './usePath';
 
 describe('dashboard URL params', () => {
   it('parses a shared view', () => {
@@ -92,5 +96,59 @@ describe('dashboard URL params', () => {
     expect(activeFilterCount(parseParams('?q=acme&owner=u1&status=new&minScore=40&noActivity=1&stale=1&staleDays=14&movedUp=7'))).toBe(8);
     // Clearing resets every one of them.
     expect(activeFilterCount({ ...parseParams('?q=acme&owner=u1&staleDays=14&movedUp=7'), ...CLEARED_FILTERS })).toBe(0);
+  });
+});
+
+describe('useDashboardParams', () => {
+  beforeEach(() => setUrl(''));
+
+  const url = () => `${window.location.pathname}${window.location.search}`;
+
+  it('follows an in-app link to the default view; Back restores the filters', async () => {
+    setUrl('?q=acme&status=new&page=3');
+    const { result } = renderHook(() => useDashboardParams());
+    expect(result.current[0]).toMatchObject({ q: 'acme', status: 'NEW', page: 3 });
+
+    // The header's "Leads" link.
+    act(() => navigate('/'));
+    expect(url()).toBe('/');
+    expect(result.current[0]).toEqual(DEFAULT_PARAMS);
+
+    // The next filter change starts from what the URL says, not from the filters left behind.
+    act(() => result.current[1]({ minScore: 40 }));
+    expect(url()).toBe('/?minScore=40');
+    expect(result.current[0]).toEqual({ ...DEFAULT_PARAMS, minScore: 40 });
+
+    act(() => window.history.back());
+    await waitFor(() => expect(url()).toBe('/'));
+    await waitFor(() => expect(result.current[0]).toEqual(DEFAULT_PARAMS));
+    act(() => window.history.back());
+    await waitFor(() => expect(result.current[0]).toMatchObject({ q: 'acme', status: 'NEW', page: 3 }));
+    expect(url()).toBe('/?q=acme&status=new&page=3');
+  });
+
+  it('writes changes to the URL: defaults left out, a filter change back to page 1, replace while typing', () => {
+    // A push ends the session history here (earlier tests went back): its length counts pushes.
+    window.history.pushState(null, '', '/?x=1&page=4');
+    const { result } = renderHook(() => useDashboardParams());
+    const before = window.history.length;
+
+    act(() => result.current[1]({ q: 'ac' }, { replace: true }));
+    act(() => result.current[1]({ q: 'acme' }, { replace: true }));
+    expect(url()).toBe('/?x=1&q=acme');
+    expect(window.history.length).toBe(before);
+
+    act(() => result.current[1]({ page: 2 }));
+    expect(url()).toBe('/?x=1&q=acme&page=2');
+    expect(window.history.length).toBe(before + 1);
+    act(() => result.current[1]({ sort: 'score', limit: 50, page: 2 }));
+    expect(window.history.length).toBe(before + 1);
+
+    const params = result.current[0];
+    expect(params).toEqual({ ...DEFAULT_PARAMS, q: 'acme', page: 2 });
+    // A URL naming the same view keeps the same object (no new request key downstream).
+    act(() => window.history.replaceState(null, '', '/?page=2&q=acme&limit=50&x=1'));
+    act(() => navigate('/?x=1&q=acme&page=2'));
+    expect(result.current[0]).toBe(params);
   });
 });

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useMemo } from 'react';
 import type { LeadSort, LeadStatus } from '../gql/graphql';
+import { setLocationSearch, useLocationSearch } from './usePath';
 
 /**
  * Dashboard view state lives in the URL query string so that a view can be shared and
@@ -184,35 +185,23 @@ const FILTER_KEYS: (keyof DashboardParams)[] = [
 export type UpdateParams = (patch: Partial<DashboardParams>, opts?: UpdateOptions) => void;
 
 /**
- * Returns the current params and an updater. Changing a filter, the scope, the sort or the
- * page size resets the page to 1 unless the same update sets `page` explicitly.
+ * Returns the params of the current URL and an updater. The URL is the one source of truth
+ * (read with useLocationSearch, like every screen): in-app links, back/forward and the
+ * updater all show at once. Changing a filter, the scope, the sort or the page size resets
+ * the page to 1 unless the same update sets `page` explicitly.
  */
 export function useDashboardParams(): [DashboardParams, UpdateParams] {
-  const [params, setParams] = useState<DashboardParams>(() => parseParams(window.location.search));
+  // Keyed by the canonical form: equal params keep one object (e.g. `?page=1` and ``).
+  const canonical = serializeParams(parseParams(useLocationSearch()));
+  const params = useMemo(() => parseParams(canonical), [canonical]);
+  return [params, _updateParams];
+}
 
-  useEffect(() => {
-    const onPop = () => setParams(parseParams(window.location.search));
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
-
-  const update = useCallback<UpdateParams>((patch, opts = {}) => {
-    const current = parseParams(window.location.search);
-    const next: DashboardParams = { ...current, ...patch };
-    const filterChanged = FILTER_KEYS.some((k) => k in patch && patch[k] !== current[k]);
-    if (filterChanged && !('page' in patch)) next.page = 1;
-    const search = serializeParams(next, window.location.search);
-    if (search !== window.location.search) {
-      const url = `${window.location.pathname}${search}${window.location.hash}`;
-      if (opts.replace) window.history.replaceState(window.history.state, '', url);
-      else window.history.pushState(window.history.state, '', url);
-    }
-    // Re-read what was written so state and URL never disagree (e.g. trimmed search).
-    setParams((prev) => {
-      const parsed = parseParams(search);
-      return serializeParams(prev) === serializeParams(parsed) ? prev : parsed;
-    });
-  }, []);
-
-  return [params, update];
+function _updateParams(patch: Partial<DashboardParams>, opts: UpdateOptions = {}): void {
+  const current = parseParams(window.location.search);
+  const next: DashboardParams = { ...current, ...patch };
+  const filterChanged = FILTER_KEYS.some((k) => k in patch && patch[k] !== current[k]);
+  if (filterChanged && !('page' in patch)) next.page = 1;
+  const search = serializeParams(next, window.location.search);
+  if (search !== window.location.search) setLocationSearch(search, opts);
 }
