@@ -16,7 +16,8 @@ printf '%s\n' "$version" > vendor/github.com/FerretDB/FerretDB/build/version/ver
 # (patches/pushdown.go), indexes searchable by value (`->>`), no connection-pool deadlock in bulk
 # updates, bulk updates by `_id` in one transaction (patches/updatebatch.go), no lifetime tracking
 # in release builds, SQLite's memcmp/memcpy (modernc.org/libc) done by Go's own, and stored
-# documents decoded and encoded without encoding/json where it is not needed (patches/fastsjson.go).
+# documents decoded and encoded without encoding/json where it is not needed (patches/fastsjson.go),
+# and prepared statements kept by modernc.org/sqlite's connections (patches/stmtcache.go).
 python3 patches/apply.py vendor/github.com/FerretDB/FerretDB
 go build -mod=vendor -trimpath -o "$out" github.com/FerretDB/FerretDB/cmd/ferretdb
 rm -rf vendor
