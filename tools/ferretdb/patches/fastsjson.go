@@ -648,37 +648,21 @@ func appendValue(b []byte, v any) ([]byte, bool) {
 
 	switch v := v.(type) {
 	case *types.Document:
+		keys, values := v.Keys(), v.Values()
 		b = append(b, '{')
 
-		keys, values := v.Keys(), v.Values()
-		for i, key := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-
-			if b, ok = appendScalar(b, key); !ok {
-				return nil, false
-			}
-
-			b = append(b, ':')
-
-			if b, ok = appendValue(b, values[i]); !ok {
-				return nil, false
-			}
+		if b, ok = appendEach(b, len(keys), func(b []byte, i int) ([]byte, bool) {
+			return appendMember(b, keys[i], values[i], appendValue)
+		}); !ok {
+			return nil, false
 		}
 
 		return append(b, '}'), true
 	case *types.Array:
 		b = append(b, '[')
 
-		for i := 0; i < v.Len(); i++ {
-			if i > 0 {
-				b = append(b, ',')
-			}
-
-			if b, ok = appendValue(b, must.NotFail(v.Get(i))); !ok {
-				return nil, false
-			}
+		if b, ok = appendItems(b, v, appendValue); !ok {
+			return nil, false
 		}
 
 		return append(b, ']'), true
@@ -698,35 +682,55 @@ func appendSchema(b []byte, d *types.Document) ([]byte, bool) {
 
 	b = append(b, `{"p":{`...)
 
-	for i, key := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-
-		if b, ok = appendScalar(b, key); !ok {
-			return nil, false
-		}
-
-		b = append(b, ':')
-
-		if b, ok = appendElem(b, values[i]); !ok {
-			return nil, false
-		}
+	if b, ok = appendEach(b, len(keys), func(b []byte, i int) ([]byte, bool) {
+		return appendMember(b, keys[i], values[i], appendElem)
+	}); !ok {
+		return nil, false
 	}
 
 	b = append(b, `},"$k":[`...)
 
-	for i, key := range keys {
+	if b, ok = appendEach(b, len(keys), func(b []byte, i int) ([]byte, bool) {
+		return appendScalar(b, keys[i])
+	}); !ok {
+		return nil, false
+	}
+
+	return append(b, "]}"...), true
+}
+
+// appendEach appends n parts separated by commas; ok is false as soon as a part's is.
+func appendEach(b []byte, n int, part func([]byte, int) ([]byte, bool)) ([]byte, bool) {
+	var ok bool
+
+	for i := range n {
 		if i > 0 {
 			b = append(b, ',')
 		}
 
-		if b, ok = appendScalar(b, key); !ok {
+		if b, ok = part(b, i); !ok {
 			return nil, false
 		}
 	}
 
-	return append(b, "]}"...), true
+	return b, true
+}
+
+// appendMember appends a quoted key, a colon and the value as encode appends it.
+func appendMember(b []byte, key string, value any, encode func([]byte, any) ([]byte, bool)) ([]byte, bool) {
+	b, ok := appendScalar(b, key)
+	if !ok {
+		return nil, false
+	}
+
+	return encode(append(b, ':'), value)
+}
+
+// appendItems appends an array's items, each as encode appends it, separated by commas.
+func appendItems(b []byte, a *types.Array, encode func([]byte, any) ([]byte, bool)) ([]byte, bool) {
+	return appendEach(b, a.Len(), func(b []byte, i int) ([]byte, bool) {
+		return encode(b, must.NotFail(a.Get(i)))
+	})
 }
 
 // appendElem appends a value's schema element as marshalElemForSingleValue writes it.
@@ -745,14 +749,8 @@ func appendElem(b []byte, v any) ([]byte, bool) {
 	case *types.Array:
 		b = append(b, `{"t":"array","i":[`...)
 
-		for i := 0; i < v.Len(); i++ {
-			if i > 0 {
-				b = append(b, ',')
-			}
-
-			if b, ok = appendElem(b, must.NotFail(v.Get(i))); !ok {
-				return nil, false
-			}
+		if b, ok = appendItems(b, v, appendElem); !ok {
+			return nil, false
 		}
 
 		return append(b, "]}"...), true
