@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { ConfirmQuestion } from './ConfirmAction';
+import { ConfirmQuestion, useQuestionFocus } from './ConfirmAction';
 
 /**
  * A user's access as one button. "Deactivate" only asks ("Deactivate Rex Rep? …" with "Yes,
@@ -26,13 +26,7 @@ export function AccessToggle({
   const [done, setDone] = useState(0);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
-  const wasAsking = useRef(false);
-
-  useEffect(() => {
-    if (asking) cancelRef.current?.focus();
-    else if (wasAsking.current) buttonRef.current?.focus();
-    wasAsking.current = asking;
-  }, [asking]);
+  useQuestionFocus(asking, buttonRef, cancelRef);
 
   // Disabled while the change is sent (a disabled button loses the focus): give it back after.
   useEffect(() => {

@@ -26,13 +26,7 @@ export function ConfirmAction({
   const [confirming, setConfirming] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const actionRef = useRef<HTMLButtonElement>(null);
-  const wasConfirming = useRef(false);
-
-  useEffect(() => {
-    if (confirming) cancelRef.current?.focus();
-    else if (wasConfirming.current) actionRef.current?.focus();
-    wasConfirming.current = confirming;
-  }, [confirming]);
+  useQuestionFocus(confirming, actionRef, cancelRef);
 
   if (!confirming) {
     return (
@@ -57,6 +51,23 @@ export function ConfirmAction({
       onDone={() => setConfirming(false)}
     />
   );
+}
+
+/**
+ * The focus while a control asks a question: to Cancel when the question opens, back to the
+ * control that asked (`trigger`) when it closes, never on the first render.
+ */
+export function useQuestionFocus(
+  asking: boolean,
+  trigger: RefObject<HTMLElement | null>,
+  cancel: RefObject<HTMLButtonElement | null>,
+): void {
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    if (asking) cancel.current?.focus();
+    else if (wasAsking.current) trigger.current?.focus();
+    wasAsking.current = asking;
+  }, [asking, trigger, cancel]);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Role } from '../gql/graphql';
 import { formatRole } from '../lib/format';
-import { ConfirmQuestion } from './ConfirmAction';
+import { ConfirmQuestion, useQuestionFocus } from './ConfirmAction';
 
 export const ROLES: Role[] = ['REP', 'MANAGER', 'ADMIN'];
 
@@ -35,13 +35,7 @@ export function RoleSelect({
   const [busy, setBusy] = useState(false);
   const selectRef = useRef<HTMLSelectElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
-  const wasAsking = useRef(false);
-
-  useEffect(() => {
-    if (proposed) cancelRef.current?.focus();
-    else if (wasAsking.current) selectRef.current?.focus();
-    wasAsking.current = proposed !== null;
-  }, [proposed]);
+  useQuestionFocus(proposed !== null, selectRef, cancelRef);
 
   return (
     <>
