@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pymongo
@@ -321,3 +322,17 @@ def test_a_bulk_update_by_id_writes_every_document(collection: Any) -> None:
     result = coll.bulk_write(ops, ordered=False)
     assert (result.matched_count, result.modified_count) == (1000, 1000)
     assert [d["n"] for d in coll.find().sort("n")] == list(range(1, 1001))
+
+
+def test_the_embedded_database_runs_with_its_sqlite_settings(ferretdb: EmbeddedFerretDB) -> None:
+    """WAL without an fsync per commit, a late checkpoint, a 256 MB page cache per connection:
+    README "Database" quotes what each saves; a start command that dropped them would lose it."""
+    assert ferretdb.process is not None
+    arguments = Path(f"/proc/{ferretdb.process.pid}/cmdline").read_bytes().split(b"\0")
+    url = next(a.decode() for a in arguments if a.startswith(b"--sqlite-url="))
+    pragmas = [part for part in url.partition("?")[2].split("&") if part.startswith("_pragma=")]
+    assert pragmas == [
+        "_pragma=synchronous(normal)",
+        "_pragma=wal_autocheckpoint(20000)",
+        "_pragma=cache_size(-262144)",
+    ]
