@@ -7,7 +7,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from beanie import Document
+from beanie import Document, PydanticObjectId
+from bson import ObjectId
 from pydantic import ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -28,6 +29,8 @@ class AuditEvent(Document):
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
+    # Named `_id` in the database, not `id` (which the camelCase aliases would make it).
+    id: PydanticObjectId | None = Field(default=None, alias="_id")
     tenant_id: str | None
     actor_id: str | None
     action: str
@@ -112,28 +115,37 @@ async def list_events(
     *,
     limit: int,
     before: datetime | None = None,
+    before_id: ObjectId | None = None,
     since: datetime | None = None,
     actor_id: str | None = None,
     action: str | None = None,
 ) -> list[AuditEvent]:
-    """A tenant's events, newest first, optionally by actor, action and time range.
+    """A tenant's events, newest first (by `at`, then `_id`), optionally filtered.
 
-    `before` is exclusive (for paging), `since` inclusive.
+    `before` is exclusive (for paging), `since` inclusive. With `before_id` too, the page goes on
+    right after that event: events of the moment `before` with a smaller `_id` are included.
     """
     query: dict[str, Any] = {"tenantId": tenant_id}
     window: dict[str, datetime] = {}
     if before is not None:
-        window["$lt"] = before
+        window["$lt" if before_id is None else "$lte"] = before
     if since is not None:
         window["$gte"] = since
     if window:
         query["at"] = window
+    if before is not None and before_id is not None:
+        query["$or"] = [{"at": {"$lt": before}}, {"_id": {"$lt": before_id}}]
     if actor_id is not None:
         query["actorId"] = actor_id
     if action is not None:
         query["action"] = action
     cursor = AuditEvent.get_pymongo_collection().find(query).sort([("at", -1), ("_id", -1)])
     return [AuditEvent.model_validate(doc) async for doc in cursor.limit(limit)]
+
+
+def parse_event_id(text: str) -> ObjectId | None:
+    """The `_id` an event's id as text names, or None when the text is not an event id."""
+    return ObjectId(text) if ObjectId.is_valid(text) else None
 
 
 async def list_actions(tenant_id: str) -> list[str]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 import strawberry
+from bson import ObjectId
 
 from auth import users as user_admin
 from auth.apikeys import KEY_ID_PREFIX
-from foundation.audit import list_actions, list_events, readable_fields
+from foundation.audit import list_actions, list_events, parse_event_id, readable_fields
 from foundation.errors import BadInput, field_error
 from gql.access import AccessMutation, AccessQuery
 from gql.permissions import IsAdmin, IsAuthenticated
@@ -54,6 +55,9 @@ class AuditField:
 
 @strawberry.type(description="Something that happened in the tenant, for security review")
 class AuditEntry:
+    id: strawberry.ID = strawberry.field(
+        description="The event's id; `auditLog(before: <at>, beforeId: <id>)` lists what follows"
+    )
     action: str
     outcome: str
     actor_id: str | None
@@ -69,6 +73,7 @@ class AuditEntry:
     @classmethod
     def from_model(cls, event: AuditEvent, names: dict[str, str]) -> AuditEntry:
         return cls(
+            id=strawberry.ID(str(event.id)),
             action=event.action,
             outcome=event.outcome,
             actor_id=event.actor_id,
@@ -110,6 +115,31 @@ async def _user_names(tenant_id: str, events: list[AuditEvent]) -> dict[str, str
     return {doc["_id"]: str(doc.get("name", "")) async for doc in cursor}
 
 
+def _audit_log_errors(
+    limit: int,
+    before: datetime | None,
+    since: datetime | None,
+    before_id: str | None,
+    cursor_id: ObjectId | None,
+) -> list[dict[str, Any]]:
+    """Every bad argument of `auditLog` at once."""
+    errors = []
+    if not 1 <= limit <= MAX_AUDIT_LIMIT:
+        errors.append(field_error("limit", f"must be between 1 and {MAX_AUDIT_LIMIT}"))
+    if since is not None and before is not None and not _opens(since, before, before_id):
+        errors.append(field_error("since", "must be before `before`"))
+    if before_id is not None and before is None:
+        errors.append(field_error("beforeId", "goes with `before`, the `at` of that entry"))
+    elif before_id is not None and cursor_id is None:
+        errors.append(field_error("beforeId", "is not the id of an audit entry"))
+    return errors
+
+
+def _opens(since: datetime, before: datetime, before_id: str | None) -> bool:
+    """Whether the window is not empty: with `beforeId` the moment `before` is in it."""
+    return since < before or (since == before and before_id is not None)
+
+
 @strawberry.type
 class AdminQuery(AccessQuery):
     @strawberry.field(
@@ -131,12 +161,16 @@ class AdminQuery(AccessQuery):
         actor_id: str | None = None,
         action: str | None = None,
         since: datetime | None = None,
+        before_id: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `id` of the last entry seen, its `at` being `before`: the page "
+                "goes on right after that entry, other entries of the same moment included"
+            ),
+        ] = None,
     ) -> list[AuditEntry]:
-        errors = []  # every bad argument at once
-        if not 1 <= limit <= MAX_AUDIT_LIMIT:
-            errors.append(field_error("limit", f"must be between 1 and {MAX_AUDIT_LIMIT}"))
-        if since is not None and before is not None and since >= before:
-            errors.append(field_error("since", "must be before `before`"))
+        cursor_id = parse_event_id(before_id) if before_id is not None else None
+        errors = _audit_log_errors(limit, before, since, before_id, cursor_id)
         if errors:
             raise BadInput(f"invalid {', '.join(e['field'] for e in errors)}", errors)
         tenant_id = info.context.user.tenant_id
@@ -144,6 +178,7 @@ class AdminQuery(AccessQuery):
             tenant_id,
             limit=limit,
             before=before,
+            before_id=cursor_id,
             since=since,
             actor_id=actor_id or None,
             action=action or None,

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { __setSessionForTests } from '../auth/session';
 import { renderWithSWR, setUrl } from '../test/render';
-import { AUDIT_PAGE, AuditTab, utcInputToIso } from './AuditTab';
+import { AUDIT_PAGE, AuditTab, utcInputEndToIso, utcInputToIso } from './AuditTab';
 import { auditEntry, installFakeAdminApi, ME } from './fakeAdminApi';
 
 beforeEach(() => {
@@ -50,7 +50,7 @@ describe('Audit log tab', () => {
     const user = userEvent.setup();
     renderWithSWR(<AuditTab />);
     await screen.findByRole('list', { name: 'Audit events' });
-    expect(api.callsOf('AuditLog')[0]!.variables).toEqual({ limit: AUDIT_PAGE, before: null, since: null, actorId: null, action: null });
+    expect(api.callsOf('AuditLog')[0]!.variables).toEqual({ limit: AUDIT_PAGE, before: null, beforeId: null, since: null, actorId: null, action: null });
 
     const actor = screen.getByRole('combobox', { name: 'Actor' });
     await waitFor(() => expect(within(actor).getByRole('option', { name: 'Rex Rep' })).toBeInTheDocument());
@@ -65,14 +65,15 @@ describe('Audit log tab', () => {
     await user.type(screen.getByLabelText('From (UTC)'), '2026-11-01T08:00');
     await waitFor(() => expect(api.callsOf('AuditLog').at(-1)!.variables.since).toBe(utcInputToIso('2026-11-01T08:00')));
     await user.type(screen.getByLabelText('To (UTC)'), '2026-10-01T08:00');
-    expect(await screen.findByRole('alert')).toHaveTextContent('“From” must be before “To”');
+    expect(await screen.findByRole('alert')).toHaveTextContent('“From” must not be after “To”');
     const before = api.callsOf('AuditLog').length;
     await user.clear(screen.getByLabelText('To (UTC)'));
     await user.type(screen.getByLabelText('To (UTC)'), '2026-11-02T08:00');
     await waitFor(() => expect(api.callsOf('AuditLog').length).toBeGreaterThan(before));
     expect(api.callsOf('AuditLog').at(-1)!.variables).toEqual({
       limit: AUDIT_PAGE,
-      before: utcInputToIso('2026-11-02T08:00'),
+      before: '2026-11-02T08:01:00.000Z',
+      beforeId: null,
       since: utcInputToIso('2026-11-01T08:00'),
       actorId: 'key_1',
       action: 'leads.written',
@@ -125,17 +126,19 @@ describe('Audit log tab', () => {
 
   it('opens a link with its filters and pages, its times read as UTC', async () => {
     setUrl('?tab=audit&actor=r1&action=leads.written&from=2026-11-01T08%3A00Z&to=2026-11-28T08%3A00Z&page=2');
-    const api = installFakeAdminApi({ audit: (vars) => Array.from({ length: vars.before === '2026-11-28T08:00:00.000Z' ? AUDIT_PAGE : 3 }, (_, i) => auditEntry(i)) });
+    const api = installFakeAdminApi({ audit: (vars) => Array.from({ length: vars.before === '2026-11-28T08:01:00.000Z' ? AUDIT_PAGE : 3 }, (_, i) => auditEntry(i)) });
     renderWithSWR(<AuditTab />);
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(`${AUDIT_PAGE + 3} events shown`));
     expect(api.callsOf('AuditLog')[0]!.variables).toEqual({
       limit: AUDIT_PAGE,
-      before: '2026-11-28T08:00:00.000Z',
+      before: '2026-11-28T08:01:00.000Z',
+      beforeId: null,
       since: '2026-11-01T08:00:00.000Z',
       actorId: 'r1',
       action: 'leads.written',
     });
     expect(api.callsOf('AuditLog')[1]!.variables.before).toBe(auditEntry(AUDIT_PAGE - 1).at);
+    expect(api.callsOf('AuditLog')[1]!.variables.beforeId).toBe(auditEntry(AUDIT_PAGE - 1).id);
     expect(screen.getByRole('combobox', { name: 'Action' })).toHaveValue('leads.written');
     await waitFor(() => expect(screen.getByRole('combobox', { name: 'Actor' })).toHaveDisplayValue('Rex Rep'));
     expect(screen.getByLabelText('From (UTC)')).toHaveValue('2026-11-01T08:00');
@@ -166,7 +169,57 @@ describe('Audit log tab', () => {
     await user.click(screen.getByRole('button', { name: 'Load older events' }));
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(`${AUDIT_PAGE + 3} events shown`));
     expect(api.callsOf('AuditLog').at(-1)!.variables.before).toBe(auditEntry(AUDIT_PAGE - 1).at);
+    expect(api.callsOf('AuditLog').at(-1)!.variables.beforeId).toBe(auditEntry(AUDIT_PAGE - 1).id);
     expect(screen.queryByRole('button', { name: 'Load older events' })).toBeNull();
+  });
+
+  it('loads older events of the same time as the last one shown, each once, in order', async () => {
+    // More events of one moment than a page holds; the fake pages like the API (at, then id).
+    const at = '2026-11-27T12:00:00.123000+00:00';
+    const log = Array.from({ length: AUDIT_PAGE + 3 }, (_, i) => auditEntry(i, { at, id: `event-${999 - i}`, action: `test.e${i}` }));
+    const api = installFakeAdminApi({
+      audit: (vars) => {
+        const after = (e: (typeof log)[number]) =>
+          !vars.before || e.at < String(vars.before) || (e.at === vars.before && !!vars.beforeId && e.id < String(vars.beforeId));
+        return log.filter(after).slice(0, AUDIT_PAGE);
+      },
+    });
+    const user = userEvent.setup();
+    renderWithSWR(<AuditTab />);
+    await screen.findByRole('list', { name: 'Audit events' });
+    await user.click(screen.getByRole('button', { name: 'Load older events' }));
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(`${AUDIT_PAGE + 3} events shown`));
+    expect(api.callsOf('AuditLog').at(-1)!.variables).toMatchObject({ before: at, beforeId: log[AUDIT_PAGE - 1]!.id });
+    const shown = within(screen.getByRole('list', { name: 'Audit events' })).getAllByRole('listitem');
+    expect(shown.map((li) => li.querySelector('[data-action]')!.getAttribute('data-action'))).toEqual(log.map((e) => e.action));
+    expect(screen.queryByRole('button', { name: 'Load older events' })).toBeNull();
+  });
+
+  it('shows the events of the “To” minute: it asks for those before the next minute', async () => {
+    setUrl('?tab=audit');
+    const api = installFakeAdminApi();
+    const user = userEvent.setup();
+    renderWithSWR(<AuditTab />);
+    await screen.findByRole('list', { name: 'Audit events' });
+    await user.type(screen.getByLabelText('To (UTC)'), '2026-11-02T14:05');
+    await waitFor(() => expect(api.callsOf('AuditLog').at(-1)!.variables.before).toBe('2026-11-02T14:06:00.000Z'));
+    // The link and the field keep what was typed.
+    expect(new URLSearchParams(window.location.search).get('to')).toBe('2026-11-02T14:05Z');
+    expect(screen.getByLabelText('To (UTC)')).toHaveValue('2026-11-02T14:05');
+
+    // From and To of one minute: that minute's events, no complaint.
+    await user.type(screen.getByLabelText('From (UTC)'), '2026-11-02T14:05');
+    await waitFor(() => expect(api.callsOf('AuditLog').at(-1)!.variables.since).toBe('2026-11-02T14:05:00.000Z'));
+    expect(api.callsOf('AuditLog').at(-1)!.variables.before).toBe('2026-11-02T14:06:00.000Z');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('reads “To” as up to and including what it shows (minute, second or millisecond)', () => {
+    expect(utcInputEndToIso('2026-11-02T14:05')).toBe('2026-11-02T14:06:00.000Z');
+    expect(utcInputEndToIso('2026-12-31T23:59')).toBe('2027-01-01T00:00:00.000Z');
+    expect(utcInputEndToIso('2026-11-02T14:05:30')).toBe('2026-11-02T14:05:31.000Z');
+    expect(utcInputEndToIso('2026-11-02T14:05:30.250')).toBe('2026-11-02T14:05:30.251Z');
+    expect(utcInputEndToIso('')).toBeNull();
   });
 
   it('says when nothing matches', async () => {

@@ -20,10 +20,25 @@ export function utcInputToIso(value: string): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-function variablesFor(filters: AuditFilters, before: string | null): AuditLogQueryVariables {
+/**
+ * The moment right after a `datetime-local` value (read as UTC) as ISO 8601, or null: "To" includes
+ * the minute it shows (or the second, or the millisecond, when it shows those).
+ */
+export function utcInputEndToIso(value: string): string | null {
+  const start = utcInputToIso(value);
+  if (!start) return null;
+  const step = value.length > 19 ? 1 : value.length > 16 ? 1_000 : 60_000;
+  return new Date(Date.parse(start) + step).toISOString();
+}
+
+/** Where a page of older events starts: right after the last entry shown (its time, then id). */
+type AuditCursor = { at: string; id: string };
+
+function variablesFor(filters: AuditFilters, after: AuditCursor | null): AuditLogQueryVariables {
   return {
     limit: AUDIT_PAGE,
-    before: before ?? utcInputToIso(filters.to),
+    before: after ? after.at : utcInputEndToIso(filters.to),
+    beforeId: after ? after.id : null,
     since: utcInputToIso(filters.from),
     actorId: filters.actorId || null,
     action: filters.action || null,
@@ -47,16 +62,19 @@ export function AuditTab() {
   const filters = useMemo<AuditFilters>(() => ({ actorId, action, from, to }), [actorId, action, from, to]);
   const users = useSWR<AdminUsersQuery>('AdminUsers', () => gqlRequest<AdminUsersQuery>(ADMIN_USERS_QUERY), adminSWR);
   const keys = useSWR<ApiKeysQuery>('ApiKeys', () => gqlRequest<ApiKeysQuery>(API_KEYS_QUERY), adminSWR);
-  const badRange = !!filters.from && !!filters.to && filters.from >= filters.to;
+  const since = utcInputToIso(filters.from);
+  const until = utcInputEndToIso(filters.to);
+  const badRange = !!since && !!until && since >= until;
   const log = useSWRInfinite<AuditLogQuery>(
     (index: number, previous: AuditLogQuery | null) => {
       if (badRange) return null;
       if (index === 0) return ['AuditLog', filters, null];
       if (!previous || previous.auditLog.length < AUDIT_PAGE) return null;
-      return ['AuditLog', filters, previous.auditLog[previous.auditLog.length - 1]!.at];
+      const last = previous.auditLog[previous.auditLog.length - 1]!;
+      return ['AuditLog', filters, { at: last.at, id: last.id }];
     },
-    ([, f, before]: [string, AuditFilters, string | null]) =>
-      gqlRequest<AuditLogQuery, AuditLogQueryVariables>(AUDIT_LOG_QUERY, variablesFor(f, before)),
+    ([, f, after]: [string, AuditFilters, AuditCursor | null]) =>
+      gqlRequest<AuditLogQuery, AuditLogQueryVariables>(AUDIT_LOG_QUERY, variablesFor(f, after)),
     // Filters not shown yet load the URL's number of pages at once (fewer when the log ends).
     { ...adminSWR, revalidateFirstPage: false, initialSize: page },
   );
@@ -181,7 +199,7 @@ export function AuditTab() {
         </button>
         {badRange && (
           <p id={`${id}-range`} role="alert" className="text-sm text-red-800 sm:col-span-2 lg:col-span-5">
-            “From” must be before “To”.
+            “From” must not be after “To”.
           </p>
         )}
       </form>

@@ -12,7 +12,7 @@ export type AdminTab = (typeof ADMIN_TABS)[number];
 export interface AuditFilters {
   actorId: string;
   action: string;
-  /** `datetime-local` values, read as UTC ('' when not set). */
+  /** `datetime-local` values, read as UTC ('' when not set); `to` includes the minute it shows. */
   from: string;
   to: string;
 }

@@ -31,6 +31,7 @@ export function pendingInvitations(): Invitation[] {
 
 export function auditEntry(i: number, over: Partial<Entry> = {}): Entry {
   return {
+    id: `event-${i}`,
     action: 'user.updated',
     outcome: 'success',
     actorId: 'a1',

@@ -92,8 +92,9 @@ export const REVOKE_API_KEY_MUTATION = /* GraphQL */ `
 `;
 
 export const AUDIT_LOG_QUERY = /* GraphQL */ `
-  query AuditLog($limit: Int!, $before: DateTime, $since: DateTime, $actorId: String, $action: String) {
-    auditLog(limit: $limit, before: $before, since: $since, actorId: $actorId, action: $action) {
+  query AuditLog($limit: Int!, $before: DateTime, $beforeId: String, $since: DateTime, $actorId: String, $action: String) {
+    auditLog(limit: $limit, before: $before, beforeId: $beforeId, since: $since, actorId: $actorId, action: $action) {
+      id
       action
       outcome
       actorId

@@ -120,13 +120,14 @@ export type RevokeApiKeyMutation = { revokeApiKey: { keyId: string, isActive: bo
 export type AuditLogQueryVariables = Exact<{
   limit: number;
   before?: string | null | undefined;
+  beforeId?: string | null | undefined;
   since?: string | null | undefined;
   actorId?: string | null | undefined;
   action?: string | null | undefined;
 }>;
 
 
-export type AuditLogQuery = { auditActions: Array<string>, auditLog: Array<{ action: string, outcome: string, actorId: string | null, actorName: string | null, actorKind: string, at: string, requestId: string | null, details: string, fields: Array<{ name: string, value: string }> }> };
+export type AuditLogQuery = { auditActions: Array<string>, auditLog: Array<{ id: string, action: string, outcome: string, actorId: string | null, actorName: string | null, actorKind: string, at: string, requestId: string | null, details: string, fields: Array<{ name: string, value: string }> }> };
 
 export type AuditModelNotesQueryVariables = Exact<{ [key: string]: never; }>;
 
