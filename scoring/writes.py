@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-import bson
 from pymongo import UpdateOne
 
 from foundation.changes import publish
 from foundation.errors import ServiceUnavailable
 from models import Interaction
 from models.base import insert_new, lead_key, utcnow
+from scoring import feed_rows
 from scoring.attributes import (
     newer_attributes,
     set_at_from_doc,
@@ -200,48 +200,32 @@ async def write_leads(model: ReadModel, tenant_id: str, changes: Sequence[LeadCh
         index.upsert(records)
         index.take_writes(to_micros(now))
         model.stamps.note(tenant_id, records)
-    await announce(tenant_id, records, {lid: doc for lid, (_, doc) in inserted.items()})
+    await announce(tenant_id, records)
     if stuck:
         busy = f"{len(stuck)} lead(s) kept changing under this write; retry shortly"
         raise ConcurrentUpdateError(busy, retry_after=1)
     return len(records)
 
 
-async def announce(
-    tenant_id: str,
-    records: Sequence[LeadRecord],
-    stored: Mapping[str, Mapping[str, Any]] | None = None,
-) -> None:
-    """Tell the other replicas about written leads (``stored``: documents just inserted for some
-    of them, by lead id, sent as they are instead of being built again).
+async def announce(tenant_id: str, records: Sequence[LeadRecord]) -> None:
+    """Tell the other replicas about written leads.
 
-    The records travel as one BSON blob per entry, not as a list of sub-documents: FerretDB
-    converts every nested field of a document it stores, and 500 leads as sub-documents cost
-    ~120 ms per entry — a third of a CSV import's time. A blob is stored as it is.
+    The records travel as one BSON blob of rows per entry (scoring/feed_rows.py), not as a list
+    of sub-documents: FerretDB converts every nested field of a document it stores, and 500
+    leads as sub-documents cost ~120 ms per entry — a third of a CSV import's time. A blob is
+    stored as it is.
     """
-    known = stored or {}
     for start in range(0, len(records), FEED_BATCH):
-        docs = [
-            known.get(r.lead_id) or _feed_doc(r, tenant_id)
-            for r in records[start : start + FEED_BATCH]
-        ]
-        await publish(tenant_id, "leads", {"packed": bson.encode({"leads": docs})})
+        blob = feed_rows.pack(records[start : start + FEED_BATCH])
+        await publish(tenant_id, "leads", {"packed": blob})
 
 
 def records_from_feed(payload: Mapping[str, Any]) -> list[LeadRecord]:
     """The records a feed entry of kind `leads` carries (packed, or listed by older replicas)."""
     packed = payload.get("packed")
-    docs = bson.decode(packed)["leads"] if isinstance(packed, bytes) else payload.get("leads", [])
-    found = []
-    for doc in docs:
-        record = record_from_doc(doc)
-        if record is not None:
-            found.append(record)
-    return found
-
-
-def _feed_doc(record: LeadRecord, tenant_id: str) -> dict[str, Any]:
-    return {"_id": record.document_id(tenant_id), **record_to_doc(record, tenant_id)}
+    if isinstance(packed, bytes):
+        return feed_rows.unpack(packed)
+    return [r for doc in payload.get("leads", []) if (r := record_from_doc(doc)) is not None]
 
 
 Inserted = dict[str, tuple[LeadRecord, dict[str, Any]]]
