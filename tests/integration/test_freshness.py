@@ -598,3 +598,39 @@ async def test_the_sync_does_not_read_this_services_own_writes_again(client, mon
     assert [doc["leadId"] for doc in read] == ["lead-001", "lead-001"]  # its summary, then in full
     record = (await service.model.index(tenant_id)).get("lead-001")
     assert record is not None and record.email_opens == 9
+
+
+async def test_the_sync_takes_another_replicas_writes_from_the_feed_not_the_scan(
+    client, monkeypatch
+) -> None:
+    """A replica's sync applies the change feed before it scans: leads another replica (or an
+    import) wrote moments ago come from the feed, and the scan skips their moments; it read
+    them twice before (their summaries, then in full), at every scan of every replica."""
+    from server.background import FeedFollower, _sync
+
+    tenant_id = await _tenant(client)
+    writer, reader = ScoreService(ScoringConfig()), ScoreService(ScoringConfig())
+    assert len(await reader.index(tenant_id)) == 0
+    follower = FeedFollower(SimpleNamespace(scores=reader))  # type: ignore[arg-type]
+    await follower.poll()
+    await reader.model.sync_external()
+    monkeypatch.setattr("server.background.ORIGIN", "another-replica")
+    await writer.record_interactions(tenant_id, records(5))
+    read: list[dict] = []
+    real = Interaction.get_pymongo_collection()
+
+    class Recording:
+        def find(self, query: dict, *args, **kwargs):
+            async def documents():
+                async for doc in real.find(query, *args, **kwargs):
+                    read.append(doc)
+                    yield doc
+
+            return documents()
+
+    recording = SimpleNamespace(get_pymongo_collection=Recording)
+    monkeypatch.setattr(read_model, "Interaction", recording)
+    monkeypatch.setattr(changed_leads, "Interaction", recording)
+    assert await _sync(follower)() == 0
+    assert read == [], "the scan read what the feed carries"
+    assert len(await reader.index(tenant_id)) == 5
