@@ -94,18 +94,26 @@ def _record(row: Sequence[Any]) -> LeadRecord:
         email_opens=opens,
         website_visits=visits,
         time_spent=seconds,
-        last_us=last_us,
-        updated_us=updated_us,
+        last_us=_micros(last_us),
+        updated_us=int(updated_us),
         status=sys.intern(status),
         status_by=_interned(status_by),
-        status_us=status_us,
+        status_us=_micros(status_us),
         outcome=sys.intern(outcome),
-        outcome_us=outcome_us,
-        before=None if before is None else (before[0], before[1], before[2], before[3]),
+        outcome_us=_micros(outcome_us),
+        before=None if before is None else (before[0], before[1], before[2], _micros(before[3])),
         batches=tuple(sys.intern(batch) for batch in batches),
-        set_at=None if set_at is None else shared((set_at[0], set_at[1], set_at[2])),
-        stamps=tuple((name, at, event) for name, at, event in stamps),
+        set_at=None
+        if set_at is None
+        else shared((_micros(set_at[0]), _micros(set_at[1]), _micros(set_at[2]))),
+        stamps=tuple((name, int(at), event) for name, at, event in stamps),
     )
+
+
+def _micros(value: int | None) -> int | None:
+    # BSON's int64 comes back as bson.Int64, an int subclass 16 bytes larger: held for every
+    # lead of the index, that was 32 bytes a lead
+    return None if value is None else int(value)
 
 
 def _interned(value: str | None) -> str | None:
