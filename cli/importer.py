@@ -19,6 +19,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from foundation import heap
 from scoring.ingest import FieldError, InteractionRecord, validate_interaction
 from scoring.service import ScoreService
 
@@ -211,6 +212,19 @@ async def import_csv(
     With ``owners`` (user id, email or name, lower-cased -> user id), an owner column naming
     nobody of the tenant rejects its row instead of creating an orphan owner.
     """
+    with heap.batch_collections():
+        return await _import(path, tenant_id, scores, on_progress, mapping, owners, on_retry)
+
+
+async def _import(
+    path: Path,
+    tenant_id: str,
+    scores: ScoreService,
+    on_progress: Callable[[int], None] | None,
+    mapping: ColumnMap | None,
+    owners: Mapping[str, str] | None,
+    on_retry: Callable[[str], None] | None,
+) -> ImportReport:
     report = ImportReport()
     batch: list[InteractionRecord] = []
     # One batch is written while the next is read: the database and this process each have a
