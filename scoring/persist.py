@@ -74,14 +74,15 @@ class ScorePersister:
         if index is None or not lead_ids:
             return 0
         effective = self.model.config_of(tenant_id)
-        now_us = to_micros(utcnow())
+        now = utcnow()
+        now_us = to_micros(now)
         documents = []
         for lead_id in lead_ids:
             record = index.get(lead_id)
             if record is not None:
                 doc = score_document(
                     tenant_id,
-                    index.scored(record, now_us),
+                    index.scored(record, now_us, now),  # one datetime for the chunk
                     effective.version,
                     effective.fingerprint,
                 )
