@@ -24,6 +24,7 @@ class Principal:
     expires_at: datetime
     external: bool = False
     key_id: str | None = None
+    family_id: str | None = None  # the session (refresh-token family) of a local access token
 
     @property
     def is_ingest_key(self) -> bool:
@@ -95,6 +96,7 @@ def principal_for_claims(claims: Claims, role: str) -> Principal:
         jti=claims.jti,
         expires_at=claims.expires_at,
         external=claims.external,
+        family_id=claims.family_id,
     )
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from auth.directory import Directory
 from auth.tokens import Claims
 from models import RefreshFamily, RevokedToken
 
@@ -44,6 +45,34 @@ async def revoke_access_token(jti: str, expires_at: datetime) -> None:
     except (DuplicateKeyError, OperationFailure) as exc:
         if not is_duplicate(exc):  # a duplicate: a concurrent upsert inserted it first
             raise
+
+
+async def revoke_family(family_id: str, until: datetime, directory: Directory) -> None:
+    """Flag the family and insert a marker no concurrent rotation can overwrite.
+
+    FerretDB applies an update by rewriting the document, so a rotation racing this one could
+    write `revoked: false` back; the marker (outliving every token of the family) cannot be
+    lost that way, and refuses the family's access tokens at once on every replica.
+    """
+    await RefreshFamily.get_pymongo_collection().update_one(
+        {"_id": family_id}, {"$set": {"revoked": True}}
+    )
+    marker = family_marker(family_id)
+    await revoke_access_token(marker, until)
+    await directory.token_revoked(marker, until)
+
+
+async def revoke_families_of(
+    tenant_id: str, user_id: str, until: datetime, directory: Directory
+) -> int:
+    """Revoke every family of the user that may still hold a live token; how many were."""
+    query = {"tenantId": tenant_id, "userId": user_id, "expiresAt": {"$gte": datetime.now(UTC)}}
+    cursor = RefreshFamily.get_pymongo_collection().find(query, {"_id": 1})
+    family_ids = [str(doc["_id"]) async for doc in cursor]
+    pending = [f for f in family_ids if not directory.is_revoked(family_marker(f))]
+    for family_id in pending:
+        await revoke_family(family_id, until, directory)
+    return len(pending)
 
 
 async def purge_expired_revocations(now: datetime | None = None) -> int:

@@ -27,6 +27,8 @@ from auth.revocation import (
     is_duplicate,
     purge_expired_revocations,
     revoke_access_token,
+    revoke_families_of,
+    revoke_family,
     spend_refresh_token,
 )
 from auth.tokens import Claims, TokenCodec
@@ -154,17 +156,27 @@ class AuthService:
         return await self._issue(user, tenant.name, family.family_id, previous_jti=claims.jti)
 
     async def logout(self, refresh_token: str, access: Principal | None = None) -> None:
-        """Revoke the refresh family and, when given, the caller's access token."""
+        """End the session the refresh token names (its whole family); revoke the caller's
+        access token too when it belongs to that session, or when no readable refresh token
+        was given (a client holding another session's token must not sign its user out)."""
         try:
             claims = await self.codec.verify(refresh_token, typ="refresh")
         except Unauthenticated:
             claims = None
-        if claims is not None and claims.family_id:
-            await self._revoke_family(claims.family_id)
+        named = claims.family_id if claims is not None else None
+        if claims is not None and named:
+            await self._revoke_family(named)
             await record_event("logout", claims.tenant_id, claims.user_id)
-        if access is not None and not access.is_ingest_key:
+        if access is None or access.is_ingest_key:
+            return
+        if named is None or named == access.family_id:
             await revoke_access_token(access.jti, access.expires_at)
             await self.directory.token_revoked(access.jti, access.expires_at)
+
+    async def end_sessions(self, tenant_id: str, user_id: str) -> None:
+        """Revoke every session of a user (refresh families and their access tokens) for good."""
+        until = utcnow() + self.codec.refresh_ttl
+        await revoke_families_of(tenant_id, user_id, until, self.directory)
 
     async def authenticate(self, authorization: str | None) -> Principal:
         """The principal of a `Bearer` Authorization header, or Unauthenticated.
@@ -280,18 +292,7 @@ class AuthService:
         )
 
     async def _revoke_family(self, family_id: str) -> None:
-        """Flag the family and insert a marker no concurrent rotation can overwrite.
-
-        FerretDB applies an update by rewriting the document, so a rotation racing this one
-        could write `revoked: false` back; the marker (outliving every token of the family)
-        cannot be lost that way.
-        """
-        await RefreshFamily.get_pymongo_collection().update_one(
-            {"_id": family_id}, {"$set": {"revoked": True}}
-        )
-        marker, until = family_marker(family_id), utcnow() + self.codec.refresh_ttl
-        await revoke_access_token(marker, until)
-        await self.directory.token_revoked(marker, until)  # its access tokens stop at once
+        await revoke_family(family_id, utcnow() + self.codec.refresh_ttl, self.directory)
 
     async def _create_tenant(self, name: str) -> Tenant:
         tenant_id = uuid.uuid4().hex

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from auth.directory import Directory
-from auth.service import Principal
+from auth.service import AuthService, Principal
 from foundation.audit import record_event
 from foundation.errors import BadInput, Forbidden, NotFound, field_error
-from models import RefreshFamily, Role, User
+from models import Role, User
 
 
 async def list_users(actor: Principal) -> list[User]:
@@ -24,9 +23,13 @@ async def update_user(
     *,
     role: str | None = None,
     is_active: bool | None = None,
-    directory: Directory | None = None,
+    auth: AuthService,
 ) -> User:
-    """Change a user's role or active flag; another tenant's user is simply not found."""
+    """Change a user's role or active flag; another tenant's user is simply not found.
+
+    A deactivation also ends every session of the user, so reactivating them does not bring a
+    token issued before back (a role change needs nothing: the role is read from the directory).
+    """
     _require_admin(actor)
     changes = _changes(role, is_active)
     user = await _user_of_tenant(actor.tenant_id, user_id)
@@ -34,20 +37,12 @@ async def update_user(
     if "role" in changes and user.external:
         raise Forbidden("this user's role is managed by the identity provider")
     await User.get_pymongo_collection().update_one({"_id": user.user_id}, {"$set": changes})
-    if directory is not None:
-        await directory.user_changed(userId=user.user_id)
+    await auth.directory.user_changed(userId=user.user_id)
     if changes.get("isActive") is False:
-        await revoke_sessions(user)
+        await auth.end_sessions(user.tenant_id, user.user_id)
     details = _audit_details(user, changes)
     await record_event("user.updated", actor.tenant_id, actor.user_id, details)
     return await _user_of_tenant(actor.tenant_id, user_id)
-
-
-async def revoke_sessions(user: User) -> None:
-    """Revoke every refresh-token family of the user (their access tokens die with isActive)."""
-    await RefreshFamily.get_pymongo_collection().update_many(
-        {"tenantId": user.tenant_id, "userId": user.user_id}, {"$set": {"revoked": True}}
-    )
 
 
 def _require_admin(actor: Principal) -> None:

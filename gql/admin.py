@@ -212,6 +212,6 @@ class AdminMutation(AccessMutation):
             user_id,
             role=role.value if role else None,
             is_active=is_active,
-            directory=info.context.services.auth.directory,
+            auth=info.context.services.auth,
         )
         return ManagedUser.from_model(user)
