@@ -7,6 +7,10 @@ a document can produce: each field costs 1 plus its selections, and a field whos
 argument sets (`limit`, `days`) multiplies its selections (and itself, for a list of scalars) by
 that size. A literal argument counts as given (within its maximum), a variable as the largest
 value the field accepts, an omitted one as its default. Fragments count where they are spread.
+
+Some fields return little but walk every lead of the tenant (QA s21 M2: 30 aliases of
+`leads(limit: 1, filter: {movedUpDays: N}) { totalCount }` counted 60 and held a worker 0.5 s at
+20k leads): each counts `TENANT_SCAN` besides what it returns.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    BooleanValueNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -23,9 +28,12 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
+    ValueNode,
     VariableNode,
 )
 
@@ -43,6 +51,14 @@ SIZED: Mapping[str, tuple[str, int, int]] = {
     "history": ("days", 30, MAX_DAYS),
     "sparkline": ("days", 30, MAX_DAYS),
 }
+# What a field that walks every lead of the tenant counts besides its values. At 100k leads such a
+# walk holds the event loop ~60-90 ms (a movedUpDays filter, a model preview: QA s21 M2 measured
+# 13-18 ms at 20k), about what producing 40 000 values does (1-2 us each). The dashboard's view has
+# two (its `leads` and `scoreDistribution` take the filter as a variable, which may hold
+# movedUpDays): ~93 000 of the default limit of 200 000, which five such fields exceed.
+TENANT_SCAN = 40_000
+# Fields that always do: a model's preview, backtest and report score every (closed) lead.
+SCANS_ALWAYS = frozenset({"previewScoringConfig", "backtestScoringConfig", "modelReport"})
 
 
 def document_cost(
@@ -62,6 +78,7 @@ def document_cost(
         if isinstance(node, FieldNode):
             inner = document_cost(node.selection_set, fragments, seen, known)
             total += 1 + _size(node) * max(inner, 1 if node.name.value in SIZED else 0)
+            total += TENANT_SCAN if _scans_tenant(node) else 0
         elif isinstance(node, InlineFragmentNode):
             total += document_cost(node.selection_set, fragments, seen, known)
         elif isinstance(node, FragmentSpreadNode):
@@ -123,6 +140,35 @@ def _size(node: FieldNode) -> int:
     return default
 
 
+def _scans_tenant(node: FieldNode) -> bool:
+    """Whether the field's resolver walks every lead of the tenant: a model's preview, backtest or
+    report, a `movedUpDays` filter (a filter given as a variable may hold one), a refresh of every
+    lead's score (`leads(refresh: true)`, `refreshScores` without lead ids)."""
+    name = node.name.value
+    if name in SCANS_ALWAYS:
+        return True
+    given = {argument.name.value: argument.value for argument in node.arguments or ()}
+    if name in ("leads", "scoreDistribution") and _moves_up(given.get("filter")):
+        return True
+    if name == "leads":
+        refresh = given.get("refresh")
+        return isinstance(refresh, VariableNode) or (
+            isinstance(refresh, BooleanValueNode) and refresh.value
+        )
+    if name == "refreshScores":
+        return isinstance(given.get("leadIds", NullValueNode()), NullValueNode | VariableNode)
+    return False
+
+
+def _moves_up(value: ValueNode | None) -> bool:
+    if isinstance(value, ObjectValueNode):
+        return any(
+            field.name.value == "movedUpDays" and not isinstance(field.value, NullValueNode)
+            for field in value.fields
+        )
+    return isinstance(value, VariableNode)
+
+
 def cost_limit_rule(max_cost: int) -> type[ASTValidationRule]:
     """A validation rule refusing operations whose estimated cost exceeds ``max_cost``."""
 
@@ -139,7 +185,9 @@ def cost_limit_rule(max_cost: int) -> type[ASTValidationRule]:
                     GraphQLError(
                         f"'{name}' would produce about {cost} values, more than the limit of "
                         f"{max_cost} (GRAPHQL_MAX_COST): ask for fewer leads (limit), fewer days "
-                        "of history, or fewer aliases per request",
+                        "of history, or fewer aliases per request; a field that walks the whole "
+                        "tenant (a movedUpDays filter, a model preview, backtest or report, a "
+                        f"refresh of every score) counts {TENANT_SCAN}",
                         node,
                     )
                 )

@@ -3,14 +3,21 @@ validation (errors, no data, nothing executed)."""
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 from graphql import get_introspection_query
 
 from gql.schema import build_schema
-from tests.conftest import graphql, make_settings, register_tenant
+from tests.conftest import graphql, ingest, make_settings, register_tenant
+from tests.integration.test_graphql import interaction
+from tests.unit.test_graphql_cost import frontend_operations, moved_up_aliases
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from bench_tools import dashboard_view  # reads frontend/src/api/operations.ts
 
 # Every `fields { type { fields ...` level is another walk over the whole schema.
 CYCLIC_INTROSPECTION = """
@@ -191,3 +198,101 @@ async def test_fragments_that_double_at_each_step_are_refused_at_once(client, co
         assert "selections once its fragments are spread" in error["message"]
     body = await graphql(client, doubling_fragments(8))  # 512 selections: validated as usual
     assert "fragments are spread" not in str(body)
+
+
+PREVIEW_INPUT = {
+    "weights": {"emailOpens": 0.1, "websiteVisits": 0.1, "timeSpent": 0.8},
+    "caps": {"emailOpens": 20, "websiteVisits": 10, "timeSpent": 600},
+    "halfLifeDays": 3,
+    "thresholds": {"hot": 70, "warm": 40},
+}
+
+
+def previews(aliases: int) -> str:
+    """`aliases` previews of a model, each scoring every lead of the tenant (QA s21 M2)."""
+    one = "previewScoringConfig(input: $input, limit: 1) { total }"
+    body = " ".join(f"p{n}: {one}" for n in range(aliases))
+    return f"mutation($input: ScoringConfigInput!) {{ {body} }}"
+
+
+def counted(monkeypatch: Any, module: Any, name: str) -> list[int]:
+    """Calls of ``module.name`` from now on (it still runs)."""
+    calls: list[int] = []
+    original = getattr(module, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return calls
+
+
+async def refused_quickly(
+    client: httpx.AsyncClient,
+    commands: Any,
+    query: str,
+    token: str,
+    variables: dict[str, Any] | None = None,
+) -> None:
+    """Refused by the cost rule at once, before any database command or resolver."""
+    before, started = commands.snapshot(), time.perf_counter()
+    body = await graphql(client, query, variables, token)
+    assert time.perf_counter() - started < 1.0
+    assert commands.snapshot() - before == {}
+    assert body.get("data") is None and len(body["errors"]) == 1, body
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "more than the limit of 200000 (GRAPHQL_MAX_COST)" in error["message"]
+    assert "walks the whole tenant" in error["message"]
+
+
+async def test_aliases_of_a_moved_up_filter_are_refused_before_they_run(
+    client, commands, monkeypatch
+):
+    """QA s21 M2: 30 aliases of a one-lead count filtered by movedUpDays (cost 60 before) each
+    walked every lead: 0.5 s of a worker at 20k leads. Now they count as 30 scans, over the limit,
+    and none runs; one such count is served."""
+    import scoring.service
+
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [interaction(f"m-{n}", n, n, 60 * n) for n in range(5)])
+    calls = counted(monkeypatch, scoring.service, "moved_up_now")
+    body = await graphql(client, moved_up_aliases(1), token=tenant.token)
+    assert "errors" not in body and body["data"]["a1"]["totalCount"] == 0, body
+    assert len(calls) == 1  # the count walked the tenant once
+    await refused_quickly(client, commands, moved_up_aliases(30), tenant.token)
+    assert len(calls) == 1
+
+
+async def test_aliases_of_a_model_preview_are_refused_before_they_run(
+    client, commands, monkeypatch
+):
+    """QA s21 M2: 30 previews in one mutation each scored every lead (0.4 s at 20k leads)."""
+    import gql.model
+
+    tenant = await register_tenant(client)
+    calls = counted(monkeypatch, gql.model, "preview")
+    body = await graphql(client, previews(1), {"input": PREVIEW_INPUT}, tenant.token)
+    assert "errors" not in body, body
+    assert len(calls) == 1
+    await refused_quickly(client, commands, previews(30), tenant.token, {"input": PREVIEW_INPUT})
+    assert len(calls) == 1
+
+
+async def test_the_dashboard_and_model_page_operations_are_served(client):
+    """The frontend's own documents, as it sends them, fit the limit: the dashboard's one-request
+    view filtered by movedUpDays (two tenant scans), and the model page's report and preview."""
+    tenant = await register_tenant(client)
+    await ingest(client, tenant, [interaction(f"d-{n}", n, n, 60 * n) for n in range(5)])
+    operations = frontend_operations()
+    view = dashboard_view()
+    view["variables"] |= {"filter": {"movedUpDays": 7}, "withMe": True}
+    requests = [
+        (view["query"], view["variables"]),
+        (operations["MODEL_REPORT_QUERY"], {"windowDays": 90}),
+        (operations["PREVIEW_MODEL_MUTATION"], {"input": PREVIEW_INPUT, "limit": 50}),
+    ]
+    for query, variables in requests:
+        body = await graphql(client, query, variables, tenant.token)
+        assert "errors" not in body, body
