@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 from pydantic_core import PydanticCustomError
 
 from foundation.input_rules import (
@@ -33,7 +33,10 @@ from foundation.input_rules import (
     MIN_SCORE,
     NUMBER,
     SORTS,
+    TEXT_MESSAGE,
+    TEXT_PATTERN,
     TRUE_WORDS,
+    is_text,
 )
 from scoring.history_window import WINDOW as HISTORY_WINDOW_DAYS
 
@@ -78,7 +81,18 @@ def _query_number(value: Any) -> Any:
     raise PydanticCustomError("float_parsing", "must be a number")
 
 
+def _query_text(value: str) -> str:
+    """Text by the shared rule: `?ownerId=%00` was echoed in `meta.ownerId`."""
+    if not is_text(value):
+        raise PydanticCustomError("text", TEXT_MESSAGE)
+    return value
+
+
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
+# the pattern tells clients (and the fuzzer) the rule; `_query_text` words the refusal
+QueryText = Annotated[
+    str, AfterValidator(_query_text), Field(json_schema_extra={"pattern": TEXT_PATTERN})
+]
 QueryInt = Annotated[int, BeforeValidator(_query_int)]
 MinScore = Annotated[
     float,
@@ -110,14 +124,14 @@ class LeadsQuery(_Wire):
     min_score: MinScore | None = Field(
         None, alias="minScore", description="Only leads scoring at least this"
     )
-    owner_id: str | None = Field(
+    owner_id: QueryText | None = Field(
         None,
         alias="ownerId",
         min_length=1,
         max_length=MAX_ID_LENGTH,
         description="Only this owner's leads",
     )
-    search: str | None = Field(
+    search: QueryText | None = Field(
         None, max_length=MAX_SEARCH_LENGTH, description="Text in the lead's name, email or id"
     )
     status: Literal["new", "contacted", "qualified", "disqualified"] | None = Field(

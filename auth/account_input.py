@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from auth.passwords import check_password_policy
 from foundation.errors import BadInput, field_error
-from foundation.input_rules import MAX_NAME_LENGTH, is_email
+from foundation.input_rules import MAX_NAME_LENGTH, TEXT_MESSAGE, is_email, is_text
 from models import Role
 
 T = TypeVar("T")
@@ -22,13 +22,16 @@ def normalise_email(email: object, *, strict: bool = True) -> str:
 
 
 def require_text(field_name: str, value: object, max_length: int) -> str:
-    """The trimmed text; a 400 naming the field when empty or longer than ``max_length``."""
+    """The trimmed text; a 400 naming the field when empty, longer than ``max_length`` or not
+    text (a control, bidi or zero-width character: the shared rule of ``is_text``)."""
     text = value.strip() if isinstance(value, str) else ""
     if not text or len(text) > max_length:
         raise BadInput(
             f"invalid {field_name}",
             [field_error(field_name, f"required, at most {max_length} characters")],
         )
+    if not is_text(text):
+        raise BadInput(f"invalid {field_name}", [field_error(field_name, TEXT_MESSAGE)])
     return text
 
 

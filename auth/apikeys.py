@@ -13,8 +13,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from auth.account_input import require_text
 from foundation.audit import record_event
-from foundation.errors import BadInput, Conflict, NotFound, Unauthenticated, field_error
+from foundation.errors import Conflict, NotFound, Unauthenticated, field_error
 from models import ApiKey, Tenant
 from models.base import utcnow
 
@@ -113,9 +114,4 @@ async def verify_key(secret: str) -> ApiKey:
 
 
 def _checked_name(name: str) -> str:
-    text = (name or "").strip()
-    if not text or len(text) > MAX_NAME:
-        raise BadInput(
-            "invalid name", [field_error("name", f"required, at most {MAX_NAME} characters")]
-        )
-    return text
+    return require_text("name", name, MAX_NAME)

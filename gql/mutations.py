@@ -61,7 +61,10 @@ class Mutation:
         session = await info.context.services.auth.refresh(refresh_token)
         return AuthPayload.from_session(session)
 
-    @strawberry.mutation(description="Revoke a session (and the caller's access token)")
+    @strawberry.mutation(
+        description="End the session the refresh token names (and the caller's access token "
+        "when it is that session's, or when no refresh token is readable)"
+    )
     async def logout(self, info: strawberry.Info, refresh_token: str) -> bool:
         context = info.context
         await context.limit_by_address()

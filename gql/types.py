@@ -15,6 +15,7 @@ from graphql import GraphQLError, StringValueNode, ValueNode
 from api.wire import iso
 from auth.directory import Account
 from auth.service import Session
+from foundation.input_rules import parse_iso_datetime
 from models import User as UserDocument
 from scoring.history_window import ScoreHistory
 
@@ -283,8 +284,8 @@ def _parse_datetime(value: object) -> datetime:
     """A DateTime variable's value; a GraphQLError (BAD_USER_INPUT) when it is not one."""
     if not isinstance(value, str):
         raise GraphQLError(_NOT_A_DATETIME)
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    try:  # the REST and import parser: a NUL after the time is not read as the end
+        parsed = parse_iso_datetime(value)
     except ValueError:
         raise GraphQLError(_NOT_A_DATETIME) from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from foundation.audit import record_event
 from foundation.errors import BadInput, Conflict, NotFound, field_error
+from foundation.input_rules import TEXT_MESSAGE, is_text
 from foundation.model_rules import (
     ScoringConfigError,
     check_caps,
@@ -60,6 +61,8 @@ def checked_model(
         errors.append(field_error("note", "is required: say why the model changes"))
     elif len(text) > MAX_NOTE:
         errors.append(field_error("note", f"must be at most {MAX_NOTE} characters"))
+    elif not is_text(text, multiline=True):
+        errors.append(field_error("note", TEXT_MESSAGE))
     if errors:
         fields = ", ".join(e["field"] for e in errors)
         raise coded_error(BadInput(f"invalid {fields}", errors))
@@ -170,6 +173,8 @@ class VersionMutation:
     ) -> ScoringConfig:
         text = (note or "").strip()
         errors = [] if text else [field_error("note", "is required: say why")]
+        if text and not is_text(text, multiline=True):
+            errors.append(field_error("note", TEXT_MESSAGE))
         if version < 1:
             errors.append(field_error("version", "must be 1 or more"))
         if errors:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from foundation.input_rules import is_text
+from foundation.input_rules import TEXT_MESSAGE, is_text
 from models.base import insert_new, utcnow
 from scoring.ingest import MAX_ID_LENGTH, FieldError, parse_datetime, validate_interaction
 from scoring.writes import EventDelta
@@ -139,7 +139,7 @@ def _text(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> str | 
         errors.append(FieldError(name, f"must be at most {MAX_ID_LENGTH} characters"))
         return None
     if not is_text(value):
-        errors.append(FieldError(name, "must be valid text"))
+        errors.append(FieldError(name, TEXT_MESSAGE))
         return None
     return value
 

@@ -9,18 +9,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from foundation.input_rules import (
+    DATE_TIME_MESSAGE,
     MAX_COUNT,
     MAX_EMAIL_LENGTH,
     MAX_NAME_LENGTH,
     NUMBER,
+    TEXT_MESSAGE,
     is_email,
     is_text,
+    parse_iso_datetime,
 )
 from foundation.input_rules import (
     MAX_ID_LENGTH as MAX_ID_LENGTH,  # scoring/events.py imports it here
 )
 
 COUNT_FIELDS = ("emailOpens", "websiteVisits", "timeSpent")
+# a CRM's names may hold a tab or a line break (a pasted signature): kept, as ever; ids may not
+_FREE_TEXT = frozenset({"leadName", "company"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +92,8 @@ def _text(
     if len(value) > max_length:
         errors.append(FieldError(name, f"must be at most {max_length} characters"))
         return None
-    if not is_text(value):
-        errors.append(FieldError(name, "must be text (no NUL characters or lone surrogates)"))
+    if not is_text(value, multiline=name in _FREE_TEXT):
+        errors.append(FieldError(name, TEXT_MESSAGE))
         return None
     return value
 
@@ -129,7 +134,13 @@ def _count(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> float
 
 
 def parse_datetime(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> datetime | None:
-    """An ISO 8601 field as UTC (millisecond precision), None when absent; errors name it."""
+    """An ISO 8601 field as UTC (millisecond precision), None when absent; errors name it.
+
+    The spellings are `parse_iso_datetime`'s: RFC 3339's `t` and `z`, a decimal comma
+    (`…:00,5Z`) and hours alone (`T10Z`) are ISO 8601 and read; a NUL or any other control or
+    format character (CPython's parser stopped at a NUL and dropped what followed), an empty
+    fraction (`…:00.Z`) and a fraction of an hour or a minute (which Python misreads) are refused.
+    """
     value = raw.get(name)
     if value is None or value == "":
         return None
@@ -137,13 +148,12 @@ def parse_datetime(raw: Mapping[str, Any], name: str, errors: list[FieldError]) 
         parsed = value
     elif isinstance(value, str):
         try:
-            text = value.strip()  # RFC 3339 allows a lower-case "z" too
-            parsed = datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)
+            parsed = parse_iso_datetime(value)
         except ValueError:
-            errors.append(FieldError(name, "must be an ISO 8601 date-time"))
+            errors.append(FieldError(name, DATE_TIME_MESSAGE))
             return None
     else:
-        errors.append(FieldError(name, "must be an ISO 8601 date-time"))
+        errors.append(FieldError(name, DATE_TIME_MESSAGE))
         return None
     try:
         aware = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

@@ -96,3 +96,58 @@ def test_an_rfc_3339_moment_is_read_with_either_case_of_z(text: str) -> None:
     errors: list[FieldError] = []
     moment = parse_datetime({"at": text}, "at", errors)
     assert errors == [] and moment == datetime(2026, 11, 30, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-30T10:00:00Z\x00\x00\x00evil",
+        "2026-11-30T10:00:00\x00",
+        "2026-11-30T10:00:00.Z",
+        "2026-11-30T10:00:00Z\u200b",
+    ],
+)
+def test_a_date_time_followed_by_nul_or_an_empty_fraction_is_refused(text: str) -> None:
+    """CPython's fromisoformat stopped reading at a NUL: the date was taken and the rest ignored
+    (API QA s21 L1)."""
+    errors: list[FieldError] = []
+    assert parse_datetime({"occurredAt": text}, "occurredAt", errors) is None
+    assert errors == [FieldError("occurredAt", "must be an ISO 8601 date-time")]
+    outcome = validate_interaction(GOOD | {"lastActivityAt": text})
+    assert fields(outcome) == {"lastActivityAt"}
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-11-30T10:00:00,5Z", "2026-11-30T10Z", "2026-11-30t10:00:00Z"]
+)
+def test_looser_iso_8601_spellings_are_still_read(text: str) -> None:
+    errors: list[FieldError] = []
+    moment = parse_datetime({"at": text}, "at", errors)
+    assert errors == [] and moment is not None and moment.hour == 10
+
+
+@pytest.mark.parametrize("field", ["leadId", "leadName", "ownerId", "company"])
+@pytest.mark.parametrize("char", ["\x00", "\u202e", "\u200b", "\ufeff", "\x07"])
+def test_lead_text_fields_refuse_control_and_format_characters(field: str, char: str) -> None:
+    outcome = validate_interaction(GOOD | {field: f"a{char}b"})
+    assert not isinstance(outcome, InteractionRecord)
+    assert [e.field for e in outcome] == [field]
+    assert "must be text" in outcome[0].message
+
+
+@pytest.mark.parametrize("char", ["\t", "\n", "\r\n"])
+def test_names_keep_tabs_and_line_breaks_and_ids_refuse_them(char: str) -> None:
+    """A CRM's name or company may hold a pasted line break: the row is kept, as it always was."""
+    kept = validate_interaction(GOOD | {"leadName": f"a{char}b", "company": f"c{char}d"})
+    assert isinstance(kept, InteractionRecord) and kept.values["leadName"] == f"a{char}b"
+    for field in ("leadId", "ownerId"):
+        assert fields(validate_interaction(GOOD | {field: f"a{char}b"})) == {field}
+
+
+def test_a_lead_name_may_hold_an_emoji_sequence() -> None:
+    outcome = validate_interaction(GOOD | {"leadName": "Ana 👩\u200d💻"})
+    assert isinstance(outcome, InteractionRecord) and outcome.values["leadName"] == "Ana 👩\u200d💻"
+
+
+def test_a_lead_email_with_a_zero_width_joiner_is_refused() -> None:
+    assert fields(validate_interaction(GOOD | {"leadEmail": "a\u200d@b.co"})) == {"leadEmail"}
