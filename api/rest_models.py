@@ -210,7 +210,13 @@ class TokenBody(_Wire):
 
 
 class RefreshScoresBody(_Wire):
-    """`POST /leads/scoring/refresh`: some leads, or every lead when `leadIds` is absent."""
+    """`POST /leads/scoring/refresh`: some leads, or every lead when `leadIds` is absent.
+
+    An unknown field is refused: a misspelt `leadId` read as absent refreshed the whole tenant."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_by_alias=True, validate_by_name=False, frozen=True
+    )
 
     lead_ids: list[LeadId] | None = Field(None, alias="leadIds", max_length=MAX_LEAD_IDS)
 

@@ -445,3 +445,16 @@ async def test_two_authorization_headers_are_refused(client):
         response = await client.get("/leads/scoring", headers=headers)
         _assert_standard_error(response, 400, "Authorization")
     assert (await client.get("/leads/scoring", headers=tenant.headers)).status_code == 200
+
+
+async def test_a_misspelt_refresh_field_is_refused_not_read_as_every_lead(client):
+    """`{"leadId": [...]}` (for `leadIds`) refreshed the whole tenant (API QA s21 L4)."""
+    manager = await register_tenant(client)
+    typo = await client.post(
+        "/leads/scoring/refresh", json={"leadId": ["lead-1"]}, headers=manager.headers
+    )
+    _assert_standard_error(typo, 400, "leadId")
+    extra = await client.post(
+        "/leads/scoring/refresh", json={"leadIds": None, "x": 1}, headers=manager.headers
+    )
+    _assert_standard_error(extra, 400, "x")
