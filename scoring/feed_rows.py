@@ -21,6 +21,11 @@ from scoring.index_types import OWN_KEY, LeadRecord
 from scoring.records import record_from_doc
 
 ROWS = "rows"  # the blob's key for rows (earlier versions: "leads", interaction documents)
+# The feed entries' kind: earlier versions wrote "leads" (documents) and fail on a blob of rows,
+# so rows travel under a kind they pass over (their external sync finds those leads, ~5 s)
+# instead of stopping their poll at each such entry during a rolling upgrade.
+KIND = "leadRows"
+KINDS = frozenset({KIND, "leads"})  # what a replica applies
 
 
 def pack(records: Sequence[LeadRecord]) -> bytes:

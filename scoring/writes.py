@@ -217,7 +217,7 @@ async def announce(tenant_id: str, records: Sequence[LeadRecord]) -> None:
     """
     for start in range(0, len(records), FEED_BATCH):
         blob = feed_rows.pack(records[start : start + FEED_BATCH])
-        await publish(tenant_id, "leads", {"packed": blob})
+        await publish(tenant_id, feed_rows.KIND, {"packed": blob})
 
 
 def records_from_feed(payload: Mapping[str, Any]) -> list[LeadRecord]:

@@ -15,6 +15,7 @@ from foundation import heap
 from foundation.changes import ORIGIN, ChangeEntry, entries_since, payload_of, purge_feed
 from models import Tenant
 from models.base import utcnow
+from scoring import feed_rows
 from scoring.writes import records_from_feed
 from server.leases import acquire_lease
 
@@ -54,7 +55,7 @@ class FeedFollower:
 
     async def _apply(self, entry: ChangeEntry) -> None:
         scores = self.services.scores
-        if entry.kind == "leads" and entry.tenant_id:
+        if entry.kind in feed_rows.KINDS and entry.tenant_id:
             if scores.model.loaded(entry.tenant_id) is None:
                 # not in memory here: nothing to apply, and a build reads the database (a 100k
                 # import made every replica fetch and decode all of it for nothing)

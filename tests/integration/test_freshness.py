@@ -478,7 +478,9 @@ async def test_large_feed_payloads_live_beside_the_feed_and_are_purged_with_it(c
     tenant_id = await _tenant(client)
     since = utcnow() - timedelta(seconds=1)
     await ScoreService(ScoringConfig()).record_interactions(tenant_id, records(300))
-    mine = [e for e in await entries_since(since) if e.tenant_id == tenant_id and e.kind == "leads"]
+    mine = [
+        e for e in await entries_since(since) if e.tenant_id == tenant_id and e.kind == "leadRows"
+    ]
     assert len(mine) == 1 and set(mine[0].payload) == {"payloadRef"}  # the feed entry stays small
     payload = await payload_of(mine[0])
     assert payload is not None and len(payload["packed"]) > 16_384
@@ -634,3 +636,27 @@ async def test_the_sync_takes_another_replicas_writes_from_the_feed_not_the_scan
     assert await _sync(follower)() == 0
     assert read == [], "the scan read what the feed carries"
     assert len(await reader.index(tenant_id)) == 5
+
+
+async def test_an_entry_of_an_earlier_version_is_still_applied(client, monkeypatch) -> None:
+    """Replicas of an earlier version announce leads as interaction documents under the kind
+    `leads` (this one writes rows under `leadRows`, which those pass over): both are applied."""
+    import bson
+
+    from foundation.changes import publish
+    from models.base import lead_key
+    from scoring.records import record_to_doc
+    from server.background import FeedFollower
+
+    tenant_id = await _tenant(client)
+    reader = ScoreService(ScoringConfig())
+    assert len(await reader.index(tenant_id)) == 0
+    follower = FeedFollower(SimpleNamespace(scores=reader))  # type: ignore[arg-type]
+    await follower.poll()
+    monkeypatch.setattr("server.background.ORIGIN", "another-replica")
+    old = scoring_index.LeadRecord.new("old-1", name="Old", email_opens=4, updated_us=1)
+    doc = {"_id": lead_key(tenant_id, "old-1"), **record_to_doc(old, tenant_id)}
+    await publish(tenant_id, "leads", {"packed": bson.encode({"leads": [doc]})})
+    assert await follower.poll() == 1
+    record = (await reader.index(tenant_id)).get("old-1")
+    assert record is not None and record.email_opens == 4
