@@ -561,6 +561,26 @@ async def test_the_first_sync_after_a_build_reads_only_what_changed(
     assert queries[1]["leadId"] == {"$in": ["crm-after"]}, queries
 
 
+def _record_sync_reads(monkeypatch) -> list[dict]:
+    """The interaction documents the external sync reads from now on (its finds, recorded)."""
+    real = Interaction.get_pymongo_collection()
+    read: list[dict] = []
+
+    class Recording:
+        def find(self, query: dict, *args, **kwargs):
+            async def documents():
+                async for doc in real.find(query, *args, **kwargs):
+                    read.append(doc)
+                    yield doc
+
+            return documents()
+
+    recording = SimpleNamespace(get_pymongo_collection=Recording)
+    monkeypatch.setattr(read_model, "Interaction", recording)
+    monkeypatch.setattr(changed_leads, "Interaction", recording)
+    return read
+
+
 async def test_the_sync_does_not_read_this_services_own_writes_again(client, monkeypatch) -> None:
     """Leads written through the service are in its index as stored, at the moments of its
     writes: the sync reads the time between those moments only, so none of them (under an event
@@ -574,22 +594,7 @@ async def test_the_sync_does_not_read_this_services_own_writes_again(client, mon
         await service.record_interactions(tenant_id, records(3))
         await asyncio.sleep(0.002)
     real = Interaction.get_pymongo_collection()
-    read: list[dict] = []
-
-    class Recording:
-        def find(self, query: dict, *args, **kwargs):
-            cursor = real.find(query, *args, **kwargs)
-
-            async def documents():
-                async for doc in cursor:
-                    read.append(doc)
-                    yield doc
-
-            return documents()
-
-    recording = SimpleNamespace(get_pymongo_collection=Recording)
-    monkeypatch.setattr(read_model, "Interaction", recording)
-    monkeypatch.setattr(changed_leads, "Interaction", recording)
+    read = _record_sync_reads(monkeypatch)
     assert await service.model.sync_external() == 0
     assert read == [], "no document the service wrote is read again"
     await real.update_one(
@@ -618,21 +623,7 @@ async def test_the_sync_takes_another_replicas_writes_from_the_feed_not_the_scan
     await reader.model.sync_external()
     monkeypatch.setattr("server.background.ORIGIN", "another-replica")
     await writer.record_interactions(tenant_id, records(5))
-    read: list[dict] = []
-    real = Interaction.get_pymongo_collection()
-
-    class Recording:
-        def find(self, query: dict, *args, **kwargs):
-            async def documents():
-                async for doc in real.find(query, *args, **kwargs):
-                    read.append(doc)
-                    yield doc
-
-            return documents()
-
-    recording = SimpleNamespace(get_pymongo_collection=Recording)
-    monkeypatch.setattr(read_model, "Interaction", recording)
-    monkeypatch.setattr(changed_leads, "Interaction", recording)
+    read = _record_sync_reads(monkeypatch)
     assert await _sync(follower)() == 0
     assert read == [], "the scan read what the feed carries"
     assert len(await reader.index(tenant_id)) == 5
