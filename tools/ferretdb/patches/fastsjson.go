@@ -333,23 +333,15 @@ func isNumber(data []byte) bool {
 	case i < n && data[i] == '0':
 		i++
 	case i < n && data[i] >= '1' && data[i] <= '9':
-		for i < n && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
+		i = skipDigits(data, i)
 	default:
 		return false
 	}
 
 	if i < n && data[i] == '.' {
-		i++
-		start := i
-
-		for i < n && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
-
-		if i == start {
-			return false
+		start := i + 1
+		if i = skipDigits(data, start); i == start {
+			return false // a fraction needs a digit
 		}
 	}
 
@@ -360,17 +352,21 @@ func isNumber(data []byte) bool {
 		}
 
 		start := i
-
-		for i < n && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
-
-		if i == start {
-			return false
+		if i = skipDigits(data, i); i == start {
+			return false // an exponent needs a digit
 		}
 	}
 
 	return i == n
+}
+
+// skipDigits returns the index of the first byte at or after i that is not an ASCII digit.
+func skipDigits(data []byte, i int) int {
+	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+		i++
+	}
+
+	return i
 }
 
 // members splits a JSON object into its keys and raw values, in order; ok is false for an
