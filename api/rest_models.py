@@ -111,12 +111,14 @@ class _Wire(BaseModel):
     )
 
 
-class LeadsQuery(_Wire):
-    """Query parameters of `GET /leads/scoring` (unknown ones are refused)."""
+class _Closed(_Wire):
+    """A query or body whose unknown fields are refused (a misspelt one is named, not ignored)."""
 
-    model_config = ConfigDict(
-        extra="forbid", validate_by_alias=True, validate_by_name=False, frozen=True
-    )
+    model_config = ConfigDict(extra="forbid")
+
+
+class LeadsQuery(_Closed):
+    """Query parameters of `GET /leads/scoring` (unknown ones are refused)."""
 
     limit: QueryInt = Field(DEFAULT_LIMIT, ge=MIN_LIMIT, le=MAX_LIMIT, description="Page size")
     page: QueryInt = Field(MIN_PAGE, ge=MIN_PAGE, le=MAX_PAGE, description="Page number, from 1")
@@ -159,12 +161,8 @@ class LeadsQuery(_Wire):
     )
 
 
-class LeadQuery(_Wire):
+class LeadQuery(_Closed):
     """Query parameters of `GET /leads/{leadId}/score`."""
-
-    model_config = ConfigDict(
-        extra="forbid", validate_by_alias=True, validate_by_name=False, frozen=True
-    )
 
     include_raw: QueryBool = Field(
         False, alias="includeRaw", description="Add `raw` (the interaction counts)"
@@ -209,14 +207,10 @@ class TokenBody(_Wire):
     refresh_token: Secret | None = Field(None, alias="refreshToken")
 
 
-class RefreshScoresBody(_Wire):
+class RefreshScoresBody(_Closed):
     """`POST /leads/scoring/refresh`: some leads, or every lead when `leadIds` is absent.
 
     An unknown field is refused: a misspelt `leadId` read as absent refreshed the whole tenant."""
-
-    model_config = ConfigDict(
-        extra="forbid", validate_by_alias=True, validate_by_name=False, frozen=True
-    )
 
     lead_ids: list[LeadId] | None = Field(None, alias="leadIds", max_length=MAX_LEAD_IDS)
 
