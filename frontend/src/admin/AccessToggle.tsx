@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { ConfirmQuestion, useQuestionFocus } from './ConfirmAction';
 
 /**
@@ -29,7 +29,7 @@ export function AccessToggle({
   useQuestionFocus(asking, buttonRef, cancelRef);
 
   // Disabled while the change is sent (a disabled button loses the focus): give it back after.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (done) buttonRef.current?.focus();
   }, [done]);
 

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import useSWR from 'swr';
 import { gqlRequest } from '../api/client';
 import type {
@@ -113,7 +113,7 @@ function CreateKeyForm({ onCreated }: { onCreated: () => void }) {
     onCreated();
   });
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     // After the render that describes the field by its error, so that is read with it.
     if (nameError) nameRef.current?.focus();
   }, [nameError]);

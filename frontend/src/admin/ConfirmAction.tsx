@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useId, useRef, useState } from 'react';
+import { type RefObject, useId, useLayoutEffect, useRef, useState } from 'react';
 
 /**
  * A destructive action asked twice: a button (named for what it acts on, e.g. "Revoke hubspot-sync"),
@@ -63,7 +63,7 @@ export function useQuestionFocus(
   cancel: RefObject<HTMLButtonElement | null>,
 ): void {
   const wasAsking = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (asking) cancel.current?.focus();
     else if (wasAsking.current) trigger.current?.focus();
     wasAsking.current = asking;

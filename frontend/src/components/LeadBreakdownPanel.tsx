@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { useLeadDetail } from '../api/hooks';
 import { describeError } from '../api/client';
 import type { LeadDetailQuery } from '../gql/graphql';
@@ -58,7 +58,7 @@ export function LeadBreakdownPanel({ leadId, onClose }: LeadBreakdownPanelProps)
   const closeRef = useRef<HTMLButtonElement>(null);
   const { data, error, isLoading, mutate } = useLeadDetail(leadId);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     closeRef.current?.focus();
   }, [leadId]);
 

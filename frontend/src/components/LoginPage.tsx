@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { AuthError, login } from '../auth/session';
 import { isDemoServer } from '../lib/demo';
 import { asSentence } from '../lib/serverMessage';
@@ -20,8 +20,9 @@ export function LoginPage({ notice }: { notice?: string | null }) {
     document.title = 'Sign in · Leadscore';
   }, []);
 
-  // The Sign in button was disabled while busy: without this, focus falls to <body>.
-  useEffect(() => {
+  // The Sign in button was disabled while busy: without this, focus falls to <body>. A layout
+  // effect, as for every focus move here: it happens in the commit that shows the error, not later.
+  useLayoutEffect(() => {
     if (error) emailRef.current?.focus();
   }, [error]);
 
