@@ -3,11 +3,18 @@
 Scores are served from the index; this writes a lead's score document when its data or the model
 changed (stamped with the interaction's `updatedAt` it was computed from, as `sourceUpdatedAt`),
 inserting new documents and updating existing ones in place. It never deletes.
+
+The background job writes a lead's document once its changes have settled for SETTLE_S: every
+change within them is written once, from the lead's latest state. A lead that keeps receiving
+events is written every few seconds, not after every event batch that touched it (the score
+documents were a tenth to a fifth of the embedded database's work under an event load).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +31,8 @@ log = logging.getLogger(__name__)
 # one command, and one transaction on the embedded FerretDB (README "Database", patch 5)
 WRITE_BATCH = 1000
 CHUNK = 500  # score documents built and written per step
+SETTLE_S = 5.0  # how long the background job lets a lead's changes settle before writing it
+BACKGROUND_LIMIT = 5000  # documents one background run writes at most (chunk by chunk)
 
 
 class ScorePersister:
@@ -31,12 +40,16 @@ class ScorePersister:
 
     def __init__(self, model: ReadModel) -> None:
         self.model = model
-        self._pending: dict[str, set[str]] = {}
+        # tenant → lead → when it was first marked (monotonic): insertion order is oldest first
+        self._pending: dict[str, dict[str, float]] = {}
         self._update_first = True  # most of the last chunk existed (see _upsert)
 
     def mark(self, tenant_id: str, lead_ids: Iterable[str]) -> None:
-        """Remember leads whose stored score must be rewritten."""
-        self._pending.setdefault(tenant_id, set()).update(lead_ids)
+        """Remember leads whose stored score must be rewritten (a lead already waiting keeps its
+        place and its time)."""
+        pending = self._pending.setdefault(tenant_id, {})
+        now = time.monotonic()
+        pending.update({lead_id: now for lead_id in lead_ids if lead_id not in pending})
 
     def mark_all(self, tenant_id: str) -> None:
         """Every lead of a loaded tenant (after a model change)."""
@@ -49,25 +62,40 @@ class ScorePersister:
         """How many leads wait to be written."""
         return sum(len(ids) for ids in self._pending.values())
 
-    async def flush(self, limit: int = 5000) -> int:
-        """Write up to ``limit`` pending score documents; returns how many were written."""
+    async def flush(self, limit: int = 5000, settled_for: float = 0.0) -> int:
+        """Write up to ``limit`` pending score documents, of leads marked at least
+        ``settled_for`` seconds ago; returns how many were written."""
         written = 0
+        marked_by = time.monotonic() - settled_for
         for tenant_id in list(self._pending):
-            ids = self._pending[tenant_id]
-            while ids and written < limit:
+            pending = self._pending[tenant_id]
+            # oldest first: marks only ever append, each with the time of its call
+            due = [
+                lead_id
+                for lead_id, _ in itertools.islice(
+                    itertools.takewhile(lambda item: item[1] <= marked_by, pending.items()),
+                    limit - written,
+                )
+            ]
+            for start in range(0, len(due), CHUNK):
                 # a chunk at a time: building and encoding 5000 documents at once held the
-                # event loop for ~150 ms
-                batch = [ids.pop() for _ in range(min(len(ids), limit - written, CHUNK))]
+                # event loop for ~150 ms; a lead marked again meanwhile is written again later
+                chunk = due[start : start + CHUNK]
+                batch = [lid for lid in chunk if pending.pop(lid, None) is not None]
                 try:
                     written += await self._write(tenant_id, batch)
                 except Exception:
                     self.mark(tenant_id, batch)
                     raise
-            if not ids:
-                self._pending.pop(tenant_id, None)
+            if not pending and self._pending.get(tenant_id) is pending:
+                del self._pending[tenant_id]
             if written >= limit:
                 break
         return written
+
+    async def flush_settled(self) -> int:
+        """The background job: write the leads whose changes have settled."""
+        return await self.flush(BACKGROUND_LIMIT, settled_for=SETTLE_S)
 
     async def _write(self, tenant_id: str, lead_ids: list[str]) -> int:
         index = self.model.loaded(tenant_id)

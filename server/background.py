@@ -92,7 +92,7 @@ async def run_background(services: Services) -> None:
         _every(settings.external_sync_seconds, "external sync", _sync(follower), back_off=False),
         _every(settings.score_freshness_minutes * 60, "reconcile", _reconcile(services)),
         _every(PENDING_SECONDS, "pending events", _pending(services)),
-        _every(2.0, "score storage", services.scores.persister.flush),
+        _every(2.0, "score storage", services.scores.persister.flush_settled),
         _every(60.0, "purge", _purge(services)),
         _every(HISTORY_SECONDS, "score history", _history(services)),
         _every(HISTORY_SECONDS, "history window", services.scores.history.follow),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import scoring.persist
-from models import LeadScore
+from models import Interaction, LeadScore
 from scoring.engine import ScoringConfig
 from scoring.service import ScoreService
 from tests.conftest import register_tenant
@@ -32,6 +34,38 @@ async def test_pending_scores_are_stored_within_the_limit_and_none_is_lost(
     await scores.drain()
     assert persister.pending == 0
     assert await stored.count_documents({"tenantId": tenant_id}) == 120
+
+
+async def test_the_background_job_writes_a_lead_once_its_changes_have_settled(
+    client, monkeypatch
+) -> None:
+    """A lead changed again while it waits keeps its place: the job writes it once, from its
+    latest state, when its first change is SETTLE_S old; leads changed later wait their turn."""
+    monkeypatch.setattr(scoring.persist, "SETTLE_S", 1.2)
+    tenant_id = (await register_tenant(client)).tenant_id
+    scores = ScoreService(ScoringConfig())
+    persister = scores.persister
+    stored = LeadScore.get_pymongo_collection()
+    await scores.record_interactions(tenant_id, records(30))
+    assert await persister.flush_settled() == 0  # nothing has settled yet
+    await asyncio.sleep(0.7)
+    again = records(40)  # the 30 changed again (one more open each), and 10 new leads
+    for record in again:
+        record["emailOpens"] += 1
+    await scores.record_interactions(tenant_id, again)
+    assert persister.pending == 40
+    await asyncio.sleep(0.7)  # the first 30 were marked 1.4 s ago, the 10 new ones 0.7 s ago
+    assert await persister.flush_settled() == 30
+    assert persister.pending == 10
+    docs = {doc["leadId"]: doc async for doc in stored.find({"tenantId": tenant_id})}
+    assert sorted(docs) == [f"lead-{i:03d}" for i in range(30)]
+    leads = Interaction.get_pymongo_collection().find({"tenantId": tenant_id})
+    latest = {doc["leadId"]: doc["updatedAt"] async for doc in leads}  # the second write's
+    assert all(doc["sourceUpdatedAt"] == latest[lead] for lead, doc in docs.items())
+    await asyncio.sleep(0.7)
+    assert await persister.flush_settled() == 10
+    assert persister.pending == 0
+    assert await stored.count_documents({"tenantId": tenant_id}) == 40
 
 
 @pytest.mark.parametrize("update_first", [True, False])

@@ -89,7 +89,7 @@ async def test_a_shutdown_does_not_wait_for_ever_on_a_job_that_will_not_stop(
         ),
         scores=SimpleNamespace(
             model=SimpleNamespace(sync_external=None),
-            persister=SimpleNamespace(flush=None),
+            persister=SimpleNamespace(flush_settled=None),
             history=SimpleNamespace(follow=None),
         ),
     )
