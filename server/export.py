@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+import mimeparse
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
@@ -43,15 +44,22 @@ COLUMNS = (
     "decayFactor",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_OFFERED = ["text/csv", "application/json"]  # on a tie the last one offered wins: JSON
 
 
 def wants_csv(request: Request) -> bool:
-    """True when the client asked for CSV: `format=csv`, or an Accept header preferring it
-    without a `format` parameter (an explicit `format=json` wins)."""
+    """True when the client asked for CSV: `format=csv`, or an Accept header that prefers it to
+    JSON by its q-values (RFC 9110; an explicit `format` wins). JSON wins ties (`*/*`, or both
+    at the same q), and an Accept header that cannot be read, or that names neither, gets JSON
+    as it always did: legacy clients send all sorts."""
     if "format" in request.query_params:
         return request.query_params.get("format") == "csv"
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept
+    accept = request.headers.get("accept", "").lower()  # media types are case-insensitive
+    try:
+        best: str = mimeparse.best_match(_OFFERED, accept)
+    except mimeparse.MimeTypeParseException:
+        return False
+    return best == "text/csv"
 
 
 def csv_response(services: Services, tenant_id: str, query: PageQuery) -> StreamingResponse:
