@@ -56,3 +56,29 @@ async def test_nul_characters_are_refused_in_names_and_ids(client):
         (0, "leadId"),
         (1, "leadName"),
     ]
+
+
+async def test_an_empty_or_null_email_or_owner_keeps_the_stored_value(client):
+    """As README "Ingestion for CRM integrators" says: a CRM's blank column is "not sent", through
+    recordInteractions and through events alike (QA s21 L5)."""
+    tenant = await register_tenant(client)
+    query = """query($id: String!) { lead(leadId: $id) { email ownerId } }"""
+    stored = {"email": "dana@hooli.example", "ownerId": tenant.user_id}
+    first = {"leadId": "p-3", "leadName": "Dana", "leadEmail": "dana@hooli.example"}
+    assert (await _record(client, tenant, [first | {"ownerId": tenant.user_id}]))["accepted"] == 1
+    blank = [(field, value) for field in ("leadEmail", "ownerId") for value in ("", None)]
+    items = [{"leadId": "p-3", field: value} for field, value in blank]
+    assert await _record(client, tenant, items) == {"accepted": 4, "errors": []}
+    lead = (await graphql(client, query, {"id": "p-3"}, tenant.token))["data"]["lead"]
+    assert lead == stored
+    at = "2026-11-27T10:00:00Z"
+    events = [
+        {"eventId": f"blank-{i}", "leadId": "p-3", "type": "email_open", "occurredAt": at}
+        | {field: value}
+        for i, (field, value) in enumerate(blank)
+    ]
+    response = await client.post("/events", json=events, headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["accepted"] == 4 and response.json()["errors"] == []
+    lead = (await graphql(client, query, {"id": "p-3"}, tenant.token))["data"]["lead"]
+    assert lead == stored
