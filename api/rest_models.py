@@ -176,8 +176,10 @@ Email = Annotated[str, Field(min_length=1, max_length=MAX_EMAIL_LENGTH)]
 LeadId = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH)]
 
 
-class RegisterBody(_Wire):
-    """`POST /auth/register`: a new tenant and its admin, or (with an admin's token) a user."""
+class RegisterBody(_Closed):
+    """`POST /auth/register`: a new tenant and its admin, or (with an admin's token) a user.
+
+    An unknown field is refused: a misspelt `role` read as absent made the new user a rep."""
 
     email: str = Field(max_length=MAX_EMAIL_LENGTH, pattern=EMAIL.pattern)
     password: str = Field(

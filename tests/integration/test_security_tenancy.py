@@ -120,19 +120,21 @@ async def test_rest_routes_serve_nothing_of_another_tenant(client, victim):
 
 
 async def test_register_as_an_admin_ignores_any_other_tenant(client, victim):
+    """A tenant named in the body is never the new user's: `tenantId` is refused as an unknown
+    field, and `tenantName` (a new tenant's name, without a token) is ignored with one."""
     b = await register_tenant(client, "Attacker")
-    response = await client.post(
-        "/auth/register",
-        headers=b.headers,
-        json={
-            "email": f"x-{uuid.uuid4().hex[:8]}@example.com",
-            "password": PASSWORD,
-            "name": "X",
-            "role": "admin",
-            "tenantId": victim.tenant.tenant_id,
-            "tenantName": "Victim",
-        },
-    )
+    body = {
+        "email": f"x-{uuid.uuid4().hex[:8]}@example.com",
+        "password": PASSWORD,
+        "name": "X",
+        "role": "admin",
+        "tenantName": "Victim",
+    }
+    smuggled = {**body, "tenantId": victim.tenant.tenant_id}
+    refused = await client.post("/auth/register", headers=b.headers, json=smuggled)
+    assert refused.status_code == 400
+    assert [d["field"] for d in refused.json()["error"]["details"]] == ["tenantId"]
+    response = await client.post("/auth/register", headers=b.headers, json=body)
     assert response.status_code == 201
     assert response.json()["user"]["tenantId"] == b.tenant_id
     assert await snapshot(client, victim.tenant) == victim.before

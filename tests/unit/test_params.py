@@ -100,6 +100,11 @@ def test_graphql_values_are_checked_by_the_same_rules():
             b'{"email": "a@b.co", "password": "p", "name": "N", "role": "owner"}',
             "role",
         ),
+        (  # a misspelt role is named, not read as absent (the user would be a rep)
+            RegisterBody,
+            b'{"email": "a@b.co", "password": "p", "name": "N", "rol": "manager"}',
+            "rol",
+        ),
         (RefreshScoresBody, b'{"leadIds": "l1"}', "leadIds"),
         (RefreshScoresBody, b'{"leadIds": [""]}', "leadIds"),
     ],
