@@ -126,7 +126,18 @@ class AuthService:
         await User.get_pymongo_collection().update_one({"_id": user.user_id}, {"$set": updates})
         await record_event("login", user.tenant_id, user.user_id)
         tenant = await self._tenant(user.tenant_id)
-        return await self._start_session(user, tenant.name)
+        family_id = uuid.uuid4().hex
+        session = await self._issue(user, tenant.name, family_id, previous_jti=None)
+        # A deactivation that landed after the check above ended the sessions it found, not this
+        # one (it did not exist yet), and a reactivation would revive it: look again now.
+        stored = await User.get_pymongo_collection().find_one(
+            {"_id": user.user_id}, {"isActive": 1}
+        )
+        if stored is None or stored.get("isActive") is False:
+            await self._revoke_family(family_id)
+            await record_event("login", user.tenant_id, user.user_id, outcome="inactive")
+            raise Unauthenticated("invalid email or password")
+        return session
 
     async def refresh(self, refresh_token: str) -> Session:
         """Rotate a refresh token; a reused (already rotated) token revokes its whole family.

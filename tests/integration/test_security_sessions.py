@@ -10,9 +10,10 @@ import httpx
 import jwt
 
 from auth.directory import Directory
-from auth.revocation import family_marker
+from auth.revocation import family_marker, family_revoked
+from auth.service import AuthService
 from foundation.changes import ChangeEntry
-from models import RefreshFamily, RevokedToken
+from models import RefreshFamily, RevokedToken, User
 from tests.conftest import PASSWORD, TEST_SECRET, Tenant, graphql, register_tenant
 
 ME = "{ me { userId } }"
@@ -171,3 +172,35 @@ async def test_logout_without_a_refresh_token_revokes_the_callers_access_token(c
     response = await client.post("/auth/logout", headers=tenant.headers, json={})
     assert response.status_code == 204
     assert await rest_status(client, tenant.token) == 401
+
+
+async def test_a_sign_in_racing_a_deactivation_keeps_no_session(client, monkeypatch):
+    """The deactivation lands between the sign-in's check of the account and the creation of its
+    session, so it cannot end that session: the sign-in must (or a reactivation revives it)."""
+    admin = await register_tenant(client, "Race")
+    rep = await add_rep(client, admin)
+    real = AuthService._tenant
+    racing = [True]
+
+    async def deactivated_meanwhile(self: AuthService, tenant_id: str) -> Any:
+        if racing:  # as auth/users.py deactivates: the account, the directory, the sessions
+            racing.clear()
+            users = User.get_pymongo_collection()
+            await users.update_one({"_id": rep["userId"]}, {"$set": {"isActive": False}})
+            await self.directory.user_changed(userId=rep["userId"])
+            await self.end_sessions(tenant_id, rep["userId"])
+        return await real(self, tenant_id)
+
+    monkeypatch.setattr(AuthService, "_tenant", deactivated_meanwhile)
+    families = RefreshFamily.get_pymongo_collection()
+    before = {doc["_id"] async for doc in families.find({"userId": rep["userId"]})}
+    raced = await client.post("/auth/login", json={"email": rep["email"], "password": PASSWORD})
+    assert raced.status_code == 401, raced.text
+    assert not racing  # the deactivation did run inside the sign-in
+    await set_active(client, admin, rep["userId"], True)
+    raced_ids = {doc["_id"] async for doc in families.find({"userId": rep["userId"]})} - before
+    assert len(raced_ids) == 1  # the session the sign-in created, ended by it
+    assert await family_revoked(await RefreshFamily.find_one({"_id": raced_ids.pop()}))
+    for session in rep["sessions"]:  # and the sessions from before stay ended
+        assert not await graphql_works(client, session["accessToken"])
+    assert await graphql_works(client, (await sign_in(client, rep["email"]))["accessToken"])
