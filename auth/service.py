@@ -34,6 +34,7 @@ from auth.revocation import (
 from auth.tokens import Claims, TokenCodec
 from foundation.audit import record_event
 from foundation.errors import Conflict, Forbidden, Unauthenticated, field_error
+from foundation.input_rules import is_email
 from foundation.settings import Settings
 from models import RefreshFamily, Role, Tenant, User
 from models.base import utcnow
@@ -240,6 +241,8 @@ class AuthService:
         if await _ensure_tenant(claims.tenant_id):
             await self.directory.tenant_created(claims.tenant_id, claims.tenant_id)
         claimed = normalise_email(claims.email or "", strict=False)
+        if not is_email(claimed):  # malformed, or a look-alike (a zero-width space): not stored
+            claimed = ""
         for email in (claimed, _placeholder_email(claims)):
             if email and await _insert_external(claims, email):
                 await self.directory.user_changed(userId=claims.user_id)

@@ -182,9 +182,14 @@ async def test_rs256_and_es256_tokens_of_the_provider_are_accepted(app, ferretdb
     assert idp.fetches == 1  # cached, not fetched per request
 
 
-async def test_an_external_user_without_an_email_claim_gets_a_placeholder(app, ferretdb, idp):
+@pytest.mark.parametrize("email", [None, "not-an-email", "ann\u200b@example.com", "a\x00@b.co"])
+async def test_an_external_user_without_a_usable_email_claim_gets_a_placeholder(
+    app, ferretdb, idp, email
+):
+    """No claim, or one the email rule refuses (a look-alike of someone's address with a
+    zero-width space, a control character): the account gets an undeliverable placeholder."""
     async with extra_app(jwks_settings(ferretdb, idp)) as client:
-        token = idp.sign(external_claims(email=None, name=None), "rsa-1")
+        token = idp.sign(external_claims(email=email, name=None), "rsa-1")
         me = (await graphql(client, ME, token=token))["data"]["me"]
     assert me["email"].endswith("@external.invalid")
 
