@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from types import SimpleNamespace
 
 import pytest
 
@@ -41,20 +41,22 @@ async def test_the_background_job_writes_a_lead_once_its_changes_have_settled(
 ) -> None:
     """A lead changed again while it waits keeps its place: the job writes it once, from its
     latest state, when its first change is SETTLE_S old; leads changed later wait their turn."""
-    monkeypatch.setattr(scoring.persist, "SETTLE_S", 1.2)
+    clock = [1000.0]  # the persister's monotonic clock, moved by the test
+    monkeypatch.setattr(scoring.persist, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    settle = scoring.persist.SETTLE_S
     tenant_id = (await register_tenant(client)).tenant_id
     scores = ScoreService(ScoringConfig())
     persister = scores.persister
     stored = LeadScore.get_pymongo_collection()
     await scores.record_interactions(tenant_id, records(30))
+    clock[0] += settle * 0.6
     assert await persister.flush_settled() == 0  # nothing has settled yet
-    await asyncio.sleep(0.7)
     again = records(40)  # the 30 changed again (one more open each), and 10 new leads
     for record in again:
         record["emailOpens"] += 1
     await scores.record_interactions(tenant_id, again)
     assert persister.pending == 40
-    await asyncio.sleep(0.7)  # the first 30 were marked 1.4 s ago, the 10 new ones 0.7 s ago
+    clock[0] += settle * 0.6  # the first 30 were marked 1.2 settle ago, the 10 new ones 0.6
     assert await persister.flush_settled() == 30
     assert persister.pending == 10
     docs = {doc["leadId"]: doc async for doc in stored.find({"tenantId": tenant_id})}
@@ -62,7 +64,7 @@ async def test_the_background_job_writes_a_lead_once_its_changes_have_settled(
     leads = Interaction.get_pymongo_collection().find({"tenantId": tenant_id})
     latest = {doc["leadId"]: doc["updatedAt"] async for doc in leads}  # the second write's
     assert all(doc["sourceUpdatedAt"] == latest[lead] for lead, doc in docs.items())
-    await asyncio.sleep(0.7)
+    clock[0] += settle * 0.6
     assert await persister.flush_settled() == 10
     assert persister.pending == 0
     assert await stored.count_documents({"tenantId": tenant_id}) == 40
