@@ -118,27 +118,20 @@ class AuthService:
             )
             raise Unauthenticated("invalid email or password")
         assert user is not None
-        if not user.is_active:
+        try:  # inactive now, or deactivated while the session was started
+            if not user.is_active:
+                raise AccountDeactivated("account disabled")
+            updates: dict[str, Any] = {"lastLoginAt": utcnow()}
+            if needs_rehash(user.password_hash):
+                updates["passwordHash"] = await hash_password(password)
+            users = User.get_pymongo_collection()
+            await users.update_one({"_id": user.user_id}, {"$set": updates})
+            await record_event("login", user.tenant_id, user.user_id)
+            tenant = await self._tenant(user.tenant_id)
+            return await self._start_session(user, tenant.name)
+        except AccountDeactivated:
             await record_event("login", user.tenant_id, user.user_id, outcome="inactive")
-            raise Unauthenticated("invalid email or password")
-        updates: dict[str, Any] = {"lastLoginAt": utcnow()}
-        if needs_rehash(user.password_hash):
-            updates["passwordHash"] = await hash_password(password)
-        await User.get_pymongo_collection().update_one({"_id": user.user_id}, {"$set": updates})
-        await record_event("login", user.tenant_id, user.user_id)
-        tenant = await self._tenant(user.tenant_id)
-        family_id = uuid.uuid4().hex
-        session = await self._issue(user, tenant.name, family_id, previous_jti=None)
-        # A deactivation that landed after the check above ended the sessions it found, not this
-        # one (it did not exist yet), and a reactivation would revive it: look again now.
-        stored = await User.get_pymongo_collection().find_one(
-            {"_id": user.user_id}, {"isActive": 1}
-        )
-        if stored is None or stored.get("isActive") is False:
-            await self._revoke_family(family_id)
-            await record_event("login", user.tenant_id, user.user_id, outcome="inactive")
-            raise Unauthenticated("invalid email or password")
-        return session
+            raise Unauthenticated("invalid email or password") from None
 
     async def refresh(self, refresh_token: str) -> Session:
         """Rotate a refresh token; a reused (already rotated) token revokes its whole family.
@@ -259,8 +252,17 @@ class AuthService:
         raise Unauthenticated("account could not be provisioned")
 
     async def _start_session(self, user: User, tenant_name: str) -> Session:
+        """A new session for a user found active. A deactivation landing before the session
+        exists ends the sessions it finds, not this one (a reactivation would revive it): once it
+        exists, the account is looked at again."""
         family_id = uuid.uuid4().hex
-        return await self._issue(user, tenant_name, family_id, previous_jti=None)
+        session = await self._issue(user, tenant_name, family_id, previous_jti=None)
+        users = User.get_pymongo_collection()
+        stored = await users.find_one({"_id": user.user_id}, {"isActive": 1})
+        if stored is None or stored.get("isActive") is False:
+            await self._revoke_family(family_id)
+            raise AccountDeactivated("account disabled")
+        return session
 
     async def _issue(
         self, user: User, tenant_name: str, family_id: str, *, previous_jti: str | None
@@ -370,6 +372,10 @@ async def _ensure_tenant(tenant_id: str) -> bool:
             raise
         return False
     return True
+
+
+class AccountDeactivated(Unauthenticated):
+    """The account was deactivated while a session was being started for it."""
 
 
 def _placeholder_email(claims: Claims) -> str:
